@@ -1,0 +1,2 @@
+// libcsv (Debian libcsv-dev ships no .pc file): header /usr/include/csv.h, library -lcsv.
+#include <csv.h>

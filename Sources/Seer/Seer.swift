@@ -1,0 +1,6 @@
+// The umbrella module: `import Seer` gives a library user the whole public API.
+@_exported import SeerData
+@_exported import SeerEval
+@_exported import SeerModels
+@_exported import SeerNN
+@_exported import SeerTensor
