@@ -1,6 +1,8 @@
-// Turns CSV records into series: resolves the layout and the role of every column from the
-// header, parses timestamps and numbers straight from libcsv's bytes (no intermediate Strings),
-// groups long-format rows by id, then applies the order and missing-value policies.
+// Loads CSV files into series: drives `CSVReader` and `CSVTableBuilder`, then applies the order
+// and missing-value policies. Large wide files are parsed on several cores: the file is cut at
+// row starts into ranges with their own libcsv parser each; the cut is proved safe afterwards
+// (each range before a cut must end outside any record, i.e. not inside a quoted field), and
+// the file is re-read on one core when it is not. Results never depend on the thread count.
 
 /// What `CSVLoader.load` returns: the series and what was learned about the file.
 public struct CSVLoadResult: Sendable {
@@ -15,6 +17,11 @@ public struct CSVLoadResult: Sendable {
     public var notes: [String]
 }
 
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
 /// Reads CSV files into `TimeSeries`.
 ///
 /// Time column, when not named: the first column if its header is empty or one of `date`,
@@ -26,12 +33,21 @@ public enum CSVLoader {
 
     /// Loads `path`; throws `DataError` with file, line and column on bad input.
     public static func load(_ path: String, options: CSVOptions = CSVOptions()) throws -> CSVLoadResult {
-        let reader = CSVReader(path: path, dialect: CSVDialect(delimiter: options.delimiter,
-                                                               maxFieldBytes: options.maxFieldBytes,
-                                                               maxFields: options.maxColumns))
-        let builder = CSVTableBuilder(path: path, options: options)
-        let records = try reader.read(into: builder)
-        if records == 0 { throw DataError.bad("the file is empty (expected a header line)", file: path, line: 1) }
+        let dialect = CSVDialect(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes, maxFields: options.maxColumns)
+        let reader = try CSVReader(path: path, dialect: dialect)
+        var builder = CSVTableBuilder(path: path, options: options)
+        let threads = max(1, options.threads ?? activeProcessorCount())
+        if threads > 1 && reader.fileSize >= options.parallelMinimumBytes && options.layout != .long {
+            if let parallel = try loadInParallel(reader: reader, builder: builder, threads: threads) {
+                builder = parallel
+            } else {
+                builder = CSVTableBuilder(path: path, options: options)
+                try reader.read(into: builder)
+            }
+        } else {
+            try reader.read(into: builder)
+        }
+        if builder.header.isEmpty { throw DataError.bad("the file is empty (expected a header line)", file: path, line: 1) }
         if !builder.sawData {
             throw DataError.bad("no data rows after the header", file: path, line: 2)
         }
@@ -47,229 +63,74 @@ public enum CSVLoader {
                              timeColumn: builder.timeField.map { builder.header[$0] },
                              delimiter: reader.delimiter, notes: notes)
     }
+
+    /// One byte range parsed on its own thread. Each chunk owns its reader and builder; nothing
+    /// is shared between threads until `concurrentPerform` returns.
+    final class Chunk: @unchecked Sendable {
+        let reader: CSVReader
+        let builder: CSVTableBuilder
+        let range: Range<Int>
+        let firstLine: Int
+        var outcome: CSVRangeOutcome?
+        var error: Error?
+
+        init(reader: CSVReader, builder: CSVTableBuilder, range: Range<Int>, firstLine: Int) {
+            self.reader = reader
+            self.builder = builder
+            self.range = range
+            self.firstLine = firstLine
+        }
+
+        func run() {
+            do { outcome = try reader.read(into: builder, range: range, firstLine: firstLine, estimateTotal: false) } catch { self.error = error }
+        }
+    }
+
+    /// Parses a prefix on this thread (header, roles, row size), then the rest in `threads`
+    /// ranges at once. Returns nil when a cut fell inside a quoted field (caller re-reads).
+    static func loadInParallel(reader: CSVReader, builder: CSVTableBuilder, threads: Int) throws -> CSVTableBuilder? {
+        let size = reader.fileSize
+        let prefixEnd = reader.rowStart(atOrAfter: 1 << 18)
+        let prefix = try reader.read(into: builder, range: 0..<prefixEnd, estimateTotal: false)
+        if prefixEnd >= size { return builder }
+        guard prefix.endedAtRowStart, builder.rolesDecided, builder.resolvedLayout != .long, builder.rowCount > 0 else { return nil }
+        var cuts = [prefixEnd]
+        for k in 1..<threads { cuts.append(max(cuts[k - 1], reader.rowStart(atOrAfter: prefixEnd + (size - prefixEnd) * k / threads))) }
+        cuts.append(size)
+        let rowsPerByte = Double(builder.rowCount) / Double(prefixEnd) * 1.02
+        builder.reserve(estimatedRecords: Int(Double(cuts[1]) * rowsPerByte) + Int(Double(size - cuts[1]) * rowsPerByte) + 16)
+        var chunks: [Chunk] = []
+        for k in 0..<threads where cuts[k] < cuts[k + 1] {
+            let chunkBuilder = k == 0 ? builder : builder.chunkBuilder()
+            if k > 0 { chunkBuilder.reserve(estimatedRecords: Int(Double(cuts[k + 1] - cuts[k]) * rowsPerByte) + 16) }
+            let chunkReader = k == 0 ? reader : try CSVReader(path: reader.path, dialect: CSVDialect(
+                delimiter: reader.delimiter, maxFieldBytes: reader.dialect.maxFieldBytes, maxFields: reader.dialect.maxFields))
+            chunks.append(Chunk(reader: chunkReader, builder: chunkBuilder, range: cuts[k]..<cuts[k + 1],
+                                firstLine: k == 0 ? 1 + prefix.newlines : 1))
+        }
+        let jobs = chunks
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0].run() }
+        // A range's result is real only if every range before it ended at a row start.
+        var lineOffsets: [Int] = []
+        var nextLine = 1 + prefix.newlines
+        for (k, chunk) in chunks.enumerated() {
+            if var error = chunk.error as? DataError {
+                if k > 0, let line = error.location?.line { error.location?.line = line + nextLine - 1 }
+                throw error
+            }
+            if let error = chunk.error { throw error }
+            guard let outcome = chunk.outcome else { return nil }
+            if k > 0 { lineOffsets.append(nextLine - 1) }
+            nextLine += outcome.newlines
+            if k < chunks.count - 1 && !outcome.endedAtRowStart { return nil }
+        }
+        builder.merge(chunks.dropFirst().map(\.builder), lineOffsets: lineOffsets)
+        return builder
+    }
 }
 
-/// Rows of one series as they arrive.
-final class PartialSeries {
-    let id: String
-    var timestamps: [Int64] = []
-    var columns: [[Float]]
-    let names: [String]
-    var lines = LineMap()
-    var rows = 0
-
-    init(id: String, names: [String]) {
-        self.id = id
-        self.names = names
-        columns = Array(repeating: [], count: names.count)
-    }
-
-    func finish(source: String, hasTime: Bool) throws -> TimeSeries {
-        let built = zip(names, columns).map { SeriesColumn(name: $0, values: $1) }
-        columns = []
-        return try TimeSeries(id: id, time: hasTime ? .timestamps(timestamps) : .index(count: rows),
-                              columns: built, source: source, lines: lines)
-    }
+/// Online processors (the default thread count for parallel parsing).
+func activeProcessorCount() -> Int {
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 
-/// The record handler behind `CSVLoader`.
-final class CSVTableBuilder: CSVRecordHandler {
-    enum TimeMode { case undecided, text, epoch(EpochUnit), year }
-
-    let path: String
-    let options: CSVOptions
-    private(set) var header: [String] = []
-    private(set) var resolvedLayout: CSVLayout = .wide
-    private(set) var timeField: Int?
-    private var idField: Int?
-    private var valueFields: [Int] = []
-    private var rolesDecided = false
-    private var timeMode = TimeMode.undecided
-    private var droppedFractions = 0
-    private(set) var series: [PartialSeries] = []
-    private var seriesIndex: [String: Int] = [:]
-    private var lastId: [UInt8] = []
-    private var lastSeries = 0
-    private(set) var sawData = false
-    private(set) var notes: [String] = []
-
-    init(path: String, options: CSVOptions) {
-        self.path = path
-        self.options = options
-    }
-
-    func reserve(estimatedRecords: Int) {
-        guard resolvedLayout != .long, let single = series.first else { return }
-        single.timestamps.reserveCapacity(timeField == nil ? 0 : estimatedRecords)
-        for k in single.columns.indices { single.columns[k].reserveCapacity(estimatedRecords) }
-    }
-
-    func handle(_ record: CSVRecord) throws {
-        if record.number == 0 { try readHeader(record) } else { try readRow(record) }
-    }
-
-    // MARK: header and roles
-
-    private func readHeader(_ record: CSVRecord) throws {
-        var seen: [String: Int] = [:]
-        for i in 0..<record.count {
-            guard var name = record.string(i) else {
-                throw DataError.bad("header is not valid UTF-8", file: path, line: record.line, column: i + 1)
-            }
-            name = name.trimmingSpaces()
-            if name.isEmpty { name = "column_\(i + 1)" }
-            if let other = seen[name] {
-                throw DataError.bad("duplicate column name '\(name)' (also column \(other + 1))", file: path, line: record.line, column: i + 1)
-            }
-            seen[name] = i
-            header.append(name)
-        }
-        let unnamedFirst = record.field(0).allSatisfy { $0 == 0x20 }
-        let wantsLong = options.layout == .long
-            || (options.layout == .auto && (options.idColumn != nil || seen["unique_id"] != nil))
-        if wantsLong {
-            resolvedLayout = .long
-            idField = try find(options.idColumn ?? "unique_id", role: "series-id", line: record.line)
-            timeField = options.timeColumn == "none" ? nil : try find(options.timeColumn ?? "ds", role: "time", line: record.line)
-            try decideValues(line: record.line)
-        } else {
-            resolvedLayout = options.layout == .nab ? .nab : .wide
-            if let name = options.timeColumn {
-                timeField = name == "none" ? nil : try find(name, role: "time", line: record.line)
-                try decideValues(line: record.line)
-            } else if unnamedFirst || CSVLoader.timeColumnNames.contains(header[0].lowercased()) {
-                timeField = 0
-                try decideValues(line: record.line)
-            } else if options.targetColumns?.contains(header[0]) == true {
-                try decideValues(line: record.line)
-            }  // else: decided on the first data row
-            if options.layout == .auto && header.map({ $0.lowercased() }) == ["timestamp", "value"] { resolvedLayout = .nab }
-        }
-    }
-
-    private func find(_ name: String, role: String, line: Int) throws -> Int {
-        guard let index = header.firstIndex(of: name) else {
-            throw DataError.bad("no \(role) column named '\(name)' (columns: \(header.joined(separator: ", ")))", file: path, line: line)
-        }
-        return index
-    }
-
-    private func decideValues(line: Int) throws {
-        rolesDecided = true
-        if let targets = options.targetColumns {
-            valueFields = try targets.map { try find($0, role: "target", line: line) }
-        } else {
-            valueFields = header.indices.filter { $0 != timeField && $0 != idField }
-        }
-        if valueFields.isEmpty { throw DataError.bad("no value columns besides the time/id columns", file: path, line: line) }
-        if let clash = valueFields.first(where: { $0 == timeField || $0 == idField }) {
-            throw DataError.bad("column '\(header[clash])' cannot be both a target and the time/id column", file: path, line: line)
-        }
-        if resolvedLayout != .long {
-            series = [PartialSeries(id: CSVTableBuilder.stem(of: path), names: valueFields.map { header[$0] })]
-        }
-    }
-
-    static func stem(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-        return String(name[..<dot])
-    }
-
-    // MARK: rows
-
-    private func readRow(_ record: CSVRecord) throws {
-        guard record.count == header.count else {
-            throw DataError.bad("expected \(header.count) fields like the header, found \(record.count)",
-                                file: path, line: record.line, column: min(record.count, header.count) + 1)
-        }
-        sawData = true
-        if !rolesDecided {
-            let first = record.field(0)
-            if case .value = TimestampParser.parse(first.baseAddress!, count: first.count) { timeField = 0 }
-            try decideValues(line: 1)
-        }
-        let target = try seriesFor(record)
-        if let timeField { target.timestamps.append(try parseTime(record, timeField)) }
-        for (k, f) in valueFields.enumerated() {
-            let field = record.field(f)
-            switch NumberParser.parse(field.baseAddress!, count: field.count) {
-            case .value(let x): target.columns[k].append(x)
-            case .missing: target.columns[k].append(.nan)
-            case .invalid: throw cellError(record, f, expected: "a number")
-            case .outOfRange: throw cellError(record, f, expected: "a finite number within Float32 range")
-            }
-        }
-        target.lines.append(row: target.rows, line: record.line)
-        target.rows += 1
-    }
-
-    private func seriesFor(_ record: CSVRecord) throws -> PartialSeries {
-        guard let idField else { return series[0] }
-        let field = record.field(idField)
-        if !series.isEmpty && field.elementsEqual(lastId) { return series[lastSeries] }
-        guard let id = String(validating: field, as: UTF8.self) else { throw cellError(record, idField, expected: "a series id") }
-        guard !id.isEmpty else { throw DataError.bad("empty series id", file: path, line: record.line, column: idField + 1, columnName: header[idField]) }
-        lastId = Array(field)
-        if let index = seriesIndex[id] {
-            lastSeries = index
-        } else {
-            lastSeries = series.count
-            seriesIndex[id] = series.count
-            series.append(PartialSeries(id: id, names: valueFields.map { header[$0] }))
-        }
-        return series[lastSeries]
-    }
-
-    private func parseTime(_ record: CSVRecord, _ f: Int) throws -> Int64 {
-        let field = record.field(f)
-        switch TimestampParser.parse(field.baseAddress!, count: field.count) {
-        case .value(let t, let dropped):
-            switch timeMode {
-            case .undecided: timeMode = .text
-            case .text: break
-            case .epoch, .year: throw cellError(record, f, expected: "an integer timestamp like the rows above")
-            }
-            if dropped { noteDroppedFraction() }
-            return t
-        case .integer(let v):
-            switch timeMode {
-            case .undecided:
-                if let unit = options.epochUnit {
-                    timeMode = .epoch(unit)
-                } else if field.count == 4 && (1000...2999).contains(v) {
-                    timeMode = .year
-                } else {
-                    timeMode = .epoch(EpochUnit.guess(forMagnitude: v))
-                }
-                return try parseTime(record, f)
-            case .text: throw cellError(record, f, expected: "a date-time like the rows above")
-            case .year:
-                guard (1000...9999).contains(v) else { throw cellError(record, f, expected: "a four-digit year") }
-                return CivilTime(year: Int(v), month: 1, day: 1).epochSeconds
-            case .epoch(.seconds): return v
-            case .epoch(.milliseconds):
-                if v % 1000 != 0 { noteDroppedFraction() }
-                return v >= 0 ? v / 1000 : -((-v + 999) / 1000)
-            }
-        case .invalid(let reason):
-            throw cellError(record, f, expected: "a timestamp (\(reason))")
-        }
-    }
-
-    private func noteDroppedFraction() {
-        droppedFractions += 1
-        if droppedFractions == 1 { notes.append("sub-second parts of timestamps are dropped (Seer keeps whole seconds)") }
-    }
-
-    private func cellError(_ record: CSVRecord, _ f: Int, expected: String) -> DataError {
-        let field = record.field(f)
-        guard let text = String(validating: field, as: UTF8.self) else {
-            return DataError.bad("invalid UTF-8 where \(expected) was expected", file: path, line: record.line,
-                                 column: f + 1, columnName: header[f])
-        }
-        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-        return DataError.bad("expected \(expected), found \"\(shown)\"", file: path, line: record.line,
-                             column: f + 1, columnName: header[f])
-    }
-}

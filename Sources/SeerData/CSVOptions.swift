@@ -54,6 +54,10 @@ public struct CSVOptions: Sendable, Equatable {
     public var missing: MissingPolicy = .keep
     public var maxFieldBytes: Int = 1 << 20
     public var maxColumns: Int = 100_000
+    /// Threads for parsing large wide files (nil: every online core). Results never depend on it.
+    public var threads: Int? = nil
+    /// Files smaller than this are parsed on one core (threads would not pay for themselves).
+    public var parallelMinimumBytes: Int = 8 << 20
 
     public init(layout: CSVLayout = .auto, delimiter: UInt8? = nil, timeColumn: String? = nil,
                 idColumn: String? = nil, targetColumns: [String]? = nil, epochUnit: EpochUnit? = nil,

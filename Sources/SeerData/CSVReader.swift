@@ -1,40 +1,54 @@
-// Streams a CSV file through libcsv's callback API and hands whole records to a handler.
-// The file is read in 1 MiB blocks (never whole into memory) and fed to libcsv one line at a
-// time, so every record and error knows its source line. Limits on field size and field count
-// turn a runaway input (a 10 MB line, a binary file) into a clear error instead of a hang.
+// Streams a CSV file (or a byte range of it) through libcsv's callback API and hands records to
+// a handler in batches of about 1 MiB. The file is read in 1 MiB blocks with pread (never whole
+// into memory) and fed to libcsv one line at a time, so every record and error knows its source
+// line. Limits on field size and field count turn a runaway input (a 10 MB line, a binary file)
+// into a clear error instead of a hang. Ranges let `CSVLoader` parse parts of a file in parallel.
 import CCSV
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// One parsed record, valid only during `CSVRecordHandler.handle(_:)`.
 public struct CSVRecord {
-    /// Source line where the record's first field ended (1-based).
+    /// Source line where the record's first field ended (1-based, relative to the range read).
     public let line: Int
-    /// 0-based record number (the header is record 0).
-    public let number: Int
     let bytes: UnsafePointer<UInt8>
     let ends: UnsafePointer<Int>
+    let start: Int
     public let count: Int
 
     /// The raw bytes of field `i` (quotes removed, `""` unescaped by libcsv).
     @inline(__always)
     public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = i == 0 ? 0 : ends[i - 1]
-        return UnsafeBufferPointer(start: bytes + start, count: ends[i] - start)
+        let from = i == 0 ? start : ends[i - 1]
+        return UnsafeBufferPointer(start: bytes + from, count: ends[i] - from)
     }
 
     /// Field `i` as a String, or nil when it is not valid UTF-8.
     public func string(_ i: Int) -> String? { String(validating: field(i), as: UTF8.self) }
 }
 
+/// Consecutive records, valid only during `CSVRecordHandler.handle(_:)`.
+public struct CSVRecordBatch {
+    let bytes: UnsafePointer<UInt8>
+    let ends: UnsafePointer<Int>
+    let firstField: UnsafePointer<Int>
+    let lines: UnsafePointer<Int>
+    public let count: Int
+
+    @inline(__always)
+    public func record(_ i: Int) -> CSVRecord {
+        let first = firstField[i]
+        return CSVRecord(line: lines[i], bytes: bytes, ends: ends + first,
+                         start: first == 0 ? 0 : ends[first - 1], count: firstField[i + 1] - first)
+    }
+}
+
 /// Receives records in file order. Throwing stops the read and surfaces the error.
 public protocol CSVRecordHandler: AnyObject {
-    func handle(_ record: CSVRecord) throws
+    func handle(_ batch: CSVRecordBatch) throws
     /// Called once after ~1,000 records with an estimate of the total, to reserve storage.
     func reserve(estimatedRecords: Int)
 }
@@ -53,84 +67,89 @@ public struct CSVDialect: Sendable, Equatable {
     }
 }
 
+/// What reading a range found.
+public struct CSVRangeOutcome {
+    public var records: Int
+    /// Newlines in the range (so the next range starts on line `firstLine + newlines`).
+    public var newlines: Int
+    /// True when the range ended outside any record (at a row start, not inside quotes).
+    public var endedAtRowStart: Bool
+    /// True when the range reached the end of the file.
+    public var reachedEnd: Bool
+}
+
 /// Drives libcsv over a file.
 public final class CSVReader {
     public let path: String
     public let dialect: CSVDialect
-    /// The delimiter actually used (after sniffing).
+    /// The delimiter actually used (after sniffing on the first range).
     public private(set) var delimiter: UInt8 = 0x2C
+    public private(set) var fileSize = 0
 
-    // Current record being assembled.
-    private var recordBytes: UnsafeMutablePointer<UInt8>
-    private var recordCapacity = 4096
-    private var recordLength = 0
-    private var fieldEnds: UnsafeMutablePointer<Int>
-    private var fieldCapacity = 256
-    private var fieldCount = 0
-    private var recordLine = 0
-    private var recordNumber = 0
-
+    private let fd: Int32
+    private var batch = RecordAccumulator()
     private var line = 1
     private var failure: Error?
-    private weak var handler: CSVRecordHandler?
+    // Set for the duration of `read` only (the caller keeps the handler alive).
+    private unowned(unsafe) var handler: CSVRecordHandler? = nil
 
-    public init(path: String, dialect: CSVDialect = CSVDialect()) {
+    /// Opens `path`; throws `.missingInput` when it cannot be opened or is a directory.
+    public init(path: String, dialect: CSVDialect = CSVDialect()) throws {
         self.path = path
         self.dialect = dialect
-        recordBytes = .allocate(capacity: recordCapacity)
-        fieldEnds = .allocate(capacity: fieldCapacity)
+        fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVReader.openError(path: path, errno: errno) }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw DataError(.missingInput, "is a directory, not a CSV file", at: SourceLocation(file: path))
+        }
+        fileSize = Int(info.st_size)
+        if let given = dialect.delimiter { delimiter = given } else { try sniff() }
     }
 
     deinit {
-        recordBytes.deallocate()
-        fieldEnds.deallocate()
+        close(fd)
+        batch.deallocate()
     }
 
-    /// Reads the whole file, calling `handler` per record. Returns the number of records.
+    /// Reads bytes `range` (which must start at a row start), calling `handler` with batches.
+    /// `finish` flushes a last record without a final newline (use it for the range at the end).
     @discardableResult
-    public func read(into handler: CSVRecordHandler) throws -> Int {
+    public func read(into handler: CSVRecordHandler, range: Range<Int>? = nil, firstLine: Int = 1,
+                     estimateTotal: Bool = true) throws -> CSVRangeOutcome {
+        let range = range ?? 0..<fileSize
         self.handler = handler
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CSVReader.openError(path: path, errno: errno) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DataError(.missingInput, "is a directory, not a CSV file", at: SourceLocation(file: path))
-        }
-        let fileSize = Int(info.st_size)
-
+        defer { self.handler = nil }
+        line = firstLine
+        failure = nil
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             throw DataError(.io, "libcsv could not initialise", at: SourceLocation(file: path))
         }
         defer { csv_free(&parser) }
+        csv_set_delim(&parser, delimiter)
+        if delimiter == 0x09 { csv_set_space_func(&parser) { $0 == 0x20 ? 1 : 0 } }
 
         let blockSize = 1 << 20
         let block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize)
         defer { block.deallocate() }
         let context = Unmanaged.passUnretained(self).toOpaque()
-        var first = true
-        var consumed = 0
-        var reserved = false
-
-        while failure == nil {
-            let got = Glibc.read(fd, block, blockSize)
+        var offset = range.lowerBound
+        var records = 0
+        var reserved = !estimateTotal
+        while failure == nil && offset < range.upperBound {
+            let want = min(blockSize, range.upperBound - offset)
+            let got = pread(fd, block, want, off_t(offset))
             if got < 0 {
                 throw DataError(.io, "read failed: \(String(cString: strerror(errno)))", at: SourceLocation(file: path, line: line))
             }
             if got == 0 { break }
             var start = 0
-            if first {
-                first = false
-                if got >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF { start = 3 }  // UTF-8 BOM
-                delimiter = dialect.delimiter ?? CSVReader.sniffDelimiter(block + start, got - start)
-                csv_set_delim(&parser, delimiter)
-                if delimiter == 0x09 { csv_set_space_func(&parser) { $0 == 0x20 ? 1 : 0 } }
-            }
+            if offset == 0 && got >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF { start = 3 }  // UTF-8 BOM
             // Feed line by line so `line` is exact while callbacks run.
             while start < got && failure == nil {
-                let rest = got - start
-                let newline = memchr(block + start, 0x0A, rest)
+                let newline = memchr(block + start, 0x0A, got - start)
                 let pieceEnd = newline.map { UnsafeMutableRawPointer($0) - UnsafeMutableRawPointer(block) + 1 } ?? got
                 let length = pieceEnd - start
                 if csv_parse(&parser, block + start, length, CSVReader.fieldCallback, CSVReader.recordCallback, context) != length {
@@ -138,23 +157,60 @@ public final class CSVReader {
                 }
                 if failure == nil && parser.entry_pos > dialect.maxFieldBytes {
                     failure = DataError.bad("field is longer than \(dialect.maxFieldBytes) bytes (a missing newline or closing quote?)",
-                                            file: path, line: line, column: fieldCount + 1)
+                                            file: path, line: line, column: batch.pendingFields + 1)
                 }
                 if newline != nil { line += 1 }
                 start = pieceEnd
             }
-            consumed += got
-            if !reserved && recordNumber >= 1000 && consumed > 0 {
+            offset += got
+            records = batch.recordsSeen
+            if failure == nil && !reserved && records >= 1000 {
                 reserved = true
-                let estimate = Double(fileSize) / Double(consumed) * Double(recordNumber) * 1.02
-                handler.reserve(estimatedRecords: Int(estimate) + 16)
+                let done = offset - range.lowerBound
+                handler.reserve(estimatedRecords: Int(Double(range.count) / Double(done) * Double(records) * 1.02) + 16)
             }
+            if failure == nil && batch.bytes >= blockSize { flush() }
         }
-        if failure == nil && csv_fini(&parser, CSVReader.fieldCallback, CSVReader.recordCallback, context) != 0 {
+        let atEnd = range.upperBound >= fileSize
+        let clean = parser.pstate == 0 && parser.entry_pos == 0
+        if failure == nil && atEnd && csv_fini(&parser, CSVReader.fieldCallback, CSVReader.recordCallback, context) != 0 {
             fail(parser: &parser)
         }
-        if let failure { throw failure }
-        return recordNumber
+        if failure == nil { flush() }
+        if let failure {
+            batch.reset()
+            throw failure
+        }
+        return CSVRangeOutcome(records: batch.recordsSeen, newlines: line - firstLine, endedAtRowStart: clean, reachedEnd: atEnd)
+    }
+
+    /// The error for a file that cannot be opened (exit 66), shared by every file reader.
+    static func openError(path: String, errno code: Int32) -> DataError {
+        let reason = code == ENOENT ? "no such file" : String(cString: strerror(code))
+        return DataError(.missingInput, "cannot open: \(reason)", at: SourceLocation(file: path))
+    }
+
+    /// The byte offset just after the first newline at or after `offset` (or the file size).
+    public func rowStart(atOrAfter offset: Int) -> Int {
+        var position = offset
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while position < fileSize {
+            let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
+            if got <= 0 { return fileSize }
+            if let index = buffer[0..<got].firstIndex(of: 0x0A) { return position + index + 1 }
+            position += got
+        }
+        return fileSize
+    }
+
+    private func flush() {
+        guard batch.records > 0, let handler else { return }
+        do {
+            try batch.withBatch { try handler.handle($0) }
+        } catch {
+            failure = error
+        }
+        batch.reset()
     }
 
     private func fail(parser: inout csv_parser) {
@@ -162,88 +218,53 @@ public final class CSVReader {
         let status = csv_error(&parser)
         if status == CSV_EPARSE {
             failure = DataError.bad("malformed quoting: a quote inside an unquoted field, text after a closing quote, or a quote that is never closed",
-                                    file: path, line: line, column: fieldCount + 1)
+                                    file: path, line: line, column: batch.pendingFields + 1)
         } else {
             failure = DataError(.io, "libcsv: \(String(cString: csv_strerror(status)))", at: SourceLocation(file: path, line: line))
         }
     }
 
-    static func openError(path: String, errno code: Int32) -> DataError {
-        let reason = code == ENOENT ? "no such file" : String(cString: strerror(code))
-        return DataError(.missingInput, "cannot open: \(reason)", at: SourceLocation(file: path))
-    }
-
     /// Picks the most frequent of `,` `;` tab outside quotes on the first line (`,` on ties).
-    static func sniffDelimiter(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt8 {
+    private func sniff() throws {
+        var head = [UInt8](repeating: 0, count: 65_536)
+        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard got > 0 else { return }
         var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
         var quoted = false
-        for i in 0..<n {
-            let c = p[i]
+        for c in head[0..<got] {
             if c == 0x22 { quoted.toggle() } else if !quoted {
                 if c == 0x0A || c == 0x0D { break }
-                if counts[c] != nil { counts[c]! += 1 }
+                counts[c]? += 1
             }
         }
-        let best = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key == 0x2C }!
-        return best.value > counts[0x2C]! ? best.key : 0x2C
+        let comma = counts[0x2C] ?? 0
+        if let best = counts.max(by: { $0.value < $1.value }), best.value > comma { delimiter = best.key }
     }
 
     // MARK: libcsv callbacks
 
     private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
         data, length, context in
-        let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
-        reader.appendField(data, length)
+        // The reader outlives every callback: skip the retain/release pair per field.
+        Unmanaged<CSVReader>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.appendField(data, length) }
     }
 
     private static let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
-        let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
-        reader.endRecord()
+        Unmanaged<CSVReader>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRecord() }
     }
 
     private func appendField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
         guard failure == nil else { return }
-        if fieldCount == 0 { recordLine = line }
-        if fieldCount == dialect.maxFields {
-            failure = DataError.bad("more than \(dialect.maxFields) fields in one record", file: path, line: line, column: fieldCount + 1)
+        if batch.pendingFields == dialect.maxFields {
+            failure = DataError.bad("more than \(dialect.maxFields) fields in one record", file: path, line: line,
+                                    column: batch.pendingFields + 1)
             return
         }
-        if recordLength + length > recordCapacity {
-            var capacity = recordCapacity * 2
-            while capacity < recordLength + length { capacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            grown.update(from: recordBytes, count: recordLength)
-            recordBytes.deallocate()
-            recordBytes = grown
-            recordCapacity = capacity
-        }
-        if fieldCount == fieldCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity * 2)
-            grown.update(from: fieldEnds, count: fieldCount)
-            fieldEnds.deallocate()
-            fieldEnds = grown
-            fieldCapacity *= 2
-        }
-        if let data, length > 0 {
-            (recordBytes + recordLength).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
-        }
-        recordLength += length
-        fieldEnds[fieldCount] = recordLength
-        fieldCount += 1
+        batch.append(field: data?.assumingMemoryBound(to: UInt8.self), length: length, line: line)
     }
 
     private func endRecord() {
-        defer {
-            recordLength = 0
-            fieldCount = 0
-        }
-        guard failure == nil, let handler else { return }
-        let record = CSVRecord(line: recordLine, number: recordNumber, bytes: recordBytes, ends: fieldEnds, count: fieldCount)
-        recordNumber += 1
-        do {
-            try handler.handle(record)
-        } catch {
-            failure = error
-        }
+        guard failure == nil else { return }
+        batch.endRecord()
     }
 }

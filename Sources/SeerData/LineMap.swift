@@ -27,6 +27,13 @@ public struct LineMap: Sendable, Equatable {
         startLines.append(line)
     }
 
+    /// Appends `other` (rows renumbered from `rowOffset`, lines shifted by `lineOffset`).
+    public mutating func append(_ other: LineMap, rowOffset: Int, lineOffset: Int) {
+        for (row, line) in zip(other.startRows, other.startLines) {
+            append(row: row + rowOffset, line: line + lineOffset)
+        }
+    }
+
     /// The source line of `row`, or nil when the map is empty (e.g. a series built in memory).
     public func line(ofRow row: Int) -> Int? {
         guard !startRows.isEmpty, row >= 0 else { return nil }

@@ -113,6 +113,8 @@ public enum NumberParser {
         } else if mantissa <= (1 << 53) && scale >= -22 && scale <= 22 {
             value = Double(mantissa)
             value = scale < 0 ? value / powersOfTen[-scale] : value * powersOfTen[scale]
+        } else if scale >= -22 && scale <= 22, let near = nearlyExact(mantissa, scale) {
+            value = near
         } else {
             value = slowPath(p, n)
             negative = false  // strtod saw the sign itself
@@ -120,6 +122,22 @@ public enum NumberParser {
         if negative { value = -value }
         let f = Float(value)
         return f.isFinite ? .value(f) : .outOfRange
+    }
+
+    /// 16–19 significant digits: Double(mantissa) and the scaling each round once, so the result
+    /// is within 2^-52 (relative) of the true value. That decides the Float32 rounding unless the
+    /// value lies that close to a midpoint between two Floats; then nil sends it to strtod.
+    @usableFromInline
+    static func nearlyExact(_ mantissa: UInt64, _ scale: Int) -> Double? {
+        var d = Double(mantissa)
+        d = scale < 0 ? d / powersOfTen[-scale] : d * powersOfTen[scale]
+        let f = Float(d)
+        guard f.isFinite, f != 0 else { return nil }
+        let margin = d * 0x1p-50
+        let up = (Double(f) + Double(f.nextUp)) / 2
+        let down = (Double(f) + Double(f.nextDown)) / 2
+        if abs(d - up) <= margin || abs(d - down) <= margin { return nil }
+        return d
     }
 
     /// `inf`/`infinity` are refused as out of range; everything else is not a number.

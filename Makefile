@@ -1,0 +1,42 @@
+# Seer's entry points. Each target installs what is missing first (Debian packages via
+# apt-get, with sudo when not root), so `make run` and `make test` work on a fresh machine.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SEER_RELEASE := .build/release/seer
+BENCH_ARGS ?=
+
+.PHONY: deps run test bench build release clean
+
+## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite) if they are missing.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
+	{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas; } || missing="$$missing libopenblas-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## run: build in release mode and run the main job on the embedded default data.
+run: deps release
+	$(SEER_RELEASE) inspect data/airline_passengers.csv
+
+## test: build and run every test (tests needing ../shared/data skip when it is absent).
+test: deps
+	$(SWIFT) test
+
+## bench: the benchmarks (ingestion against pandas for now); installs pandas with pip if missing.
+bench: deps release
+	@python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas || echo "pandas unavailable: benchmarking Seer alone"
+	$(SEER_RELEASE) bench ingest $(BENCH_ARGS)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product seer
+
+clean:
+	rm -rf .build

@@ -1,0 +1,83 @@
+// `seer bench …`: measured claims, never asserted in tests. Each benchmark prints a readable
+// table, or with --json one JSON document carrying the same figures.
+import ArgumentParser
+import Foundation
+import Seer
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run Seer's benchmarks (speed, memory, accuracy) beside their peers.",
+        subcommands: [IngestBenchCommand.self, IngestChildCommand.self])
+}
+
+struct IngestBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "CSV ingestion: rows/s, MB/s and peak memory on a large numeric CSV, beside pandas.read_csv.")
+
+    @Option(help: "ETT-layout CSV whose rows are repeated to build the test file.")
+    var source: String = IngestBenchCommand.defaultSource()
+
+    @Option(help: "Size of the generated CSV in MB.")
+    var sizeMb = 200
+
+    @Option(help: "Timed runs per reader (the median is reported).")
+    var runs = 3
+
+    @Flag(help: "Skip the pandas comparison.")
+    var noPandas = false
+
+    @Option(help: "Use this existing CSV instead of generating one.")
+    var file: String?
+
+    @Flag(help: "Print one JSON document instead of a table.")
+    var json = false
+
+    static func defaultSource() -> String {
+        for candidate in ["../shared/data/ett/ETTh1.csv", "shared/data/ett/ETTh1.csv", "data/ETTh1-head.csv"]
+        where FileManager.default.fileExists(atPath: candidate) { return candidate }
+        return "../shared/data/ett/ETTh1.csv"
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let benchmark = IngestBenchmark(source: source, sizeMB: sizeMb, runs: max(1, runs),
+                                            pandas: !noPandas, existingFile: file, log: !json)
+            let result = try benchmark.run()
+            if json { try printJSON(result) } else { print(result.text) }
+        }
+    }
+}
+
+/// Internal: loads one CSV in a fresh process and prints timing and peak-memory figures as JSON,
+/// so each measurement starts from an empty heap.
+struct IngestChildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest-child", shouldDisplay: false)
+
+    @Argument var file: String
+
+    func run() throws {
+        try reportingErrors {
+            let before = peakRSSBytes()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let loaded = try CSVLoader.load(file)
+            let elapsed = clock.now - start
+            let after = peakRSSBytes()
+            let series = loaded.series[0]
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let measurement = IngestMeasurement(
+                seconds: seconds, rows: series.rowCount, valueColumns: series.columnCount,
+                baselineRSS: before, peakRSS: after, hasTimestamps: series.time.timestamps != nil)
+            try printJSON(measurement)
+        }
+    }
+}
+
+/// Peak resident set size of this process so far, in bytes (getrusage; Linux reports KiB).
+func peakRSSBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
+}

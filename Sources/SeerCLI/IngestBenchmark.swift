@@ -1,0 +1,185 @@
+// The ingestion benchmark of issue "Foundation": builds a ≥ 200 MB numeric CSV by repeating the
+// rows of ETTh1 with fresh hourly timestamps, then times Seer's CSV loader and pandas.read_csv on
+// it, each in a fresh process per run, and reports medians, throughput and peak memory.
+import Foundation
+import Seer
+
+struct IngestMeasurement: Codable {
+    var seconds: Double
+    var rows: Int
+    var valueColumns: Int
+    var baselineRSS: Int
+    var peakRSS: Int
+    var hasTimestamps: Bool
+}
+
+struct IngestReaderResult: Codable {
+    var reader: String
+    var medianSeconds: Double
+    var allSeconds: [Double]
+    var rowsPerSecond: Double
+    var megabytesPerSecond: Double
+    /// Peak RSS minus the process's RSS before the read (runtime and interpreter excluded).
+    var peakMemoryBytes: Int
+    var peakRSSBytes: Int
+}
+
+struct IngestBenchResult: Codable {
+    var file: String
+    var fileBytes: Int
+    var rows: Int
+    var valueColumns: Int
+    /// rows × value columns × 4 bytes: the Float32 data the CSV parses into.
+    var parsedFloatBytes: Int
+    /// The same plus 8 bytes of timestamp per row.
+    var parsedBytesWithTime: Int
+    var readers: [IngestReaderResult]
+    var seerOverPandasSpeed: Double?
+    var seerPeakOverParsedFloats: Double
+
+    var text: String {
+        var lines = ["Ingestion benchmark: \(file) (\(fileBytes / 1_000_000) MB, \(rows) rows, \(valueColumns) value columns + timestamp)"]
+        var table = TextTable(["reader", "median s", "rows/s", "MB/s", "peak MB (above baseline)", "runs (s)"])
+        for r in readers {
+            table.add([r.reader, String(format: "%.3f", r.medianSeconds), String(format: "%.0f", r.rowsPerSecond),
+                       String(format: "%.1f", r.megabytesPerSecond), String(format: "%.1f", Double(r.peakMemoryBytes) / 1e6),
+                       r.allSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")])
+        }
+        lines.append(table.render(indent: "  "))
+        lines.append(String(format: "  parsed Float32 data: %.1f MB (%.1f MB with Int64 timestamps); Seer peak / parsed floats = %.2f× (target ≤ 2×)",
+                            Double(parsedFloatBytes) / 1e6, Double(parsedBytesWithTime) / 1e6, seerPeakOverParsedFloats))
+        if let ratio = seerOverPandasSpeed {
+            lines.append(String(format: "  Seer speed / pandas.read_csv speed = %.2f× (target ≥ 1×)", ratio))
+        } else {
+            lines.append("  pandas not measured (python3 with pandas not found, or --no-pandas)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct IngestBenchmark {
+    var source: String
+    var sizeMB: Int
+    var runs: Int
+    var pandas: Bool
+    var existingFile: String?
+    var log: Bool
+
+    func run() throws -> IngestBenchResult {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path: String
+        if let existingFile {
+            path = existingFile
+        } else {
+            path = directory.appendingPathComponent("ett-repeated.csv").path
+            if log { FileHandle.standardError.write(Data("generating \(sizeMB) MB CSV from \(source)…\n".utf8)) }
+            try generate(to: path)
+        }
+        let fileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+
+        var seer: [IngestMeasurement] = []
+        for run in 0..<runs {
+            if log { FileHandle.standardError.write(Data("seer run \(run + 1)/\(runs)…\n".utf8)) }
+            let output = try runProcess(currentExecutablePath(), ["bench", "ingest-child", path])
+            seer.append(try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8)))
+        }
+        var readers = [summarise("seer (libcsv)", seer, fileBytes: fileBytes)]
+        var pandasSpeed: Double?
+        if pandas, let pandasRuns = try pandasMeasurements(path) {
+            readers.append(summarise("pandas.read_csv", pandasRuns.plain, fileBytes: fileBytes))
+            readers.append(summarise("pandas.read_csv(parse_dates)", pandasRuns.dates, fileBytes: fileBytes))
+            pandasSpeed = readers[1].medianSeconds / readers[0].medianSeconds
+        }
+        let first = seer[0]
+        let floats = first.rows * first.valueColumns * 4
+        return IngestBenchResult(
+            file: existingFile ?? "ETTh1 rows repeated (\(source))", fileBytes: fileBytes, rows: first.rows,
+            valueColumns: first.valueColumns, parsedFloatBytes: floats, parsedBytesWithTime: floats + first.rows * 8,
+            readers: readers, seerOverPandasSpeed: pandasSpeed,
+            seerPeakOverParsedFloats: Double(readers[0].peakMemoryBytes) / Double(max(1, floats)))
+    }
+
+    func summarise(_ name: String, _ runs: [IngestMeasurement], fileBytes: Int) -> IngestReaderResult {
+        let times = runs.map(\.seconds)
+        let median = times.sorted()[times.count / 2]
+        let peak = runs.map { $0.peakRSS - $0.baselineRSS }.max() ?? 0
+        return IngestReaderResult(reader: name, medianSeconds: median, allSeconds: times,
+                                  rowsPerSecond: Double(runs[0].rows) / median,
+                                  megabytesPerSecond: Double(fileBytes) / 1e6 / median,
+                                  peakMemoryBytes: peak, peakRSSBytes: runs.map(\.peakRSS).max() ?? 0)
+    }
+
+    /// Writes header + ETTh1 rows over and over with continuing hourly timestamps until `sizeMB`.
+    func generate(to path: String) throws {
+        let text = try String(contentsOfFile: source, encoding: .utf8)
+        var lines = text.split(whereSeparator: \.isNewline)
+        guard lines.count > 1 else { throw DataError(.badInput, "benchmark source has no data rows", at: SourceLocation(file: source)) }
+        let header = String(lines.removeFirst())
+        let values = lines.compactMap { line in line.firstIndex(of: ",").map { String(line[$0...]) } }
+        guard let out = fopen(path, "w") else { throw DataError(.io, "cannot create \(path)") }
+        defer { fclose(out) }
+        var written = 0
+        var t = CivilTime(year: 2016, month: 7, day: 1).epochSeconds
+        fputs(header + "\n", out)
+        var chunk = ""
+        while written < sizeMB * 1_000_000 {
+            for tail in values {
+                chunk += CivilTime.format(t, dateOnly: false) + tail + "\n"
+                t += 3600
+            }
+            written += chunk.utf8.count
+            fputs(chunk, out)
+            chunk.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Runs pandas in fresh interpreters; nil when python3 or pandas is missing.
+    func pandasMeasurements(_ path: String) throws -> (plain: [IngestMeasurement], dates: [IngestMeasurement])? {
+        let script = """
+        import json, resource, sys, time
+        import pandas as pd
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        t0 = time.perf_counter()
+        df = pd.read_csv(sys.argv[1], parse_dates=["date"]) if sys.argv[2] == "dates" else pd.read_csv(sys.argv[1])
+        seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        print(json.dumps({"seconds": seconds, "rows": len(df), "valueColumns": df.shape[1] - 1,
+                          "baselineRSS": before, "peakRSS": after, "hasTimestamps": True}))
+        """
+        guard (try? runProcess("/usr/bin/env", ["python3", "-c", "import pandas"])) != nil else { return nil }
+        var plain: [IngestMeasurement] = [], dates: [IngestMeasurement] = []
+        for run in 0..<runs {
+            if log { FileHandle.standardError.write(Data("pandas run \(run + 1)/\(runs)…\n".utf8)) }
+            for mode in ["plain", "dates"] {
+                let output = try runProcess("/usr/bin/env", ["python3", "-c", script, path, mode])
+                let m = try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8))
+                if mode == "plain" { plain.append(m) } else { dates.append(m) }
+            }
+        }
+        return (plain, dates)
+    }
+}
+
+/// The path of the running `seer` binary (argv[0] may be a bare name found on PATH).
+func currentExecutablePath() -> String {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+}
+
+/// Runs a program to completion and returns its stdout; throws on a non-zero exit.
+func runProcess(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw DataError(.io, "\(executable) \(arguments.prefix(2).joined(separator: " ")) exited with status \(process.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self)
+}

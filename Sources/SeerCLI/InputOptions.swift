@@ -1,0 +1,77 @@
+// Options shared by every command that reads series: the input (a CSV or .ts file, or a SQLite
+// table/query), the layout and column roles, and the order and missing-value policies.
+import ArgumentParser
+import Foundation
+import Seer
+
+extension CSVLayout: ExpressibleByArgument {}
+extension OrderPolicy: ExpressibleByArgument {}
+extension MissingPolicy: ExpressibleByArgument {}
+extension EpochUnit: ExpressibleByArgument {}
+
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Input file: CSV (wide, long unique_id,ds,y, or NAB timestamp,value) or UCR/UEA .ts/.tsv.")
+    var file: String?
+
+    @Option(help: "Read from this SQLite database instead of a file (with --table or --query).")
+    var sqlite: String?
+
+    @Option(help: "SQLite table to read.")
+    var table: String?
+
+    @Option(help: "SQLite SELECT to read; use ? placeholders with --param.")
+    var query: String?
+
+    @Option(name: .customLong("param"), help: "A value bound to the next ? of --query (repeatable).")
+    var parameters: [String] = []
+
+    @Option(help: "CSV layout: auto, wide, long or nab.")
+    var layout: CSVLayout = .auto
+
+    @Option(help: "CSV field separator: ',', ';' or tab (default: sniffed from the header).")
+    var delimiter: String?
+
+    @Option(help: "Time column ('none' for a row index; default: detected).")
+    var time: String?
+
+    @Option(help: "Series-id column of a long-format input (default: unique_id).")
+    var id: String?
+
+    @Option(help: "Value column(s) to load, comma-separated (default: every other column).")
+    var target: String?
+
+    @Option(help: "Unit of integer timestamps: s or ms (default: from their size).")
+    var epochUnit: EpochUnit?
+
+    @Option(name: .customLong("on-duplicate"), help: "Duplicate or out-of-order timestamps: error, keep or sort.")
+    var order: OrderPolicy = .keep
+
+    @Option(help: "Missing values: error, ffill, interpolate, drop or keep.")
+    var missing: MissingPolicy = .keep
+
+    mutating func validate() throws {
+        if sqlite == nil && file == nil { throw ValidationError("give an input FILE or --sqlite DB with --table or --query") }
+        if sqlite != nil && file != nil { throw ValidationError("give either an input FILE or --sqlite, not both") }
+        if sqlite != nil && (table == nil) == (query == nil) { throw ValidationError("--sqlite needs exactly one of --table or --query") }
+        if sqlite == nil && (table != nil || query != nil) { throw ValidationError("--table and --query need --sqlite DB") }
+        if !parameters.isEmpty && query == nil { throw ValidationError("--param goes with --query") }
+        if let delimiter, CSVOptions.delimiter(named: delimiter) == nil {
+            throw ValidationError("--delimiter must be ',', ';' or tab (got '\(delimiter)')")
+        }
+    }
+
+    var targetColumns: [String]? {
+        target.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+    }
+
+    var csvOptions: CSVOptions {
+        CSVOptions(layout: layout, delimiter: delimiter.flatMap(CSVOptions.delimiter(named:)), timeColumn: time,
+                   idColumn: id, targetColumns: targetColumns, epochUnit: epochUnit, order: order, missing: missing)
+    }
+
+    /// True when the input is a UCR/UEA classification file.
+    var isClassificationFile: Bool {
+        guard let file else { return false }
+        return file.hasSuffix(".ts") || file.hasSuffix(".tsv")
+    }
+}

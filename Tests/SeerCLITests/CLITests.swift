@@ -1,0 +1,109 @@
+// End-to-end runs of the built `seer` binary: whole outputs, JSON that parses, and the exit
+// codes of ARCHITECTURE.md for bad input (65), a missing file (66) and bad usage (64).
+import Foundation
+import Testing
+
+struct CLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `seer` binary next to this test bundle (swift test builds it because this target depends on SeerCLI).
+    static var binary: String {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundleDirectory.appendingPathComponent("seer").path,
+                          bundleDirectory.deletingLastPathComponent().appendingPathComponent("seer").path,
+                          packageRoot.appendingPathComponent(".build/debug/seer").path]
+        where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        return packageRoot.appendingPathComponent(".build/debug/seer").path
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func seer(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ text: String, suffix: String = ".csv") throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("seer-cli-\(UUID().uuidString)\(suffix)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func inspectTheEmbeddedDefaultSeries() throws {
+        let run = try Self.seer(["inspect", "data/airline_passengers.csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = """
+        data/airline_passengers.csv: csv, nab layout, delimiter ',', 1 series, time column 'timestamp'
+
+        series airline_passengers: 144 rows, 1949-01-01 → 1960-12-01, frequency MS
+          time axis: regular (no duplicates, out-of-order rows, gaps or off-step rows)
+          column  observed  missing  min   mean  max    std
+          value        144        0  104  280.3  622  119.5
+
+        """
+        #expect(run.stdout == expected)
+    }
+
+    @Test func inspectJSONHasTheSameFigures() throws {
+        let run = try Self.seer(["inspect", "data/co2_mauna_loa_weekly.csv", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let series = try #require((object["series"] as? [[String: Any]])?.first)
+        #expect(series["rows"] as? Int == 2284)
+        #expect(series["frequency"] as? String == "W")
+        let column = try #require((series["columns"] as? [[String: Any]])?.first)
+        #expect(column["missing"] as? Int == 59)
+    }
+
+    @Test func inspectReportsIrregularStepsWithLines() throws {
+        let run = try Self.seer(["inspect", "data/nab_rogue_agent_key_hold.csv"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("1882 rows"))
+        #expect(run.stdout.contains("frequency 5min"))
+        #expect(run.stdout.contains("line "))
+    }
+
+    @Test func badInputExitsWith65AndNamesThePlace() throws {
+        let path = try Self.temporaryFile("date,value\n2024-01-01,1\n2024-01-02,oops\n")
+        let run = try Self.seer(["inspect", path])
+        #expect(run.status == 65)
+        #expect(run.stderr == "seer: error: \(path):3:2: column 'value': expected a number, found \"oops\"\n")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func missingFileExitsWith66() throws {
+        let run = try Self.seer(["inspect", "/no/such/file.csv"])
+        #expect(run.status == 66)
+        #expect(run.stderr.contains("/no/such/file.csv") && run.stderr.contains("no such file"))
+    }
+
+    @Test func usageErrorsExitWith64() throws {
+        #expect(try Self.seer(["inspect"]).status == 64)
+        #expect(try Self.seer(["inspect", "x.csv", "--missing", "guess"]).status == 64)
+        #expect(try Self.seer(["inspect", "--sqlite", "db.sqlite"]).status == 64)
+        #expect(try Self.seer(["frobnicate"]).status == 64)
+    }
+
+    @Test func policiesFromTheCommandLine() throws {
+        let path = try Self.temporaryFile("d,v\n2024-01-02,1\n2024-01-01,2\n")
+        let strict = try Self.seer(["inspect", path, "--on-duplicate", "error"])
+        #expect(strict.status == 65 && strict.stderr.contains(":3:"))
+        let sorted = try Self.seer(["inspect", path, "--on-duplicate", "sort", "--json"])
+        #expect(sorted.status == 0 && sorted.stdout.contains("rows sorted by time"))
+    }
+}

@@ -1,0 +1,145 @@
+// CSV layouts and dialects on small inline files: wide, long (and renamed columns), NAB, no
+// time column, epoch times, delimiters, quoting, CRLF, BOM, no final newline, missing markers.
+import Testing
+@testable import SeerData
+
+struct CSVLayoutTests {
+    @Test func wideFileWithDates() throws {
+        let path = try TestData.temporaryFile("date,a,b\n2024-01-01,1,2.5\n2024-01-02,3,-4e-1\n2024-01-03,5,6\n")
+        let loaded = try CSVLoader.load(path)
+        #expect(loaded.layout == .wide && loaded.timeColumn == "date")
+        let s = loaded.series[0]
+        #expect(s.columnNames == ["a", "b"])
+        #expect(s.columns[1].values == [2.5, -0.4, 6])
+        #expect(s.time.timestamps == [1_704_067_200, 1_704_153_600, 1_704_240_000])
+        #expect(s.profile().frequency == "D")
+        #expect(s.lines.line(ofRow: 2) == 4)
+    }
+
+    @Test func longFormatGroupsRowsById() throws {
+        let path = try TestData.temporaryFile("""
+        unique_id,ds,y
+        a,2024-01-01 00:00:00,1
+        a,2024-01-01 01:00:00,2
+        b,2024-01-01 00:00:00,10
+        c,2024-01-01 00:00:00,100
+        b,2024-01-01 01:00:00,20
+        b,2024-01-01 02:00:00,30
+        """)
+        let loaded = try CSVLoader.load(path)
+        #expect(loaded.layout == .long)
+        #expect(loaded.series.ids == ["a", "b", "c"])
+        let b = try #require(loaded.series[id: "b"])
+        #expect(b.columns[0].values == [10, 20, 30])
+        #expect(b.lines.line(ofRow: 0) == 4 && b.lines.line(ofRow: 1) == 6 && b.lines.line(ofRow: 2) == 7)
+        #expect(b.profile().frequency == "H")
+    }
+
+    @Test func longFormatWithRenamedColumns() throws {
+        let path = try TestData.temporaryFile("store;day;sales;price\ns1;2024-03-01;5;1.5\ns2;2024-03-01;7;2\ns1;2024-03-02;6;1.5\n")
+        let options = CSVOptions(layout: .long, timeColumn: "day", idColumn: "store", targetColumns: ["sales"])
+        let loaded = try CSVLoader.load(path, options: options)
+        #expect(loaded.delimiter == 0x3B)
+        #expect(loaded.series.ids == ["s1", "s2"])
+        #expect(loaded.series[id: "s1"]?.columnNames == ["sales"])
+        #expect(loaded.series[id: "s1"]?.columns[0].values == [5, 6])
+    }
+
+    @Test func numericFileWithoutTimeColumnUsesARowIndex() throws {
+        let path = try TestData.temporaryFile("x,y\n1,2\n3,4\n")
+        let loaded = try CSVLoader.load(path)
+        #expect(loaded.timeColumn == nil)
+        #expect(loaded.series[0].time == .index(count: 2))
+        #expect(loaded.series[0].columnNames == ["x", "y"])
+    }
+
+    @Test func epochSecondsAndMilliseconds() throws {
+        let seconds = try CSVLoader.load(TestData.temporaryFile("timestamp,value\n1700000000,1\n1700000060,2\n")).series[0]
+        #expect(seconds.time.timestamps == [1_700_000_000, 1_700_000_060])
+        #expect(seconds.profile().frequency == "min")
+        let millis = try CSVLoader.load(TestData.temporaryFile("time,value\n1700000000000,1\n1700000300000,2\n")).series[0]
+        #expect(millis.time.timestamps == [1_700_000_000, 1_700_000_300])
+        let forced = try CSVLoader.load(TestData.temporaryFile("time,value\n1700000000,1\n"),
+                                        options: CSVOptions(epochUnit: .milliseconds)).series[0]
+        #expect(forced.time.timestamps == [1_700_000])
+        let years = try CSVLoader.load(TestData.temporaryFile("year,value\n1871,1\n1872,2\n"), options: CSVOptions(timeColumn: "year")).series[0]
+        #expect(years.profile().start == "1871-01-01" && years.profile().frequency == "YS")
+    }
+
+    @Test func timestampForms() throws {
+        let path = try TestData.temporaryFile("""
+        ts,v
+        2024-01-01T00:00:00Z,1
+        2024-01-01T02:00:00+01:00,2
+        2024-01-01 02:00:00.000000,3
+        2024-01-01T01:00:00-02:00,4
+        2024-01-01T04:00,5
+        """)
+        let s = try CSVLoader.load(path, options: CSVOptions(timeColumn: "ts")).series[0]
+        let base: Int64 = 1_704_067_200
+        #expect(s.time.timestamps == [base, base + 3600, base + 7200, base + 10800, base + 14400])
+        let fraction = try CSVLoader.load(TestData.temporaryFile("ts,v\n2024-01-01 00:00:00.5,1\n"))
+        #expect(fraction.notes.contains { $0.contains("sub-second") })
+    }
+
+    @Test func quotingCRLFBOMAndNoFinalNewline() throws {
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        bytes += Array("\"date\",\"a, quoted\",b\r\n\"2024-01-01\",\"1.5\",2\r\n2024-01-02,\"2\",\"3\"".utf8)
+        let loaded = try CSVLoader.load(TestData.temporaryFile(bytes))
+        #expect(loaded.header == ["date", "a, quoted", "b"])
+        #expect(loaded.series[0].columns[0].values == [1.5, 2])
+        #expect(loaded.series[0].columns[1].values == [2, 3])
+    }
+
+    @Test func tabDelimitedAndEmbeddedNewlines() throws {
+        let tab = try CSVLoader.load(TestData.temporaryFile("date\tv\n2024-01-01\t 1 \n2024-01-02\t2\n"))
+        #expect(tab.delimiter == 0x09 && tab.series[0].columns[0].values == [1, 2])
+        // A quoted header cell spanning two lines shifts every later line number by one.
+        let path = try TestData.temporaryFile("date,\"two\nlines\"\n2024-01-01,1\n2024-01-02,x\n")
+        let error = #expect(throws: DataError.self) { try CSVLoader.load(path) }
+        #expect(error?.location?.line == 4 && error?.location?.columnName == "two\nlines")
+    }
+
+    @Test func missingMarkers() throws {
+        let path = try TestData.temporaryFile("d,v\n2024-01-01,\n2024-01-02,NA\n2024-01-03,NaN\n2024-01-04,nan\n2024-01-05,null\n2024-01-06,N/A\n2024-01-07,7\n")
+        let s = try CSVLoader.load(path).series[0]
+        #expect(s.columns[0].values.prefix(6).allSatisfy { $0.isNaN })
+        #expect(s.columns[0].values[6] == 7)
+        #expect(s.profile().columns[0].missing == 6)
+    }
+
+    @Test func orderPolicies() throws {
+        let path = try TestData.temporaryFile("d,v\n2024-01-01,1\n2024-01-03,3\n2024-01-02,2\n2024-01-02,22\n")
+        let error = #expect(throws: DataError.self) { try CSVLoader.load(path, options: CSVOptions(order: .error)) }
+        #expect(error?.location?.line == 4)
+        #expect(error?.description.contains("earlier than the row before") == true)
+        let kept = try CSVLoader.load(path).series[0]
+        #expect(kept.columns[0].values == [1, 3, 2, 22])
+        #expect(kept.timeReport()?.backward == 1 && kept.timeReport()?.duplicates == 1)
+        let sorted = try CSVLoader.load(path, options: CSVOptions(order: .sort)).series[0]
+        #expect(sorted.columns[0].values == [1, 2, 22, 3])
+        #expect(sorted.lines.line(ofRow: 1) == 4, "rows keep their source lines after sorting")
+    }
+
+    @Test func missingPolicies() throws {
+        let path = try TestData.temporaryFile("d,a,b\n2024-01-01,,1\n2024-01-02,2,\n2024-01-03,,3\n2024-01-04,6,4\n2024-01-05,,5\n")
+        let error = #expect(throws: DataError.self) { try CSVLoader.load(path, options: CSVOptions(missing: .error)) }
+        #expect(error?.location?.line == 2 && error?.location?.columnName == "a")
+        let ffill = try CSVLoader.load(path, options: CSVOptions(missing: .ffill)).series[0]
+        #expect(ffill.columns[0].values == [2, 2, 2, 6, 6] && ffill.columns[1].values == [1, 1, 3, 4, 5])
+        let linear = try CSVLoader.load(path, options: CSVOptions(missing: .interpolate)).series[0]
+        #expect(linear.columns[0].values == [2, 2, 4, 6, 6] && linear.columns[1].values == [1, 2, 3, 4, 5])
+        let dropped = try CSVLoader.load(path, options: CSVOptions(missing: .drop)).series[0]
+        #expect(dropped.rowCount == 1 && dropped.columns[0].values == [6])
+        #expect(dropped.lines.line(ofRow: 0) == 5)
+    }
+
+    @Test func gapsAndOffStepRowsAreClassified() throws {
+        let path = try TestData.temporaryFile("d,v\n2024-01-01 00:00,1\n2024-01-01 01:00,1\n2024-01-01 04:00,1\n2024-01-01 05:00,1\n2024-01-01 05:30,1\n2024-01-01 06:30,1\n")
+        let report = try #require(CSVLoader.load(path).series[0].timeReport())
+        #expect(report.frequency == Frequency(.hour))
+        #expect(report.gaps == 1 && report.missingTimestamps == 2)
+        #expect(report.offStep == 1)
+        #expect(report.examples.first { $0.kind == .gap }?.line == 4)
+    }
+}
