@@ -1,0 +1,343 @@
+// A thin, throwing wrapper over SQLite's C API for the series reader and writer: open a file
+// read-only or read-write, prepare exactly one statement, bind, step, read cells, and run a block
+// in one transaction. Every failure becomes a `DataError` naming the database file and carrying
+// SQLite's own message, so nothing above this file touches C error codes.
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A value bound to a query parameter.
+public enum SQLiteValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .real(value) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+/// One open database connection; closed when the object goes away.
+final class SQLiteDatabase {
+    enum Mode {
+        /// The file must exist; nothing can be written, even by a statement that slips through.
+        case readOnly
+        /// The file is created when missing.
+        case readWrite
+    }
+
+    let path: String
+    private var handle: OpaquePointer?
+
+    /// Opens `path`. Read-only opens check that the file exists first, because SQLite's own
+    /// answer for a missing file in read-only mode ("unable to open database file") does not say why.
+    init(path: String, mode: Mode) throws {
+        self.path = path
+        guard !path.isEmpty, !path.utf8.contains(0) else {
+            throw DataError(.usage, "'\(path)' is not a usable database path", at: SourceLocation(file: path))
+        }
+        if mode == .readOnly { try SQLiteDatabase.checkExists(path) }
+        let flags = mode == .readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_close_v2(db)  // SQLite hands back a handle even on failure; it must still be closed
+            throw DataError(SQLiteDatabase.kind(of: code), "cannot open the database: \(message)",
+                            at: SourceLocation(file: path))
+        }
+        handle = db
+        // Another process writing the same file makes us wait a little instead of failing at once.
+        sqlite3_busy_timeout(db, 5_000)
+    }
+
+    deinit { close() }
+
+    /// Closes the connection (statements still alive keep it open until they finish).
+    func close() {
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    private static func checkExists(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno
+            if reason == ENOENT || reason == ENOTDIR {
+                throw DataError(.missingInput, "no such database file", at: SourceLocation(file: path))
+            }
+            throw DataError(.io, "cannot open the database: \(String(cString: strerror(reason)))",
+                            at: SourceLocation(file: path))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(.missingInput, "is a directory, not a database file", at: SourceLocation(file: path))
+        }
+    }
+
+    // MARK: errors
+
+    /// The error kind for a result code: damaged or foreign files and violated constraints are
+    /// bad data, SQL errors are a bad request, everything else is the OS or the database engine.
+    static func kind(of code: Int32) -> DataError.Kind {
+        switch code & 0xFF {
+        case SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_TOOBIG: return .badInput
+        case SQLITE_ERROR, SQLITE_RANGE, SQLITE_AUTH: return .usage
+        default: return .io
+        }
+    }
+
+    /// A `DataError` for a failed call: `doing` says what was attempted, SQLite says why.
+    /// `place` names the source in the message (`db.sqlite:query`); the file path by default.
+    func failure(_ code: Int32, _ doing: String, at place: String? = nil) -> DataError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+        return DataError(SQLiteDatabase.kind(of: code), "\(doing): \(message)", at: SourceLocation(file: place ?? path))
+    }
+
+    // MARK: statements
+
+    /// Compiles `sql`, which must be exactly one statement. Trailing semicolons, spaces and
+    /// comments are fine; a second statement is refused before anything runs, so text such as
+    /// `SELECT 1; DROP TABLE t` can never reach `step`.
+    func prepare(_ sql: String, at place: String? = nil) throws -> SQLiteStatement {
+        let location = SourceLocation(file: place ?? path)
+        guard let handle else { throw DataError(.io, "the database is closed", at: location) }
+        let bytes = Array(sql.utf8)
+        guard Int32(exactly: bytes.count) != nil else {
+            throw DataError(.usage, "the SQL text is too long", at: location)
+        }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try buffer.withMemoryRebound(to: CChar.self) { text in
+                guard let base = text.baseAddress else { throw DataError(.usage, "the SQL text is empty", at: location) }
+                let end = base + text.count
+                var statement: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let code = sqlite3_prepare_v2(handle, base, Int32(text.count), &statement, &tail)
+                guard code == SQLITE_OK else { throw failure(code, "cannot prepare the SQL", at: place) }
+                guard let statement else { throw DataError(.usage, "the SQL text holds no statement", at: location) }
+                let compiled = SQLiteStatement(database: self, handle: statement, place: place ?? path)
+                if hasMoreStatements(after: tail, end: end, handle: handle) {
+                    throw DataError(.usage, "only one SQL statement is allowed; found more after the first ';'",
+                                    at: location)
+                }
+                return compiled
+            }
+        }
+    }
+
+    /// Whether the text between `tail` and `end` holds another statement. It is compiled (never
+    /// run) piece by piece: SQLite yields no statement for whitespace, `;` and comments, and
+    /// anything it cannot compile or skip (bad SQL, a NUL byte) counts as "more" too.
+    private func hasMoreStatements(after tail: UnsafePointer<CChar>?, end: UnsafePointer<CChar>,
+                                   handle: OpaquePointer) -> Bool {
+        var rest = tail
+        while let start = rest, start < end {
+            var extra: OpaquePointer?
+            var next: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(handle, start, Int32(end - start), &extra, &next)
+            if let extra {
+                sqlite3_finalize(extra)
+                return true
+            }
+            guard code == SQLITE_OK else { return true }
+            guard let next, next > start else { return true }  // stuck, e.g. at a NUL: text is left
+            rest = next
+        }
+        return false
+    }
+
+    /// Runs one statement that returns no rows of interest (DDL, BEGIN, COMMIT, …).
+    func execute(_ sql: String) throws {
+        let statement = try prepare(sql)
+        while try statement.step() {}
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; any error rolls everything back, so the
+    /// database is either fully changed or untouched. IMMEDIATE takes the write lock up front,
+    /// so a concurrent writer makes us wait or fail before anything changes, not halfway.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // SQLite may already have rolled back by itself (e.g. after a full disk); a second
+            // ROLLBACK would fail and hide the real error, so only roll back an open transaction.
+            if let handle, sqlite3_get_autocommit(handle) == 0 {
+                sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            }
+            throw error
+        }
+    }
+
+    // MARK: schema
+
+    /// `"name"` with inner quotes doubled: SQLite's quoting of identifiers, so any text, even
+    /// `x"; DROP TABLE y; --`, is one harmless name.
+    static func quote(_ identifier: String) -> String {
+        "\"" + identifier.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// `"table"` or `"view"` when an object of that name exists (case-insensitively, as SQLite
+    /// resolves names), else nil.
+    func objectType(named name: String) throws -> String? {
+        let statement = try prepare(
+            "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE")
+        try statement.bind(.text(name), at: 1)
+        let type = try statement.step() ? statement.string(0) : nil
+        statement.reset()
+        return type
+    }
+
+    /// Names of the user tables and views, sorted, for error messages.
+    func tableNames() throws -> [String] {
+        let statement = try prepare(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+        var names: [String] = []
+        while try statement.step() { names.append(statement.string(0)) }
+        return names
+    }
+
+    /// The column names of `table` (which must exist), in declaration order.
+    func columnNames(ofTable table: String) throws -> [String] {
+        try prepare("SELECT * FROM \(SQLiteDatabase.quote(table))").columnNames
+    }
+}
+
+/// One compiled statement; finalized when the object goes away. It keeps its database alive.
+final class SQLiteStatement {
+    let database: SQLiteDatabase
+    private let handle: OpaquePointer
+    /// The source its errors name (`db.sqlite:query`, or the file).
+    let place: String
+
+    fileprivate init(database: SQLiteDatabase, handle: OpaquePointer, place: String) {
+        self.database = database
+        self.handle = handle
+        self.place = place
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Whether the statement can change nothing in the database file.
+    var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
+    var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    /// The result column names (`AS` names for expressions in a query).
+    var columnNames: [String] {
+        (0..<columnCount).map { i in
+            sqlite3_column_name(handle, Int32(i)).map { String(cString: $0) } ?? "column_\(i + 1)"
+        }
+    }
+
+    // MARK: binding
+
+    /// Binds `values` to the parameters `?1 … ?n`; the count must match exactly.
+    func bind(_ values: [SQLiteValue]) throws {
+        guard values.count == parameterCount else {
+            throw DataError(.usage, "the SQL has \(parameterCount) parameter(s) but \(values.count) value(s) were given",
+                            at: SourceLocation(file: place))
+        }
+        for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
+    }
+
+    /// Binds one value to parameter `index` (1-based).
+    func bind(_ value: SQLiteValue, at index: Int32) throws {
+        // SQLITE_TRANSIENT (a macro Swift cannot import): SQLite copies the bytes before returning.
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        let code: Int32
+        switch value {
+        case .null:
+            code = sqlite3_bind_null(handle, index)
+        case .integer(let v):
+            code = sqlite3_bind_int64(handle, index, v)
+        case .real(let v):
+            code = sqlite3_bind_double(handle, index, v)
+        case .text(let v):
+            let length = UInt64(v.utf8.count)
+            code = v.withCString { sqlite3_bind_text64(handle, index, $0, length, transient, UInt8(SQLITE_UTF8)) }
+        case .blob(let v):
+            code = v.isEmpty
+                ? sqlite3_bind_zeroblob(handle, index, 0)  // a nil pointer would bind NULL instead
+                : v.withUnsafeBytes { sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), transient) }
+        }
+        guard code == SQLITE_OK else { throw database.failure(code, "cannot bind parameter \(index)", at: place) }
+    }
+
+    // MARK: stepping
+
+    /// Advances to the next row: true when a row is ready, false when the statement is done.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = database.failure(code, "SQL statement failed", at: place)
+            sqlite3_reset(handle)  // leave the statement reusable and not holding a read lock
+            throw error
+        }
+    }
+
+    /// Makes the statement runnable again, keeping its bindings.
+    func reset() { sqlite3_reset(handle) }
+
+    // MARK: cells (valid between a `step` that returned true and the next `step`/`reset`)
+
+    /// The storage class of a cell (SQLite types values, not columns).
+    enum CellType { case integer, real, text, blob, null }
+
+    func type(_ column: Int) -> CellType {
+        switch sqlite3_column_type(handle, Int32(column)) {
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
+        case SQLITE_TEXT: return .text
+        case SQLITE_BLOB: return .blob
+        default: return .null
+        }
+    }
+
+    func int64(_ column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
+
+    func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
+
+    /// Calls `body` with the cell's UTF-8 bytes, without copying them into a String.
+    func withText<R>(_ column: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
+        // Text first, then its length: the order SQLite documents as safe.
+        let text = sqlite3_column_text(handle, Int32(column))
+        let count = Int(sqlite3_column_bytes(handle, Int32(column)))
+        if let text { return try body(text, count) }
+        var empty: UInt8 = 0  // SQLite gives nil for an empty value in some cases
+        return try body(&empty, 0)
+    }
+
+    /// The cell as text (invalid UTF-8 repaired with U+FFFD; use `withText` to detect it).
+    func string(_ column: Int) -> String {
+        withText(column) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
+    }
+}
+
+extension String {
+    /// The string with every `target` scalar replaced. Scalars, not Characters: a quote followed
+    /// by a combining mark is one Character, yet still a bare `"` to SQLite's tokenizer.
+    fileprivate func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if scalar == target { out += replacement } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+}
