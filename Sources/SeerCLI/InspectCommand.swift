@@ -46,7 +46,7 @@ struct SeriesInspection: Codable {
         if let database = input.sqlite {
             let loaded = try SQLiteInput.read(input, database: database)
             return SeriesInspection(input: loaded.source, format: "sqlite", layout: nil, delimiter: nil,
-                                    timeColumn: input.time, seriesCount: loaded.series.count,
+                                    timeColumn: loaded.timeColumn, seriesCount: loaded.series.count,
                                     series: loaded.series.map { $0.profile() }, notes: loaded.notes)
         }
         let file = input.file!

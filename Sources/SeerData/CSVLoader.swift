@@ -15,6 +15,8 @@ public struct CSVLoadResult: Sendable {
     public var delimiter: UInt8
     /// Things the user should know that did not stop the load (dropped fractions, kept disorder, fills).
     public var notes: [String]
+    /// Threads the file was parsed on (1 when small, long-format, or re-read after an unsafe cut).
+    public var threadsUsed: Int
 }
 
 #if canImport(Glibc)
@@ -37,9 +39,11 @@ public enum CSVLoader {
         let reader = try CSVReader(path: path, dialect: dialect)
         var builder = CSVTableBuilder(path: path, options: options)
         let threads = max(1, options.threads ?? activeProcessorCount())
+        var threadsUsed = 1
         if threads > 1 && reader.fileSize >= options.parallelMinimumBytes && options.layout != .long {
             if let parallel = try loadInParallel(reader: reader, builder: builder, threads: threads) {
-                builder = parallel
+                builder = parallel.builder
+                threadsUsed = parallel.threads
             } else {
                 builder = CSVTableBuilder(path: path, options: options)
                 try reader.read(into: builder)
@@ -61,7 +65,7 @@ public enum CSVLoader {
         }
         return CSVLoadResult(series: collection, layout: builder.resolvedLayout, header: builder.header,
                              timeColumn: builder.timeField.map { builder.header[$0] },
-                             delimiter: reader.delimiter, notes: notes)
+                             delimiter: reader.delimiter, notes: notes, threadsUsed: threadsUsed)
     }
 
     /// One byte range parsed on its own thread. Each chunk owns its reader and builder; nothing
@@ -88,11 +92,11 @@ public enum CSVLoader {
 
     /// Parses a prefix on this thread (header, roles, row size), then the rest in `threads`
     /// ranges at once. Returns nil when a cut fell inside a quoted field (caller re-reads).
-    static func loadInParallel(reader: CSVReader, builder: CSVTableBuilder, threads: Int) throws -> CSVTableBuilder? {
+    static func loadInParallel(reader: CSVReader, builder: CSVTableBuilder, threads: Int) throws -> (builder: CSVTableBuilder, threads: Int)? {
         let size = reader.fileSize
         let prefixEnd = reader.rowStart(atOrAfter: 1 << 18)
         let prefix = try reader.read(into: builder, range: 0..<prefixEnd, estimateTotal: false)
-        if prefixEnd >= size { return builder }
+        if prefixEnd >= size { return (builder, 1) }
         guard prefix.endedAtRowStart, builder.rolesDecided, builder.resolvedLayout != .long, builder.rowCount > 0 else { return nil }
         var cuts = [prefixEnd]
         for k in 1..<threads { cuts.append(max(cuts[k - 1], reader.rowStart(atOrAfter: prefixEnd + (size - prefixEnd) * k / threads))) }
@@ -125,7 +129,7 @@ public enum CSVLoader {
             if k < chunks.count - 1 && !outcome.endedAtRowStart { return nil }
         }
         builder.merge(chunks.dropFirst().map(\.builder), lineOffsets: lineOffsets)
-        return builder
+        return (builder, chunks.count)
     }
 }
 

@@ -123,6 +123,7 @@ public final class CSVReader {
         defer { self.handler = nil }
         line = firstLine
         failure = nil
+        batch.clear()
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             throw DataError(.io, "libcsv could not initialise", at: SourceLocation(file: path))

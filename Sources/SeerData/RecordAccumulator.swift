@@ -45,6 +45,17 @@ struct RecordAccumulator {
                                 lines: lineStore.base, count: records))
     }
 
+    /// Drops everything, including a record left unfinished by an earlier range.
+    mutating func clear() {
+        byteStore.count = 0
+        endStore.count = 0
+        firstFieldStore.count = 1
+        lineStore.count = 0
+        records = 0
+        recordsSeen = 0
+        pendingFields = 0
+    }
+
     /// Drops completed records (a record still being assembled stays, moved to the front).
     mutating func reset() {
         let keepFrom = firstFieldStore[records]

@@ -14,11 +14,13 @@ public enum SQLiteSource: Sendable, Equatable {
 
 /// Which result columns play which role, and what to do with disorder and gaps.
 public struct SQLiteReadOptions: Sendable, Equatable {
-    /// The time column; nil (or `"none"`) gives the series a row index.
+    /// The time column; nil picks one named like a time (`ds`, `date`, `timestamp`, … as for CSV),
+    /// `"none"` gives the series a row index.
     public var timeColumn: String?
     /// Value columns to load, in this order; nil loads every column except the time and id columns.
     public var targetColumns: [String]?
     /// A series-id column: rows are grouped into one series per distinct id, in first-seen order.
+    /// nil uses a column named `unique_id` when there is one.
     public var idColumn: String?
     /// Unit of integer timestamps; nil decides from the first value's magnitude.
     public var epochUnit: EpochUnit?
@@ -190,8 +192,16 @@ public enum SQLiteSeriesReader {
             return Column(index: index, name: name)
         }
         var roles = Roles()
-        if let name = options.timeColumn, name != "none" { roles.time = try find(name, role: "time") }
-        if let name = options.idColumn { roles.id = try find(name, role: "series-id") }
+        if let name = options.timeColumn {
+            if name != "none" { roles.time = try find(name, role: "time") }
+        } else if let index = columns.firstIndex(where: { CSVLoader.timeColumnNames.contains($0.lowercased()) }) {
+            roles.time = Column(index: index, name: columns[index])
+        }
+        if let name = options.idColumn {
+            roles.id = try find(name, role: "series-id")
+        } else if let index = columns.firstIndex(of: SQLiteSeriesWriter.idColumn), index != roles.time?.index {
+            roles.id = Column(index: index, name: columns[index])
+        }
         if let time = roles.time, time.index == roles.id?.index {
             throw DataError(.usage, "column '\(time.name)' cannot be both the time and the series-id column",
                             at: SourceLocation(file: origin.description))

@@ -108,6 +108,10 @@ import Testing
             #expect(read.time == original.time)
             #expect(Self.same(read.columns[0].values, original.columns[0].values))
         }
+        // Without options the `ds` time column and the `unique_id` column are found by name, as for CSV.
+        let detected = try SQLiteSeriesReader.read(path, from: .table(name: "long"))
+        #expect(detected.timeColumn == "ds" && detected.series.ids == ["A", "B", "C"])
+        #expect(detected.series[id: "B"]?.time == collection[id: "B"]?.time)
     }
 
     @Test func indexAxisRoundTrip() throws {
