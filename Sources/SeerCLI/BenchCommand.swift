@@ -57,19 +57,24 @@ struct IngestChildCommand: ParsableCommand {
 
     @Argument var file: String
 
+    @Option var threads: Int?
+
     func run() throws {
         try reportingErrors {
             let before = peakRSSBytes()
             let clock = ContinuousClock()
             let start = clock.now
-            let loaded = try CSVLoader.load(file)
+            var options = CSVOptions()
+            options.threads = threads
+            let loaded = try CSVLoader.load(file, options: options)
             let elapsed = clock.now - start
             let after = peakRSSBytes()
             let series = loaded.series[0]
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let measurement = IngestMeasurement(
                 seconds: seconds, rows: series.rowCount, valueColumns: series.columnCount,
-                baselineRSS: before, peakRSS: after, hasTimestamps: series.time.timestamps != nil)
+                baselineRSS: before, peakRSS: after, hasTimestamps: series.time.timestamps != nil,
+                threads: loaded.threadsUsed)
             try printJSON(measurement)
         }
     }

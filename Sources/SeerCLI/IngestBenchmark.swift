@@ -11,6 +11,7 @@ struct IngestMeasurement: Codable {
     var baselineRSS: Int
     var peakRSS: Int
     var hasTimestamps: Bool
+    var threads: Int?
 }
 
 struct IngestReaderResult: Codable {
@@ -82,7 +83,9 @@ struct IngestBenchmark {
         var seer: [IngestMeasurement] = []
         for run in 0..<runs {
             if log { FileHandle.standardError.write(Data("seer run \(run + 1)/\(runs)…\n".utf8)) }
-            let output = try runProcess(currentExecutablePath(), ["bench", "ingest-child", path])
+            // Ingestion uses no BLAS: keep OpenBLAS's idle worker threads from spinning beside the parser.
+            let output = try runProcess(currentExecutablePath(), ["bench", "ingest-child", path],
+                                        environment: ["OPENBLAS_NUM_THREADS": "1"])
             seer.append(try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8)))
         }
         var readers = [summarise("seer (libcsv)", seer, fileBytes: fileBytes)]
@@ -168,10 +171,11 @@ func currentExecutablePath() -> String {
 }
 
 /// Runs a program to completion and returns its stdout; throws on a non-zero exit.
-func runProcess(_ executable: String, _ arguments: [String]) throws -> String {
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice

@@ -1,8 +1,10 @@
 // Streams a CSV file (or a byte range of it) through libcsv's callback API and hands records to
 // a handler in batches of about 1 MiB. The file is read in 1 MiB blocks with pread (never whole
-// into memory) and fed to libcsv one line at a time, so every record and error knows its source
-// line. Limits on field size and field count turn a runaway input (a 10 MB line, a binary file)
-// into a clear error instead of a hang. Ranges let `CSVLoader` parse parts of a file in parallel.
+// into memory). Every record and error knows its source line: libcsv reports each unquoted
+// newline (CSV_REPALL_NL), and blocks containing quotes, where a newline may sit inside a field,
+// are fed one line at a time instead. Limits on field size and field count turn a runaway input
+// (a 10 MB line, a binary file) into a clear error instead of a hang. Ranges let `CSVLoader`
+// parse parts of a file in parallel.
 import CCSV
 #if canImport(Glibc)
 import Glibc
@@ -87,30 +89,38 @@ public final class CSVReader {
     public private(set) var fileSize = 0
 
     private let fd: Int32
-    private var batch = RecordAccumulator()
-    private var line = 1
+    /// State the libcsv callbacks touch, behind a pointer: the callbacks run once per field, and
+    /// going through the class would add a dynamic exclusivity check to every one of them.
+    private let state: UnsafeMutablePointer<ParseState>
     private var failure: Error?
     // Set for the duration of `read` only (the caller keeps the handler alive).
     private unowned(unsafe) var handler: CSVRecordHandler? = nil
 
     /// Opens `path`; throws `.missingInput` when it cannot be opened or is a directory.
     public init(path: String, dialect: CSVDialect = CSVDialect()) throws {
-        self.path = path
-        self.dialect = dialect
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CSVReader.openError(path: path, errno: errno) }
+        // Everything that can fail happens before any stored property is set, so a throw here
+        // never runs deinit on a half-made reader.
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw CSVReader.openError(path: path, errno: errno) }
         var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
             throw DataError(.missingInput, "is a directory, not a CSV file", at: SourceLocation(file: path))
         }
+        self.path = path
+        self.dialect = dialect
+        fd = descriptor
         fileSize = Int(info.st_size)
-        if let given = dialect.delimiter { delimiter = given } else { try sniff() }
+        state = .allocate(capacity: 1)
+        state.initialize(to: ParseState(maxFields: dialect.maxFields))
+        if let given = dialect.delimiter { delimiter = given } else { sniff() }
     }
 
     deinit {
         close(fd)
-        batch.deallocate()
+        state.pointee.batch.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Reads bytes `range` (which must start at a row start), calling `handler` with batches.
@@ -121,11 +131,10 @@ public final class CSVReader {
         let range = range ?? 0..<fileSize
         self.handler = handler
         defer { self.handler = nil }
-        line = firstLine
+        state.pointee.reset(line: firstLine)
         failure = nil
-        batch.clear()
         var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)) == 0 else {
             throw DataError(.io, "libcsv could not initialise", at: SourceLocation(file: path))
         }
         defer { csv_free(&parser) }
@@ -135,7 +144,7 @@ public final class CSVReader {
         let blockSize = 1 << 20
         let block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize)
         defer { block.deallocate() }
-        let context = Unmanaged.passUnretained(self).toOpaque()
+        let context = UnsafeMutableRawPointer(state)
         var offset = range.lowerBound
         var records = 0
         var reserved = !estimateTotal
@@ -143,46 +152,57 @@ public final class CSVReader {
             let want = min(blockSize, range.upperBound - offset)
             let got = pread(fd, block, want, off_t(offset))
             if got < 0 {
-                throw DataError(.io, "read failed: \(String(cString: strerror(errno)))", at: SourceLocation(file: path, line: line))
+                throw DataError(.io, "read failed: \(String(cString: strerror(errno)))", at: SourceLocation(file: path, line: state.pointee.line))
             }
             if got == 0 { break }
             var start = 0
             if offset == 0 && got >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF { start = 3 }  // UTF-8 BOM
-            // Feed line by line so `line` is exact while callbacks run.
-            while start < got && failure == nil {
-                let newline = memchr(block + start, 0x0A, got - start)
-                let pieceEnd = newline.map { UnsafeMutableRawPointer($0) - UnsafeMutableRawPointer(block) + 1 } ?? got
-                let length = pieceEnd - start
+            if memchr(block + start, 0x22, got - start) == nil {
+                // No quote in this block: every newline ends a row and libcsv reports it
+                // (CSV_REPALL_NL), so the whole block goes in one call with exact lines.
+                let length = got - start
                 if csv_parse(&parser, block + start, length, CSVReader.fieldCallback, CSVReader.recordCallback, context) != length {
                     fail(parser: &parser)
                 }
-                if failure == nil && parser.entry_pos > dialect.maxFieldBytes {
-                    failure = DataError.bad("field is longer than \(dialect.maxFieldBytes) bytes (a missing newline or closing quote?)",
-                                            file: path, line: line, column: batch.pendingFields + 1)
+                checkLimits(parser: parser)
+            } else {
+                // Quotes may hide newlines inside fields: feed line by line and count the
+                // newlines libcsv did not report as row ends.
+                while start < got && failure == nil {
+                    let newline = memchr(block + start, 0x0A, got - start)
+                    let pieceEnd = newline.map { UnsafeMutableRawPointer($0) - UnsafeMutableRawPointer(block) + 1 } ?? got
+                    let length = pieceEnd - start
+                    let linesBefore = state.pointee.line
+                    if csv_parse(&parser, block + start, length, CSVReader.fieldCallback, CSVReader.recordCallback, context) != length {
+                        fail(parser: &parser)
+                    }
+                    checkLimits(parser: parser)
+                    if newline != nil && state.pointee.line == linesBefore { state.pointee.line += 1 }
+                    start = pieceEnd
                 }
-                if newline != nil { line += 1 }
-                start = pieceEnd
             }
             offset += got
-            records = batch.recordsSeen
+            records = state.pointee.batch.recordsSeen
             if failure == nil && !reserved && records >= 1000 {
                 reserved = true
                 let done = offset - range.lowerBound
                 handler.reserve(estimatedRecords: Int(Double(range.count) / Double(done) * Double(records) * 1.02) + 16)
             }
-            if failure == nil && batch.bytes >= blockSize { flush() }
+            if failure == nil && state.pointee.batch.bytes >= blockSize { flush() }
         }
         let atEnd = range.upperBound >= fileSize
         let clean = parser.pstate == 0 && parser.entry_pos == 0
         if failure == nil && atEnd && csv_fini(&parser, CSVReader.fieldCallback, CSVReader.recordCallback, context) != 0 {
             fail(parser: &parser)
         }
+        checkLimits(parser: parser)
         if failure == nil { flush() }
         if let failure {
-            batch.reset()
+            state.pointee.batch.reset()
             throw failure
         }
-        return CSVRangeOutcome(records: batch.recordsSeen, newlines: line - firstLine, endedAtRowStart: clean, reachedEnd: atEnd)
+        return CSVRangeOutcome(records: state.pointee.batch.recordsSeen, newlines: state.pointee.line - firstLine,
+                               endedAtRowStart: clean, reachedEnd: atEnd)
     }
 
     /// The error for a file that cannot be opened (exit 66), shared by every file reader.
@@ -205,13 +225,27 @@ public final class CSVReader {
     }
 
     private func flush() {
-        guard batch.records > 0, let handler else { return }
+        guard state.pointee.batch.records > 0, let handler else { return }
         do {
-            try batch.withBatch { try handler.handle($0) }
+            try state.pointee.batch.withBatch { try handler.handle($0) }
         } catch {
             failure = error
         }
-        batch.reset()
+        state.pointee.batch.reset()
+    }
+
+    /// Turns the limits the callbacks and libcsv's buffer hit into errors.
+    private func checkLimits(parser: csv_parser) {
+        guard failure == nil else { return }
+        let current = state.pointee
+        if current.tooManyFields {
+            failure = DataError.bad("more than \(dialect.maxFields) fields in one record", file: path, line: current.line,
+                                    column: dialect.maxFields + 1)
+        } else if parser.entry_pos > dialect.maxFieldBytes {
+            failure = DataError.bad("field is longer than \(dialect.maxFieldBytes) bytes (a missing newline or closing quote?)",
+                                    file: path, line: current.line, column: current.batch.pendingFields + 1)
+        }
+        if failure != nil { state.pointee.stopped = true }
     }
 
     private func fail(parser: inout csv_parser) {
@@ -219,14 +253,15 @@ public final class CSVReader {
         let status = csv_error(&parser)
         if status == CSV_EPARSE {
             failure = DataError.bad("malformed quoting: a quote inside an unquoted field, text after a closing quote, or a quote that is never closed",
-                                    file: path, line: line, column: batch.pendingFields + 1)
+                                    file: path, line: state.pointee.line, column: state.pointee.batch.pendingFields + 1)
         } else {
-            failure = DataError(.io, "libcsv: \(String(cString: csv_strerror(status)))", at: SourceLocation(file: path, line: line))
+            failure = DataError(.io, "libcsv: \(String(cString: csv_strerror(status)))", at: SourceLocation(file: path, line: state.pointee.line))
         }
+        state.pointee.stopped = true
     }
 
     /// Picks the most frequent of `,` `;` tab outside quotes on the first line (`,` on ties).
-    private func sniff() throws {
+    private func sniff() {
         var head = [UInt8](repeating: 0, count: 65_536)
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard got > 0 else { return }
@@ -246,26 +281,49 @@ public final class CSVReader {
 
     private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
         data, length, context in
-        // The reader outlives every callback: skip the retain/release pair per field.
-        Unmanaged<CSVReader>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.appendField(data, length) }
+        context!.assumingMemoryBound(to: ParseState.self).pointee.appendField(data, length)
     }
 
-    private static let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
-        Unmanaged<CSVReader>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRecord() }
+    private static let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
+        context!.assumingMemoryBound(to: ParseState.self).pointee.endRecord(terminator)
+    }
+}
+
+/// What the libcsv callbacks update: the batch being filled, the current line, and whether a
+/// limit was hit (the reader turns that into an error after `csv_parse` returns).
+struct ParseState {
+    var batch = RecordAccumulator()
+    var line = 1
+    var stopped = false
+    var tooManyFields = false
+    let maxFields: Int
+
+    init(maxFields: Int) { self.maxFields = maxFields }
+
+    mutating func reset(line: Int) {
+        batch.clear()
+        self.line = line
+        stopped = false
+        tooManyFields = false
     }
 
-    private func appendField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
-        guard failure == nil else { return }
-        if batch.pendingFields == dialect.maxFields {
-            failure = DataError.bad("more than \(dialect.maxFields) fields in one record", file: path, line: line,
-                                    column: batch.pendingFields + 1)
+    @inline(__always)
+    mutating func appendField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+        guard !stopped else { return }
+        if batch.pendingFields == maxFields {
+            tooManyFields = true
+            stopped = true
             return
         }
         batch.append(field: data?.assumingMemoryBound(to: UInt8.self), length: length, line: line)
     }
 
-    private func endRecord() {
-        guard failure == nil else { return }
+    /// libcsv calls this at every row end and, with CSV_REPALL_NL, at every unquoted CR or LF,
+    /// also on empty lines; only LF advances the line.
+    @inline(__always)
+    mutating func endRecord(_ terminator: Int32) {
+        guard !stopped else { return }
         batch.endRecord()
+        if terminator == 0x0A { line += 1 }
     }
 }

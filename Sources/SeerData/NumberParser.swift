@@ -126,18 +126,15 @@ public enum NumberParser {
 
     /// 16–19 significant digits: Double(mantissa) and the scaling each round once, so the result
     /// is within 2^-52 (relative) of the true value. That decides the Float32 rounding unless the
-    /// value lies that close to a midpoint between two Floats; then nil sends it to strtod.
-    @usableFromInline
+    /// 29 Double mantissa bits that Float drops lie within a few units of exactly half (a
+    /// rounding midpoint); then nil sends the text to strtod.
+    @inline(__always) @usableFromInline
     static func nearlyExact(_ mantissa: UInt64, _ scale: Int) -> Double? {
         var d = Double(mantissa)
         d = scale < 0 ? d / powersOfTen[-scale] : d * powersOfTen[scale]
-        let f = Float(d)
-        guard f.isFinite, f != 0 else { return nil }
-        let margin = d * 0x1p-50
-        let up = (Double(f) + Double(f.nextUp)) / 2
-        let down = (Double(f) + Double(f.nextDown)) / 2
-        if abs(d - up) <= margin || abs(d - down) <= margin { return nil }
-        return d
+        guard d >= 0x1p-126 && d < 0x1p127 else { return nil }  // Float subnormals and overflow: be exact
+        let dropped = Int64(d.bitPattern & 0x1FFF_FFFF)
+        return abs(dropped - 0x1000_0000) <= 16 ? nil : d
     }
 
     /// `inf`/`infinity` are refused as out of range; everything else is not a number.
