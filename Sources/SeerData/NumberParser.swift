@@ -1,8 +1,8 @@
 // Decimal text → Float32 without Foundation, for the CSV and .ts hot paths. Up to 19
-// significant digits are read exactly into an integer; when it is at most 2^53 and the power of
-// ten lies within ±22 the Double result is correctly rounded (Clinger's fast path), which then
-// rounds to Float. Anything else (very long mantissas, huge exponents) goes to strtod, so results are
-// always correctly rounded to Double before the final rounding to Float.
+// significant digits are read exactly into an integer (8 at a time where possible) and scaled
+// by one multiply in Double; the error bound of that product proves the Float32 rounding
+// correct except next to a rounding midpoint, where the text goes to strtod instead. So every
+// result equals the correctly rounded Float32 of the decimal text.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,6 +29,11 @@ public enum NumberParser {
         var x = 1.0
         for _ in 0..<e { x *= 10 }
         return x
+    }
+
+    /// The Doubles nearest to 10^-k, k = 0…22 (from the exact decimal strings).
+    @usableFromInline static let negativePowersOfTen: [Double] = (0...22).map { k in
+        k == 0 ? 1 : strtod("1e-\(k)", nil)
     }
 
     /// Is `bytes` (already trimmed) one of the missing-value markers?
@@ -65,27 +70,41 @@ public enum NumberParser {
         var negative = false
         if p[0] == 0x2D { negative = true; i = 1 } else if p[0] == 0x2B { i = 1 }
         var mantissa: UInt64 = 0
-        var significant = 0      // digits kept in mantissa
+        var significant = 0      // digits in mantissa, counted from the first non-zero one
         var dropped = 0          // integer digits beyond 19 (scale up)
-        var fractionDigits = 0   // fraction digits kept (scale down)
-        var sawDigit = false
+        var fractionDigits = 0   // fraction digits consumed into mantissa or skipped as leading zeros
+        let digitsStart = i
+        while i < n && p[i] == 0x30 { i += 1 }  // leading zeros carry no value
+        var sawDigit = i > digitsStart
+        // Integer part.
         while i < n, p[i] &- 0x30 < 10 {
             sawDigit = true
             if significant < 19 {
                 mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
-                if mantissa != 0 { significant += 1 }
+                significant += 1
             } else {
                 dropped += 1
             }
             i += 1
         }
+        // Fraction part: leading zeros only scale; then 8 digits at a time where they fit.
         if i < n && p[i] == 0x2E {
             i += 1
+            if significant == 0 {
+                while i < n && p[i] == 0x30 { i += 1; fractionDigits += 1; sawDigit = true }
+            }
+            while significant + 8 <= 19 && i + 8 <= n, let eight = NumberParser.eightDigits(p + i) {
+                mantissa = mantissa &* 100_000_000 &+ eight
+                significant += 8
+                fractionDigits += 8
+                sawDigit = true
+                i += 8
+            }
             while i < n, p[i] &- 0x30 < 10 {
                 sawDigit = true
                 if significant < 19 {
                     mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
-                    if mantissa != 0 { significant += 1 }
+                    significant += 1
                     fractionDigits += 1
                 }
                 i += 1
@@ -110,9 +129,6 @@ public enum NumberParser {
         var value: Double
         if mantissa == 0 {
             value = 0
-        } else if mantissa <= (1 << 53) && scale >= -22 && scale <= 22 {
-            value = Double(mantissa)
-            value = scale < 0 ? value / powersOfTen[-scale] : value * powersOfTen[scale]
         } else if scale >= -22 && scale <= 22, let near = nearlyExact(mantissa, scale) {
             value = near
         } else {
@@ -124,17 +140,34 @@ public enum NumberParser {
         return f.isFinite ? .value(f) : .outOfRange
     }
 
-    /// 16–19 significant digits: Double(mantissa) and the scaling each round once, so the result
-    /// is within 2^-52 (relative) of the true value. That decides the Float32 rounding unless the
-    /// 29 Double mantissa bits that Float drops lie within a few units of exactly half (a
-    /// rounding midpoint); then nil sends the text to strtod.
+    /// Up to 19 significant digits times 10^scale (|scale| ≤ 22) in Double: the conversion of the
+    /// mantissa, the power of ten (exact for 10^0…10^22, nearest Double for 10^-1…10^-22) and the
+    /// product each round once, so the result lies within 2^-51 (relative) of the true value.
+    /// That decides the Float32 rounding unless the 29 Double mantissa bits Float drops lie within
+    /// a few units of exactly half (a rounding midpoint); then nil sends the text to strtod.
+    /// (A multiply instead of a divide: the divide's latency was the parser's largest cost.)
     @inline(__always) @usableFromInline
     static func nearlyExact(_ mantissa: UInt64, _ scale: Int) -> Double? {
-        var d = Double(mantissa)
-        d = scale < 0 ? d / powersOfTen[-scale] : d * powersOfTen[scale]
+        let d = Double(mantissa) * (scale < 0 ? negativePowersOfTen[-scale] : powersOfTen[scale])
         guard d >= 0x1p-126 && d < 0x1p127 else { return nil }  // Float subnormals and overflow: be exact
         let dropped = Int64(d.bitPattern & 0x1FFF_FFFF)
-        return abs(dropped - 0x1000_0000) <= 16 ? nil : d
+        return abs(dropped - 0x1000_0000) <= 64 ? nil : d
+    }
+
+    /// The value of 8 ASCII digits at `p` (first digit most significant), or nil if any byte is
+    /// not a digit. Works on all 8 bytes at once: a SWAR digit test, then three multiply-and-mask
+    /// steps that pair digits into 2-, 4- and 8-digit numbers.
+    @inline(__always) @usableFromInline
+    static func eightDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        let high = word & 0xF0F0_F0F0_F0F0_F0F0
+        let carry = (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
+        guard high == 0x3030_3030_3030_3030 && carry == 0x3030_3030_3030_3030 else { return nil }
+        var x = word &- 0x3030_3030_3030_3030
+        x = (x &* 10 &+ (x >> 8)) & 0x00FF_00FF_00FF_00FF
+        x = (x &* 100 &+ (x >> 16)) & 0x0000_FFFF_0000_FFFF
+        x = (x &* 10_000 &+ (x >> 32)) & 0x0000_0000_FFFF_FFFF
+        return x
     }
 
     /// `inf`/`infinity` are refused as out of range; everything else is not a number.
