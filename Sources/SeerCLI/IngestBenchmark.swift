@@ -36,6 +36,7 @@ struct IngestBenchResult: Codable {
     var parsedBytesWithTime: Int
     var readers: [IngestReaderResult]
     var seerOverPandasSpeed: Double?
+    var seerOneThreadOverPandas: Double?
     var seerPeakOverParsedFloats: Double
 
     var text: String {
@@ -47,10 +48,11 @@ struct IngestBenchResult: Codable {
                        r.allSeconds.map { String(format: "%.3f", $0) }.joined(separator: " ")])
         }
         lines.append(table.render(indent: "  "))
+        lines.append("  (each reader runs in a fresh process per round; rounds interleave the readers; medians)")
         lines.append(String(format: "  parsed Float32 data: %.1f MB (%.1f MB with Int64 timestamps); Seer peak / parsed floats = %.2f× (target ≤ 2×)",
                             Double(parsedFloatBytes) / 1e6, Double(parsedBytesWithTime) / 1e6, seerPeakOverParsedFloats))
         if let ratio = seerOverPandasSpeed {
-            lines.append(String(format: "  Seer speed / pandas.read_csv speed = %.2f× (target ≥ 1×)", ratio))
+            lines.append(String(format: "  Seer speed / pandas.read_csv speed = %.2f× (target ≥ 1×); on one thread %.2f×", ratio, seerOneThreadOverPandas ?? 0))
         } else {
             lines.append("  pandas not measured (python3 with pandas not found, or --no-pandas)")
         }
@@ -80,20 +82,27 @@ struct IngestBenchmark {
         }
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 
-        var seer: [IngestMeasurement] = []
-        for run in 0..<runs {
-            if log { FileHandle.standardError.write(Data("seer run \(run + 1)/\(runs)…\n".utf8)) }
-            // Ingestion uses no BLAS: keep OpenBLAS's idle worker threads from spinning beside the parser.
-            let output = try runProcess(currentExecutablePath(), ["bench", "ingest-child", path],
-                                        environment: ["OPENBLAS_NUM_THREADS": "1"])
-            seer.append(try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8)))
+        // Readers take turns within each round, so machine noise hits them alike.
+        let hasPandas = pandas && (try? runProcess("/usr/bin/env", ["python3", "-c", "import pandas"])) != nil
+        var seer: [IngestMeasurement] = [], seerOneThread: [IngestMeasurement] = []
+        var pandasPlain: [IngestMeasurement] = [], pandasDates: [IngestMeasurement] = []
+        for round in 0..<runs {
+            if log { FileHandle.standardError.write(Data("round \(round + 1)/\(runs)…\n".utf8)) }
+            seer.append(try seerMeasurement(path, threads: nil))
+            seerOneThread.append(try seerMeasurement(path, threads: 1))
+            if hasPandas {
+                pandasPlain.append(try pandasMeasurement(path, parseDates: false))
+                pandasDates.append(try pandasMeasurement(path, parseDates: true))
+            }
         }
-        var readers = [summarise("seer (libcsv)", seer, fileBytes: fileBytes)]
+        let threads = seer[0].threads ?? 1
+        var readers = [summarise("seer (libcsv, \(threads) threads)", seer, fileBytes: fileBytes),
+                       summarise("seer (libcsv, 1 thread)", seerOneThread, fileBytes: fileBytes)]
         var pandasSpeed: Double?
-        if pandas, let pandasRuns = try pandasMeasurements(path) {
-            readers.append(summarise("pandas.read_csv", pandasRuns.plain, fileBytes: fileBytes))
-            readers.append(summarise("pandas.read_csv(parse_dates)", pandasRuns.dates, fileBytes: fileBytes))
-            pandasSpeed = readers[1].medianSeconds / readers[0].medianSeconds
+        if hasPandas {
+            readers.append(summarise("pandas.read_csv", pandasPlain, fileBytes: fileBytes))
+            readers.append(summarise("pandas.read_csv(parse_dates)", pandasDates, fileBytes: fileBytes))
+            pandasSpeed = readers[2].medianSeconds / readers[0].medianSeconds
         }
         let first = seer[0]
         let floats = first.rows * first.valueColumns * 4
@@ -101,6 +110,7 @@ struct IngestBenchmark {
             file: existingFile ?? "ETTh1 rows repeated (\(source))", fileBytes: fileBytes, rows: first.rows,
             valueColumns: first.valueColumns, parsedFloatBytes: floats, parsedBytesWithTime: floats + first.rows * 8,
             readers: readers, seerOverPandasSpeed: pandasSpeed,
+            seerOneThreadOverPandas: pandasSpeed.map { _ in readers[2].medianSeconds / readers[1].medianSeconds },
             seerPeakOverParsedFloats: Double(readers[0].peakMemoryBytes) / Double(max(1, floats)))
     }
 
@@ -138,8 +148,16 @@ struct IngestBenchmark {
         }
     }
 
-    /// Runs pandas in fresh interpreters; nil when python3 or pandas is missing.
-    func pandasMeasurements(_ path: String) throws -> (plain: [IngestMeasurement], dates: [IngestMeasurement])? {
+    /// Seer's loader in a fresh process. Ingestion uses no BLAS: OpenBLAS's idle worker threads
+    /// are kept from spinning beside the parser.
+    func seerMeasurement(_ path: String, threads: Int?) throws -> IngestMeasurement {
+        let arguments = ["bench", "ingest-child", path] + (threads.map { ["--threads", String($0)] } ?? [])
+        let output = try runProcess(currentExecutablePath(), arguments, environment: ["OPENBLAS_NUM_THREADS": "1"])
+        return try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8))
+    }
+
+    /// pandas.read_csv in a fresh interpreter (peak memory above the interpreter's baseline).
+    func pandasMeasurement(_ path: String, parseDates: Bool) throws -> IngestMeasurement {
         let script = """
         import json, resource, sys, time
         import pandas as pd
@@ -151,17 +169,8 @@ struct IngestBenchmark {
         print(json.dumps({"seconds": seconds, "rows": len(df), "valueColumns": df.shape[1] - 1,
                           "baselineRSS": before, "peakRSS": after, "hasTimestamps": True}))
         """
-        guard (try? runProcess("/usr/bin/env", ["python3", "-c", "import pandas"])) != nil else { return nil }
-        var plain: [IngestMeasurement] = [], dates: [IngestMeasurement] = []
-        for run in 0..<runs {
-            if log { FileHandle.standardError.write(Data("pandas run \(run + 1)/\(runs)…\n".utf8)) }
-            for mode in ["plain", "dates"] {
-                let output = try runProcess("/usr/bin/env", ["python3", "-c", script, path, mode])
-                let m = try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8))
-                if mode == "plain" { plain.append(m) } else { dates.append(m) }
-            }
-        }
-        return (plain, dates)
+        let output = try runProcess("/usr/bin/env", ["python3", "-c", script, path, parseDates ? "dates" : "plain"])
+        return try JSONDecoder().decode(IngestMeasurement.self, from: Data(output.utf8))
     }
 }
 

@@ -1,6 +1,7 @@
 // End-to-end runs of the built `seer` binary: whole outputs, JSON that parses, and the exit
 // codes of ARCHITECTURE.md for bad input (65), a missing file (66) and bad usage (64).
 import Foundation
+import SeerData
 import Testing
 
 struct CLITests {
@@ -105,5 +106,50 @@ struct CLITests {
         #expect(strict.status == 65 && strict.stderr.contains(":3:"))
         let sorted = try Self.seer(["inspect", path, "--on-duplicate", "sort", "--json"])
         #expect(sorted.status == 0 && sorted.stdout.contains("rows sorted by time"))
+    }
+}
+
+/// `seer inspect` on SQLite inputs and UCR/UEA files.
+struct CLIInputKindsTests {
+    /// A database with table `sales` (unique_id, ds, y): series a = [1, 2], b = [5, NaN], daily.
+    static func database() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seer-cli-\(UUID().uuidString).sqlite").path
+        let days: [Int64] = [1_704_067_200, 1_704_153_600]
+        let collection = try SeriesCollection([
+            TimeSeries(id: "a", time: .timestamps(days), columns: [SeriesColumn(name: "y", values: [1, 2])]),
+            TimeSeries(id: "b", time: .timestamps(days), columns: [SeriesColumn(name: "y", values: [5, .nan])]),
+        ])
+        try SQLiteSeriesWriter.write(collection, to: path, table: "sales")
+        return path
+    }
+
+    @Test func inspectSQLiteTableAndQuery() throws {
+        let db = try Self.database()
+        let table = try CLITests.seer(["inspect", "--sqlite", db, "--table", "sales", "--json"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(table.stdout.utf8)) as? [String: Any])
+        #expect(object["seriesCount"] as? Int == 2 && object["timeColumn"] as? String == "ds")
+        let query = try CLITests.seer(["inspect", "--sqlite", db, "--query", "SELECT ds, y FROM sales WHERE unique_id = ?", "--param", "b"])
+        #expect(query.status == 0 && query.stdout.contains("2 rows") && query.stdout.contains("1        1"))
+        let hostile = try CLITests.seer(["inspect", "--sqlite", db, "--table", "x; DROP TABLE sales"])
+        #expect(hostile.status == 66 && hostile.stderr.contains("no table or view named 'x; DROP TABLE sales'"))
+        let writing = try CLITests.seer(["inspect", "--sqlite", db, "--query", "DELETE FROM sales"])
+        #expect(writing.status == 64)
+        let after = try CLITests.seer(["inspect", "--sqlite", db, "--table", "sales", "--json"])
+        #expect(after.stdout.contains("\"rows\" : 2"), "nothing was deleted or dropped")
+        #expect(try CLITests.seer(["inspect", "--sqlite", "/no/such.sqlite", "--table", "t"]).status == 66)
+    }
+
+    @Test func inspectUCRFile() throws {
+        let run = try CLITests.seer(["inspect", "data/ItalyPowerDemand_TRAIN.ts"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("problem ItalyPowerDemand") && run.stdout.contains("67 cases, 2 classes, 1 dimension(s), length 24"))
+        let json = try CLITests.seer(["inspect", "data/ItalyPowerDemand_TRAIN.ts", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let classes = try #require(object["classes"] as? [[String: Any]])
+        #expect(classes.compactMap { $0["cases"] as? Int }.reduce(0, +) == 67)
+        let bad = try CLITests.temporaryFile("@problemName x\n@classLabel true 1 2\n@data\n1,2,3:3\n", suffix: ".ts")
+        let badRun = try CLITests.seer(["inspect", bad])
+        #expect(badRun.status == 65 && badRun.stderr.contains("\(bad):4"))
     }
 }
