@@ -40,8 +40,6 @@ final class PartialSeries {
 
 /// The record handler behind `CSVLoader`.
 final class CSVTableBuilder: CSVRecordHandler {
-    enum TimeMode { case undecided, text, epoch(EpochUnit), year }
-
     let path: String
     let options: CSVOptions
     private(set) var header: [String] = []
@@ -51,8 +49,7 @@ final class CSVTableBuilder: CSVRecordHandler {
     private var valueFields: [Int] = []
     private(set) var rolesDecided = false
     private var headerDone = false
-    private var timeMode = TimeMode.undecided
-    private var droppedFractions = 0
+    private var timeDecoder: TimeColumnDecoder
     private(set) var series: [PartialSeries] = []
     private var seriesIndex: [String: Int] = [:]
     private var lastId: [UInt8] = []
@@ -63,6 +60,7 @@ final class CSVTableBuilder: CSVRecordHandler {
     init(path: String, options: CSVOptions) {
         self.path = path
         self.options = options
+        timeDecoder = TimeColumnDecoder(forcedUnit: options.epochUnit)
     }
 
     func reserve(estimatedRecords: Int) {
@@ -81,7 +79,7 @@ final class CSVTableBuilder: CSVRecordHandler {
         other.valueFields = valueFields
         other.rolesDecided = rolesDecided
         other.headerDone = headerDone
-        other.timeMode = timeMode
+        other.timeDecoder = timeDecoder
         other.series = series.map { PartialSeries(id: $0.id, names: $0.names) }
         return other
     }
@@ -265,43 +263,15 @@ final class CSVTableBuilder: CSVRecordHandler {
 
     private func parseTime(_ record: CSVRecord, _ f: Int) throws -> Int64 {
         let field = record.field(f)
-        switch TimestampParser.parse(field.baseAddress!, count: field.count) {
-        case .value(let t, let dropped):
-            switch timeMode {
-            case .undecided: timeMode = .text
-            case .text: break
-            case .epoch, .year: throw cellError(record, f, expected: "an integer timestamp like the rows above")
+        do {
+            let t = try timeDecoder.decode(field.baseAddress!, count: field.count)
+            if timeDecoder.droppedFractions == 1 && !notes.contains(TimeColumnDecoder.droppedFractionNote) {
+                notes.append(TimeColumnDecoder.droppedFractionNote)
             }
-            if dropped { noteDroppedFraction() }
             return t
-        case .integer(let v):
-            switch timeMode {
-            case .undecided:
-                if let unit = options.epochUnit {
-                    timeMode = .epoch(unit)
-                } else if field.count == 4 && (1000...2999).contains(v) {
-                    timeMode = .year
-                } else {
-                    timeMode = .epoch(EpochUnit.guess(forMagnitude: v))
-                }
-                return try parseTime(record, f)
-            case .text: throw cellError(record, f, expected: "a date-time like the rows above")
-            case .year:
-                guard (1000...9999).contains(v) else { throw cellError(record, f, expected: "a four-digit year") }
-                return CivilTime(year: Int(v), month: 1, day: 1).epochSeconds
-            case .epoch(.seconds): return v
-            case .epoch(.milliseconds):
-                if v % 1000 != 0 { noteDroppedFraction() }
-                return v >= 0 ? v / 1000 : -((-v + 999) / 1000)
-            }
-        case .invalid(let reason):
-            throw cellError(record, f, expected: "a timestamp (\(reason))")
+        } catch {
+            throw cellError(record, f, expected: error.expected)
         }
-    }
-
-    private func noteDroppedFraction() {
-        droppedFractions += 1
-        if droppedFractions == 1 { notes.append("sub-second parts of timestamps are dropped (Seer keeps whole seconds)") }
     }
 
     private func cellError(_ record: CSVRecord, _ f: Int, expected: String) -> DataError {

@@ -233,19 +233,17 @@ public enum SQLiteSeriesReader {
 /// Converts the cells of the current row by their SQLite type; remembers per column how integer
 /// timestamps are read, so a column cannot silently mix seconds, milliseconds and dates.
 private final class CellReader {
-    enum TimeMode { case undecided, text, epoch(EpochUnit), year }
-
     let statement: SQLiteStatement
     let origin: SQLiteSeriesReader.Origin
-    let epochUnit: EpochUnit?
-    private var timeMode = TimeMode.undecided
-    private var droppedFractions = 0
-    private(set) var notes: [String] = []
+    private var decoder: TimeColumnDecoder
+
+    /// What the user should know: currently only dropped sub-second parts.
+    var notes: [String] { decoder.droppedFractions > 0 ? [TimeColumnDecoder.droppedFractionNote] : [] }
 
     init(statement: SQLiteStatement, origin: SQLiteSeriesReader.Origin, epochUnit: EpochUnit?) {
         self.statement = statement
         self.origin = origin
-        self.epochUnit = epochUnit
+        decoder = TimeColumnDecoder(forcedUnit: epochUnit)
     }
 
     /// A value cell: INTEGER/REAL as numbers, NULL as NaN, TEXT parsed, BLOB refused.
@@ -292,69 +290,27 @@ private final class CellReader {
     /// A time cell as epoch seconds.
     func timestamp(_ cell: SQLiteSeriesReader.Column, row: Int) throws -> Int64 {
         let column = cell.index, name = cell.name
-        switch statement.type(column) {
-        case .integer:
-            return try epoch(statement.int64(column), digits: nil, column, row, name)
-        case .real:
-            let x = statement.double(column)
-            // Int64 covers ±9.2e18; a Double this side of ±9e18 converts without trapping.
-            guard x.isFinite, abs(x) < 9e18, x == x.rounded(.towardZero) else {
-                throw cellError(column, row, name, expected: "a whole number of seconds or a date-time")
-            }
-            return try epoch(Int64(x), digits: nil, column, row, name)
-        case .text:
-            let (parsed, count) = statement.withText(column) { (TimestampParser.parse($0, count: $1), $1) }
-            switch parsed {
-            case .value(let t, let dropped):
-                switch timeMode {
-                case .undecided: timeMode = .text
-                case .text: break
-                case .epoch, .year: throw cellError(column, row, name, expected: "an integer timestamp like the rows above")
+        do {
+            switch statement.type(column) {
+            case .integer:
+                return try decoder.decode(integer: statement.int64(column), digits: nil)
+            case .real:
+                let x = statement.double(column)
+                // Int64 covers ±9.2e18; a Double this side of ±9e18 converts without trapping.
+                guard x.isFinite, abs(x) < 9e18, x == x.rounded(.towardZero) else {
+                    throw cellError(column, row, name, expected: "a whole number of seconds or a date-time")
                 }
-                if dropped { noteDroppedFraction() }
-                return t
-            case .integer(let v):
-                return try epoch(v, digits: count, column, row, name)
-            case .invalid(let reason):
-                throw cellError(column, row, name, expected: "a timestamp (\(reason))")
+                return try decoder.decode(integer: Int64(x), digits: nil)
+            case .text:
+                return try statement.withText(column) { try decoder.decode($0, count: $1) }
+            case .null:
+                throw cellError(column, row, name, expected: "a timestamp (the time column cannot be NULL)")
+            case .blob:
+                throw cellError(column, row, name, expected: "a timestamp")
             }
-        case .null:
-            throw cellError(column, row, name, expected: "a timestamp (the time column cannot be NULL)")
-        case .blob:
-            throw cellError(column, row, name, expected: "a timestamp")
+        } catch let mismatch as TimeCellMismatch {
+            throw cellError(column, row, name, expected: mismatch.expected)
         }
-    }
-
-    /// An epoch number (or year) under the column's mode, decided by its first value.
-    private func epoch(_ v: Int64, digits: Int?, _ column: Int, _ row: Int, _ name: String) throws -> Int64 {
-        switch timeMode {
-        case .undecided:
-            if let epochUnit {
-                timeMode = .epoch(epochUnit)
-            } else if (1000...2999).contains(v) && (digits == nil || digits == 4) {
-                timeMode = .year
-            } else {
-                timeMode = .epoch(EpochUnit.guess(forMagnitude: v))
-            }
-            return try epoch(v, digits: digits, column, row, name)
-        case .text:
-            throw cellError(column, row, name, expected: "a date-time like the rows above")
-        case .year:
-            guard (1000...9999).contains(v) else { throw cellError(column, row, name, expected: "a four-digit year") }
-            return CivilTime(year: Int(v), month: 1, day: 1).epochSeconds
-        case .epoch(.seconds):
-            return v
-        case .epoch(.milliseconds):
-            if v % 1000 != 0 { noteDroppedFraction() }
-            // Floor division, so times before 1970 round down like the ones after.
-            let (quotient, remainder) = v.quotientAndRemainder(dividingBy: 1000)
-            return remainder < 0 ? quotient - 1 : quotient
-        }
-    }
-
-    private func noteDroppedFraction() {
-        droppedFractions += 1
-        if droppedFractions == 1 { notes.append("sub-second parts of timestamps are dropped (Seer keeps whole seconds)") }
     }
 
     /// "expected …, found …" at the row (SQLite has no lines: the location's line is the 1-based
