@@ -153,3 +153,37 @@ struct CLIInputKindsTests {
         #expect(badRun.status == 65 && badRun.stderr.contains("\(bad):4"))
     }
 }
+
+/// Every kind of bad CSV input, through the binary: exit 65, one line on stderr naming the
+/// file and line (and column where there is one), nothing on stdout, no crash.
+struct CLIBadInputTests {
+    static let cases: [(name: String, bytes: [UInt8], location: String)] = [
+        ("ragged row", Array("d,a,b\n2024-01-01,1,2\n2024-01-02,3\n".utf8), ":3:3: "),
+        ("non-numeric cell", Array("d,a\n2024-01-01,x1\n".utf8), ":2:2: column 'a': "),
+        ("unterminated quote", Array("d,a\n2024-01-01,\"1\n".utf8), ":3:"),
+        ("empty file", [], ":1: "),
+        ("header only", Array("date,value\n".utf8), ":2: "),
+        ("invalid UTF-8", Array("d,a\n2024-01-01,".utf8) + [0xFF, 0x0A], ":2:2: column 'a': "),
+        ("10 MB single line", [UInt8](repeating: 0x31, count: 10_000_000), ":1:1: "),
+        ("bad timestamp", Array("date,value\n2024-02-30,1\n".utf8), ":2:1: column 'date': "),
+    ]
+
+    @Test(arguments: cases.indices)
+    func badInputExitsWith65(index: Int) throws {
+        let (name, bytes, location) = Self.cases[index]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("seer-bad-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: url)
+        let run = try CLITests.seer(["inspect", url.path])
+        #expect(run.status == 65, "\(name): \(run.stderr)")
+        #expect(run.stderr.hasPrefix("seer: error: \(url.path)\(location)"), "\(name): \(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(name): one line")
+        #expect(run.stdout.isEmpty, "\(name)")
+    }
+
+    @Test func unknownColumnExitsWith65() throws {
+        let path = try CLITests.temporaryFile("date,value\n2024-01-01,1\n")
+        let run = try CLITests.seer(["inspect", path, "--target", "price"])
+        #expect(run.status == 65)
+        #expect(run.stderr == "seer: error: \(path):1: no target column named 'price' (columns: date, value)\n")
+    }
+}
