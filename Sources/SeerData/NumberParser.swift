@@ -24,17 +24,19 @@ public enum ParsedNumber: Equatable, Sendable {
 
 /// Fast, allocation-free parsing of decimal numbers from raw bytes.
 public enum NumberParser {
-    /// Exact powers of ten representable in Double.
-    @usableFromInline static let powersOfTen: [Double] = (0...22).map { e in
-        var x = 1.0
-        for _ in 0..<e { x *= 10 }
-        return x
-    }
+    // Literal tables, so the optimiser can lay them out statically (a computed table costs a
+    // lazy-initialisation check on every call).
+    /// 10^0 … 10^22: every one exactly representable in Double.
+    @usableFromInline static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
-    /// The Doubles nearest to 10^-k, k = 0…22 (from the exact decimal strings).
-    @usableFromInline static let negativePowersOfTen: [Double] = (0...22).map { k in
-        k == 0 ? 1 : strtod("1e-\(k)", nil)
-    }
+    /// The Doubles nearest to 10^-0 … 10^-22 (the compiler rounds each literal correctly).
+    @usableFromInline static let negativePowersOfTen: [Double] = [
+        1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11,
+        1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
+    ]
 
     /// Is `bytes` (already trimmed) one of the missing-value markers?
     @inlinable
