@@ -1,0 +1,117 @@
+// The kernel list. A backend implements every forward/backward pair below for its device;
+// the differentiable ops (Ops/) call them and record the backward on the tape. Backward
+// kernels ADD into the gradient buffers they are given (nil: that gradient is not wanted).
+// Shapes are given as flat dimensions; comments name them.
+
+/// Element-wise binary operations with broadcasting over leading axes.
+public enum BinaryOp: Sendable { case add, sub, mul, div }
+
+/// Element-wise activations.
+public enum UnaryOp: Sendable { case gelu, silu, tanh, sigmoid, relu }
+
+/// Regression losses (mean over all elements).
+public enum RegressionLoss: Sendable, Equatable { case mse, mae, huber(delta: Float) }
+
+/// Implements every kernel pair for one device.
+public protocol Backend: Sendable {
+    var device: Device { get }
+
+    // MARK: matmul — C[b] = op(A[b]) · op(B[b])
+    // A: [batch, m, k] ([batch, k, m] when transA); B: [batchB, k, n] ([batchB, n, k] when
+    // transB) with batchB = batch, or 1 when B is shared; C: [batch, m, n].
+    func matmulForward(_ a: TensorStorage, _ b: TensorStorage, _ c: TensorStorage,
+                       batch: Int, m: Int, n: Int, k: Int, transA: Bool, transB: Bool, sharedB: Bool)
+    func matmulBackward(_ a: TensorStorage, _ b: TensorStorage, gradC: TensorStorage,
+                        gradA: TensorStorage?, gradB: TensorStorage?,
+                        batch: Int, m: Int, n: Int, k: Int, transA: Bool, transB: Bool, sharedB: Bool)
+
+    // MARK: binary — out[o, i] = a[o, i] ∘ b[o, i] (b: [outer, inner]) or a[o, i] ∘ b[i] (b broadcast: [inner])
+    func binaryForward(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, _ out: TensorStorage,
+                       outer: Int, inner: Int, broadcastB: Bool)
+    func binaryBackward(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, gradOut: TensorStorage,
+                        gradA: TensorStorage?, gradB: TensorStorage?, outer: Int, inner: Int, broadcastB: Bool)
+
+    // MARK: scale — out = x · s   (x, out: [count])
+    func scaleForward(_ x: TensorStorage, _ s: Float, _ out: TensorStorage)
+    func scaleBackward(_ s: Float, gradOut: TensorStorage, gradX: TensorStorage)
+
+    // MARK: reduce — out[o, i] = scale · Σ_d x[o, d, i]   (x: [outer, dim, inner], out: [outer, inner])
+    func reduceSumForward(_ x: TensorStorage, _ out: TensorStorage, outer: Int, dim: Int, inner: Int, scale: Float)
+    func reduceSumBackward(gradOut: TensorStorage, gradX: TensorStorage, outer: Int, dim: Int, inner: Int, scale: Float)
+
+    // MARK: activations — out = f(x)   (x, out: [count])
+    func unaryForward(_ op: UnaryOp, _ x: TensorStorage, _ out: TensorStorage)
+    func unaryBackward(_ op: UnaryOp, _ x: TensorStorage, _ out: TensorStorage, gradOut: TensorStorage, gradX: TensorStorage)
+
+    // MARK: softmax over the last axis, max-subtracted   (x, out: [rows, n])
+    func softmaxForward(_ x: TensorStorage, _ out: TensorStorage, rows: Int, n: Int, log: Bool)
+    func softmaxBackward(_ out: TensorStorage, gradOut: TensorStorage, gradX: TensorStorage, rows: Int, n: Int, log: Bool)
+
+    // MARK: cross-entropy — loss = Σ_r w[y_r]·(−log softmax(logits_r)[y_r]) / Σ_r w[y_r]
+    // logits: [rows, classes]; targets: class index per row; weights: [classes] or nil (all 1).
+    // Saves the softmax probabilities into `probabilities` ([rows, classes]) for the backward.
+    func crossEntropyForward(_ logits: TensorStorage, targets: [Int32], weights: TensorStorage?,
+                             probabilities: TensorStorage, rows: Int, classes: Int) -> Float
+    func crossEntropyBackward(probabilities: TensorStorage, targets: [Int32], weights: TensorStorage?,
+                              gradLoss: Float, gradLogits: TensorStorage, rows: Int, classes: Int)
+
+    // MARK: regression losses — loss = mean_i ℓ(p_i − t_i)   (prediction, target: [count])
+    func regressionLossForward(_ loss: RegressionLoss, _ prediction: TensorStorage, _ target: TensorStorage) -> Float
+    func regressionLossBackward(_ loss: RegressionLoss, _ prediction: TensorStorage, _ target: TensorStorage, gradLoss: Float,
+                                gradPrediction: TensorStorage?, gradTarget: TensorStorage?)
+
+    // MARK: layer norm — out = (x − μ)/σ · γ + β per row   (x, out: [rows, n]; γ, β: [n]; mean, rstd: [rows])
+    func layerNormForward(_ x: TensorStorage, gamma: TensorStorage, beta: TensorStorage, _ out: TensorStorage,
+                          mean: TensorStorage, rstd: TensorStorage, rows: Int, n: Int, epsilon: Float)
+    func layerNormBackward(_ x: TensorStorage, gamma: TensorStorage, mean: TensorStorage, rstd: TensorStorage,
+                           gradOut: TensorStorage, gradX: TensorStorage?, gradGamma: TensorStorage?, gradBeta: TensorStorage?,
+                           rows: Int, n: Int)
+
+    // MARK: RMS norm — out = x / rms(x) · γ per row   (x, out: [rows, n]; γ: [n]; rstd: [rows])
+    func rmsNormForward(_ x: TensorStorage, gamma: TensorStorage, _ out: TensorStorage, rstd: TensorStorage,
+                        rows: Int, n: Int, epsilon: Float)
+    func rmsNormBackward(_ x: TensorStorage, gamma: TensorStorage, rstd: TensorStorage, gradOut: TensorStorage,
+                         gradX: TensorStorage?, gradGamma: TensorStorage?, rows: Int, n: Int)
+
+    // MARK: embedding — out[r] = table[index[r]]   (table: [vocab, d]; out: [rows, d])
+    func embeddingForward(_ table: TensorStorage, indices: [Int32], _ out: TensorStorage, d: Int)
+    func embeddingBackward(indices: [Int32], gradOut: TensorStorage, gradTable: TensorStorage, d: Int)
+
+    // MARK: axis copy — dst[o, dstStart + j, i] (+)= src[o, srcStart + j, i] for j < length
+    // (src: [outer, srcDim, inner], dst: [outer, dstDim, inner]); concat, split and slice are made of it.
+    func copyAxisRange(_ src: TensorStorage, srcDim: Int, srcStart: Int, _ dst: TensorStorage, dstDim: Int, dstStart: Int,
+                       length: Int, outer: Int, inner: Int, accumulate: Bool)
+
+    // MARK: permute — out = x with axes reordered by `permutation`   (x: `shape`)
+    func permute(_ x: TensorStorage, shape: [Int], permutation: [Int], _ out: TensorStorage, accumulate: Bool)
+
+    // MARK: dropout — out = x · mask, mask ∈ {0, 1/(1−p)} from (seed, index)   (x, out, mask: [count])
+    func dropoutForward(_ x: TensorStorage, _ out: TensorStorage, mask: TensorStorage, probability: Float, seed: UInt64)
+    func dropoutBackward(mask: TensorStorage, gradOut: TensorStorage, gradX: TensorStorage)
+
+    // MARK: causal depthwise conv1d — y[b,t,c] = bias[c] + Σ_j w[c,j]·x[b, t−(K−1)+j, c]  (zero left padding)
+    // x, y: [batch, time, channels]; w: [channels, K]; bias: [channels]
+    func causalConvForward(_ x: TensorStorage, weight: TensorStorage, bias: TensorStorage?, _ y: TensorStorage,
+                           batch: Int, time: Int, channels: Int, kernel: Int)
+    func causalConvBackward(_ x: TensorStorage, weight: TensorStorage, gradY: TensorStorage, gradX: TensorStorage?,
+                            gradWeight: TensorStorage?, gradBias: TensorStorage?, batch: Int, time: Int, channels: Int, kernel: Int)
+
+    // MARK: causal attention — O = softmax(Q Kᵀ / √d + causal mask) V per (batch·head)
+    // q, k, v, o: [heads, time, d] (heads = batch × heads); logsumexp: [heads, time].
+    // `probabilities` ([heads, time, time]) is filled when given (stored mode) and then used by the
+    // backward; when nil the backward recomputes blocks from `logsumexp` (streamed mode).
+    func attentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage,
+                          logsumexp: TensorStorage, probabilities: TensorStorage?, heads: Int, time: Int, d: Int)
+    func attentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage,
+                           logsumexp: TensorStorage, probabilities: TensorStorage?, gradO: TensorStorage,
+                           gradQ: TensorStorage, gradK: TensorStorage, gradV: TensorStorage, heads: Int, time: Int, d: Int)
+}
+
+/// The backend for a device: the CPU one, or a clear error for a device Seer cannot use here.
+public func backend(for device: Device) -> any Backend {
+    switch device {
+    case .cpu: return CPUBackend()
+    case .cuda:
+        preconditionFailure("no CUDA backend is loaded; check devices with CUDAProbe.check before creating tensors on \(device)")
+    }
+}

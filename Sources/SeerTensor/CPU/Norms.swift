@@ -1,0 +1,103 @@
+// LayerNorm and RMSNorm over the last axis. Row statistics are saved by the forward for the
+// backward; the γ/β gradients are summed over rows in a fixed order.
+
+extension CPUBackend {
+    // x, out: [rows, n]; γ, β: [n]; mean, rstd: [rows]
+    public func layerNormForward(_ x: TensorStorage, gamma: TensorStorage, beta: TensorStorage, _ out: TensorStorage,
+                                 mean: TensorStorage, rstd: TensorStorage, rows: Int, n: Int, epsilon: Float) {
+        let px = x.pointer, pg = gamma.pointer, pb = beta.pointer, po = out.pointer, pm = mean.pointer, pr = rstd.pointer
+        Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+            for r in range {
+                let row = px + r * n, dst = po + r * n
+                var sum: Float = 0
+                for j in 0..<n { sum += row[j] }
+                let mu = sum / Float(n)
+                var squares: Float = 0
+                for j in 0..<n { squares += (row[j] - mu) * (row[j] - mu) }
+                let inv = 1 / (squares / Float(n) + epsilon).squareRoot()
+                pm[r] = mu
+                pr[r] = inv
+                for j in 0..<n { dst[j] = (row[j] - mu) * inv * pg[j] + pb[j] }
+            }
+        }
+    }
+
+    // x̂ = (x − μ)·r; dx̂ = g·γ; dx = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)); dγ = Σ g·x̂; dβ = Σ g
+    public func layerNormBackward(_ x: TensorStorage, gamma: TensorStorage, mean: TensorStorage, rstd: TensorStorage,
+                                  gradOut: TensorStorage, gradX: TensorStorage?, gradGamma: TensorStorage?, gradBeta: TensorStorage?,
+                                  rows: Int, n: Int) {
+        let px = x.pointer, pg = gamma.pointer, pm = mean.pointer, pr = rstd.pointer, g = gradOut.pointer
+        if let gradX {
+            let gx = gradX.pointer
+            Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+                for r in range {
+                    let row = px + r * n, gr = g + r * n, dx = gx + r * n
+                    let mu = pm[r], inv = pr[r]
+                    var meanD: Float = 0, meanDX: Float = 0
+                    for j in 0..<n {
+                        let d = gr[j] * pg[j]
+                        meanD += d
+                        meanDX += d * (row[j] - mu) * inv
+                    }
+                    meanD /= Float(n)
+                    meanDX /= Float(n)
+                    for j in 0..<n {
+                        let xhat = (row[j] - mu) * inv
+                        dx[j] += inv * (gr[j] * pg[j] - meanD - xhat * meanDX)
+                    }
+                }
+            }
+        }
+        if gradGamma != nil || gradBeta != nil {
+            let gg = gradGamma?.pointer, gb = gradBeta?.pointer
+            for r in 0..<rows {
+                let row = px + r * n, gr = g + r * n
+                let mu = pm[r], inv = pr[r]
+                if let gg { for j in 0..<n { gg[j] += gr[j] * (row[j] - mu) * inv } }
+                if let gb { for j in 0..<n { gb[j] += gr[j] } }
+            }
+        }
+    }
+
+    // x, out: [rows, n]; γ: [n]; rstd: [rows]
+    public func rmsNormForward(_ x: TensorStorage, gamma: TensorStorage, _ out: TensorStorage, rstd: TensorStorage,
+                               rows: Int, n: Int, epsilon: Float) {
+        let px = x.pointer, pg = gamma.pointer, po = out.pointer, pr = rstd.pointer
+        Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+            for r in range {
+                let row = px + r * n, dst = po + r * n
+                var squares: Float = 0
+                for j in 0..<n { squares += row[j] * row[j] }
+                let inv = 1 / (squares / Float(n) + epsilon).squareRoot()
+                pr[r] = inv
+                for j in 0..<n { dst[j] = row[j] * inv * pg[j] }
+            }
+        }
+    }
+
+    // x̂ = x·r; dx̂ = g·γ; dx = r·(dx̂ − x̂·mean(dx̂·x̂)); dγ = Σ g·x̂
+    public func rmsNormBackward(_ x: TensorStorage, gamma: TensorStorage, rstd: TensorStorage, gradOut: TensorStorage,
+                                gradX: TensorStorage?, gradGamma: TensorStorage?, rows: Int, n: Int) {
+        let px = x.pointer, pg = gamma.pointer, pr = rstd.pointer, g = gradOut.pointer
+        if let gradX {
+            let gx = gradX.pointer
+            Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+                for r in range {
+                    let row = px + r * n, gr = g + r * n, dx = gx + r * n
+                    let inv = pr[r]
+                    var meanDX: Float = 0
+                    for j in 0..<n { meanDX += gr[j] * pg[j] * row[j] * inv }
+                    meanDX /= Float(n)
+                    for j in 0..<n { dx[j] += inv * (gr[j] * pg[j] - row[j] * inv * meanDX) }
+                }
+            }
+        }
+        if let gradGamma {
+            let gg = gradGamma.pointer
+            for r in 0..<rows {
+                let row = px + r * n, gr = g + r * n, inv = pr[r]
+                for j in 0..<n { gg[j] += gr[j] * row[j] * inv }
+            }
+        }
+    }
+}

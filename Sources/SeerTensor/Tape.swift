@@ -1,0 +1,111 @@
+// Reverse-mode automatic differentiation over coarse ops. Ops on tracked tensors append a
+// record — the output id and a closure that adds the inputs' gradients given the output's —
+// and `backward` replays the records in reverse. Records capture storages and ids, never
+// Tensors, so a tape holds activations but no reference back to itself. Without a tape (the
+// inference mode) nothing is recorded and no activation is kept.
+
+/// Gradients during one backward pass, by tensor id.
+public final class GradientStore {
+    private var gradients: [Int: TensorStorage] = [:]
+    /// Buffers that outlive the pass (parameters' gradient buffers), by id.
+    fileprivate var sinks: [Int: TensorStorage] = [:]
+
+    /// The gradient flowing into tensor `id`, if any reached it.
+    public func gradient(_ id: Int) -> TensorStorage? { gradients[id] ?? sinks[id] }
+
+    /// The buffer to add tensor `id`'s gradient into (zeroed on first use; a parameter's own
+    /// gradient buffer for watched parameters, so gradients accumulate across passes).
+    public func accumulator(_ id: Int, count: Int) -> TensorStorage {
+        if let sink = sinks[id] { return sink }
+        if let existing = gradients[id] { return existing }
+        let fresh = TensorStorage(zeros: count)
+        gradients[id] = fresh
+        return fresh
+    }
+
+    fileprivate func release(_ id: Int) { gradients[id] = nil }
+    fileprivate func take(_ id: Int) -> TensorStorage? { gradients[id] ?? sinks[id] }
+}
+
+/// A recording of differentiable ops, replayed backwards by `backward(_:)`.
+public final class Tape {
+    /// Adds the inputs' gradients, given the store and the output's gradient.
+    public typealias Backward = (GradientStore, TensorStorage) -> Void
+
+    private struct Record {
+        let output: Int
+        let backward: Backward
+    }
+
+    private var records: [Record] = []
+    private var nextId = 0
+    private var store = GradientStore()
+    /// Gradients of leaves the caller asked to keep (`watch`), by id, after `backward`.
+    private var kept: [Int: TensorStorage] = [:]
+    private var keepIds: Set<Int> = []
+
+    public init() {}
+
+    /// Number of ops recorded so far.
+    public var recordCount: Int { records.count }
+
+    /// Starts tracking `tensor`: its gradient is kept after `backward` (see `gradient(of:)`).
+    public func watch(_ tensor: Tensor) -> Tensor {
+        let id = newId()
+        keepIds.insert(id)
+        return Tensor(shape: tensor.shape, storage: tensor.storage, tape: self, id: id)
+    }
+
+    /// Tracks a parameter's value: its gradient is added into `gradient` (the parameter's own
+    /// buffer) by every backward pass, until the optimiser zeroes it.
+    public func watch(_ value: Tensor, accumulatingInto gradient: TensorStorage) -> Tensor {
+        precondition(gradient.count == value.count, "gradient buffer size differs from the value's")
+        let id = newId()
+        store.sinks[id] = gradient
+        return Tensor(shape: value.shape, storage: value.storage, tape: self, id: id)
+    }
+
+    func newId() -> Int {
+        defer { nextId += 1 }
+        return nextId
+    }
+
+    /// Records an op whose output is `output` (a new, untracked result) and returns it tracked.
+    public func record(_ output: Tensor, backward: @escaping Backward) -> Tensor {
+        let id = newId()
+        records.append(Record(output: id, backward: backward))
+        return Tensor(shape: output.shape, storage: output.storage, tape: self, id: id)
+    }
+
+    /// The tape shared by the tracked tensors among `inputs`, or nil when none is tracked.
+    public static func common(_ inputs: Tensor...) -> Tape? {
+        var found: Tape?
+        for input in inputs {
+            guard let tape = input.tape else { continue }
+            if let found { precondition(found === tape, "tensors from two different tapes meet in one op") }
+            found = tape
+        }
+        return found
+    }
+
+    /// Back-propagates from `loss` (seeded with ones, i.e. d loss / d loss = 1 per element),
+    /// then releases the recorded activations. Call once per tape.
+    public func backward(_ loss: Tensor) {
+        precondition(loss.tape === self, "backward needs a tensor recorded on this tape")
+        let seed = store.accumulator(loss.id, count: loss.count)
+        seed.pointer.update(repeating: 1, count: loss.count)
+        for record in records.reversed() {
+            guard let gradient = store.take(record.output) else { continue }
+            record.backward(store, gradient)
+            if !keepIds.contains(record.output) { store.release(record.output) }
+        }
+        for id in keepIds { if let g = store.gradient(id) { kept[id] = g } }
+        records.removeAll()
+        store = GradientStore()
+    }
+
+    /// The gradient of a watched tensor after `backward`, or nil when none reached it.
+    public func gradient(of tensor: Tensor) -> [Float]? {
+        kept[tensor.id]?.array
+    }
+}
