@@ -33,6 +33,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "CBLAS"]),
+        .testTarget(name: "SeerNNTests", dependencies: ["SeerNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
         .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData"]),

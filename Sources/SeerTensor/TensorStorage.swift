@@ -9,6 +9,8 @@ public final class TensorStorage: @unchecked Sendable {
     public let device: Device
     /// The CPU buffer (64-byte aligned). Always valid for `count` elements on `.cpu`.
     public let pointer: UnsafeMutablePointer<Float>
+    /// The storage this one is a window into (kept alive by it), or nil when it owns its memory.
+    public let base: TensorStorage?
 
     /// Uninitialised storage for `count` floats.
     public init(count: Int, device: Device = .cpu) {
@@ -17,6 +19,17 @@ public final class TensorStorage: @unchecked Sendable {
         self.device = device
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        base = nil
+    }
+
+    /// A window of `count` floats starting `offset` floats into `base` (which it keeps alive).
+    /// Parameter groups use this to lay many parameters out in one flat buffer.
+    public init(viewing base: TensorStorage, offset: Int, count: Int) {
+        precondition(offset >= 0 && count >= 0 && offset + count <= base.count, "view outside its base storage")
+        self.count = count
+        device = base.device
+        pointer = base.pointer + offset
+        self.base = base
     }
 
     /// Zero-filled storage.
@@ -31,7 +44,9 @@ public final class TensorStorage: @unchecked Sendable {
         values.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit {
+        if base == nil { UnsafeMutableRawPointer(pointer).deallocate() }
+    }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 

@@ -1,0 +1,110 @@
+// A trainable parameter: one identity shared by the layer that uses it and the optimiser that
+// updates it. Its value and gradient are storages that a ParameterGroup may re-home into flat
+// buffers (so an optimiser step is one loop); the Parameter object itself never changes.
+import SeerTensor
+
+/// A named trainable tensor with its gradient buffer.
+public final class Parameter {
+    public let name: String
+    public let shape: Shape
+    /// Whether decoupled weight decay applies (false for norms' gains and biases).
+    public let decays: Bool
+    public internal(set) var value: TensorStorage
+    public internal(set) var gradient: TensorStorage
+
+    public init(name: String, shape: Shape, decays: Bool, values: [Float]) {
+        precondition(values.count == shape.count, "parameter \(name): \(values.count) values for shape \(shape)")
+        self.name = name
+        self.shape = shape
+        self.decays = decays
+        value = TensorStorage(values)
+        gradient = TensorStorage(zeros: shape.count)
+    }
+
+    public var count: Int { shape.count }
+
+    /// The value as an untracked tensor (inference).
+    public var tensor: Tensor { Tensor(shape: shape, storage: value) }
+
+    /// The value tracked on `tape`, its gradient added into `gradient`; untracked when `tape` is nil.
+    public func tensor(on tape: Tape?) -> Tensor {
+        guard let tape else { return tensor }
+        return tape.watch(tensor, accumulatingInto: gradient)
+    }
+
+    /// A copy of the current values.
+    public var values: [Float] { value.array }
+
+    /// Overwrites the values (e.g. when loading a checkpoint).
+    public func load(_ values: [Float]) {
+        precondition(values.count == count, "parameter \(name): \(values.count) values for shape \(shape)")
+        values.withUnsafeBufferPointer { value.pointer.update(from: $0.baseAddress!, count: count) }
+    }
+}
+
+/// Parameters laid out in two flat buffers (values, gradients), each parameter's slice
+/// 64-byte aligned. Creating a group re-homes the parameters' storages into the buffers.
+public final class ParameterGroup {
+    public let parameters: [Parameter]
+    public let values: TensorStorage
+    public let gradients: TensorStorage
+    /// 1 where weight decay applies, 0 elsewhere (padding included), one entry per element.
+    public let decayMask: TensorStorage
+    /// Where each parameter starts in the flat buffers.
+    public let offsets: [Int]
+
+    public init(_ parameters: [Parameter]) {
+        var seen = Set<ObjectIdentifier>()
+        let unique = parameters.filter { seen.insert(ObjectIdentifier($0)).inserted }
+        var offsets: [Int] = []
+        var total = 0
+        for p in unique {
+            offsets.append(total)
+            total += (p.count + 15) / 16 * 16  // keep every slice on a 64-byte boundary
+        }
+        values = TensorStorage(zeros: total)
+        gradients = TensorStorage(zeros: total)
+        decayMask = TensorStorage(zeros: total)
+        for (p, offset) in zip(unique, offsets) {
+            (values.pointer + offset).update(from: p.value.pointer, count: p.count)
+            (gradients.pointer + offset).update(from: p.gradient.pointer, count: p.count)
+            if p.decays { (decayMask.pointer + offset).update(repeating: 1, count: p.count) }
+            p.value = TensorStorage(viewing: values, offset: offset, count: p.count)
+            p.gradient = TensorStorage(viewing: gradients, offset: offset, count: p.count)
+        }
+        self.parameters = unique
+        self.offsets = offsets
+    }
+
+    /// Total number of trainable values (padding excluded).
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    public func zeroGradients() { gradients.zero() }
+
+    /// The L2 norm of all gradients together.
+    public func gradientNorm() -> Float {
+        var sum = 0.0
+        let g = gradients.pointer
+        for i in 0..<gradients.count { sum += Double(g[i]) * Double(g[i]) }
+        return Float(sum.squareRoot())
+    }
+
+    /// Scales all gradients so their global norm is at most `maxNorm`; returns the norm before.
+    @discardableResult
+    public func clipGradientNorm(_ maxNorm: Float) -> Float {
+        let norm = gradientNorm()
+        if norm > maxNorm && norm.isFinite {
+            let factor = maxNorm / (norm + 1e-6)
+            let g = gradients.pointer
+            for i in 0..<gradients.count { g[i] *= factor }
+        }
+        return norm
+    }
+
+    /// True when every gradient is finite.
+    public var gradientsAreFinite: Bool {
+        let g = gradients.pointer
+        for i in 0..<gradients.count where !g[i].isFinite { return false }
+        return true
+    }
+}
