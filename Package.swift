@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "Seer", dependencies: ["SeerData", "SeerModels", "SeerEval", "SeerNN", "SeerTensor"]),
         .executableTarget(
             name: "SeerCLI",
-            dependencies: ["Seer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            // CBLAS only for `seer bench kernels`, whose peer figure is raw cblas_sgemm.
+            dependencies: ["Seer", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "CBLAS"]),

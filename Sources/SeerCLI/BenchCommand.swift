@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run Seer's benchmarks (speed, memory, accuracy) beside their peers.",
-        subcommands: [IngestBenchCommand.self, IngestChildCommand.self])
+        subcommands: [IngestBenchCommand.self, KernelBenchCommand.self, IngestChildCommand.self])
 }
 
 struct IngestBenchCommand: ParsableCommand {
@@ -45,6 +45,32 @@ struct IngestBenchCommand: ParsableCommand {
             let benchmark = IngestBenchmark(source: source, sizeMB: sizeMb, runs: max(1, runs),
                                             pandas: !noPandas, existingFile: file, log: !json)
             let result = try benchmark.run()
+            if json { try printJSON(result) } else { print(result.text) }
+        }
+    }
+}
+
+struct KernelBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels",
+        abstract: "Tensor kernels: matmul GFLOP/s against raw cblas_sgemm, element-wise and norm GB/s against memcpy.")
+
+    @Option(help: "Threads for Seer's kernels and OpenBLAS (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Token rows of the benchmark tensors (batch × time).")
+    var rows = 4096
+
+    @Option(help: "Timed repeats per kernel (the median is reported).")
+    var repeats = 7
+
+    @Flag(help: "Print one JSON document instead of a table.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            Parallelism.setThreads(threads ?? Parallelism.processorCount)
+            let result = KernelBenchmark(repeats: max(1, repeats), rows: max(16, rows)).run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }

@@ -9,12 +9,8 @@ extension CPUBackend {
         Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
             for r in range {
                 let row = px + r * n, dst = po + r * n
-                var sum: Float = 0
-                for j in 0..<n { sum += row[j] }
-                let mu = sum / Float(n)
-                var squares: Float = 0
-                for j in 0..<n { squares += (row[j] - mu) * (row[j] - mu) }
-                let inv = 1 / (squares / Float(n) + epsilon).squareRoot()
+                let mu = VectorMath.sum(row, n) / Float(n)
+                let inv = 1 / (VectorMath.sumOfSquares(row, n, shift: mu) / Float(n) + epsilon).squareRoot()
                 pm[r] = mu
                 pr[r] = inv
                 for j in 0..<n { dst[j] = (row[j] - mu) * inv * pg[j] + pb[j] }
@@ -66,9 +62,7 @@ extension CPUBackend {
         Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
             for r in range {
                 let row = px + r * n, dst = po + r * n
-                var squares: Float = 0
-                for j in 0..<n { squares += row[j] * row[j] }
-                let inv = 1 / (squares / Float(n) + epsilon).squareRoot()
+                let inv = 1 / (VectorMath.sumOfSquares(row, n) / Float(n) + epsilon).squareRoot()
                 pr[r] = inv
                 for j in 0..<n { dst[j] = row[j] * inv * pg[j] }
             }

@@ -1,4 +1,5 @@
-// Softmax and log-softmax over the last axis, max-subtracted so large logits cannot overflow.
+// Softmax and log-softmax over the last axis, max-subtracted so large logits cannot overflow;
+// rows are reduced and exponentiated 16 lanes at a time.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,17 +8,11 @@ extension CPUBackend {
     // x, out: [rows, n]
     public func softmaxForward(_ x: TensorStorage, _ out: TensorStorage, rows: Int, n: Int, log: Bool) {
         let px = x.pointer, po = out.pointer
-        Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+        Parallelism.forEachChunk(rows, grain: max(1, 8192 / max(1, n))) { range in
             for r in range {
                 let src = px + r * n, dst = po + r * n
-                var maximum = -Float.infinity
-                for j in 0..<n { maximum = max(maximum, src[j]) }
-                var sum: Float = 0
-                for j in 0..<n {
-                    let e = expf(src[j] - maximum)
-                    dst[j] = e
-                    sum += e
-                }
+                let maximum = VectorMath.maximum(src, n)
+                let sum = VectorMath.expShifted(src, dst, n, shift: maximum)
                 if log {
                     let shift = maximum + logf(sum)
                     for j in 0..<n { dst[j] = src[j] - shift }
@@ -32,16 +27,14 @@ extension CPUBackend {
     // softmax:     dx = y ⊙ (g − Σ g⊙y);   log-softmax: dx = g − softmax(x) · Σ g
     public func softmaxBackward(_ out: TensorStorage, gradOut: TensorStorage, gradX: TensorStorage, rows: Int, n: Int, log: Bool) {
         let po = out.pointer, g = gradOut.pointer, gx = gradX.pointer
-        Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+        Parallelism.forEachChunk(rows, grain: max(1, 8192 / max(1, n))) { range in
             for r in range {
                 let y = po + r * n, gr = g + r * n, dx = gx + r * n
                 if log {
-                    var total: Float = 0
-                    for j in 0..<n { total += gr[j] }
+                    let total = VectorMath.sum(gr, n)
                     for j in 0..<n { dx[j] += gr[j] - expf(y[j]) * total }
                 } else {
-                    var dot: Float = 0
-                    for j in 0..<n { dot += gr[j] * y[j] }
+                    let dot = VectorMath.dot(gr, y, n)
                     for j in 0..<n { dx[j] += y[j] * (gr[j] - dot) }
                 }
             }

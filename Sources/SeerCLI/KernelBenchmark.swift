@@ -1,0 +1,138 @@
+// `seer bench kernels`: the tensor core against the machine's own limits. Matrix products
+// (forward + both backward products, through Seer's kernels) as a fraction of raw cblas_sgemm
+// on the same shapes; element-wise and normalisation kernels in GB/s against memcpy of the
+// same number of bytes. Medians of repeated timings.
+import CBLAS
+import Foundation
+import Seer
+import SeerTensor
+
+struct KernelFigure: Codable {
+    var kernel: String
+    var shape: String
+    var medianSeconds: Double
+    /// GFLOP/s for products, GB/s for memory-bound kernels.
+    var rate: Double
+    var unit: String
+    var peerName: String
+    var peerRate: Double
+    var ratio: Double
+    var target: Double
+}
+
+struct KernelBenchResult: Codable {
+    var threads: Int
+    var figures: [KernelFigure]
+
+    var text: String {
+        var table = TextTable(["kernel", "shape", "median ms", "rate", "peer", "peer rate", "ratio", "target"])
+        for f in figures {
+            table.add([f.kernel, f.shape, String(format: "%.3f", f.medianSeconds * 1000), String(format: "%.1f %@", f.rate, f.unit),
+                       f.peerName, String(format: "%.1f %@", f.peerRate, f.unit), String(format: "%.2f", f.ratio),
+                       String(format: "≥ %.1f", f.target)])
+        }
+        return "Kernel benchmark (\(threads) threads; medians)\n" + table.render(indent: "  ")
+    }
+}
+
+struct KernelBenchmark {
+    var repeats: Int
+    var rows: Int
+
+    /// Median seconds of `body` over `repeats` timings, each long enough to be measurable.
+    func time(_ body: () -> Void) -> Double {
+        body()  // warm up
+        let clock = ContinuousClock()
+        var inner = 1
+        while true {
+            let start = clock.now
+            for _ in 0..<inner { body() }
+            let elapsed = clock.now - start
+            if elapsed > .milliseconds(20) || inner >= 1 << 16 { break }
+            inner *= 2
+        }
+        var samples: [Double] = []
+        for _ in 0..<repeats {
+            let start = clock.now
+            for _ in 0..<inner { body() }
+            let elapsed = clock.now - start
+            samples.append((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(inner))
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    func random(_ count: Int, seed: UInt64) -> TensorStorage {
+        var rng = SeededGenerator(seed: seed)
+        let storage = TensorStorage(count: count)
+        for i in 0..<count { storage.pointer[i] = rng.uniform(-1, 1) }
+        return storage
+    }
+
+    func run() -> KernelBenchResult {
+        var figures: [KernelFigure] = []
+        let kernels = CPUBackend()
+        // Linear layers of a d-wide model on `rows` tokens: [rows, in] · [out, in]ᵀ.
+        for (inputs, outputs) in [(128, 128), (128, 512), (512, 128), (256, 256), (512, 512), (512, 2048)] {
+            let n = rows
+            let x = random(n * inputs, seed: 1), w = random(outputs * inputs, seed: 2), g = random(n * outputs, seed: 3)
+            let y = TensorStorage(count: n * outputs), gx = TensorStorage(zeros: n * inputs), gw = TensorStorage(zeros: outputs * inputs)
+            let flops = 3 * 2 * Double(n) * Double(inputs) * Double(outputs)
+            let seer = time {
+                kernels.matmulForward(x, w, y, batch: 1, m: n, n: outputs, k: inputs, transA: false, transB: true, sharedB: true)
+                kernels.matmulBackward(x, w, gradC: g, gradA: gx, gradB: gw, batch: 1, m: n, n: outputs, k: inputs,
+                                       transA: false, transB: true, sharedB: true)
+            }
+            let raw = time {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outputs), Int32(inputs), 1, x.pointer, Int32(inputs),
+                            w.pointer, Int32(inputs), 0, y.pointer, Int32(outputs))
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(inputs), Int32(outputs), 1, g.pointer, Int32(outputs),
+                            w.pointer, Int32(inputs), 1, gx.pointer, Int32(inputs))
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(outputs), Int32(inputs), Int32(n), 1, g.pointer, Int32(outputs),
+                            x.pointer, Int32(inputs), 1, gw.pointer, Int32(inputs))
+            }
+            figures.append(KernelFigure(kernel: "matmul fwd+bwd", shape: "[\(n),\(inputs)]·[\(outputs),\(inputs)]ᵀ", medianSeconds: seer,
+                                        rate: flops / seer / 1e9, unit: "GFLOP/s", peerName: "cblas_sgemm ×3",
+                                        peerRate: flops / raw / 1e9, ratio: raw / seer, target: 0.9))
+        }
+        // Memory-bound kernels on [rows, 512]: bytes read + written against memcpy of those bytes.
+        let width = 512, count = rows * width
+        let a = random(count, seed: 4), b = random(count, seed: 5), out = TensorStorage(count: count), grad = random(count, seed: 6)
+        let gradIn = TensorStorage(zeros: count), bias = random(width, seed: 7)
+        let gamma = random(width, seed: 8), beta = random(width, seed: 9)
+        let mean = TensorStorage(count: rows), rstd = TensorStorage(count: rows)
+        let source = random(count * 3, seed: 10), target = TensorStorage(count: count * 3)
+        func memcpyRate(bytes: Int) -> Double {
+            let floats = bytes / 4
+            // memcpy on the same threads as the kernels, so the peer is the machine's copy bandwidth.
+            let seconds = time {
+                Parallelism.forEachChunk(min(floats, source.count), grain: 1 << 14) { range in
+                    (target.pointer + range.lowerBound).update(from: source.pointer + range.lowerBound, count: range.count)
+                }
+            }
+            return Double(bytes) / seconds / 1e9
+        }
+        let cases: [(String, Int, () -> Void)] = [
+            ("add", 3, { kernels.binaryForward(.add, a, b, out, outer: rows, inner: width, broadcastB: false) }),
+            ("bias add", 2, { kernels.binaryForward(.add, a, bias, out, outer: rows, inner: width, broadcastB: true) }),
+            ("mul backward", 5, { kernels.binaryBackward(.mul, a, b, gradOut: grad, gradA: gradIn, gradB: nil, outer: rows, inner: width, broadcastB: false) }),
+            ("gelu", 2, { kernels.unaryForward(.gelu, a, out) }),
+            ("gelu backward", 4, { kernels.unaryBackward(.gelu, a, out, gradOut: grad, gradX: gradIn) }),
+            ("silu", 2, { kernels.unaryForward(.silu, a, out) }),
+            ("relu", 2, { kernels.unaryForward(.relu, a, out) }),
+            ("softmax", 2, { kernels.softmaxForward(a, out, rows: rows, n: width, log: false) }),
+            ("layer norm", 2, { kernels.layerNormForward(a, gamma: gamma, beta: beta, out, mean: mean, rstd: rstd, rows: rows, n: width, epsilon: 1e-5) }),
+            ("layer norm backward", 4, { kernels.layerNormBackward(a, gamma: gamma, mean: mean, rstd: rstd, gradOut: grad, gradX: gradIn,
+                                                                  gradGamma: nil, gradBeta: nil, rows: rows, n: width) }),
+            ("rms norm", 2, { kernels.rmsNormForward(a, gamma: gamma, out, rstd: rstd, rows: rows, n: width, epsilon: 1e-6) }),
+        ]
+        for (name, passes, body) in cases {
+            let bytes = passes * count * 4
+            let seconds = time(body)
+            let rate = Double(bytes) / seconds / 1e9
+            let peer = memcpyRate(bytes: bytes)
+            figures.append(KernelFigure(kernel: name, shape: "[\(rows),\(width)]", medianSeconds: seconds, rate: rate, unit: "GB/s",
+                                        peerName: "memcpy", peerRate: peer, ratio: rate / peer, target: 0.5))
+        }
+        return KernelBenchResult(threads: Parallelism.threads, figures: figures)
+    }
+}
