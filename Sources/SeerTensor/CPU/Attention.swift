@@ -29,13 +29,8 @@ extension CPUBackend {
                       b: kh, ldb: d, beta: 0, c: s, ldc: ld)
                 for r in 0..<rows {
                     let i = start + r, row = s + r * ld
-                    var maximum = -Float.infinity
-                    for j in 0...i { maximum = max(maximum, row[j]) }
-                    var sum: Float = 0
-                    for j in 0...i {
-                        row[j] = expf(row[j] - maximum)
-                        sum += row[j]
-                    }
+                    let maximum = VectorMath.maximum(row, i + 1)
+                    let sum = VectorMath.expShifted(row, row, i + 1, shift: maximum)
                     let inverse = 1 / sum
                     for j in 0...i { row[j] *= inverse }
                     for j in (i + 1)..<ld { row[j] = 0 }
@@ -77,7 +72,7 @@ extension CPUBackend {
                           b: kh, ldb: d, beta: 0, c: p, ldc: ld)
                     for r in 0..<rows {
                         let i = start + r, row = p + r * ld
-                        for j in 0...i { row[j] = expf(row[j] - lse[i]) }
+                        _ = VectorMath.expShifted(row, row, i + 1, shift: lse[i])
                         for j in (i + 1)..<ld { row[j] = 0 }
                     }
                 }
