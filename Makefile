@@ -31,10 +31,11 @@ run: deps release
 test: deps
 	$(SWIFT) test
 
-## bench: the benchmarks (ingestion against pandas for now); installs pandas with pip if missing.
+## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy); installs pandas with pip if missing.
 bench: deps release
 	@python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas || echo "pandas unavailable: benchmarking Seer alone"
 	$(SEER_RELEASE) bench ingest $(BENCH_ARGS)
+	$(SEER_RELEASE) bench kernels
 
 build: deps
 	$(SWIFT) build
