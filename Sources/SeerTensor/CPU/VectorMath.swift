@@ -50,9 +50,9 @@ enum VectorMath {
         return p * unsafeBitCast(exponent, to: Float16x.self)
     }
 
-    /// erf(x) and e^(−x²) together.
+    /// erf(x), given gaussian = e^(−x²) (callers often need that term themselves).
     @inline(__always)
-    static func erfAndGaussian(_ x: Float16x) -> (erf: Float16x, gaussian: Float16x) {
+    static func erf(_ x: Float16x, gaussian: Float16x) -> Float16x {
         let a = magnitude(x)
         let t = 1 / (1 + 0.3275911 * a)
         var poly = Float16x(repeating: 1.061405429)
@@ -60,10 +60,8 @@ enum VectorMath {
         poly = poly * t + 1.421413741
         poly = poly * t - 0.284496736
         poly = poly * t + 0.254829592
-        let gaussian = exp(Float16x() - a * a)
-        let magnitude = 1 - poly * t * gaussian
-        let erf = magnitude.replacing(with: Float16x() - magnitude, where: x .< 0)
-        return (erf, gaussian)
+        let positive = 1 - poly * t * gaussian
+        return positive.replacing(with: Float16x() - positive, where: x .< 0)
     }
 
     @inline(__always)
@@ -105,7 +103,8 @@ enum VectorMath {
         var i = range.lowerBound
         while i < range.upperBound {
             let n = lanes(i, range.upperBound), v = get(x, i, n)
-            put(0.5 * v * (1 + erfAndGaussian(v * 0.70710678118654752).erf), y, i, n)
+            let u = v * 0.70710678118654752
+            put(0.5 * v * (1 + erf(u, gaussian: exp(Float16x() - u * u))), y, i, n)
             i += 16
         }
     }
@@ -115,8 +114,9 @@ enum VectorMath {
         var i = range.lowerBound
         while i < range.upperBound {
             let n = lanes(i, range.upperBound), v = get(x, i, n)
-            let (erf, gaussian) = erfAndGaussian(v * 0.70710678118654752)
-            let slope = 0.5 * (1 + erf) + v * gaussian * 0.39894228040143268
+            let u = v * 0.70710678118654752
+            let gaussian = exp(Float16x() - u * u)
+            let slope = 0.5 * (1 + erf(u, gaussian: gaussian)) + v * gaussian * 0.39894228040143268
             put(get(gx, i, n) + get(g, i, n) * slope, gx, i, n)
             i += 16
         }
