@@ -90,13 +90,7 @@ extension Tensor {
             parts.append((t.storage, t.trackedId, start, length))
             start += length
         }
-        var tape: Tape?
-        for t in tensors where t.tape != nil {
-            if let tape { precondition(tape === t.tape, "tensors from two different tapes meet in one op") }
-            tape = t.tape
-        }
-        guard let tape else { return out }
-        return tape.record(out) { store, g in
+        return record(out, inputs: tensors) { store, g in
             for part in parts {
                 guard let gx = store.buffer(part.id, count: part.storage.count) else { continue }
                 kernels.copyAxisRange(g, srcDim: total, srcStart: part.start, gx, dstDim: part.length, dstStart: 0,

@@ -21,14 +21,7 @@ extension Tensor {
         kernels.causalConvForward(storage, weight: weight.storage, bias: bias?.storage, out.storage,
                                   batch: batch, time: time, channels: channels, kernel: kernel)
         let x = storage, w = weight.storage, ix = trackedId, iw = weight.trackedId, ib = bias?.trackedId
-        let inputs = [self, weight] + (bias.map { [$0] } ?? [])
-        var tape: Tape?
-        for t in inputs where t.tape != nil {
-            if let tape { precondition(tape === t.tape, "tensors from two different tapes meet in one op") }
-            tape = t.tape
-        }
-        guard let tape else { return out }
-        return tape.record(out) { store, g in
+        return Tensor.record(out, inputs: [self, weight] + (bias.map { [$0] } ?? [])) { store, g in
             kernels.causalConvBackward(x, weight: w, gradY: g, gradX: store.buffer(ix, count: x.count),
                                        gradWeight: store.buffer(iw, count: w.count), gradBias: store.buffer(ib, count: channels),
                                        batch: batch, time: time, channels: channels, kernel: kernel)

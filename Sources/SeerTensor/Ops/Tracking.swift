@@ -8,6 +8,11 @@ extension Tensor {
 
     /// `output` tracked on the inputs' tape with `backward`, or `output` as is when no input is tracked.
     static func record(_ output: Tensor, inputs: Tensor..., backward: @escaping Tape.Backward) -> Tensor {
+        record(output, inputs: inputs, backward: backward)
+    }
+
+    /// `record` for an input list built at run time (concatenation, optional operands).
+    static func record(_ output: Tensor, inputs: [Tensor], backward: @escaping Tape.Backward) -> Tensor {
         var tape: Tape?
         for input in inputs {
             guard let t = input.tape else { continue }
