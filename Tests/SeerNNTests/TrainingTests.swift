@@ -63,20 +63,26 @@ struct TrainingTests {
         return (Tensor(xs, shape: [32, 4]), Tensor(ys, shape: [32, 1]))
     }()
 
-    func trainMLP(seed: UInt64, steps: Int) -> (losses: [Float], weights: [[Float]]) {
-        let model = TinyMLP(seed: seed)
-        let group = ParameterGroup(model.parameters)
+    /// AdamW (lr 1e-2, decay 0.01) on `loss`, returning the loss before each step.
+    static func train(_ parameters: [Parameter], steps: Int, clip: Float?, loss: (Tape) -> Tensor) -> [Float] {
+        let group = ParameterGroup(parameters)
         let optimizer = Adam.adamW(group, weightDecay: 0.01)
         var losses: [Float] = []
         for _ in 0..<steps {
             let tape = Tape()
-            let loss = model(Self.regression.x, on: tape).mseLoss(Self.regression.y)
-            losses.append(loss.item)
+            let value = loss(tape)
+            losses.append(value.item)
             optimizer.zeroGradients()
-            tape.backward(loss)
-            group.clipGradientNorm(1)
+            tape.backward(value)
+            if let clip { group.clipGradientNorm(clip) }
             optimizer.step(learningRate: 1e-2)
         }
+        return losses
+    }
+
+    func trainMLP(seed: UInt64, steps: Int) -> (losses: [Float], weights: [[Float]]) {
+        let model = TinyMLP(seed: seed)
+        let losses = Self.train(model.parameters, steps: steps, clip: 1) { model(Self.regression.x, on: $0).mseLoss(Self.regression.y) }
         return (losses, model.parameters.map(\.values))
     }
 
@@ -104,17 +110,7 @@ struct TrainingTests {
         }
         let x = Tensor(inputs, shape: [2, t, 1]), y = Tensor(targets, shape: [2, t, 1])
         let model = TinyAttention(seed: seed)
-        let group = ParameterGroup(model.parameters)
-        let optimizer = Adam.adamW(group)
-        var losses: [Float] = []
-        for _ in 0..<steps {
-            let tape = Tape()
-            let loss = model(x, on: tape).mseLoss(y)
-            losses.append(loss.item)
-            optimizer.zeroGradients()
-            tape.backward(loss)
-            optimizer.step(learningRate: 1e-2)
-        }
+        let losses = Self.train(model.parameters, steps: steps, clip: nil) { model(x, on: $0).mseLoss(y) }
         return (losses, model.parameters.map(\.values))
     }
 
