@@ -27,8 +27,10 @@ deps:
 run: deps release
 	$(SEER_RELEASE) inspect data/airline_passengers.csv
 
-## test: build and run every test (tests needing ../shared/data skip when it is absent).
+## test: build and run every test (tests needing ../shared/data skip when it is absent; the
+## safetensors interoperability test needs Python's safetensors, installed here when possible).
 test: deps
+	@python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install -q safetensors numpy 2>/dev/null || echo "Python safetensors unavailable: its interoperability test will skip"
 	$(SWIFT) test
 
 ## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy); installs pandas with pip if missing.
