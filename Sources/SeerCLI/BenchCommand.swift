@@ -58,8 +58,11 @@ struct KernelBenchCommand: ParsableCommand {
     @Option(help: "Threads for Seer's kernels and OpenBLAS (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Token rows of the benchmark tensors (batch × time).")
+    @Option(help: "Token rows (batch × time) of the matrix products.")
     var rows = 4096
+
+    @Option(help: "Token rows of the memory-bound kernels, comma-separated.")
+    var memoryRows = "4096,16384"
 
     @Option(help: "Timed repeats per kernel (the median is reported).")
     var repeats = 7
@@ -70,7 +73,9 @@ struct KernelBenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             Parallelism.setThreads(threads ?? Parallelism.processorCount)
-            let result = KernelBenchmark(repeats: max(1, repeats), rows: max(16, rows)).run()
+            let sizes = memoryRows.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+            guard !sizes.isEmpty else { throw ValidationError("--memory-rows needs positive whole numbers, e.g. 4096,16384") }
+            let result = KernelBenchmark(repeats: max(1, repeats), rows: max(16, rows), memoryRows: sizes).run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }

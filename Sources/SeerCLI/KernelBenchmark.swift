@@ -37,7 +37,10 @@ struct KernelBenchResult: Codable {
 
 struct KernelBenchmark {
     var repeats: Int
+    /// Token rows for the products (batch × time of the standard config at T = 256).
     var rows: Int
+    /// Token rows for the memory-bound kernels: cache-resident and training-sized (B·T = 16×1024).
+    var memoryRows: [Int]
 
     /// Median seconds of `body` over `repeats` timings, each long enough to be measurable.
     func time(_ body: () -> Void) -> Double {
@@ -94,45 +97,49 @@ struct KernelBenchmark {
                                         rate: flops / seer / 1e9, unit: "GFLOP/s", peerName: "cblas_sgemm ×3",
                                         peerRate: flops / raw / 1e9, ratio: raw / seer, target: 0.9))
         }
-        // Memory-bound kernels on [rows, 512]: bytes read + written against memcpy of those bytes.
-        let width = 512, count = rows * width
-        let a = random(count, seed: 4), b = random(count, seed: 5), out = TensorStorage(count: count), grad = random(count, seed: 6)
-        let gradIn = TensorStorage(zeros: count), bias = random(width, seed: 7)
-        let gamma = random(width, seed: 8), beta = random(width, seed: 9)
-        let mean = TensorStorage(count: rows), rstd = TensorStorage(count: rows)
-        let source = random(count * 3, seed: 10), target = TensorStorage(count: count * 3)
-        func memcpyRate(bytes: Int) -> Double {
-            let floats = bytes / 4
-            // memcpy on the same threads as the kernels, so the peer is the machine's copy bandwidth.
-            let seconds = time {
-                Parallelism.forEachChunk(min(floats, source.count), grain: 1 << 14) { range in
-                    (target.pointer + range.lowerBound).update(from: source.pointer + range.lowerBound, count: range.count)
+        // Memory-bound kernels on [rows, 512]: bytes read + written against memcpy of those bytes, at
+        // each size in `memoryRows` (small tensors stay in cache, where compute-bound kernels lag).
+        for rows in memoryRows {
+            let width = 512, count = rows * width
+            let a = random(count, seed: 4), b = random(count, seed: 5), out = TensorStorage(count: count), grad = random(count, seed: 6)
+            let gradIn = TensorStorage(zeros: count), bias = random(width, seed: 7)
+            let gamma = random(width, seed: 8), beta = random(width, seed: 9)
+            let mean = TensorStorage(count: rows), rstd = TensorStorage(count: rows)
+            let source = random(count * 3, seed: 10), target = TensorStorage(count: count * 3)
+            func memcpyRate(bytes: Int) -> Double {
+                let floats = bytes / 4
+                // memcpy on the same threads as the kernels, so the peer is the machine's copy bandwidth.
+                let seconds = time {
+                    Parallelism.forEachChunk(min(floats, source.count), grain: 1 << 14) { range in
+                        (target.pointer + range.lowerBound).update(from: source.pointer + range.lowerBound, count: range.count)
+                    }
                 }
+                return Double(bytes) / seconds / 1e9
             }
-            return Double(bytes) / seconds / 1e9
+            let cases: [(String, Int, () -> Void)] = [
+                ("add", 3, { kernels.binaryForward(.add, a, b, out, outer: rows, inner: width, broadcastB: false) }),
+                ("bias add", 2, { kernels.binaryForward(.add, a, bias, out, outer: rows, inner: width, broadcastB: true) }),
+                ("mul backward", 5, { kernels.binaryBackward(.mul, a, b, gradOut: grad, gradA: gradIn, gradB: nil, outer: rows, inner: width, broadcastB: false) }),
+                ("gelu", 2, { kernels.unaryForward(.gelu, a, out) }),
+                ("gelu backward", 4, { kernels.unaryBackward(.gelu, a, out, gradOut: grad, gradX: gradIn) }),
+                ("silu", 2, { kernels.unaryForward(.silu, a, out) }),
+                ("relu", 2, { kernels.unaryForward(.relu, a, out) }),
+                ("softmax", 2, { kernels.softmaxForward(a, out, rows: rows, n: width, log: false) }),
+                ("layer norm", 2, { kernels.layerNormForward(a, gamma: gamma, beta: beta, out, mean: mean, rstd: rstd, rows: rows, n: width, epsilon: 1e-5) }),
+                ("layer norm backward", 4, { kernels.layerNormBackward(a, gamma: gamma, mean: mean, rstd: rstd, gradOut: grad, gradX: gradIn,
+                                                                      gradGamma: nil, gradBeta: nil, rows: rows, n: width) }),
+                ("rms norm", 2, { kernels.rmsNormForward(a, gamma: gamma, out, rstd: rstd, rows: rows, n: width, epsilon: 1e-6) }),
+            ]
+            for (name, passes, body) in cases {
+                let bytes = passes * count * 4
+                let seconds = time(body)
+                let rate = Double(bytes) / seconds / 1e9
+                let peer = memcpyRate(bytes: bytes)
+                figures.append(KernelFigure(kernel: name, shape: "[\(rows),\(width)]", medianSeconds: seconds, rate: rate, unit: "GB/s",
+                                            peerName: "memcpy", peerRate: peer, ratio: rate / peer, target: 0.5))
+            }
         }
-        let cases: [(String, Int, () -> Void)] = [
-            ("add", 3, { kernels.binaryForward(.add, a, b, out, outer: rows, inner: width, broadcastB: false) }),
-            ("bias add", 2, { kernels.binaryForward(.add, a, bias, out, outer: rows, inner: width, broadcastB: true) }),
-            ("mul backward", 5, { kernels.binaryBackward(.mul, a, b, gradOut: grad, gradA: gradIn, gradB: nil, outer: rows, inner: width, broadcastB: false) }),
-            ("gelu", 2, { kernels.unaryForward(.gelu, a, out) }),
-            ("gelu backward", 4, { kernels.unaryBackward(.gelu, a, out, gradOut: grad, gradX: gradIn) }),
-            ("silu", 2, { kernels.unaryForward(.silu, a, out) }),
-            ("relu", 2, { kernels.unaryForward(.relu, a, out) }),
-            ("softmax", 2, { kernels.softmaxForward(a, out, rows: rows, n: width, log: false) }),
-            ("layer norm", 2, { kernels.layerNormForward(a, gamma: gamma, beta: beta, out, mean: mean, rstd: rstd, rows: rows, n: width, epsilon: 1e-5) }),
-            ("layer norm backward", 4, { kernels.layerNormBackward(a, gamma: gamma, mean: mean, rstd: rstd, gradOut: grad, gradX: gradIn,
-                                                                  gradGamma: nil, gradBeta: nil, rows: rows, n: width) }),
-            ("rms norm", 2, { kernels.rmsNormForward(a, gamma: gamma, out, rstd: rstd, rows: rows, n: width, epsilon: 1e-6) }),
-        ]
-        for (name, passes, body) in cases {
-            let bytes = passes * count * 4
-            let seconds = time(body)
-            let rate = Double(bytes) / seconds / 1e9
-            let peer = memcpyRate(bytes: bytes)
-            figures.append(KernelFigure(kernel: name, shape: "[\(rows),\(width)]", medianSeconds: seconds, rate: rate, unit: "GB/s",
-                                        peerName: "memcpy", peerRate: peer, ratio: rate / peer, target: 0.5))
-        }
+
         // Causal attention, forward + backward, streamed (64-row blocks, no T×T matrix) against
         // stored (T×T probabilities kept): GFLOP/s over the causal half of the products.
         for steps in [256, 1024] {
