@@ -1,7 +1,7 @@
 // `seer bench kernels`: the tensor core against the machine's own limits. Matrix products
 // (forward + both backward products, through Seer's kernels) as a fraction of raw cblas_sgemm
-// on the same shapes; element-wise and normalisation kernels in GB/s against memcpy of the
-// same number of bytes. Medians of repeated timings.
+// on the same shapes; element-wise and normalisation kernels in GB/s of memory traffic (bytes
+// read + written) against a memcpy moving the same traffic. Medians of repeated timings.
 import CBLAS
 import Foundation
 import Seer
@@ -106,20 +106,22 @@ struct KernelBenchmark {
             let gamma = random(width, seed: 8), beta = random(width, seed: 9)
             let mean = TensorStorage(count: rows), rstd = TensorStorage(count: rows)
             let source = random(count * 3, seed: 10), target = TensorStorage(count: count * 3)
-            func memcpyRate(bytes: Int) -> Double {
-                let floats = bytes / 4
-                // memcpy on the same threads as the kernels, so the peer is the machine's copy bandwidth.
+            // A copy moving the same traffic: memcpy of n floats reads 4n bytes and writes 4n, so a
+            // kernel moving `traffic` bytes is compared with memcpy of traffic/8 floats. memcpy runs
+            // on the same threads as the kernels, so the peer is the machine's copy bandwidth.
+            func memcpyRate(traffic: Int) -> Double {
+                let floats = traffic / 8
                 let seconds = time {
                     Parallelism.forEachChunk(min(floats, source.count), grain: 1 << 14) { range in
                         (target.pointer + range.lowerBound).update(from: source.pointer + range.lowerBound, count: range.count)
                     }
                 }
-                return Double(bytes) / seconds / 1e9
+                return Double(floats * 8) / seconds / 1e9
             }
             let cases: [(String, Int, () -> Void)] = [
                 ("add", 3, { kernels.binaryForward(.add, a, b, out, outer: rows, inner: width, broadcastB: false) }),
                 ("bias add", 2, { kernels.binaryForward(.add, a, bias, out, outer: rows, inner: width, broadcastB: true) }),
-                ("mul backward", 5, { kernels.binaryBackward(.mul, a, b, gradOut: grad, gradA: gradIn, gradB: nil, outer: rows, inner: width, broadcastB: false) }),
+                ("mul backward", 4, { kernels.binaryBackward(.mul, a, b, gradOut: grad, gradA: gradIn, gradB: nil, outer: rows, inner: width, broadcastB: false) }),
                 ("gelu", 2, { kernels.unaryForward(.gelu, a, out) }),
                 ("gelu backward", 4, { kernels.unaryBackward(.gelu, a, out, gradOut: grad, gradX: gradIn) }),
                 ("silu", 2, { kernels.unaryForward(.silu, a, out) }),
@@ -130,11 +132,12 @@ struct KernelBenchmark {
                                                                       gradGamma: nil, gradBeta: nil, rows: rows, n: width) }),
                 ("rms norm", 2, { kernels.rmsNormForward(a, gamma: gamma, out, rstd: rstd, rows: rows, n: width, epsilon: 1e-6) }),
             ]
+            // `passes`: whole tensors read or written (e.g. add reads a and b and writes out: 3).
             for (name, passes, body) in cases {
                 let bytes = passes * count * 4
                 let seconds = time(body)
                 let rate = Double(bytes) / seconds / 1e9
-                let peer = memcpyRate(bytes: bytes)
+                let peer = memcpyRate(traffic: bytes)
                 figures.append(KernelFigure(kernel: name, shape: "[\(rows),\(width)]", medianSeconds: seconds, rate: rate, unit: "GB/s",
                                             peerName: "memcpy", peerRate: peer, ratio: rate / peer, target: 0.5))
             }
