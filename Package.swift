@@ -21,7 +21,9 @@ let package = Package(
         // Run-time loader for the optional CUDA backend (dlopen; never linked at build time).
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
 
-        .target(name: "SeerTensor", dependencies: ["CBLAS", "CCUDA"]),
+        // Transcendental element-wise kernels, baseline + AVX2/FMA chosen at run time.
+        .target(name: "CVectorMath"),
+        .target(name: "SeerTensor", dependencies: ["CBLAS", "CCUDA", "CVectorMath"]),
         .target(name: "SeerNN", dependencies: ["SeerTensor"]),
         .target(name: "SeerData", dependencies: ["CCSV", "CSQLite"]),
         .target(name: "SeerModels", dependencies: ["SeerNN", "SeerData"]),

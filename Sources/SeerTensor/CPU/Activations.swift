@@ -1,6 +1,7 @@
-// Element-wise activations and their derivatives, 16 lanes at a time (VectorMath). GELU is
-// the exact (erf) form, as PyTorch's nn.GELU by default; tanh and sigmoid differentiate
-// through their outputs.
+// Element-wise activations and their derivatives; the transcendental ones run in CVectorMath
+// (vectorised, AVX2+FMA when available). GELU is the exact (erf) form, as PyTorch's nn.GELU by
+// default; tanh and sigmoid differentiate through their outputs.
+import CVectorMath
 
 extension CPUBackend {
     // x, out: [count]
@@ -8,10 +9,10 @@ extension CPUBackend {
         let px = x.pointer, po = out.pointer
         Parallelism.forEachChunk(x.count, grain: 1 << 13) { range in
             switch op {
-            case .gelu: VectorMath.geluForward(px, po, range)
-            case .silu: VectorMath.siluForward(px, po, range)
-            case .tanh: VectorMath.tanhForward(px, po, range)
-            case .sigmoid: VectorMath.sigmoidForward(px, po, range)
+            case .gelu: seer_gelu_forward(px + range.lowerBound, po + range.lowerBound, range.count)
+            case .silu: seer_silu_forward(px + range.lowerBound, po + range.lowerBound, range.count)
+            case .tanh: seer_tanh_forward(px + range.lowerBound, po + range.lowerBound, range.count)
+            case .sigmoid: seer_sigmoid_forward(px + range.lowerBound, po + range.lowerBound, range.count)
             case .relu: for i in range { po[i] = max(px[i], 0) }
             }
         }
@@ -22,8 +23,8 @@ extension CPUBackend {
         let px = x.pointer, po = out.pointer, g = gradOut.pointer, gx = gradX.pointer
         Parallelism.forEachChunk(x.count, grain: 1 << 13) { range in
             switch op {
-            case .gelu: VectorMath.geluBackward(px, g, gx, range)
-            case .silu: VectorMath.siluBackward(px, g, gx, range)
+            case .gelu: seer_gelu_backward(px + range.lowerBound, g + range.lowerBound, gx + range.lowerBound, range.count)
+            case .silu: seer_silu_backward(px + range.lowerBound, g + range.lowerBound, gx + range.lowerBound, range.count)
             case .tanh: for i in range { gx[i] += g[i] * (1 - po[i] * po[i]) }
             case .sigmoid: for i in range { gx[i] += g[i] * po[i] * (1 - po[i]) }
             case .relu: for i in range where px[i] > 0 { gx[i] += g[i] }

@@ -3,6 +3,7 @@
 // on blocks of 64 query rows and keeps only each row's log-sum-exp; the backward recomputes
 // the probabilities block by block, so no T×T matrix ever exists (memory ∝ 64·T). All
 // products go through OpenBLAS; heads run one after another so BLAS threads never nest.
+import CVectorMath
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ extension CPUBackend {
                 for r in 0..<rows {
                     let i = start + r, row = s + r * ld
                     let maximum = VectorMath.maximum(row, i + 1)
-                    let sum = VectorMath.expShifted(row, row, i + 1, shift: maximum)
+                    let sum = seer_exp_shifted(row, row, i + 1, maximum)
                     let inverse = 1 / sum
                     for j in 0...i { row[j] *= inverse }
                     for j in (i + 1)..<ld { row[j] = 0 }
@@ -72,7 +73,7 @@ extension CPUBackend {
                           b: kh, ldb: d, beta: 0, c: p, ldc: ld)
                     for r in 0..<rows {
                         let i = start + r, row = p + r * ld
-                        _ = VectorMath.expShifted(row, row, i + 1, shift: lse[i])
+                        _ = seer_exp_shifted(row, row, i + 1, lse[i])
                         for j in (i + 1)..<ld { row[j] = 0 }
                     }
                 }

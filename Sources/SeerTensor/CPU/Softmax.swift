@@ -1,5 +1,6 @@
 // Softmax and log-softmax over the last axis, max-subtracted so large logits cannot overflow;
 // rows are reduced and exponentiated 16 lanes at a time.
+import CVectorMath
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ extension CPUBackend {
             for r in range {
                 let src = px + r * n, dst = po + r * n
                 let maximum = VectorMath.maximum(src, n)
-                let sum = VectorMath.expShifted(src, dst, n, shift: maximum)
+                let sum = seer_exp_shifted(src, dst, n, maximum)
                 if log {
                     let shift = maximum + logf(sum)
                     for j in 0..<n { dst[j] = src[j] - shift }
