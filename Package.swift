@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["Seer", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "CBLAS"]),
+        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "CBLAS", "CVectorMath"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),

@@ -8,6 +8,7 @@
 // erf: Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7), given e^(−x²).
 #include "vector_math.h"
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #define SEER_KERNELS(SUFFIX, ATTR)                                                                  \
@@ -88,19 +89,54 @@
         for (; i < n; i++) total += y[i];                                                           \
         for (int j = 0; j < 16; j++) total += sums[j];                                              \
         return total;                                                                               \
+    }                                                                                               \
+    /* max by 16 independent lanes (a plain max reduction is not vectorised without fast-math) */  \
+    ATTR static void softmax_row_##SUFFIX(const float *x, float *y, size_t n) {                     \
+        float lanes[16];                                                                            \
+        for (int j = 0; j < 16; j++) lanes[j] = -INFINITY;                                          \
+        size_t i = 0;                                                                               \
+        for (; i + 16 <= n; i += 16)                                                                \
+            for (int j = 0; j < 16; j++) lanes[j] = x[i + j] > lanes[j] ? x[i + j] : lanes[j];      \
+        float maximum = -INFINITY;                                                                  \
+        for (; i < n; i++) maximum = x[i] > maximum ? x[i] : maximum;                               \
+        for (int j = 0; j < 16; j++) maximum = lanes[j] > maximum ? lanes[j] : maximum;             \
+        float inverse = 1.0f / exp_shifted_##SUFFIX(x, y, n, maximum);                              \
+        for (size_t k = 0; k < n; k++) y[k] *= inverse;                                             \
     }
 
 SEER_KERNELS(base, )
 #if defined(__x86_64__)
 SEER_KERNELS(avx2, __attribute__((target("avx2,fma"))))
-static int use_avx2(void) {
+SEER_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"), min_vector_width(512))))
+/// 0: baseline, 1: AVX2+FMA, 2: AVX-512 (16 lanes). Decided once.
+static int level_override = -1;  // set only by tests, to check every instruction set this CPU runs
+static int level(void) {
     static int state = -1;  // benign race: every thread computes the same answer
-    if (state < 0) state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (level_override >= 0) return level_override;
+    if (state < 0) {
+        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        state = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2 : avx2;
+    }
     return state;
 }
-#define DISPATCH(NAME, ...) (use_avx2() ? NAME##_avx2(__VA_ARGS__) : NAME##_base(__VA_ARGS__))
+static int use_avx2(void) { return level() >= 1; }
+int seer_vector_math_level(void) { return level(); }
+int seer_vector_math_supported_level(void) {
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2 : avx2;
+}
+void seer_vector_math_set_level(int wanted) {
+    int best = seer_vector_math_supported_level();
+    (void)level();
+    level_override = wanted < 0 ? -1 : (wanted > best ? best : wanted);
+}
+#define DISPATCH(NAME, ...) \
+    (level() == 2 ? NAME##_avx512(__VA_ARGS__) : level() == 1 ? NAME##_avx2(__VA_ARGS__) : NAME##_base(__VA_ARGS__))
 #else
 static int use_avx2(void) { return 0; }
+int seer_vector_math_level(void) { return 0; }
+int seer_vector_math_supported_level(void) { return 0; }
+void seer_vector_math_set_level(int wanted) { (void)wanted; }
 #define DISPATCH(NAME, ...) NAME##_base(__VA_ARGS__)
 #endif
 
@@ -111,4 +147,5 @@ void seer_silu_backward(const float *x, const float *g, float *gx, size_t n) { D
 void seer_sigmoid_forward(const float *x, float *y, size_t n) { DISPATCH(sigmoid_forward, x, y, n); }
 void seer_tanh_forward(const float *x, float *y, size_t n) { DISPATCH(tanh_forward, x, y, n); }
 float seer_exp_shifted(const float *x, float *y, size_t n, float shift) { return DISPATCH(exp_shifted, x, y, n, shift); }
+void seer_softmax_row(const float *x, float *y, size_t n) { DISPATCH(softmax_row, x, y, n); }
 int seer_vector_math_uses_avx2(void) { return use_avx2(); }

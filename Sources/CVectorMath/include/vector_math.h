@@ -22,7 +22,15 @@ void seer_sigmoid_forward(const float *x, float *y, size_t n);
 void seer_tanh_forward(const float *x, float *y, size_t n);
 /// y = e^(x − shift) (y may equal x); returns Σ y.
 float seer_exp_shifted(const float *x, float *y, size_t n, float shift);
-/// 1 when the AVX2+FMA versions are in use.
+/// y = softmax(x) over one row of n values (max-subtracted).
+void seer_softmax_row(const float *x, float *y, size_t n);
+/// 1 when the AVX2+FMA (or AVX-512) versions are in use.
 int seer_vector_math_uses_avx2(void);
+
+/// The instruction set in use (0 baseline, 1 AVX2+FMA, 2 AVX-512) and the best this CPU runs.
+int seer_vector_math_level(void);
+int seer_vector_math_supported_level(void);
+/// Tests only: use `level` (clamped to what the CPU runs; −1 restores automatic choice).
+void seer_vector_math_set_level(int level);
 
 #endif

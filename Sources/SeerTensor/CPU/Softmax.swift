@@ -12,15 +12,14 @@ extension CPUBackend {
         Parallelism.forEachChunk(rows, grain: max(1, 8192 / max(1, n))) { range in
             for r in range {
                 let src = px + r * n, dst = po + r * n
+                if !log {
+                    seer_softmax_row(src, dst, n)
+                    continue
+                }
                 let maximum = VectorMath.maximum(src, n)
                 let sum = seer_exp_shifted(src, dst, n, maximum)
-                if log {
-                    let shift = maximum + logf(sum)
-                    for j in 0..<n { dst[j] = src[j] - shift }
-                } else {
-                    let inverse = 1 / sum
-                    for j in 0..<n { dst[j] *= inverse }
-                }
+                let shift = maximum + logf(sum)
+                for j in 0..<n { dst[j] = src[j] - shift }
             }
         }
     }
