@@ -93,7 +93,13 @@
         }                                                                                           \
     }                                                                                               \
     ATTR static float exp_shifted_##SUFFIX(const float *x, float *y, size_t n, float shift) {       \
-        for (size_t i = 0; i < n; i++) y[i] = exp_##SUFFIX(x[i] - shift);                          \
+        /* In place (attention's rows) gets its own loop: with x == y the vectoriser's overlap */   \
+        /* check fails and the two-pointer loop would run scalar. */                                \
+        if (x == y) {                                                                               \
+            for (size_t i = 0; i < n; i++) y[i] = exp_##SUFFIX(y[i] - shift);                      \
+        } else {                                                                                    \
+            for (size_t i = 0; i < n; i++) y[i] = exp_##SUFFIX(x[i] - shift);                      \
+        }                                                                                           \
         float sums[16] = {0};                                                                       \
         size_t i = 0;                                                                               \
         for (; i + 16 <= n; i += 16)                                                                \
