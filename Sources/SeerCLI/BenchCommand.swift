@@ -101,14 +101,18 @@ struct IngestChildCommand: ParsableCommand {
             let elapsed = clock.now - start
             let after = peakRSSBytes()
             let series = loaded.series[0]
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let measurement = IngestMeasurement(
-                seconds: seconds, rows: series.rowCount, valueColumns: series.columnCount,
+                seconds: elapsed.seconds, rows: series.rowCount, valueColumns: series.columnCount,
                 baselineRSS: before, peakRSS: after, hasTimestamps: series.time.timestamps != nil,
                 threads: loaded.threadsUsed)
             try printJSON(measurement)
         }
     }
+}
+
+extension Duration {
+    /// The duration in seconds, for benchmark figures.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// Peak resident set size of this process so far, in bytes (getrusage; Linux reports KiB).

@@ -59,7 +59,7 @@ struct KernelBenchmark {
             let start = clock.now
             for _ in 0..<inner { body() }
             let elapsed = clock.now - start
-            samples.append((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(inner))
+            samples.append(elapsed.seconds / Double(inner))
         }
         return samples.sorted()[samples.count / 2]
     }

@@ -76,8 +76,6 @@ public struct CSVRangeOutcome {
     public var newlines: Int
     /// True when the range ended outside any record (at a row start, not inside quotes).
     public var endedAtRowStart: Bool
-    /// True when the range reached the end of the file.
-    public var reachedEnd: Bool
 }
 
 /// Drives libcsv over a file.
@@ -202,7 +200,7 @@ public final class CSVReader {
             throw failure
         }
         return CSVRangeOutcome(records: state.pointee.batch.recordsSeen, newlines: state.pointee.line - firstLine,
-                               endedAtRowStart: clean, reachedEnd: atEnd)
+                               endedAtRowStart: clean)
     }
 
     /// The error for a file that cannot be opened (exit 66), shared by every file reader.

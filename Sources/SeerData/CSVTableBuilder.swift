@@ -208,13 +208,7 @@ final class CSVTableBuilder: CSVRecordHandler {
             guard record.count == width else { throw raggedError(record) }
             if let timeField { timestamps.append(try parseTime(record, timeField)) }
             for k in 0..<fields.count {
-                let field = record.field(fields[k])
-                switch NumberParser.parse(field.baseAddress!, count: field.count) {
-                case .value(let x): columns[k].append(x)
-                case .missing: columns[k].append(.nan)
-                case .invalid: throw cellError(record, fields[k], expected: "a number")
-                case .outOfRange: throw cellError(record, fields[k], expected: "a finite number within Float32 range")
-                }
+                columns[k].append(try value(record, fields[k]))
             }
             lines.append(row: rows, line: record.line)
             rows += 1
@@ -231,15 +225,7 @@ final class CSVTableBuilder: CSVRecordHandler {
         }
         let target = try seriesFor(record)
         if let timeField { target.timestamps.append(try parseTime(record, timeField)) }
-        for (k, f) in valueFields.enumerated() {
-            let field = record.field(f)
-            switch NumberParser.parse(field.baseAddress!, count: field.count) {
-            case .value(let x): target.columns[k].append(x)
-            case .missing: target.columns[k].append(.nan)
-            case .invalid: throw cellError(record, f, expected: "a number")
-            case .outOfRange: throw cellError(record, f, expected: "a finite number within Float32 range")
-            }
-        }
+        for (k, f) in valueFields.enumerated() { target.columns[k].append(try value(record, f)) }
         target.lines.append(row: target.rows, line: record.line)
         target.rows += 1
     }
@@ -271,6 +257,18 @@ final class CSVTableBuilder: CSVRecordHandler {
             return t
         } catch {
             throw cellError(record, f, expected: error.expected)
+        }
+    }
+
+    /// A value cell: its number, NaN for a missing marker, or an error naming the cell.
+    @inline(__always)
+    private func value(_ record: CSVRecord, _ f: Int) throws -> Float {
+        let field = record.field(f)
+        switch NumberParser.parse(field.baseAddress!, count: field.count) {
+        case .value(let x): return x
+        case .missing: return .nan
+        case .invalid: throw cellError(record, f, expected: "a number")
+        case .outOfRange: throw cellError(record, f, expected: "a finite number within Float32 range")
         }
     }
 

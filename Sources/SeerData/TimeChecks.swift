@@ -109,9 +109,10 @@ extension TimeSeries {
 
     /// Applies the missing-value policy; `notes` says what was filled or dropped.
     public func fillingMissing(_ policy: MissingPolicy, notes: inout [String]) throws -> TimeSeries {
+        guard policy != .keep else { return self }  // no pass over the data on the default path
         let missing = columns.map { $0.values.reduce(0) { $1.isNaN ? $0 + 1 : $0 } }
         let total = missing.reduce(0, +)
-        guard total > 0, policy != .keep else { return self }
+        guard total > 0 else { return self }
         var out = self
         switch policy {
         case .keep:

@@ -159,15 +159,4 @@ public struct SeriesCollection: Sendable, Equatable, RandomAccessCollection {
     public var startIndex: Int { 0 }
     public var endIndex: Int { series.count }
     public subscript(position: Int) -> TimeSeries { series[position] }
-
-    /// Applies `transform` to every series, keeping ids and order.
-    public func mapSeries(_ transform: (TimeSeries) throws -> TimeSeries) rethrows -> SeriesCollection {
-        var out = SeriesCollection()
-        for item in series {
-            let mapped = try transform(item)
-            out.positions[mapped.id] = out.series.count
-            out.series.append(mapped)
-        }
-        return out
-    }
 }

@@ -1,7 +1,7 @@
 // Row reductions for the CPU kernels on SIMD16<Float>: a float sum in a plain loop stays serial
 // (strict evaluation order), 16 accumulators do not. Transcendental functions (exp, erf, GELU,
-// SiLU, tanh) live in the C target CVectorMath, which carries baseline and AVX2+FMA builds and
-// picks one at run time — Swift's SIMD code neither fuses multiply-adds nor vectorises such
+// SiLU, tanh, softmax rows) live in the C target CVectorMath, which carries baseline, AVX2+FMA
+// and AVX-512 builds and picks one at run time — Swift's SIMD code neither fuses multiply-adds nor vectorises such
 // arithmetic well on baseline x86-64 (measured 3–10× slower).
 
 typealias Float16x = SIMD16<Float>
@@ -10,20 +10,12 @@ enum VectorMath {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> Float16x { UnsafeRawPointer(p).loadUnaligned(as: Float16x.self) }
 
-    @inline(__always)
-    static func store(_ v: Float16x, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float16x.self) }
-
     /// Lanes `0..<count` from `p`, the rest `fill` (for row tails).
     @inline(__always)
     static func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> Float16x {
         var v = Float16x(repeating: fill)
         for i in 0..<count { v[i] = p[i] }
         return v
-    }
-
-    @inline(__always)
-    static func storePartial(_ v: Float16x, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        for i in 0..<count { p[i] = v[i] }
     }
 
     @inline(__always)
