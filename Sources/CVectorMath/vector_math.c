@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <math.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define SEER_KERNELS(SUFFIX, ATTR)                                                                  \
     ATTR static inline float exp_##SUFFIX(float v) {                                                \
@@ -127,6 +130,84 @@ SEER_KERNELS(base, )
 #if defined(__x86_64__)
 SEER_KERNELS(avx2, __attribute__((target("avx2,fma"))))
 SEER_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"), min_vector_width(512))))
+/* Softmax's rows by hand in AVX-512: e^x = 2^k · e^r with k = round(x·log2 e) and 2^k applied by
+   vscalefps, which also flushes very negative x to 0 — no clamps and no integer exponent tricks,
+   about a third fewer instructions per element than the vectorised generic exp above. Tails are
+   masked loads and stores. Softmax is exp-bound at row lengths that stay in L1. */
+#define AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+AVX512 static inline __m512 exp16_avx512(__m512 x) {
+    __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_scalef_ps(p, k);
+}
+AVX512 static float exp_shifted_avx512_intrinsics(const float *x, float *y, size_t n, float shift) {
+    __m512 s = _mm512_set1_ps(shift), total = _mm512_setzero_ps();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 e = exp16_avx512(_mm512_sub_ps(_mm512_loadu_ps(x + i), s));
+        _mm512_storeu_ps(y + i, e);
+        total = _mm512_add_ps(total, e);
+    }
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        __m512 e = exp16_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), s));
+        _mm512_mask_storeu_ps(y + i, m, e);
+        total = _mm512_add_ps(total, _mm512_maskz_mov_ps(m, e));
+    }
+    return _mm512_reduce_add_ps(total);
+}
+AVX512 static void softmax_row_avx512_intrinsics(const float *x, float *y, size_t n) {
+    __m512 lanes = _mm512_set1_ps(-INFINITY);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) lanes = _mm512_max_ps(lanes, _mm512_loadu_ps(x + i));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        lanes = _mm512_mask_max_ps(lanes, m, lanes, _mm512_maskz_loadu_ps(m, x + i));
+    }
+    float maximum = _mm512_reduce_max_ps(lanes);
+    __m512 inverse = _mm512_set1_ps(1.0f / exp_shifted_avx512_intrinsics(x, y, n, maximum));
+    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), inverse));
+    for (; i < n; i++) y[i] *= inverse[0];
+}
+/* SiLU through the same exp: σ(x) = 1/(1 + e^(−x)); e^(−x) = +inf for x ≪ 0 gives σ = 0. */
+AVX512 static void silu_forward_avx512_intrinsics(const float *x, float *y, size_t n) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i);
+        __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, exp16_avx512(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+        _mm512_storeu_ps(y + i, _mm512_mul_ps(v, s));
+    }
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, exp16_avx512(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(v, s));
+    }
+}
+AVX512 static void silu_backward_avx512_intrinsics(const float *x, const float *g, float *gx, size_t n) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1u);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, exp16_avx512(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+        __m512 d = _mm512_mul_ps(s, _mm512_fmadd_ps(v, _mm512_sub_ps(one, s), one));
+        __m512 acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, g + i), d, _mm512_maskz_loadu_ps(m, gx + i));
+        _mm512_mask_storeu_ps(gx + i, m, acc);
+    }
+}
+#undef AVX512
+
 /// 0: baseline, 1: AVX2+FMA, 2: AVX-512 (16 lanes). Decided once.
 static int level_override = -1;  // set only by tests, to check every instruction set this CPU runs
 static int level(void) {
@@ -159,12 +240,18 @@ void seer_vector_math_set_level(int wanted) { (void)wanted; }
 #define DISPATCH(NAME, ...) NAME##_base(__VA_ARGS__)
 #endif
 
-void seer_gelu_forward(const float *x, float *y, size_t n) { DISPATCH(gelu_forward, x, y, n); }
 void seer_gelu_backward(const float *x, const float *g, float *gx, size_t n) { DISPATCH(gelu_backward, x, g, gx, n); }
-void seer_silu_forward(const float *x, float *y, size_t n) { DISPATCH(silu_forward, x, y, n); }
-void seer_silu_backward(const float *x, const float *g, float *gx, size_t n) { DISPATCH(silu_backward, x, g, gx, n); }
+void seer_gelu_forward(const float *x, float *y, size_t n) { DISPATCH(gelu_forward, x, y, n); }
 void seer_sigmoid_forward(const float *x, float *y, size_t n) { DISPATCH(sigmoid_forward, x, y, n); }
 void seer_tanh_forward(const float *x, float *y, size_t n) { DISPATCH(tanh_forward, x, y, n); }
-float seer_exp_shifted(const float *x, float *y, size_t n, float shift) { return DISPATCH(exp_shifted, x, y, n, shift); }
-void seer_softmax_row(const float *x, float *y, size_t n) { DISPATCH(softmax_row, x, y, n); }
+#if defined(__x86_64__)
+#define DISPATCH_HAND(NAME, ...) \
+    (level() == 2 ? NAME##_avx512_intrinsics(__VA_ARGS__) : level() == 1 ? NAME##_avx2(__VA_ARGS__) : NAME##_base(__VA_ARGS__))
+#else
+#define DISPATCH_HAND DISPATCH
+#endif
+void seer_silu_forward(const float *x, float *y, size_t n) { DISPATCH_HAND(silu_forward, x, y, n); }
+void seer_silu_backward(const float *x, const float *g, float *gx, size_t n) { DISPATCH_HAND(silu_backward, x, g, gx, n); }
+float seer_exp_shifted(const float *x, float *y, size_t n, float shift) { return DISPATCH_HAND(exp_shifted, x, y, n, shift); }
+void seer_softmax_row(const float *x, float *y, size_t n) { DISPATCH_HAND(softmax_row, x, y, n); }
 int seer_vector_math_uses_avx2(void) { return use_avx2(); }

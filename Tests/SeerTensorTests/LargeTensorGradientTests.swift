@@ -74,6 +74,7 @@ struct LargeTensorGradientTests {
 
     @Test func norms() {
         var rng = SplitMix64(seed: 507)
+        // 401 rows of 50: 4 column blocks of γ/β sums, 2 per chunk (grain 16 384 / (401·16) = 2).
         let x = operand([401, 50], &rng, in: -2...2, unit: 50)
         let gamma = Operand.random([50], &rng, in: 0.5...1.5), beta = Operand.random([50], &rng)
         checkOp("large layerNorm", [x, gamma, beta], seed: 507, seer: { $0[0].layerNorm(gamma: $0[1], beta: $0[2]) },

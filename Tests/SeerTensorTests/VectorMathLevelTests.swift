@@ -38,6 +38,21 @@ struct VectorMathLevelTests {
                 let d = Double(v)
                 return 0.5 + 2 * (0.5 * (1 + erf(d / 2.0.squareRoot())) + d * Foundation.exp(-d * d / 2) / (2 * Double.pi).squareRoot())
             }, tolerance: 2e-6)
+            gx = [Float](repeating: 0.5, count: n)
+            seer_silu_backward(x, g, &gx, n)
+            check("silu backward", level, gx, x.map { v in
+                let s = 1 / (1 + Foundation.exp(-Double(v)))
+                return 0.5 + 2 * s * (1 + Double(v) * (1 - s))
+            }, tolerance: 2e-6)
+            for length in [1, 15, 16, 17, 200] {  // masked tails of the hand-written AVX-512 rows
+                let row = Array(x[400..<(400 + length)])
+                var soft = [Float](repeating: -1, count: length + 1)
+                seer_softmax_row(row, &soft, length)
+                #expect(soft[length] == -1, "softmax wrote past its row at length \(length)")
+                let m = Double(row.max()!)
+                let total = row.reduce(0.0) { $0 + Foundation.exp(Double($1) - m) }
+                check("softmax", level, Array(soft[0..<length]), row.map { Foundation.exp(Double($0) - m) / total }, tolerance: 1e-6)
+            }
             let row = Array(x[400..<600])
             var soft = [Float](repeating: 0, count: row.count)
             seer_softmax_row(row, &soft, row.count)

@@ -29,14 +29,22 @@ extension CPUBackend {
                 for r in range {
                     let row = px + r * n, gr = g + r * n, dx = gx + r * n
                     let mu = pm[r], inv = pr[r]
-                    var meanD: Float = 0, meanDX: Float = 0
-                    for j in 0..<n {
-                        let d = gr[j] * pg[j]
-                        meanD += d
-                        meanDX += d * (row[j] - mu) * inv
+                    // Σ g·γ and Σ g·γ·(x − μ) on 16 lanes (a scalar float sum stays serial).
+                    var sumD = Float16x(), sumDX = Float16x()
+                    var j = 0
+                    while j + 16 <= n {
+                        let d = VectorMath.load(gr + j) * VectorMath.load(pg + j)
+                        sumD += d
+                        sumDX += d * (VectorMath.load(row + j) - mu)
+                        j += 16
                     }
-                    meanD /= Float(n)
-                    meanDX /= Float(n)
+                    if j < n {
+                        let d = VectorMath.loadPartial(gr + j, n - j) * VectorMath.loadPartial(pg + j, n - j)
+                        sumD += d
+                        sumDX += d * (VectorMath.loadPartial(row + j, n - j) - mu)
+                    }
+                    let meanD = sumD.sum() / Float(n)
+                    let meanDX = sumDX.sum() * inv / Float(n)
                     for j in 0..<n {
                         let xhat = (row[j] - mu) * inv
                         dx[j] += inv * (gr[j] * pg[j] - meanD - xhat * meanDX)
@@ -45,12 +53,17 @@ extension CPUBackend {
             }
         }
         if gradGamma != nil || gradBeta != nil {
+            // Column blocks run in parallel; each walks every row, so no two threads share a sum.
             let gg = gradGamma?.pointer, gb = gradBeta?.pointer
-            for r in 0..<rows {
-                let row = px + r * n, gr = g + r * n
-                let mu = pm[r], inv = pr[r]
-                if let gg { for j in 0..<n { gg[j] += gr[j] * (row[j] - mu) * inv } }
-                if let gb { for j in 0..<n { gb[j] += gr[j] } }
+            let blocks = (n + 15) / 16
+            Parallelism.forEachChunk(blocks, grain: max(1, 16_384 / max(1, rows * 16))) { blockRange in
+                let lo = blockRange.lowerBound * 16, hi = min(n, blockRange.upperBound * 16)
+                for r in 0..<rows {
+                    let row = px + r * n, gr = g + r * n
+                    let mu = pm[r], inv = pr[r]
+                    if let gg { for j in lo..<hi { gg[j] += gr[j] * (row[j] - mu) * inv } }
+                    if let gb { for j in lo..<hi { gb[j] += gr[j] } }
+                }
             }
         }
     }
@@ -79,18 +92,20 @@ extension CPUBackend {
                 for r in range {
                     let row = px + r * n, gr = g + r * n, dx = gx + r * n
                     let inv = pr[r]
-                    var meanDX: Float = 0
-                    for j in 0..<n { meanDX += gr[j] * pg[j] * row[j] * inv }
-                    meanDX /= Float(n)
+                    let meanDX = VectorMath.dot3(gr, pg, row, n) * inv / Float(n)
                     for j in 0..<n { dx[j] += inv * (gr[j] * pg[j] - row[j] * inv * meanDX) }
                 }
             }
         }
         if let gradGamma {
             let gg = gradGamma.pointer
-            for r in 0..<rows {
-                let row = px + r * n, gr = g + r * n, inv = pr[r]
-                for j in 0..<n { gg[j] += gr[j] * row[j] * inv }
+            let blocks = (n + 15) / 16
+            Parallelism.forEachChunk(blocks, grain: max(1, 16_384 / max(1, rows * 16))) { blockRange in
+                let lo = blockRange.lowerBound * 16, hi = min(n, blockRange.upperBound * 16)
+                for r in 0..<rows {
+                    let row = px + r * n, gr = g + r * n, inv = pr[r]
+                    for j in lo..<hi { gg[j] += gr[j] * row[j] * inv }
+                }
             }
         }
     }

@@ -58,4 +58,14 @@ enum VectorMath {
         if i < n { acc += loadPartial(a + i, n - i) * loadPartial(b + i, n - i) }
         return acc.sum()
     }
+
+    /// Σ a[i]·b[i]·c[i].
+    @inline(__always)
+    static func dot3(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = Float16x()
+        var i = 0
+        while i + 16 <= n { acc += load(a + i) * load(b + i) * load(c + i); i += 16 }
+        if i < n { acc += loadPartial(a + i, n - i) * loadPartial(b + i, n - i) * loadPartial(c + i, n - i) }
+        return acc.sum()
+    }
 }
