@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
+        .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor"]),
         .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData"]),
     ]
 )

@@ -1,0 +1,46 @@
+// What a forward pass needs besides its input: the tape to record on (nil = inference, nothing
+// kept), whether dropout is active, and a stream of dropout seeds so every dropout site of a
+// step draws its own mask while the whole run stays reproducible from one seed.
+import SeerNN
+import SeerTensor
+
+/// One forward pass's mode.
+public final class ForwardContext {
+    /// Where ops record themselves; nil in inference.
+    public let tape: Tape?
+    /// True while training: dropout is active.
+    public let training: Bool
+    private var seedState: UInt64
+
+    public init(tape: Tape?, training: Bool, seed: UInt64 = 0) {
+        self.tape = tape
+        self.training = training
+        seedState = seed
+    }
+
+    /// Inference: no tape, no dropout.
+    public static func inference() -> ForwardContext { ForwardContext(tape: nil, training: false) }
+
+    /// A fresh seed for the next dropout site.
+    public func dropoutSeed() -> UInt64 {
+        seedState &+= 0x9E37_79B9_7F4A_7C15
+        return seedState
+    }
+
+    /// Dropout with probability `p` when training and p > 0; the identity otherwise.
+    public func dropout(_ x: Tensor, _ p: Float) -> Tensor {
+        training && p > 0 ? x.dropout(probability: p, seed: dropoutSeed()) : x
+    }
+}
+
+/// A sequence net: [N, T, d] tokens → [N, T, d] features. Causal nets' output at token t depends
+/// only on tokens ≤ t.
+public protocol SequenceBackbone: ParameterContainer {
+    var width: Int { get }
+    /// True when output t depends only on inputs ≤ t.
+    var isCausal: Bool { get }
+    func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor
+}
+
+/// The parameters of several containers, in order.
+func collectParameters(_ containers: [any ParameterContainer]) -> [Parameter] { containers.flatMap(\.parameters) }

@@ -1,0 +1,209 @@
+// A zoo net wrapped with MODELS.md §0's shared pieces: channel layout (independent series
+// sharing weights, or all channels in one token), RevIN, token embedding and one head —
+// direct multi-horizon, autoregressive next point/patch, or classifier.
+import SeerNN
+import SeerTensor
+
+/// Which sequence net sits between embedding and head.
+public enum BackboneConfig: Equatable, Sendable {
+    case gpt(GPTConfig)
+    case nt(NTConfig)
+
+    public var width: Int {
+        switch self {
+        case .gpt(let c): return c.width
+        case .nt(let c): return c.width
+        }
+    }
+}
+
+/// How the channels of a multivariate series become sequences.
+public enum ChannelMode: String, Sendable, CaseIterable {
+    /// Each channel is its own univariate sequence; weights are shared (PatchTST, DLinear).
+    case independent
+    /// All channels of a step form one token.
+    case mixed
+}
+
+/// What the net predicts.
+public enum HeadKind: Equatable, Sendable {
+    /// Flatten all tokens → Linear → `horizon` future steps.
+    case direct(horizon: Int)
+    /// From every token, the next point (or the next S points after a patch); rolled out at inference.
+    case autoregressive
+    /// Mean over tokens → Linear → class logits.
+    case classifier(classes: Int)
+}
+
+public struct SequenceModelConfig: Equatable, Sendable {
+    public var backbone: BackboneConfig
+    public var head: HeadKind
+    /// Input steps L (for autoregressive nets: the training window, the longest context used).
+    public var lookback: Int
+    public var channels = 1
+    public var channelMode = ChannelMode.independent
+    public var tokenization = Tokenization.point
+    public var position = PositionEncoding.learned
+    /// Instance normalisation (on by default for direct forecasting, off otherwise: whole-window
+    /// statistics would let an autoregressive token see its future).
+    public var revin: Bool
+    public var revinAffine = false
+    public var loss = RegressionLoss.mse
+    public var seed: UInt64 = 0
+
+    public init(backbone: BackboneConfig, head: HeadKind, lookback: Int, channels: Int = 1, channelMode: ChannelMode = .independent,
+                tokenization: Tokenization = .point, position: PositionEncoding = .learned, revin: Bool? = nil,
+                revinAffine: Bool = false, loss: RegressionLoss = .mse, seed: UInt64 = 0) {
+        self.backbone = backbone
+        self.head = head
+        self.lookback = lookback
+        self.channels = channels
+        self.channelMode = channelMode
+        self.tokenization = tokenization
+        self.position = position
+        if case .direct = head { self.revin = revin ?? true } else { self.revin = revin ?? false }
+        self.revinAffine = revinAffine
+        self.loss = loss
+        self.seed = seed
+    }
+
+    /// Features per token row: 1 for independent channels, C for mixed.
+    public var rowFeatures: Int { channelMode == .independent ? 1 : channels }
+    public var tokens: Int { tokenization.tokenCount(steps: lookback) }
+}
+
+public struct SequenceModel: Trainable, Forecasting {
+    public let config: SequenceModelConfig
+    public let embedding: TokenEmbedding
+    public let backbone: any SequenceBackbone
+    public let revin: RevIN?
+    public let head: Linear
+
+    public init(_ config: SequenceModelConfig) {
+        precondition(config.tokens > 0, "look-back \(config.lookback) is shorter than one token")
+        self.config = config
+        var rng = SeededGenerator(seed: config.seed)
+        let f = config.rowFeatures, d = config.backbone.width, (_, stride) = config.tokenization.lengthAndStride
+        embedding = TokenEmbedding("embed", tokenization: config.tokenization, features: f, width: d, position: config.position,
+                                   maxTokens: config.tokens, rng: &rng)
+        switch config.backbone {
+        case .gpt(let c): backbone = GPT(config: c, rng: &rng)
+        case .nt(var c):
+            c.maxTokens = max(c.maxTokens, config.tokens)
+            backbone = NTNet(config: c, rng: &rng)
+        }
+        revin = config.revin ? RevIN("revin", features: f, affine: config.revinAffine) : nil
+        switch config.head {
+        case .direct(let horizon):
+            head = Linear("head", inputs: config.tokens * d, outputs: horizon * f, rng: &rng)
+        case .autoregressive:
+            head = Linear("head", inputs: d, outputs: stride * f, rng: &rng)
+        case .classifier(let classes):
+            let pooled = config.channelMode == .independent ? config.channels * d : d
+            head = Linear("head", inputs: pooled, outputs: classes, rng: &rng)
+        }
+    }
+
+    public var parameters: [Parameter] {
+        embedding.parameters + backbone.parameters + (revin?.parameters ?? []) + head.parameters
+    }
+
+    public var lookback: Int { config.lookback }
+    public var horizon: Int {
+        switch config.head {
+        case .direct(let h): return h
+        case .autoregressive: return config.tokenization.lengthAndStride.stride
+        case .classifier: return 0
+        }
+    }
+
+    /// [B, L, C] data → [N, L, F] rows (independent: N = B·C, F = 1).
+    func rows(_ windows: Tensor) -> Tensor {
+        precondition(windows.rank == 3 && windows.shape[2] == config.channels,
+                     "windows must be [batch, steps, \(config.channels)], not \(windows.shape)")
+        guard config.channelMode == .independent && config.channels > 1 else { return windows }
+        let (b, l, c) = (windows.shape[0], windows.shape[1], windows.shape[2])
+        return windows.detached.permuted([0, 2, 1]).reshaped([b * c, l, 1])
+    }
+
+    /// [N, S, F] rows → [B, S, C].
+    func unrows(_ y: Tensor, batch: Int) -> Tensor {
+        guard config.channelMode == .independent && config.channels > 1 else { return y }
+        let steps = y.shape[1]
+        return y.reshaped([batch, config.channels, steps]).permuted([0, 2, 1])
+    }
+
+    /// Direct: [B, H, C]; autoregressive: [B, n·S, C], the predictions of steps P ..< P + n·S;
+    /// classifier: logits [B, classes].
+    public func callAsFunction(_ windows: Tensor, _ context: ForwardContext) -> Tensor {
+        let batch = windows.shape[0]
+        var x = rows(windows)
+        let stats = revin.map { $0.statistics(x) }
+        if let revin, let stats { x = revin.normalize(x, stats, context) }
+        let h = backbone(embedding(x, context), context)
+        let (n, tokens, d, f) = (h.shape[0], h.shape[1], h.shape[2], config.rowFeatures)
+        switch config.head {
+        case .direct(let horizon):
+            precondition(tokens == config.tokens, "direct head expects \(config.lookback) steps")
+            var y = head(h.reshaped([n, tokens * d]), on: context.tape).reshaped([n, horizon, f])
+            if let revin, let stats { y = revin.denormalize(y, stats, context) }
+            return unrows(y, batch: batch)
+        case .autoregressive:
+            let stride = config.tokenization.lengthAndStride.stride
+            var y = head(h, on: context.tape).reshaped([n, tokens * stride, f])
+            if let revin, let stats { y = revin.denormalize(y, stats, context) }
+            return unrows(y, batch: batch)
+        case .classifier:
+            let pooled = h.mean(axis: 1)
+            let features = config.channelMode == .independent ? pooled.reshaped([batch, config.channels * d]) : pooled
+            return head(features, on: context.tape)
+        }
+    }
+
+    /// Regression: the configured loss against targets shaped like the output; classifier:
+    /// cross-entropy against class indices stored as floats [B].
+    public func loss(inputs: Tensor, targets: Tensor, _ context: ForwardContext) -> Tensor {
+        let output = self(inputs, context)
+        if case .classifier = config.head {
+            return output.crossEntropy(targets: targets.array.map { Int32($0) }, classWeights: nil)
+        }
+        return output.regressionLoss(config.loss, target: targets)
+    }
+
+    public func forecast(_ windows: Tensor, _ context: ForwardContext) -> Tensor {
+        if case .autoregressive = config.head {
+            return rollout(windows, steps: horizon)
+        }
+        return self(windows, context)
+    }
+
+    /// Autoregressive rollout: from context [B, L0, C], `steps` future steps [B, steps, C], each
+    /// prediction fed back as input; the window slides once it exceeds the look-back.
+    public func rollout(_ context: Tensor, steps: Int) -> Tensor {
+        guard case .autoregressive = config.head else { preconditionFailure("rollout needs the autoregressive head") }
+        let (batch, c) = (context.shape[0], config.channels)
+        let (patch, stride) = config.tokenization.lengthAndStride
+        // series[b] as step-major [steps, C]
+        var series = (0..<batch).map { b in Array(context.array[(b * context.shape[1] * c)..<((b + 1) * context.shape[1] * c)]) }
+        var produced = 0
+        while produced < steps {
+            let available = series[0].count / c
+            var length = min(available, config.lookback)
+            length -= (length - patch) % stride  // the last token must end at the window's end
+            precondition(length >= patch, "context of \(available) steps is shorter than one patch")
+            var window: [Float] = []
+            for b in 0..<batch { window += series[b].suffix(length * c) }
+            let y = self(Tensor(window, shape: [batch, length, c]), .inference())
+            let outSteps = y.shape[1], take = min(stride, steps - produced)
+            let values = y.array
+            for b in 0..<batch {
+                let last = (b * outSteps + outSteps - stride) * c
+                series[b] += values[last..<(last + take * c)]
+            }
+            produced += take
+        }
+        var out: [Float] = []
+        for b in 0..<batch { out += series[b].suffix(steps * c) }
+        return Tensor(out, shape: [batch, steps, c])
+    }
+}

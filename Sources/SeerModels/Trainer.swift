@@ -1,0 +1,215 @@
+// The training loop: seeded shuffling, mini-batches, AdamW with warmup + cosine (or a constant
+// rate), global-norm clipping, a validation pass each epoch, early stopping, and the best
+// weights kept in memory (and handed to `onImprovement`, e.g. to save a checkpoint). A loss or
+// gradient that is not finite stops training: the best weights so far are restored and
+// `TrainingError.nonFinite` says where it happened.
+import SeerNN
+import SeerTensor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct TrainerConfig: Equatable, Sendable {
+    public enum Schedule: String, Sendable { case constant, cosine }
+    public var epochs = 10
+    public var batchSize = 32
+    public var learningRate: Float = 1e-3
+    public var weightDecay: Float = 0.01
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var schedule = Schedule.cosine
+    /// Linear warmup steps of the cosine schedule; nil = 5 % of the planned steps.
+    public var warmupSteps: Int?
+    /// Global gradient-norm clip; nil = none.
+    public var clipNorm: Float? = 1
+    /// Epochs without validation improvement before stopping; nil = never stop early.
+    public var patience: Int? = 3
+    /// Improvement smaller than this does not count.
+    public var minDelta: Float = 0
+    public var seed: UInt64 = 0
+    /// Cap on steps per epoch (a random subset of batches each epoch); nil = all.
+    public var maxStepsPerEpoch: Int?
+
+    public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0.01,
+                schedule: Schedule = .cosine, clipNorm: Float? = 1, patience: Int? = 3, seed: UInt64 = 0) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.schedule = schedule
+        self.clipNorm = clipNorm
+        self.patience = patience
+        self.seed = seed
+    }
+}
+
+/// One epoch's figures.
+public struct EpochRecord: Equatable, Sendable {
+    public let epoch: Int
+    public let trainLoss: Float
+    public let validationLoss: Float?
+    public let learningRate: Float
+    public let steps: Int
+    public let seconds: Double
+}
+
+public struct TrainingReport: Sendable {
+    public enum StopReason: Equatable, Sendable { case completed, earlyStopped, nonFinite }
+    public var epochs: [EpochRecord] = []
+    /// 1-based epoch whose weights were kept (0 = none improved on the start).
+    public var bestEpoch = 0
+    /// Validation loss (training loss without validation data) of the kept weights.
+    public var bestLoss = Float.infinity
+    public var stopReason = StopReason.completed
+    public var steps = 0
+    public var seconds = 0.0
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    /// NaN or ±Inf in the loss or the gradients; the best weights so far were restored.
+    case nonFinite(what: String, epoch: Int, step: Int, report: TrainingReport)
+
+    public var description: String {
+        switch self {
+        case .nonFinite(let what, let epoch, let step, let report):
+            let kept = report.bestEpoch > 0 ? "the weights of epoch \(report.bestEpoch) were restored" : "the initial weights were restored"
+            return "training diverged: \(what) is not finite at epoch \(epoch), step \(step); \(kept) (try a lower learning rate or gradient clipping)"
+        }
+    }
+}
+
+/// Receives progress; `ConsoleProgress` draws it.
+public protocol TrainingObserver: AnyObject {
+    func trainingBegan(epochs: Int, stepsPerEpoch: Int)
+    func stepFinished(epoch: Int, step: Int, loss: Float)
+    func epochFinished(_ record: EpochRecord, improved: Bool)
+    func trainingFinished(_ report: TrainingReport)
+}
+
+public final class Trainer {
+    public let config: TrainerConfig
+    public var observer: TrainingObserver?
+    /// Called after each epoch that improved the kept weights (the model holds them then).
+    public var onImprovement: ((TrainingReport) throws -> Void)?
+
+    public init(_ config: TrainerConfig, observer: TrainingObserver? = nil) {
+        self.config = config
+        self.observer = observer
+    }
+
+    /// Fits `model` and leaves it holding the best weights seen.
+    @discardableResult
+    public func fit(_ model: some Trainable, train: some BatchSource, validation: (any BatchSource)? = nil) throws -> TrainingReport {
+        precondition(train.count > 0, "no training samples")
+        let group = ParameterGroup(model.parameters)
+        let optimizer = Adam.adamW(group, beta1: config.beta1, beta2: config.beta2, weightDecay: config.weightDecay)
+        let batchesPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
+        let stepsPerEpoch = min(batchesPerEpoch, config.maxStepsPerEpoch ?? .max)
+        let planned = stepsPerEpoch * config.epochs
+        let schedule: LearningRateSchedule = config.schedule == .constant
+            ? .constant(config.learningRate)
+            : .warmupCosine(peak: config.learningRate, warmup: config.warmupSteps ?? max(1, planned / 20), total: planned,
+                            floor: config.learningRate * 0.01)
+        var rng = SeededGenerator(seed: config.seed)
+        var best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
+        var report = TrainingReport()
+        var sinceImprovement = 0
+        let began = monotonicSeconds()
+        observer?.trainingBegan(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
+
+        func restoreBest() { best.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) } }
+
+        for epoch in 1...max(1, config.epochs) {
+            let epochBegan = monotonicSeconds()
+            let order = Self.permutation(train.count, &rng)
+            var lossSum = 0.0, seen = 0
+            for step in 0..<stepsPerEpoch {
+                let indices = Array(order[(step * config.batchSize)..<min(train.count, (step + 1) * config.batchSize)])
+                let (inputs, targets) = train.batch(indices)
+                let tape = Tape()
+                let loss = model.loss(inputs: inputs, targets: targets, ForwardContext(tape: tape, training: true, seed: rng.next()))
+                let value = loss.item
+                func diverged(_ what: String) -> TrainingError {
+                    restoreBest()
+                    report.stopReason = .nonFinite
+                    report.seconds = monotonicSeconds() - began
+                    return .nonFinite(what: what, epoch: epoch, step: step + 1, report: report)
+                }
+                guard value.isFinite else { throw diverged("the training loss") }
+                optimizer.zeroGradients()
+                tape.backward(loss)
+                guard group.gradientsAreFinite else { throw diverged("a gradient") }
+                if let clip = config.clipNorm { group.clipGradientNorm(clip) }
+                optimizer.step(learningRate: schedule.rate(at: report.steps))
+                report.steps += 1
+                lossSum += Double(value) * Double(indices.count)
+                seen += indices.count
+                observer?.stepFinished(epoch: epoch, step: step + 1, loss: value)
+            }
+            let trainLoss = Float(lossSum / Double(max(1, seen)))
+            let validationLoss = validation.map { evaluate(model, on: $0) }
+            let monitored = validationLoss ?? trainLoss
+            guard monitored.isFinite else {
+                restoreBest()
+                report.stopReason = .nonFinite
+                throw TrainingError.nonFinite(what: validationLoss == nil ? "the training loss" : "the validation loss",
+                                              epoch: epoch, step: stepsPerEpoch, report: report)
+            }
+            let improved = monitored < report.bestLoss - config.minDelta
+            let record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss,
+                                     learningRate: schedule.rate(at: max(0, report.steps - 1)), steps: stepsPerEpoch,
+                                     seconds: monotonicSeconds() - epochBegan)
+            report.epochs.append(record)
+            if improved {
+                report.bestLoss = monitored
+                report.bestEpoch = epoch
+                sinceImprovement = 0
+                best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
+            } else {
+                sinceImprovement += 1
+            }
+            observer?.epochFinished(record, improved: improved)
+            if improved { try onImprovement?(report) }
+            if let patience = config.patience, sinceImprovement >= patience, epoch < config.epochs {
+                report.stopReason = .earlyStopped
+                break
+            }
+        }
+        restoreBest()
+        report.seconds = monotonicSeconds() - began
+        observer?.trainingFinished(report)
+        return report
+    }
+
+    /// Mean loss over `data` in inference mode (no dropout, no tape).
+    public func evaluate(_ model: some Trainable, on data: any BatchSource) -> Float {
+        var sum = 0.0
+        var start = 0
+        while start < data.count {
+            let indices = Array(start..<min(data.count, start + config.batchSize))
+            let (inputs, targets) = data.batch(indices)
+            sum += Double(model.loss(inputs: inputs, targets: targets, .inference()).item) * Double(indices.count)
+            start += indices.count
+        }
+        return Float(sum / Double(max(1, data.count)))
+    }
+
+    /// A seeded Fisher–Yates shuffle of 0..<n (our own, so the order never depends on the
+    /// standard library's algorithm).
+    static func permutation(_ n: Int, _ rng: inout SeededGenerator) -> [Int] {
+        var order = Array(0..<n)
+        if n < 2 { return order }
+        for i in stride(from: n - 1, to: 0, by: -1) {
+            let j = Int(rng.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+        return order
+    }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}

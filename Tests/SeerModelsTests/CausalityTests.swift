@@ -1,0 +1,39 @@
+// Causality of every net that claims it: perturbing inputs after step t changes no output at
+// ≤ t — and perturbing an early step does change late outputs (a net that ignores its context
+// would pass the first check trivially).
+import Testing
+@testable import SeerModels
+import SeerNN
+import SeerTensor
+
+struct CausalityTests {
+    static func check(_ model: SequenceModel, steps: Int, cut: Int) {
+        let base = randomValues(2 * steps, seed: 11)
+        let y0 = model(Tensor(base, shape: [2, steps, 1]), .inference()).array
+        var changed = base
+        for b in 0..<2 { for t in (cut + 1)..<steps { changed[b * steps + t] += 0.7 } }
+        let y1 = model(Tensor(changed, shape: [2, steps, 1]), .inference()).array
+        for b in 0..<2 {
+            for t in 0...cut {
+                #expect(y0[b * steps + t] == y1[b * steps + t], "output \(t) moved when inputs after \(cut) changed")
+            }
+            #expect(y0[b * steps + steps - 1] != y1[b * steps + steps - 1], "late output ignores its inputs")
+        }
+        var early = base
+        early[0] += 0.7
+        let y2 = model(Tensor(early, shape: [2, steps, 1]), .inference()).array
+        #expect(y2[steps - 1] != y0[steps - 1], "the last output does not see the first input")
+    }
+
+    @Test(arguments: [(12, 0), (12, 5), (33, 16), (33, 31)])
+    func gpt(steps: Int, cut: Int) {
+        Self.check(tinyGPT(lookback: steps, attention: .streamed), steps: steps, cut: cut)
+        Self.check(tinyGPT(lookback: steps, attention: .stored), steps: steps, cut: cut)
+    }
+
+    @Test(arguments: [(7, 3), (16, 7), (40, 0), (40, 19), (100, 63), (100, 64), (131, 70)])
+    func nt(steps: Int, cut: Int) {
+        Self.check(tinyNT(lookback: steps, natt: 1), steps: steps, cut: cut)
+        Self.check(tinyNT(lookback: steps, natt: 0), steps: steps, cut: cut)
+    }
+}

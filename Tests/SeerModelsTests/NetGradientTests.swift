@@ -1,0 +1,47 @@
+// Whole-net finite-difference gradient checks on tiny configurations (MODELS.md: every net).
+import Testing
+@testable import SeerModels
+import SeerNN
+import SeerTensor
+
+struct NetGradientTests {
+    @Test(arguments: [AttentionMode.streamed, .stored])
+    func gpt(attention: AttentionMode) {
+        let model = tinyGPT(lookback: 10, attention: attention)
+        let x = Tensor(randomValues(2 * 10, seed: 3), shape: [2, 10, 1])
+        checkWholeNetGradients("gpt \(attention)", parameters: model.parameters) { model(x, $0) }
+    }
+
+    @Test(arguments: [0, 1])
+    func nt(natt: Int) {
+        // 40 tokens: 2 levels, 10 top nodes, padded to 40; the direct head covers RevIN too.
+        let model = tinyNT(lookback: 40, head: .direct(horizon: 3), natt: natt)
+        let x = Tensor(randomValues(2 * 40, seed: 4), shape: [2, 40, 1])
+        checkWholeNetGradients("nt natt=\(natt)", parameters: model.parameters) { model(x, $0) }
+    }
+
+    @Test func ntWithPaddingAndPatches() {
+        // 37 steps, patches of 4 stride 2 → 17 tokens: 1 level, 9 top nodes, padded to 18.
+        let config = SequenceModelConfig(backbone: .nt(NTConfig(width: 8, blocks: 1, topHeads: 2, maxTokens: 17)),
+                                         head: .autoregressive, lookback: 37, tokenization: .patch(length: 4, stride: 2),
+                                         position: .sinusoidal, seed: 2)
+        let model = SequenceModel(config)
+        let x = Tensor(randomValues(2 * 37, seed: 5), shape: [2, 37, 1])
+        checkWholeNetGradients("nt patches", parameters: model.parameters) { model(x, $0) }
+    }
+
+    @Test(arguments: [LinearConfig.Kind.dlinear, .rlinear])
+    func linear(kind: LinearConfig.Kind) {
+        let model = LinearForecaster(LinearConfig(kind: kind, lookback: 16, horizon: 4, channels: 2, movingAverage: 5, seed: 3))
+        let x = Tensor(randomValues(3 * 16 * 2, seed: 6), shape: [3, 16, 2])
+        checkWholeNetGradients("\(kind)", parameters: model.parameters) { model(x, $0) }
+    }
+
+    @Test func mixedChannelsClassifier() {
+        let config = SequenceModelConfig(backbone: .gpt(GPTConfig(width: 8, heads: 2, layers: 1, ffnMultiplier: 2)),
+                                         head: .classifier(classes: 3), lookback: 9, channels: 2, channelMode: .mixed, seed: 4)
+        let model = SequenceModel(config)
+        let x = Tensor(randomValues(2 * 9 * 2, seed: 7), shape: [2, 9, 2])
+        checkWholeNetGradients("classifier", parameters: model.parameters) { model(x, $0) }
+    }
+}
