@@ -85,14 +85,15 @@ struct KernelBenchmark {
                 kernels.matmulBackward(x, w, gradC: g, gradA: gx, gradB: gw, batch: 1, m: n, n: outputs, k: inputs,
                                        transA: false, transB: true, sharedB: true)
             }
-            let raw = time {
+            // The peer is OpenBLAS sharing the product across its own threads.
+            let raw = Parallelism.withOpenBLASThreads(Parallelism.threads) { time {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(outputs), Int32(inputs), 1, x.pointer, Int32(inputs),
                             w.pointer, Int32(inputs), 0, y.pointer, Int32(outputs))
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(inputs), Int32(outputs), 1, g.pointer, Int32(outputs),
                             w.pointer, Int32(inputs), 1, gx.pointer, Int32(inputs))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(outputs), Int32(inputs), Int32(n), 1, g.pointer, Int32(outputs),
                             x.pointer, Int32(inputs), 1, gw.pointer, Int32(inputs))
-            }
+            } }
             figures.append(KernelFigure(kernel: "matmul fwd+bwd", shape: "[\(n),\(inputs)]·[\(outputs),\(inputs)]ᵀ", medianSeconds: seer,
                                         rate: flops / seer / 1e9, unit: "GFLOP/s", peerName: "cblas_sgemm ×3",
                                         peerRate: flops / raw / 1e9, ratio: raw / seer, target: 0.9))

@@ -21,11 +21,29 @@ public enum Parallelism {
         return n > 0 ? n : processorCount
     }
 
-    /// Sets the thread count for Seer's kernels and OpenBLAS (`--threads`).
+    /// Sets the thread count for Seer's kernels, matrix products included (`--threads`).
     public static func setThreads(_ n: Int) {
         let count = max(1, n)
         configured.store(count, ordering: .relaxed)
-        openblas_set_num_threads(Int32(count))
+        singleThreadedBLAS()
+    }
+
+    /// OpenBLAS runs one thread per call; `sgemm` shares big products across Seer's pool.
+    public static func singleThreadedBLAS() { openblas_set_num_threads(1) }
+
+    /// Set once, before the first product, for library users who never call `setThreads`.
+    nonisolated(unsafe) static let blasConfigured: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// Runs `body` with OpenBLAS's own threading at `n` threads (benchmark peers: raw
+    /// multi-threaded cblas_sgemm), then returns it to one thread per call.
+    public static func withOpenBLASThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+        _ = blasConfigured
+        openblas_set_num_threads(Int32(max(1, n)))
+        defer { openblas_set_num_threads(1) }
+        return try body()
     }
 
     /// Calls `body` on contiguous chunks covering `0..<count`, in parallel when the range holds

@@ -34,8 +34,13 @@ public final class Tape {
 
     private struct Record {
         let output: Int
+        let op: StaticString
         let backward: Backward
     }
+
+    /// When set, `backward` adds the seconds spent in each op's backward here, by op name
+    /// (a profile of where a training step's backward time goes).
+    public var backwardProfile: [String: Double]?
 
     private var records: [Record] = []
     private var nextId = 0
@@ -71,9 +76,9 @@ public final class Tape {
     }
 
     /// Records an op whose output is `output` (a new, untracked result) and returns it tracked.
-    public func record(_ output: Tensor, backward: @escaping Backward) -> Tensor {
+    public func record(_ output: Tensor, op: StaticString = "custom", backward: @escaping Backward) -> Tensor {
         let id = newId()
-        records.append(Record(output: id, backward: backward))
+        records.append(Record(output: id, op: op, backward: backward))
         return Tensor(shape: output.shape, storage: output.storage, tape: self, id: id)
     }
 
@@ -96,7 +101,13 @@ public final class Tape {
         seed.pointer.update(repeating: 1, count: loss.count)
         for record in records.reversed() {
             guard let gradient = store.take(record.output) else { continue }
-            record.backward(store, gradient)
+            if backwardProfile != nil {
+                let start = ContinuousClock.now
+                record.backward(store, gradient)
+                backwardProfile![String(describing: record.op), default: 0] += (ContinuousClock.now - start).secondsValue
+            } else {
+                record.backward(store, gradient)
+            }
             if !keepIds.contains(record.output) { store.release(record.output) }
         }
         for id in keepIds { if let g = store.gradient(id) { kept[id] = g } }
@@ -107,5 +118,13 @@ public final class Tape {
     /// The gradient of a watched tensor after `backward`, or nil when none reached it.
     public func gradient(of tensor: Tensor) -> [Float]? {
         kept[tensor.id]?.array
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }

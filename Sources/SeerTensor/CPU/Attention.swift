@@ -1,8 +1,9 @@
 // Causal multi-head attention for the GPT baseline, per head: O = softmax(Q Kᵀ/√d + mask) V.
 // Stored mode keeps the T×T probabilities for the backward (memory ∝ T²). Streamed mode works
 // on blocks of 64 query rows and keeps only each row's log-sum-exp; the backward recomputes
-// the probabilities block by block, so no T×T matrix ever exists (memory ∝ 64·T). All
-// products go through OpenBLAS; heads run one after another so BLAS threads never nest.
+// the probabilities block by block, so no T×T matrix ever exists (memory ∝ 64·T per thread).
+// Heads are shared out across Seer's threads, each head's products one single-threaded OpenBLAS
+// call (they are too small to split well: 64 × T × d).
 import CVectorMath
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +17,10 @@ extension CPUBackend {
                                  logsumexp: TensorStorage, probabilities: TensorStorage?, heads: Int, time: Int, d: Int) {
         let scale = 1 / Float(d).squareRoot()
         let block = probabilities == nil ? CPUBackend.attentionBlock : time
+        Parallelism.forEachChunk(heads, grain: 1) { headRange in
         let scratch = probabilities == nil ? TensorStorage(count: block * time) : nil
-        for h in 0..<heads {
+        withExtendedLifetime(scratch) {
+        for h in headRange {
             let qh = q.pointer + h * time * d, kh = k.pointer + h * time * d, vh = v.pointer + h * time * d
             let oh = o.pointer + h * time * d, lse = logsumexp.pointer + h * time
             var start = 0
@@ -26,8 +29,8 @@ extension CPUBackend {
                 let s = probabilities.map { $0.pointer + h * time * time } ?? scratch!.pointer
                 let ld = probabilities == nil ? keys : time
                 // S[rows, keys] = scale · Q[start..] · K[0..keys]ᵀ
-                sgemm(transA: false, transB: true, m: rows, n: keys, k: d, alpha: scale, a: qh + start * d, lda: d,
-                      b: kh, ldb: d, beta: 0, c: s, ldc: ld)
+                sgemmCall(transA: false, transB: true, m: rows, n: keys, k: d, alpha: scale, a: qh + start * d, lda: d,
+                          b: kh, ldb: d, beta: 0, c: s, ldc: ld)
                 for r in 0..<rows {
                     let i = start + r, row = s + r * ld
                     let maximum = VectorMath.maximum(row, i + 1)
@@ -38,10 +41,12 @@ extension CPUBackend {
                     lse[i] = maximum + logf(sum)
                 }
                 // O[start.., :] = P[rows, keys] · V[0..keys, :]
-                sgemm(transA: false, transB: false, m: rows, n: d, k: keys, alpha: 1, a: s, lda: ld,
-                      b: vh, ldb: d, beta: 0, c: oh + start * d, ldc: d)
+                sgemmCall(transA: false, transB: false, m: rows, n: d, k: keys, alpha: 1, a: s, lda: ld,
+                          b: vh, ldb: d, beta: 0, c: oh + start * d, ldc: d)
                 start += rows
             }
+        }
+        }
         }
     }
 
@@ -51,10 +56,12 @@ extension CPUBackend {
                                   gradQ: TensorStorage, gradK: TensorStorage, gradV: TensorStorage, heads: Int, time: Int, d: Int) {
         let scale = 1 / Float(d).squareRoot()
         let block = probabilities == nil ? CPUBackend.attentionBlock : time
+        Parallelism.forEachChunk(heads, grain: 1) { headRange in
         let recomputed = probabilities == nil ? TensorStorage(count: block * time) : nil
         let dp = TensorStorage(count: block * time)
         var rowDot = [Float](repeating: 0, count: block)
-        for h in 0..<heads {
+        withExtendedLifetime((recomputed, dp)) {
+        for h in headRange {
             let offset = h * time * d
             let qh = q.pointer + offset, kh = k.pointer + offset, vh = v.pointer + offset, oh = o.pointer + offset
             let go = gradO.pointer + offset, gq = gradQ.pointer + offset, gk = gradK.pointer + offset, gv = gradV.pointer + offset
@@ -69,38 +76,35 @@ extension CPUBackend {
                 } else {
                     // Recompute P for this block from the saved log-sum-exp.
                     p = recomputed!.pointer
-                    sgemm(transA: false, transB: true, m: rows, n: keys, k: d, alpha: scale, a: qh + start * d, lda: d,
-                          b: kh, ldb: d, beta: 0, c: p, ldc: ld)
+                    sgemmCall(transA: false, transB: true, m: rows, n: keys, k: d, alpha: scale, a: qh + start * d, lda: d,
+                              b: kh, ldb: d, beta: 0, c: p, ldc: ld)
                     for r in 0..<rows {
                         let i = start + r, row = p + r * ld
                         _ = seer_exp_shifted(row, row, i + 1, lse[i])
                         for j in (i + 1)..<ld { row[j] = 0 }
                     }
                 }
-                for r in 0..<rows {
-                    var dot: Float = 0
-                    let gr = go + (start + r) * d, orow = oh + (start + r) * d
-                    for c in 0..<d { dot += gr[c] * orow[c] }
-                    rowDot[r] = dot
-                }
+                for r in 0..<rows { rowDot[r] = VectorMath.dot(go + (start + r) * d, oh + (start + r) * d, d) }
                 // dV[0..keys] += P[rows, keys]ᵀ · dO[rows]
-                sgemm(transA: true, transB: false, m: keys, n: d, k: rows, alpha: 1, a: p, lda: ld,
-                      b: go + start * d, ldb: d, beta: 1, c: gv, ldc: d)
+                sgemmCall(transA: true, transB: false, m: keys, n: d, k: rows, alpha: 1, a: p, lda: ld,
+                          b: go + start * d, ldb: d, beta: 1, c: gv, ldc: d)
                 // dP[rows, keys] = dO[rows] · V[0..keys]ᵀ, then dS = P ⊙ (dP − D) in place
                 let ds = dp.pointer
-                sgemm(transA: false, transB: true, m: rows, n: keys, k: d, alpha: 1, a: go + start * d, lda: d,
-                      b: vh, ldb: d, beta: 0, c: ds, ldc: keys)
+                sgemmCall(transA: false, transB: true, m: rows, n: keys, k: d, alpha: 1, a: go + start * d, lda: d,
+                          b: vh, ldb: d, beta: 0, c: ds, ldc: keys)
                 for r in 0..<rows {
                     let prow = p + r * ld, drow = ds + r * keys, dot = rowDot[r]
                     for j in 0..<keys { drow[j] = prow[j] * (drow[j] - dot) }
                 }
                 // dQ[rows] += scale · dS · K[0..keys];  dK[0..keys] += scale · dSᵀ · Q[rows]
-                sgemm(transA: false, transB: false, m: rows, n: d, k: keys, alpha: scale, a: ds, lda: keys,
-                      b: kh, ldb: d, beta: 1, c: gq + start * d, ldc: d)
-                sgemm(transA: true, transB: false, m: keys, n: d, k: rows, alpha: scale, a: ds, lda: keys,
-                      b: qh + start * d, ldb: d, beta: 1, c: gk, ldc: d)
+                sgemmCall(transA: false, transB: false, m: rows, n: d, k: keys, alpha: scale, a: ds, lda: keys,
+                          b: kh, ldb: d, beta: 1, c: gq + start * d, ldc: d)
+                sgemmCall(transA: true, transB: false, m: keys, n: d, k: rows, alpha: scale, a: ds, lda: keys,
+                          b: qh + start * d, ldb: d, beta: 1, c: gk, ldc: d)
                 start += rows
             }
+        }
+        }
         }
     }
 }

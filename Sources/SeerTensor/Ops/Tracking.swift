@@ -7,12 +7,12 @@ extension Tensor {
     var trackedId: Int? { tape == nil ? nil : id }
 
     /// `output` tracked on the inputs' tape with `backward`, or `output` as is when no input is tracked.
-    static func record(_ output: Tensor, inputs: Tensor..., backward: @escaping Tape.Backward) -> Tensor {
-        record(output, inputs: inputs, backward: backward)
+    static func record(_ output: Tensor, inputs: Tensor..., op: StaticString = #function, backward: @escaping Tape.Backward) -> Tensor {
+        record(output, inputs: inputs, op: op, backward: backward)
     }
 
     /// `record` for an input list built at run time (concatenation, optional operands).
-    static func record(_ output: Tensor, inputs: [Tensor], backward: @escaping Tape.Backward) -> Tensor {
+    static func record(_ output: Tensor, inputs: [Tensor], op: StaticString = #function, backward: @escaping Tape.Backward) -> Tensor {
         var tape: Tape?
         for input in inputs {
             guard let t = input.tape else { continue }
@@ -20,7 +20,7 @@ extension Tensor {
             tape = t
         }
         guard let tape else { return output }
-        return tape.record(output, backward: backward)
+        return tape.record(output, op: op, backward: backward)
     }
 
     /// The backend for this tensor's device.

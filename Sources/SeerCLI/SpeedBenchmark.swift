@@ -1,0 +1,296 @@
+// `seer bench speed` (BENCHMARKS.md §5): one AdamW training step of the standard config (2
+// layers, d = 128, 4 heads, FFN 4d for GPT, batch 16, point tokens, next-value MSE on noisy
+// sines) for each net at each T, every (net, T) in a fresh process so peak memory is its own;
+// beside it PyTorch's GPT from ../shared/bench/torch_reference.py, measured in the same run.
+// `--scaling` holds B·T = 65,536 tokens and doubles T from 256 to 65,536.
+import CBLAS
+import Foundation
+import Seer
+import SeerModels
+import SeerNN
+import SeerTensor
+
+/// One (net, T) measurement, from a child process (Seer) or the PyTorch script.
+struct SpeedFigure: Codable {
+    var model: String
+    var seq: Int
+    var batch: Int
+    var parameters: Int?
+    var steps: Int?
+    var stepsPerSecond: Double?
+    var msPerStep: Double?
+    var tokensPerSecond: Double?
+    var gflops: Double?
+    var peakRSSMiB: Double?
+    /// Peak tensor bytes during a step above those live before it (Seer only).
+    var activationMiB: Double?
+    var lossFirst: Double?
+    var lossLast: Double?
+    /// Why there is no figure (out of memory, failed), if there is none.
+    var failure: String?
+}
+
+struct SpeedBenchResult: Codable {
+    var threads: Int
+    var batch: Int
+    var width: Int
+    var mode: String
+    var sgemmGFLOPs: Double
+    var torch: String?
+    var figures: [SpeedFigure]
+    var ratios: [SpeedRatio]
+
+    var text: String {
+        var table = TextTable(["net", "T", "B", "params", "steps/s", "ms/step", "tokens/s", "GFLOP/s", "of sgemm",
+                               "peak RSS MiB", "activations MiB", "loss"])
+        for f in figures {
+            if let failure = f.failure {
+                table.add([f.model, String(f.seq), String(f.batch), f.parameters.map(String.init) ?? "—", failure, "", "", "", "", "", "", ""])
+                continue
+            }
+            table.add([f.model, String(f.seq), String(f.batch), f.parameters.map(String.init) ?? "—",
+                       formatNumber(f.stepsPerSecond), formatNumber(f.msPerStep), formatNumber(f.tokensPerSecond.map { $0.rounded() }),
+                       formatNumber(f.gflops), f.gflops.map { String(format: "%.2f", $0 / sgemmGFLOPs) } ?? "—",
+                       formatNumber(f.peakRSSMiB), formatNumber(f.activationMiB),
+                       f.lossFirst.map { String(format: "%.3f→%.3f", $0, f.lossLast ?? .nan) } ?? "—"])
+        }
+        var ratioTable = TextTable(["comparison", "T", "ratio", "target", "met"])
+        for r in ratios {
+            ratioTable.add([r.name, String(r.seq), formatNumber(r.ratio), r.target.map { String(format: "≥ %.1f", $0) } ?? "—",
+                            r.target.map { r.ratio >= $0 ? "yes" : "NO" } ?? ""])
+        }
+        return "Training-step benchmark (\(mode); \(threads) threads; batch \(batch) at T = 256…; d = \(width); "
+            + "raw sgemm \(String(format: "%.1f", sgemmGFLOPs)) GFLOP/s\(torch.map { "; torch \($0)" } ?? "; torch not installed"))\n"
+            + table.render(indent: "  ") + "\n\n" + ratioTable.render(indent: "  ")
+    }
+}
+
+struct SpeedRatio: Codable {
+    var name: String
+    var seq: Int
+    var ratio: Double
+    var target: Double?
+}
+
+struct SpeedBenchmark {
+    var models: [String]
+    var seqs: [Int]
+    var batch: Int
+    var width: Int
+    var heads: Int
+    var layers: Int
+    var threads: Int
+    var minTime: Double
+    var torch: Bool
+    var scaling: Bool
+    var log: Bool
+
+    static let scalingTokens = 65_536
+
+    func run() throws -> SpeedBenchResult {
+        var figures: [SpeedFigure] = []
+        let script = Self.torchScript()
+        let torchVersion = torch ? script.flatMap(Self.torchVersion) : nil
+        for seq in seqs {
+            let b = scaling ? max(1, Self.scalingTokens / seq) : batch
+            for model in models {
+                if let reason = Self.predictedOutOfMemory(model: model, seq: seq, batch: b, heads: heads, layers: layers) {
+                    figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, failure: reason))
+                    continue
+                }
+                figures.append(seerFigure(model: model, seq: seq, batch: b))
+                if log { FileHandle.standardError.write(Data("  measured seer-\(model) T=\(seq)\n".utf8)) }
+            }
+            if let script, torchVersion != nil {
+                figures.append(torchFigure(script: script, seq: seq, batch: b))
+                if log { FileHandle.standardError.write(Data("  measured torch-gpt T=\(seq)\n".utf8)) }
+            }
+        }
+        return SpeedBenchResult(threads: threads, batch: batch, width: width, mode: scaling ? "scaling, B·T = 65,536" : "standard config",
+                                sgemmGFLOPs: Parallelism.withOpenBLASThreads(threads) { Self.sgemmRate() }, torch: torchVersion, figures: figures, ratios: ratios(figures))
+    }
+
+    func ratios(_ figures: [SpeedFigure]) -> [SpeedRatio] {
+        func rate(_ model: String, _ seq: Int) -> Double? { figures.first { $0.model == model && $0.seq == seq }?.stepsPerSecond }
+        var out: [SpeedRatio] = []
+        for seq in seqs {
+            if let seer = rate("seer-gpt", seq), let torch = rate("torch-gpt", seq) {
+                out.append(SpeedRatio(name: "seer-gpt / torch-gpt steps/s", seq: seq, ratio: seer / torch, target: seq <= 1024 ? 1.0 : nil))
+            }
+            if let nt = rate("seer-nt", seq), let gpt = rate("seer-gpt", seq) {
+                out.append(SpeedRatio(name: "seer-nt / seer-gpt steps/s", seq: seq, ratio: nt / gpt,
+                                      target: scaling ? nil : seq == 1024 ? 2.0 : seq == 4096 ? 3.0 : nil))
+            }
+            if let nt = rate("seer-nt", seq), let torch = rate("torch-gpt", seq) {
+                out.append(SpeedRatio(name: "seer-nt / torch-gpt steps/s", seq: seq, ratio: nt / torch, target: nil))
+            }
+        }
+        if scaling, let first = seqs.first {
+            for model in ["seer-nt", "seer-gpt"] {
+                guard let base = figures.first(where: { $0.model == model && $0.seq == first && $0.failure == nil }) else { continue }
+                for f in figures where f.model == model && f.seq != first && f.failure == nil {
+                    if let ms = f.msPerStep, let baseMs = base.msPerStep {
+                        out.append(SpeedRatio(name: "\(model) step time / T=\(first)", seq: f.seq, ratio: ms / baseMs, target: nil))
+                    }
+                    if let a = f.activationMiB, let baseA = base.activationMiB {
+                        out.append(SpeedRatio(name: "\(model) activations / T=\(first)", seq: f.seq, ratio: a / baseA, target: nil))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Stored attention keeps B·H·T² floats per layer; refuse configs that cannot fit in RAM.
+    static func predictedOutOfMemory(model: String, seq: Int, batch: Int, heads: Int, layers: Int) -> String? {
+        guard model == "gpt-stored" else { return nil }
+        let bytes = Double(batch * heads * layers) * Double(seq) * Double(seq) * 4
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        return bytes > 0.7 * memory ? String(format: "out of memory: T×T weights need %.0f GiB", bytes / 1_073_741_824) : nil
+    }
+
+    func seerFigure(model: String, seq: Int, batch: Int) -> SpeedFigure {
+        let arguments = ["bench", "speed-child", "--model", model, "--seq", String(seq), "--batch", String(batch), "--width", String(width),
+                         "--heads", String(heads), "--layers", String(layers), "--threads", String(threads), "--min-time", String(minTime)]
+        do {
+            let output = try runProcess(currentExecutablePath(), arguments)
+            return try JSONDecoder().decode(SpeedFigure.self, from: Data(output.utf8))
+        } catch {
+            return SpeedFigure(model: "seer-" + model, seq: seq, batch: batch, failure: "failed: \(error)")
+        }
+    }
+
+    func torchFigure(script: String, seq: Int, batch: Int) -> SpeedFigure {
+        struct TorchOutput: Decodable {
+            var params: Int, steps: Int, steps_per_s: Double, ms_per_step: Double, tokens_per_s: Double
+            var approx_gflops: Double, peak_rss_mib: Double, loss_first: Double, loss_last: Double
+        }
+        do {
+            let output = try runProcess("/usr/bin/env", ["python3", script, "--one", "gpt", String(seq), "--threads=\(threads)",
+                                                         "--batch=\(batch)", "--d=\(width)", "--heads=\(heads)", "--layers=\(layers)",
+                                                         "--min-time=\(minTime)"])
+            let line = output.split(separator: "\n").last.map(String.init) ?? ""
+            let r = try JSONDecoder().decode(TorchOutput.self, from: Data(line.utf8))
+            return SpeedFigure(model: "torch-gpt", seq: seq, batch: batch, parameters: r.params, steps: r.steps, stepsPerSecond: r.steps_per_s,
+                               msPerStep: r.ms_per_step, tokensPerSecond: r.tokens_per_s, gflops: r.approx_gflops, peakRSSMiB: r.peak_rss_mib,
+                               lossFirst: r.loss_first, lossLast: r.loss_last)
+        } catch {
+            return SpeedFigure(model: "torch-gpt", seq: seq, batch: batch, failure: "failed: \(error)")
+        }
+    }
+
+    static func torchScript() -> String? {
+        ["../shared/bench/torch_reference.py", "shared/bench/torch_reference.py"].first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    static func torchVersion(_ script: String) -> String? {
+        (try? runProcess("/usr/bin/env", ["python3", "-c", "import torch; print(torch.__version__)"]))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Raw cblas_sgemm GFLOP/s on 2048³ (median of 5), the machine limit of BENCHMARKS §5.
+    static func sgemmRate() -> Double {
+        let n = 2048
+        let a = [Float](repeating: 0.5, count: n * n), b = a
+        var c = [Float](repeating: 0, count: n * n)
+        var samples: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<6 {
+            let start = clock.now
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, &c, Int32(n))
+            samples.append((clock.now - start).seconds)
+        }
+        let median = samples.dropFirst().sorted()[2]
+        return 2 * Double(n * n * n) / median / 1e9
+    }
+}
+
+/// The child: one net at one T, timed in this process.
+struct SpeedChild {
+    var model: String, seq: Int, batch: Int, width: Int, heads: Int, layers: Int, minTime: Double
+
+    func net() -> SequenceModel {
+        let backbone: BackboneConfig
+        switch model {
+        case "gpt": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .streamed))
+        case "gpt-stored": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .stored))
+        default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq))
+        }
+        return SequenceModel(SequenceModelConfig(backbone: backbone, head: .autoregressive, lookback: seq, position: .learned))
+    }
+
+    /// Noisy sines of random phase and frequency, as torch_reference.py draws them.
+    func batchData() -> (Tensor, Tensor) {
+        var rng = SeededGenerator(seed: 0)
+        var x: [Float] = [], y: [Float] = []
+        for _ in 0..<batch {
+            let phase = rng.uniform(0, 2 * Float.pi), frequency = 0.02 + 0.08 * rng.uniform()
+            let s = (0...seq).map { sinf(frequency * Float($0) + phase) + 0.05 * rng.normal() }
+            x += s.prefix(seq)
+            y += s.dropFirst()
+        }
+        return (Tensor(x, shape: [batch, seq, 1]), Tensor(y, shape: [batch, seq, 1]))
+    }
+
+    func run() -> SpeedFigure {
+        let net = net()
+        let group = ParameterGroup(net.parameters)
+        let optimizer = Adam.adamW(group)
+        let (x, y) = batchData()
+        let profile = ProcessInfo.processInfo.environment["SEER_PROFILE_STEP"] != nil
+        let clock0 = ContinuousClock()
+        var phases = [0.0, 0.0, 0.0]
+        var opTimes: [String: Double] = [:]
+        func step() -> Float {
+            let t0 = clock0.now
+            let tape = Tape()
+            if profile { tape.backwardProfile = [:] }
+            let loss = net.loss(inputs: x, targets: y, ForwardContext(tape: tape, training: true))
+            let t1 = clock0.now
+            optimizer.zeroGradients()
+            tape.backward(loss)
+            if profile { for (k, v) in tape.backwardProfile ?? [:] { opTimes[k, default: 0] += v } }
+            let t2 = clock0.now
+            optimizer.step(learningRate: 1e-3)
+            let t3 = clock0.now
+            if profile {
+                phases[0] += (t1 - t0).seconds; phases[1] += (t2 - t1).seconds; phases[2] += (t3 - t2).seconds
+            }
+            return loss.item
+        }
+        defer {
+            if profile {
+                var lines = "forward \(phases[0]) backward \(phases[1]) step \(phases[2])\n"
+                for (k, v) in opTimes.sorted(by: { $0.value > $1.value }) { lines += "  \(k): \(v)\n" }
+                FileHandle.standardError.write(Data(lines.utf8))
+            }
+        }
+        _ = step()  // optimiser state allocated here
+        let before = TensorMemory.live
+        TensorMemory.resetPeak()
+        _ = step()
+        let activations = TensorMemory.peak - before
+        let clock = ContinuousClock()
+        let start = clock.now
+        var steps = 0, first: Float = .nan, last: Float = .nan
+        while true {
+            last = step()
+            if steps == 0 { first = last }
+            steps += 1
+            if (clock.now - start).seconds >= minTime && steps >= 3 { break }
+        }
+        let seconds = (clock.now - start).seconds
+        let tokens = Double(batch * seq)
+        // Training FLOPs as torch_reference.py counts them: 6 per weight (embeddings and
+        // positions excluded) per token, plus 12·layers·T·d per token for GPT's attention.
+        let positions = net.embedding.positions?.count ?? 0
+        let weights = Double(group.parameterCount - positions)
+        let attention = model.hasPrefix("gpt") ? 12 * Double(layers * seq * width) : 0
+        let flops = tokens * (6 * weights + attention) * Double(steps)
+        return SpeedFigure(model: "seer-" + model, seq: seq, batch: batch, parameters: group.parameterCount, steps: steps,
+                           stepsPerSecond: Double(steps) / seconds, msPerStep: 1000 * seconds / Double(steps),
+                           tokensPerSecond: tokens * Double(steps) / seconds, gflops: flops / seconds / 1e9,
+                           peakRSSMiB: Double(peakRSSBytes()) / 1_048_576, activationMiB: Double(activations) / 1_048_576,
+                           lossFirst: Double(first), lossLast: Double(last))
+    }
+}
