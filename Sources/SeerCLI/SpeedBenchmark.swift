@@ -207,6 +207,28 @@ struct SpeedBenchmark {
 
 /// The child: one net at one T, timed in this process.
 struct SpeedChild {
+    /// Training FLOPs of one sequence (forward 2 per multiply-add, backward 4). GPT as
+    /// torch_reference.py counts it: 6 per weight per token (positions excluded) plus
+    /// 12·layers·T·d per token for attention. NT by its actual products: each pyramid level
+    /// runs on half the tokens of the one below, so its weights are not used once per token.
+    static func trainingFLOPs(_ net: SequenceModel, model: String, seq: Int, width d: Int, layers: Int, parameters: Int) -> Double {
+        let positions = net.embedding.positions?.count ?? 0
+        if model.hasPrefix("gpt") {
+            return Double(seq) * (6 * Double(parameters - positions) + 12 * Double(layers * seq * d))
+        }
+        guard let nt = net.backbone as? NTNet else { return 0 }
+        let frame = NTConfig.frame(tokens: seq)
+        let dd = Double(d * d)
+        var macs = 0.0
+        for _ in nt.blocks {
+            for l in 0..<frame.levels { macs += 2 * Double(frame.padded >> (l + 1)) * 3 * dd }  // up and down
+            macs += Double(frame.top) * 12 * dd * Double(nt.config.topAttentionLayers)          // top mixer
+            macs += Double(frame.padded) * 3 * Double(nt.config.ffnMultiplier) * dd             // output FFN
+        }
+        macs += Double(seq) * Double(2 * d + 1)                                                 // embedding, head
+        return 6 * macs
+    }
+
     var model: String, seq: Int, batch: Int, width: Int, heads: Int, layers: Int, minTime: Double
 
     func net() -> SequenceModel {
@@ -281,12 +303,8 @@ struct SpeedChild {
         }
         let seconds = (clock.now - start).seconds
         let tokens = Double(batch * seq)
-        // Training FLOPs as torch_reference.py counts them: 6 per weight (embeddings and
-        // positions excluded) per token, plus 12·layers·T·d per token for GPT's attention.
-        let positions = net.embedding.positions?.count ?? 0
-        let weights = Double(group.parameterCount - positions)
-        let attention = model.hasPrefix("gpt") ? 12 * Double(layers * seq * width) : 0
-        let flops = tokens * (6 * weights + attention) * Double(steps)
+        let flops = Self.trainingFLOPs(net, model: model, seq: seq, width: width, layers: layers, parameters: group.parameterCount)
+            * Double(batch) * Double(steps)
         return SpeedFigure(model: "seer-" + model, seq: seq, batch: batch, parameters: group.parameterCount, steps: steps,
                            stepsPerSecond: Double(steps) / seconds, msPerStep: 1000 * seconds / Double(steps),
                            tokensPerSecond: tokens * Double(steps) / seconds, gflops: flops / seconds / 1e9,

@@ -30,6 +30,8 @@ public protocol Backend: Sendable {
                        outer: Int, inner: Int, broadcastB: Bool)
     func binaryBackward(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, gradOut: TensorStorage,
                         gradA: TensorStorage?, gradB: TensorStorage?, outer: Int, inner: Int, broadcastB: Bool)
+    /// into[i] ±= Σ_o g[o, i]  (g: [outer, inner], into: [inner]) — the gradient of a broadcast operand.
+    func reduceLeading(_ g: TensorStorage, into: TensorStorage, outer: Int, inner: Int, negated: Bool)
 
     // MARK: scale — out = x · s   (x, out: [count])
     func scaleForward(_ x: TensorStorage, _ s: Float, _ out: TensorStorage)

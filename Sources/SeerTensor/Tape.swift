@@ -23,6 +23,39 @@ public final class GradientStore {
         return fresh
     }
 
+    /// The gradient of the record now running, which it may hand on to one input instead of
+    /// copying it (nil when the output's gradient must be kept).
+    fileprivate var donor: TensorStorage?
+
+    /// Adds `g` (or −g) into tensor `id`'s gradient. The first gradient of a tensor that is not
+    /// a parameter takes over `g` itself when `g` is the running record's output gradient — no
+    /// zero fill, no copy (the identity gradients of add, sub, reshape) — else starts as a copy.
+    public func add(_ g: TensorStorage, into id: Int?, negated: Bool = false) {
+        guard let id else { return }
+        if let existing = sinks[id] ?? gradients[id] {
+            let src = g.pointer, dst = existing.pointer
+            if negated {
+                Parallelism.forEachChunk(g.count) { range in for i in range { dst[i] -= src[i] } }
+            } else {
+                Parallelism.forEachChunk(g.count) { range in for i in range { dst[i] += src[i] } }
+            }
+            return
+        }
+        if !negated, let donor, donor === g {
+            self.donor = nil
+            gradients[id] = g
+            return
+        }
+        let fresh = TensorStorage(count: g.count)
+        let src = g.pointer, dst = fresh.pointer
+        if negated {
+            Parallelism.forEachChunk(g.count) { range in for i in range { dst[i] = -src[i] } }
+        } else {
+            Parallelism.forEachChunk(g.count) { range in (dst + range.lowerBound).update(from: src + range.lowerBound, count: range.count) }
+        }
+        gradients[id] = fresh
+    }
+
     fileprivate func release(_ id: Int) { gradients[id] = nil }
     fileprivate func take(_ id: Int) -> TensorStorage? { gradients[id] ?? sinks[id] }
 }
@@ -101,6 +134,7 @@ public final class Tape {
         seed.pointer.update(repeating: 1, count: loss.count)
         for record in records.reversed() {
             guard let gradient = store.take(record.output) else { continue }
+            store.donor = keepIds.contains(record.output) ? nil : gradient
             if backwardProfile != nil {
                 let start = ContinuousClock.now
                 record.backward(store, gradient)
@@ -108,6 +142,7 @@ public final class Tape {
             } else {
                 record.backward(store, gradient)
             }
+            store.donor = nil
             if !keepIds.contains(record.output) { store.release(record.output) }
         }
         for id in keepIds { if let g = store.gradient(id) { kept[id] = g } }

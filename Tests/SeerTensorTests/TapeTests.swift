@@ -94,3 +94,30 @@ struct TapeTests {
         #expect(tape.gradient(of: unused) == nil)
     }
 }
+
+/// The identity gradients of add, sub and reshape hand the output gradient on instead of copying
+/// it; these graphs reuse one tensor several times, so a wrongly shared buffer would show.
+struct GradientHandOverTests {
+    @Test func reusedOperandsGetTheirOwnGradients() {
+        let tape = Tape()
+        let a = tape.watch(Tensor([1, 2, 3, 4], shape: [2, 2]))
+        let b = tape.watch(Tensor([5, 6, 7, 8], shape: [2, 2]))
+        // L = Σ w ⊙ ((a + a) − b + reshape(a − a) + b·a), w = [1, 2, 3, 4]
+        let y = (a + a) - b + (a - a).reshaped([4]).reshaped([2, 2]) + b * a
+        let w = Tensor([1, 2, 3, 4], shape: [2, 2])
+        tape.backward((y * w).sum())
+        // dL/da = w·(2 + b), dL/db = w·(a − 1)
+        #expect(tape.gradient(of: a) == [7, 16, 27, 40])
+        #expect(tape.gradient(of: b) == [0, 2, 6, 12])
+    }
+
+    @Test func broadcastSubtractionReducesTheRightOperand() {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2, 3, 4, 5, 6], shape: [3, 2]))
+        let bias = tape.watch(Tensor([10, 20], shape: [2]))
+        let y = (x - bias) + (x + bias)
+        tape.backward((y * Tensor([1, 2, 3, 4, 5, 6], shape: [3, 2])).sum())
+        #expect(tape.gradient(of: x) == [2, 4, 6, 8, 10, 12])
+        #expect(tape.gradient(of: bias) == [0, 0])
+    }
+}

@@ -77,6 +77,19 @@ extension CPUBackend {
         }
     }
 
+    // g: [outer, inner]; into: [inner]. Column blocks in parallel, each summing every row.
+    public func reduceLeading(_ g: TensorStorage, into: TensorStorage, outer: Int, inner: Int, negated: Bool) {
+        let src = g.pointer, dst = into.pointer, sign: Float = negated ? -1 : 1
+        let blocks = (inner + 15) / 16
+        Parallelism.forEachChunk(blocks, grain: max(1, 16_384 / max(1, outer * 16))) { range in
+            let lo = range.lowerBound * 16, hi = min(inner, range.upperBound * 16)
+            for o in 0..<outer {
+                let row = src + o * inner
+                for i in lo..<hi { dst[i] += sign * row[i] }
+            }
+        }
+    }
+
     // x, out: [count]
     public func scaleForward(_ x: TensorStorage, _ s: Float, _ out: TensorStorage) {
         let px = x.pointer, po = out.pointer

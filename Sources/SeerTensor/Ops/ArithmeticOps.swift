@@ -13,7 +13,24 @@ extension Tensor {
         let out = Tensor(shape: a.shape, storage: TensorStorage(count: a.count))
         let kernels = a.kernels
         kernels.binaryForward(op, a.storage, b.storage, out.storage, outer: outer, inner: inner, broadcastB: broadcast)
-        let sa = a.storage, sb = b.storage, ia = a.trackedId, ib = b.trackedId
+        let ia = a.trackedId, ib = b.trackedId
+        if op == .add || op == .sub {
+            // Identity gradients: nothing of the inputs is kept, and the output gradient is handed
+            // on rather than copied where it can be.
+            let countB = b.count
+            return record(out, inputs: a, b) { store, g in
+                if broadcast {
+                    if let gb = store.buffer(ib, count: countB) {
+                        kernels.reduceLeading(g, into: gb, outer: outer, inner: inner, negated: op == .sub)
+                    }
+                    store.add(g, into: ia)
+                } else {
+                    store.add(g, into: ib, negated: op == .sub)
+                    store.add(g, into: ia)
+                }
+            }
+        }
+        let sa = a.storage, sb = b.storage
         return record(out, inputs: a, b) { store, g in
             kernels.binaryBackward(op, sa, sb, gradOut: g, gradA: store.buffer(ia, count: sa.count),
                                    gradB: store.buffer(ib, count: sb.count), outer: outer, inner: inner, broadcastB: broadcast)

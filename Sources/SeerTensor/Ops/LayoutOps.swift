@@ -6,11 +6,8 @@ extension Tensor {
     public func reshaped(_ newShape: Shape) -> Tensor {
         precondition(newShape.count == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let out = Tensor(shape: newShape, storage: storage)
-        let id = trackedId, n = count
-        return Tensor.record(out, inputs: self) { store, g in
-            guard let gx = store.buffer(id, count: n) else { return }
-            for i in 0..<n { gx.pointer[i] += g.pointer[i] }
-        }
+        let id = trackedId
+        return Tensor.record(out, inputs: self) { store, g in store.add(g, into: id) }
     }
 
     /// Axes reordered: output axis a is input axis `permutation[a]`.
@@ -81,18 +78,18 @@ extension Tensor {
         let (outer, _, inner) = first.shape.split(at: a)
         let kernels = first.kernels
         let out = Tensor(shape: Shape(dims), storage: TensorStorage(count: outer * total * inner))
-        var parts: [(storage: TensorStorage, id: Int?, start: Int, length: Int)] = []
+        var parts: [(count: Int, id: Int?, start: Int, length: Int)] = []  // sizes only: inputs are not kept
         var start = 0
         for t in tensors {
             let length = t.shape[a]
             kernels.copyAxisRange(t.storage, srcDim: length, srcStart: 0, out.storage, dstDim: total, dstStart: start,
                                   length: length, outer: outer, inner: inner, accumulate: false)
-            parts.append((t.storage, t.trackedId, start, length))
+            parts.append((t.count, t.trackedId, start, length))
             start += length
         }
         return record(out, inputs: tensors) { store, g in
             for part in parts {
-                guard let gx = store.buffer(part.id, count: part.storage.count) else { continue }
+                guard let gx = store.buffer(part.id, count: part.count) else { continue }
                 kernels.copyAxisRange(g, srcDim: total, srcStart: part.start, gx, dstDim: part.length, dstStart: 0,
                                       length: part.length, outer: outer, inner: inner, accumulate: true)
             }
