@@ -178,27 +178,38 @@ public struct SequenceModel: Trainable, Forecasting {
     }
 
     /// Autoregressive rollout: from context [B, L0, C], `steps` future steps [B, steps, C], each
-    /// prediction fed back as input; the window slides once it exceeds the look-back.
+    /// prediction fed back as input. Every forward sees a frame of exactly `lookback` steps — the
+    /// shape the net was trained on: the last `lookback` steps once the series is that long,
+    /// before that the known steps at the front and zeros after them. A causal net's outputs up
+    /// to the last known step do not depend on those zeros, and for the NT pyramid (whose levels
+    /// and padding depend on the frame length) the frame stays the one it learned.
     public func rollout(_ context: Tensor, steps: Int) -> Tensor {
         guard case .autoregressive = config.head else { preconditionFailure("rollout needs the autoregressive head") }
-        let (batch, c) = (context.shape[0], config.channels)
+        let (batch, c, frame) = (context.shape[0], config.channels, config.lookback)
         let (patch, stride) = config.tokenization.lengthAndStride
+        precondition(context.shape[1] >= patch, "a context of \(context.shape[1]) steps is shorter than one patch of \(patch)")
         // series[b] as step-major [steps, C]
         var series = (0..<batch).map { b in Array(context.array[(b * context.shape[1] * c)..<((b + 1) * context.shape[1] * c)]) }
         var produced = 0
         while produced < steps {
             let available = series[0].count / c
-            var length = min(available, config.lookback)
-            length -= (length - patch) % stride  // the last token must end at the window's end
-            precondition(length >= patch, "context of \(available) steps is shorter than one patch")
+            let known = min(available, frame)
             var window: [Float] = []
-            for b in 0..<batch { window += series[b].suffix(length * c) }
-            let y = self(Tensor(window, shape: [batch, length, c]), .inference())
-            let outSteps = y.shape[1], take = min(stride, steps - produced)
-            let values = y.array
+            window.reserveCapacity(batch * frame * c)
             for b in 0..<batch {
-                let last = (b * outSteps + outSteps - stride) * c
-                series[b] += values[last..<(last + take * c)]
+                window += series[b].suffix(known * c)
+                window += repeatElement(0, count: (frame - known) * c)
+            }
+            let y = self(Tensor(window, shape: [batch, frame, c]), .inference())
+            // Output k predicts step P + k of the window; the last token that ends inside the known
+            // steps predicts through step P + (j+1)·S − 1. Take its predictions from step `known` on.
+            let j = (known - patch) / stride
+            let first = known - patch, last = j * stride + stride  // output indices first..<last
+            let take = min(last - first, steps - produced)
+            let outSteps = y.shape[1], values = y.array
+            for b in 0..<batch {
+                let start = (b * outSteps + first) * c
+                series[b] += values[start..<(start + take * c)]
             }
             produced += take
         }
