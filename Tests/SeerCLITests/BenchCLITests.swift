@@ -1,0 +1,50 @@
+// End-to-end runs of the model benchmarks on tiny settings: they finish, print a table or one
+// JSON document with the same figures, write their SVG overlays, and refuse bad options with 64.
+import Foundation
+import Testing
+
+struct BenchCLITests {
+    @Test func speedPrintsTableAndJSON() throws {
+        let arguments = ["bench", "speed", "--models", "gpt,nt", "--seq", "32", "--batch", "2", "--width", "16", "--heads", "2",
+                         "--layers", "1", "--min-time", "0.05", "--no-torch"]
+        let table = try CLITests.seer(arguments)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("seer-gpt") && table.stdout.contains("seer-nt") && table.stdout.contains("seer-nt / seer-gpt steps/s"),
+                "\(table.stdout)")
+        let json = try CLITests.seer(arguments + ["--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let figures = try #require(document["figures"] as? [[String: Any]])
+        #expect(figures.count == 2)
+        for figure in figures {
+            #expect((figure["stepsPerSecond"] as? Double ?? 0) > 0, "\(figure)")
+            #expect((figure["activationMiB"] as? Double ?? 0) > 0, "\(figure)")
+        }
+        #expect((document["ratios"] as? [[String: Any]])?.isEmpty == false)
+    }
+
+    @Test func speedRejectsUnknownNets() throws {
+        let run = try CLITests.seer(["bench", "speed", "--models", "gpt,lstm"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--models"), "\(run.stderr)")
+    }
+
+    @Test func sineWritesOverlaysAndJSON() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-sine-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try CLITests.seer(["bench", "sine", "--length", "400", "--period", "16", "--window", "16", "--width", "8",
+                                     "--epochs", "1", "--seeds", "1", "--output", directory, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["model"] as? String ?? "" } == ["gpt", "nt", "nt", "dlinear", "repeat-last"])
+        for row in rows {
+            let plot = try #require(row["plot"] as? String)
+            let svg = try String(contentsOfFile: plot, encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("#1f5fbf") && svg.contains("#d62728"), "\(plot)")
+            #expect((row["mse"] as? Double).map { $0.isFinite && $0 >= 0 } == true)
+        }
+        let bad = try CLITests.seer(["bench", "sine", "--window", "7"])
+        #expect(bad.status == 64)
+    }
+}
