@@ -33,11 +33,15 @@ test: deps
 	@python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install -q safetensors numpy 2>/dev/null || echo "Python safetensors unavailable: its interoperability test will skip"
 	$(SWIFT) test
 
-## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy); installs pandas with pip if missing.
+## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy, training steps against
+## PyTorch, sine rollouts); installs pandas and the CPU wheel of torch with pip if missing.
 bench: deps release
 	@python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas || echo "pandas unavailable: benchmarking Seer alone"
 	$(SEER_RELEASE) bench ingest $(BENCH_ARGS)
 	$(SEER_RELEASE) bench kernels
+	@python3 -c "import torch" 2>/dev/null || python3 -m pip install -q torch==2.13.0+cpu || echo "torch unavailable: no PyTorch column"
+	$(SEER_RELEASE) bench speed
+	$(SEER_RELEASE) bench sine
 
 build: deps
 	$(SWIFT) build

@@ -128,8 +128,8 @@ struct SpeedBenchCommand: ParsableCommand {
         commandName: "speed",
         abstract: "Training-step speed and memory of the zoo's nets beside PyTorch's GPT (BENCHMARKS.md §5).")
 
-    @Option(help: "Nets, comma-separated: gpt (streamed attention), gpt-stored, nt.")
-    var models = "gpt,gpt-stored,nt"
+    @Option(help: "Nets, comma-separated: gpt (streamed attention), gpt-stored, nt, nt-recompute.")
+    var models = "gpt,gpt-stored,nt,nt-recompute"
 
     @Option(help: "Sequence lengths T, comma-separated (default 256,1024,4096; with --scaling 256…65536).")
     var seq: String?
@@ -155,6 +155,9 @@ struct SpeedBenchCommand: ParsableCommand {
     @Flag(help: "Hold B·T = 65,536 tokens fixed while T doubles from 256 to 65,536.")
     var scaling = false
 
+    @Option(help: "Skip a measurement whose step is predicted to take longer than this (seconds).")
+    var maxStepSeconds = 30.0
+
     @Flag(help: "Skip the PyTorch comparison.")
     var noTorch = false
 
@@ -163,7 +166,7 @@ struct SpeedBenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let known = ["gpt", "gpt-stored", "nt"]
+            let known = ["gpt", "gpt-stored", "nt", "nt-recompute"]
             let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard !list.isEmpty, list.allSatisfy(known.contains) else {
                 throw ValidationError("--models takes a comma-separated subset of \(known.joined(separator: ", ")), not '\(models)'")
@@ -175,7 +178,8 @@ struct SpeedBenchCommand: ParsableCommand {
                 throw ValidationError("--batch, --width, --heads, --layers and --threads must be positive, width a multiple of heads")
             }
             let result = try SpeedBenchmark(models: list, seqs: seqs, batch: batch, width: width, heads: heads, layers: layers,
-                                            threads: threads, minTime: max(0.1, minTime), torch: !noTorch, scaling: scaling, log: !json).run()
+                                            threads: threads, minTime: max(0.01, minTime), torch: !noTorch, scaling: scaling,
+                                            maxStepSeconds: maxStepSeconds, log: !json).run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }

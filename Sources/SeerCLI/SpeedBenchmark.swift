@@ -59,8 +59,8 @@ struct SpeedBenchResult: Codable {
             ratioTable.add([r.name, String(r.seq), formatNumber(r.ratio), r.target.map { String(format: "≥ %.1f", $0) } ?? "—",
                             r.target.map { r.ratio >= $0 ? "yes" : "NO" } ?? ""])
         }
-        return "Training-step benchmark (\(mode); \(threads) threads; batch \(batch) at T = 256…; d = \(width); "
-            + "raw sgemm \(String(format: "%.1f", sgemmGFLOPs)) GFLOP/s\(torch.map { "; torch \($0)" } ?? "; torch not installed"))\n"
+        return "Training-step benchmark (\(mode); \(threads) threads; \(mode.hasPrefix("scaling") ? "B = 65,536 / T" : "batch \(batch)"); d = \(width); "
+            + "raw sgemm \(String(format: "%.1f", sgemmGFLOPs)) GFLOP/s\(torch.map { "; torch \($0)" } ?? "; no torch (skipped or not installed)"))\n"
             + table.render(indent: "  ") + "\n\n" + ratioTable.render(indent: "  ")
     }
 }
@@ -83,12 +83,14 @@ struct SpeedBenchmark {
     var minTime: Double
     var torch: Bool
     var scaling: Bool
+    var maxStepSeconds: Double
     var log: Bool
 
     static let scalingTokens = 65_536
 
     func run() throws -> SpeedBenchResult {
         var figures: [SpeedFigure] = []
+        let sgemm = Parallelism.withOpenBLASThreads(threads) { Self.sgemmRate() }
         let script = Self.torchScript()
         let torchVersion = torch ? script.flatMap(Self.torchVersion) : nil
         for seq in seqs {
@@ -98,16 +100,28 @@ struct SpeedBenchmark {
                     figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, failure: reason))
                     continue
                 }
+                // A step predicted (at 40 % of raw sgemm) to take longer than the cap is not run.
+                let child = SpeedChild(model: model, seq: seq, batch: b, width: width, heads: heads, layers: layers, minTime: minTime)
+                let net = child.net()
+                let flops = SpeedChild.trainingFLOPs(net, model: model, seq: seq, width: width, layers: layers,
+                                                     parameters: net.parameterCount) * Double(b)
+                let predicted = flops / (0.4 * sgemm * 1e9)
+                if predicted > maxStepSeconds {
+                    figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, parameters: net.parameterCount,
+                                               failure: String(format: "skipped: ~%.0f s per step predicted (cap %.0f s)", predicted, maxStepSeconds)))
+                    continue
+                }
                 figures.append(seerFigure(model: model, seq: seq, batch: b))
                 if log { FileHandle.standardError.write(Data("  measured seer-\(model) T=\(seq)\n".utf8)) }
             }
-            if let script, torchVersion != nil {
+            let torchFLOPs = Double(b) * Double(seq) * (6 * Double(12 * width * width * layers) + 12 * Double(layers * seq * width))
+            if let script, torchVersion != nil, torchFLOPs / (0.4 * sgemm * 1e9) <= maxStepSeconds {
                 figures.append(torchFigure(script: script, seq: seq, batch: b))
                 if log { FileHandle.standardError.write(Data("  measured torch-gpt T=\(seq)\n".utf8)) }
             }
         }
         return SpeedBenchResult(threads: threads, batch: batch, width: width, mode: scaling ? "scaling, B·T = 65,536" : "standard config",
-                                sgemmGFLOPs: Parallelism.withOpenBLASThreads(threads) { Self.sgemmRate() }, torch: torchVersion, figures: figures, ratios: ratios(figures))
+                                sgemmGFLOPs: sgemm, torch: torchVersion, figures: figures, ratios: ratios(figures))
     }
 
     func ratios(_ figures: [SpeedFigure]) -> [SpeedRatio] {
@@ -121,12 +135,21 @@ struct SpeedBenchmark {
                 out.append(SpeedRatio(name: "seer-nt / seer-gpt steps/s", seq: seq, ratio: nt / gpt,
                                       target: scaling ? nil : seq == 1024 ? 2.0 : seq == 4096 ? 3.0 : nil))
             }
+            if let nt = rate("seer-nt-recompute", seq), let gpt = rate("seer-gpt", seq) {
+                out.append(SpeedRatio(name: "seer-nt-recompute / seer-gpt steps/s", seq: seq, ratio: nt / gpt, target: nil))
+            }
+            let memory = { (model: String) in figures.first { $0.model == model && $0.seq == seq }?.activationMiB }
+            for nt in ["seer-nt", "seer-nt-recompute"] where seq >= 4096 {
+                if let a = memory(nt), let g = memory("seer-gpt") {
+                    out.append(SpeedRatio(name: "\(nt) / seer-gpt activation memory (target ≤ 1)", seq: seq, ratio: a / g, target: nil))
+                }
+            }
             if let nt = rate("seer-nt", seq), let torch = rate("torch-gpt", seq) {
                 out.append(SpeedRatio(name: "seer-nt / torch-gpt steps/s", seq: seq, ratio: nt / torch, target: nil))
             }
         }
         if scaling, let first = seqs.first {
-            for model in ["seer-nt", "seer-gpt"] {
+            for model in ["seer-nt", "seer-nt-recompute", "seer-gpt"] {
                 guard let base = figures.first(where: { $0.model == model && $0.seq == first && $0.failure == nil }) else { continue }
                 for f in figures where f.model == model && f.seq != first && f.failure == nil {
                     if let ms = f.msPerStep, let baseMs = base.msPerStep {
@@ -236,7 +259,8 @@ struct SpeedChild {
         switch model {
         case "gpt": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .streamed))
         case "gpt-stored": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .stored))
-        default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq))
+        default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq,
+                                         recompute: model == "nt-recompute"))
         }
         return SequenceModel(SequenceModelConfig(backbone: backbone, head: .autoregressive, lookback: seq, position: .learned))
     }

@@ -26,9 +26,12 @@ public struct NTConfig: Equatable, Sendable {
     public var dropout: Float = 0
     /// The longest input (in tokens) the net is built for; fixes the number of levels.
     public var maxTokens = 1024
+    /// Recompute each block's activations in the backward pass instead of keeping them: about
+    /// one block's activation memory instead of all blocks', for one more forward pass.
+    public var recompute = false
 
     public init(width: Int = 32, blocks: Int = 2, topAttentionLayers: Int = 1, topHeads: Int = 4, ffnMultiplier: Int = 2,
-                dropout: Float = 0, maxTokens: Int = 1024) {
+                dropout: Float = 0, maxTokens: Int = 1024, recompute: Bool = false) {
         self.width = width
         self.blocks = blocks
         self.topAttentionLayers = topAttentionLayers
@@ -36,6 +39,7 @@ public struct NTConfig: Equatable, Sendable {
         self.ffnMultiplier = ffnMultiplier
         self.dropout = dropout
         self.maxTokens = maxTokens
+        self.recompute = recompute
     }
 
     /// L = ⌊log2(T/8)⌋ levels (0 below 16 tokens).
@@ -187,7 +191,13 @@ public struct NTNet: SequenceBackbone {
         let frame = NTConfig.frame(tokens: t)
         let padding = frame.padded - t
         var h = padding == 0 ? x : Tensor.concatenate([Tensor.zeros([n, padding, d]) + pad.tensor(on: context.tape), x], axis: 1)
-        for block in blocks { h = block(h, levels: frame.levels, context) }
+        for block in blocks {
+            if config.recompute {
+                h = context.recomputing([h]) { inner, inputs in block(inputs[0], levels: frame.levels, inner) }
+            } else {
+                h = block(h, levels: frame.levels, context)
+            }
+        }
         return padding == 0 ? h : h.slice(axis: 1, padding..<frame.padded)
     }
 }

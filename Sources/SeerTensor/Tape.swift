@@ -132,6 +132,22 @@ public final class Tape {
         precondition(loss.tape === self, "backward needs a tensor recorded on this tape")
         let seed = store.accumulator(loss.id, count: loss.count)
         seed.pointer.update(repeating: 1, count: loss.count)
+        replay()
+    }
+
+    /// Back-propagates a given gradient of `output` (same element count) — for ops that run a
+    /// sub-graph on a tape of their own, such as recomputation in the backward pass.
+    public func backward(_ output: Tensor, gradient: TensorStorage) {
+        precondition(output.tape === self, "backward needs a tensor recorded on this tape")
+        precondition(gradient.count == output.count, "gradient has \(gradient.count) elements, the output \(output.count)")
+        store.add(gradient, into: output.id)
+        replay()
+    }
+
+    /// The gradient buffer of a watched tensor after `backward` (no copy), or nil.
+    public func gradientStorage(of tensor: Tensor) -> TensorStorage? { kept[tensor.id] }
+
+    private func replay() {
         for record in records.reversed() {
             guard let gradient = store.take(record.output) else { continue }
             store.donor = keepIds.contains(record.output) ? nil : gradient
