@@ -32,7 +32,7 @@ public enum Parallelism {
     public static func singleThreadedBLAS() { openblas_set_num_threads(1) }
 
     /// Set once, before the first product, for library users who never call `setThreads`.
-    nonisolated(unsafe) static let blasConfigured: Bool = {
+    static let blasConfigured: Bool = {
         openblas_set_num_threads(1)
         return true
     }()

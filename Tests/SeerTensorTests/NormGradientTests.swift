@@ -109,3 +109,20 @@ struct NormGradientTests {
         #expect(shaped.shape == [2, 3, 2])
     }
 }
+
+/// LayerNorm's one-pass moments are shifted by each row's first value: rows far from zero, and
+/// rows whose first value is an outlier, must still normalise to Double precision's answer.
+struct LayerNormMomentTests {
+    @Test(arguments: [(1000.0, false), (-250.0, false), (0.0, true), (500.0, true)])
+    func farFromZeroAndOutliers(offset: Double, outlierFirst: Bool) {
+        var rng = SplitMix64(seed: 71)
+        let n = 37
+        var values = (0..<(3 * n)).map { _ in Double(Float(offset + rng.uniform(-1...1))) }
+        if outlierFirst { for r in 0..<3 { values[r * n] = Double(Float(offset + 40)) } }
+        let gamma = [Double](repeating: 1, count: n), beta = [Double](repeating: 0, count: n)
+        let got = Tensor(values.map(Float.init), shape: [3, n])
+            .layerNorm(gamma: Tensor(gamma.map(Float.init), shape: [n]), beta: Tensor(beta.map(Float.init), shape: [n])).array
+        let expected = referenceLayerNorm(values, gamma, beta, n: n, epsilon: Double(Float(1e-5)))
+        for i in got.indices { #expect(abs(Double(got[i]) - expected[i]) <= 2e-3, "\(i): \(got[i]) vs \(expected[i])") }
+    }
+}

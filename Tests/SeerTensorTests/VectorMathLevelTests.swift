@@ -53,6 +53,15 @@ struct VectorMathLevelTests {
                 let total = row.reduce(0.0) { $0 + Foundation.exp(Double($1) - m) }
                 check("softmax", level, Array(soft[0..<length]), row.map { Foundation.exp(Double($0) - m) / total }, tolerance: 1e-6)
             }
+            // Large logits: the row's shift is rounded once, a common factor normalisation cancels.
+            for offset: Float in [85, -85, 1000] {
+                let shifted = Array(x[300..<700]).map { $0 + offset }
+                var soft = [Float](repeating: 0, count: shifted.count)
+                seer_softmax_row(shifted, &soft, shifted.count)
+                let m = Double(shifted.max()!)
+                let total = shifted.reduce(0.0) { $0 + Foundation.exp(Double($1) - m) }
+                check("softmax +\(offset)", level, soft, shifted.map { Foundation.exp(Double($0) - m) / total }, tolerance: 1e-6)
+            }
             let row = Array(x[400..<600])
             var soft = [Float](repeating: 0, count: row.count)
             seer_softmax_row(row, &soft, row.count)

@@ -9,8 +9,14 @@ extension CPUBackend {
         Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
             for r in range {
                 let row = px + r * n, dst = po + r * n
-                let mu = VectorMath.sum(row, n) / Float(n)
-                let inv = 1 / (VectorMath.sumOfSquares(row, n, shift: mu) / Float(n) + epsilon).squareRoot()
+                // One pass for both moments, shifted by the row's first value so the variance
+                // does not cancel when the mean is large against the spread.
+                let shift = row[0]
+                let (sum, squares) = VectorMath.shiftedMoments(row, n, shift: shift)
+                let meanOffset = sum / Float(n)
+                let mu = shift + meanOffset
+                let variance = max(0, squares / Float(n) - meanOffset * meanOffset)
+                let inv = 1 / (variance + epsilon).squareRoot()
                 pm[r] = mu
                 pr[r] = inv
                 for j in 0..<n { dst[j] = (row[j] - mu) * inv * pg[j] + pb[j] }

@@ -68,4 +68,18 @@ enum VectorMath {
         if i < n { acc += loadPartial(a + i, n - i) * loadPartial(b + i, n - i) * loadPartial(c + i, n - i) }
         return acc.sum()
     }
+
+    /// (Σ (p[i] − shift), Σ (p[i] − shift)²) in one pass.
+    @inline(__always)
+    static func shiftedMoments(_ p: UnsafePointer<Float>, _ n: Int, shift: Float) -> (sum: Float, squares: Float) {
+        var sum = Float16x(), squares = Float16x()
+        var i = 0
+        while i + 16 <= n { let d = load(p + i) - shift; sum += d; squares += d * d; i += 16 }
+        if i < n {
+            let d = loadPartial(p + i, n - i, fill: shift) - shift
+            sum += d
+            squares += d * d
+        }
+        return (sum.sum(), squares.sum())
+    }
 }
