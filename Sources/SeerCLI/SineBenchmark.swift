@@ -62,15 +62,14 @@ struct SineBenchmark {
         let gptParameters = net(.gpt(gptConfig), seed: 0).parameterCount
         let ntEqualWidth = NTConfig(width: width, blocks: 2, topHeads: 4, maxTokens: window)
         // Equal parameter count: the NT width (a multiple of 4 heads) whose count is closest to GPT's.
-        let ntWidth = stride(from: 4, through: 4 * width, by: 4).min { a, b in
-            abs(net(.nt(NTConfig(width: a, blocks: 2, topHeads: 4, maxTokens: window)), seed: 0).parameterCount - gptParameters)
-                < abs(net(.nt(NTConfig(width: b, blocks: 2, topHeads: 4, maxTokens: window)), seed: 0).parameterCount - gptParameters)
-        }!
+        let ntWidth = stride(from: 4, through: 4 * width, by: 4)
+            .map { (width: $0, gap: abs(net(.nt(NTConfig(width: $0, blocks: 2, topHeads: 4, maxTokens: window)), seed: 0).parameterCount - gptParameters)) }
+            .min { $0.gap < $1.gap }!.width
         let ntEqualParameters = NTConfig(width: ntWidth, blocks: 2, topHeads: 4, maxTokens: window)
         var rows: [SineRow] = []
-        rows.append(try neural("gpt", "equal width = equal params", .gpt(gptConfig), width: width))
-        rows.append(try neural("nt", "equal width", .nt(ntEqualWidth), width: width))
-        rows.append(try neural("nt", "equal params", .nt(ntEqualParameters), width: ntWidth))
+        rows.append(try neural("gpt", "equal width = equal params", .gpt(gptConfig), width: width, plot: "gpt"))
+        rows.append(try neural("nt", "equal width", .nt(ntEqualWidth), width: width, plot: "nt"))
+        rows.append(try neural("nt", "equal params", .nt(ntEqualParameters), width: ntWidth, plot: "nt-equal-params"))
         rows.append(try dlinear())
         rows.append(try repeatLast())
         return SineBenchResult(length: length, period: period, window: window, testWindows: testStarts.count, epochs: epochs,
@@ -111,7 +110,7 @@ struct SineBenchmark {
         return (Metrics.mse(truth, predicted), predictions)
     }
 
-    func neural(_ name: String, _ comparison: String, _ backbone: BackboneConfig, width: Int) throws -> SineRow {
+    func neural(_ name: String, _ comparison: String, _ backbone: BackboneConfig, width: Int, plot: String) throws -> SineRow {
         let samples = nextValueSamples()
         var results: [(mse: Double, predictions: [[Float]], seconds: Double)] = []
         var parameters = 0
@@ -125,7 +124,7 @@ struct SineBenchmark {
             results.append((scored.mse, scored.predictions, seconds))
             if log { FileHandle.standardError.write(Data("  \(name) (\(comparison)) seed \(seed): rollout MSE \(formatNumber(scored.mse))\n".utf8)) }
         }
-        return try row(name, comparison, width: width, parameters: parameters, results)
+        return try row(name, comparison, plot: plot, width: width, parameters: parameters, results)
     }
 
     func dlinear() throws -> SineRow {
@@ -148,20 +147,20 @@ struct SineBenchmark {
             let scored = evaluate { model.forecast($0, .inference()) }
             results.append((scored.mse, scored.predictions, seconds))
         }
-        return try row("dlinear", "direct, 32 → 32", width: nil, parameters: parameters, results)
+        return try row("dlinear", "direct, \(half) → \(half)", plot: "dlinear", width: nil, parameters: parameters, results)
     }
 
     func repeatLast() throws -> SineRow {
         let scored = evaluate { RepeatLast(horizon: half).forecast($0, .inference()) }
-        return try row("repeat-last", "naive", width: nil, parameters: 0, [(scored.mse, scored.predictions, 0)])
+        return try row("repeat-last", "naive", plot: "repeat-last", width: nil, parameters: 0, [(scored.mse, scored.predictions, 0)])
     }
 
     /// The median seed's row, with its overlay plot.
-    func row(_ name: String, _ comparison: String, width: Int?, parameters: Int,
+    func row(_ name: String, _ comparison: String, plot slug: String, width: Int?, parameters: Int,
              _ results: [(mse: Double, predictions: [[Float]], seconds: Double)]) throws -> SineRow {
         let order = results.indices.sorted { results[$0].mse < results[$1].mse }
         let median = results[order[order.count / 2]]
-        let file = "\(output)/sine-\(name)\(comparison.contains("params") && name == "nt" ? "-equal-params" : "").svg"
+        let file = "\(output)/sine-\(slug).svg"
         try plot(name: "\(name) (\(comparison))", mse: median.mse, predictions: median.predictions, path: file)
         return SineRow(model: name, comparison: comparison, width: width, parameters: parameters, mse: median.mse,
                        seedMSE: results.map(\.mse), trainSeconds: results.map(\.seconds).reduce(0, +) / Double(results.count), plot: file)
