@@ -111,11 +111,6 @@ struct IngestChildCommand: ParsableCommand {
     }
 }
 
-extension Duration {
-    /// The duration in seconds, for benchmark figures.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}
-
 /// Peak resident set size of this process so far, in bytes (getrusage; Linux reports KiB).
 func peakRSSBytes() -> Int {
     var usage = rusage()

@@ -42,51 +42,35 @@ struct KernelBenchmark {
     /// Token rows for the memory-bound kernels: cache-resident and training-sized (B·T = 16×1024).
     var memoryRows: [Int]
 
+    /// Runs of `body` per timing so one timing lasts at least 20 ms (after a warm-up call).
+    func calibrate(_ body: () -> Void) -> Int {
+        body()
+        var inner = 1
+        while sample(body, inner) * Double(inner) <= 0.02 && inner < 1 << 16 { inner *= 2 }
+        return inner
+    }
+
+    /// Seconds per call of `body`, over `inner` back-to-back calls.
+    func sample(_ body: () -> Void, _ inner: Int) -> Double {
+        let start = ContinuousClock.now
+        for _ in 0..<inner { body() }
+        return (ContinuousClock.now - start).seconds / Double(inner)
+    }
+
     /// Median seconds of `body` over `repeats` timings, each long enough to be measurable.
     func time(_ body: () -> Void) -> Double {
-        body()  // warm up
-        let clock = ContinuousClock()
-        var inner = 1
-        while true {
-            let start = clock.now
-            for _ in 0..<inner { body() }
-            let elapsed = clock.now - start
-            if elapsed > .milliseconds(20) || inner >= 1 << 16 { break }
-            inner *= 2
-        }
-        var samples: [Double] = []
-        for _ in 0..<repeats {
-            let start = clock.now
-            for _ in 0..<inner { body() }
-            let elapsed = clock.now - start
-            samples.append(elapsed.seconds / Double(inner))
-        }
-        return samples.sorted()[samples.count / 2]
+        let inner = calibrate(body)
+        return (0..<repeats).map { _ in sample(body, inner) }.sorted()[repeats / 2]
     }
 
     /// Medians of `a` and `b` timed alternately, sample by sample, so a kernel and its peer see
     /// the same state of a shared, noisy machine (their ratio is what the benchmark reports).
     func timePair(_ a: () -> Void, _ b: () -> Void) -> (Double, Double) {
-        let clock = ContinuousClock()
-        func calibrate(_ body: () -> Void) -> Int {
-            body()
-            var inner = 1
-            while true {
-                let start = clock.now
-                for _ in 0..<inner { body() }
-                if clock.now - start > .milliseconds(20) || inner >= 1 << 16 { return inner }
-                inner *= 2
-            }
-        }
         let innerA = calibrate(a), innerB = calibrate(b)
         var samplesA: [Double] = [], samplesB: [Double] = []
         for _ in 0..<repeats {
-            var start = clock.now
-            for _ in 0..<innerA { a() }
-            samplesA.append((clock.now - start).seconds / Double(innerA))
-            start = clock.now
-            for _ in 0..<innerB { b() }
-            samplesB.append((clock.now - start).seconds / Double(innerB))
+            samplesA.append(sample(a, innerA))
+            samplesB.append(sample(b, innerB))
         }
         return (samplesA.sorted()[repeats / 2], samplesB.sorted()[repeats / 2])
     }

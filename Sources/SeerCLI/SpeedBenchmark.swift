@@ -100,28 +100,31 @@ struct SpeedBenchmark {
                     figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, failure: reason))
                     continue
                 }
-                // A step predicted (at 40 % of raw sgemm) to take longer than the cap is not run.
-                let child = SpeedChild(model: model, seq: seq, batch: b, width: width, heads: heads, layers: layers, minTime: minTime)
-                let net = child.net()
-                let flops = SpeedChild.trainingFLOPs(net, model: model, seq: seq, width: width, layers: layers,
-                                                     parameters: net.parameterCount) * Double(b)
-                let predicted = flops / (0.4 * sgemm * 1e9)
+                let (predicted, parameters) = predictedStep(model: model, seq: seq, batch: b, sgemm: sgemm)
                 if predicted > maxStepSeconds {
-                    figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, parameters: net.parameterCount,
+                    figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, parameters: parameters,
                                                failure: String(format: "skipped: ~%.0f s per step predicted (cap %.0f s)", predicted, maxStepSeconds)))
                     continue
                 }
                 figures.append(seerFigure(model: model, seq: seq, batch: b))
                 if log { FileHandle.standardError.write(Data("  measured seer-\(model) T=\(seq)\n".utf8)) }
             }
-            let torchFLOPs = Double(b) * Double(seq) * (6 * Double(12 * width * width * layers) + 12 * Double(layers * seq * width))
-            if let script, torchVersion != nil, torchFLOPs / (0.4 * sgemm * 1e9) <= maxStepSeconds {
+            // PyTorch's GPT does the products Seer's does: the same prediction decides.
+            if let script, torchVersion != nil, predictedStep(model: "gpt", seq: seq, batch: b, sgemm: sgemm).seconds <= maxStepSeconds {
                 figures.append(torchFigure(script: script, seq: seq, batch: b))
                 if log { FileHandle.standardError.write(Data("  measured torch-gpt T=\(seq)\n".utf8)) }
             }
         }
         return SpeedBenchResult(threads: threads, batch: batch, width: width, mode: scaling ? "scaling, B·T = 65,536" : "standard config",
                                 sgemmGFLOPs: sgemm, torch: torchVersion, figures: figures, ratios: ratios(figures))
+    }
+
+    /// Seconds a training step should take at 40 % of raw sgemm, and the net's parameter count;
+    /// steps predicted past `maxStepSeconds` are reported as skipped rather than run.
+    func predictedStep(model: String, seq: Int, batch: Int, sgemm: Double) -> (seconds: Double, parameters: Int) {
+        let net = SpeedChild(model: model, seq: seq, batch: batch, width: width, heads: heads, layers: layers, minTime: minTime).net()
+        let flops = SpeedChild.trainingFLOPs(net, model: model, seq: seq, width: width, layers: layers, parameters: net.parameterCount)
+        return (flops * Double(batch) / (0.4 * sgemm * 1e9), net.parameterCount)
     }
 
     func ratios(_ figures: [SpeedFigure]) -> [SpeedRatio] {

@@ -79,8 +79,8 @@ public final class NTStream {
 
     public init(net: NTNet, tokens: Int) {
         let frame = NTConfig.frame(tokens: tokens)
-        precondition(frame.levels <= net.blocks.first.map(\.levels) ?? 0 || net.blocks.isEmpty,
-                     "a frame of \(tokens) tokens needs \(frame.levels) levels; the net has fewer (raise maxTokens)")
+        let levels = net.blocks.first?.levels ?? frame.levels
+        precondition(frame.levels <= levels, "a frame of \(tokens) tokens needs \(frame.levels) levels; the net has \(levels) (raise maxTokens)")
         self.net = net
         self.tokens = tokens
         padding = frame.padded - tokens

@@ -25,13 +25,11 @@ public enum Parallelism {
     public static func setThreads(_ n: Int) {
         let count = max(1, n)
         configured.store(count, ordering: .relaxed)
-        singleThreadedBLAS()
+        _ = blasConfigured
     }
 
-    /// OpenBLAS runs one thread per call; `sgemm` shares big products across Seer's pool.
-    public static func singleThreadedBLAS() { openblas_set_num_threads(1) }
-
-    /// Set once, before the first product, for library users who never call `setThreads`.
+    /// OpenBLAS runs one thread per call (`sgemm` shares big products across Seer's pool); set
+    /// once, before the first product or thread setting.
     static let blasConfigured: Bool = {
         openblas_set_num_threads(1)
         return true

@@ -154,7 +154,7 @@ public final class Tape {
             if backwardProfile != nil {
                 let start = ContinuousClock.now
                 record.backward(store, gradient)
-                backwardProfile![String(describing: record.op), default: 0] += (ContinuousClock.now - start).secondsValue
+                backwardProfile![String(describing: record.op), default: 0] += (ContinuousClock.now - start).seconds
             } else {
                 record.backward(store, gradient)
             }
@@ -173,9 +173,6 @@ public final class Tape {
 }
 
 extension Duration {
-    /// The duration in seconds as a Double.
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
+    /// The duration in seconds as a Double (profiles, benchmarks, progress).
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

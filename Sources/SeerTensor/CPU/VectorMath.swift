@@ -36,16 +36,13 @@ enum VectorMath {
         return acc.max()
     }
 
-    /// Σ (p[i] − shift)², for variances.
+    /// Σ p[i]², for RMS norms.
     @inline(__always)
-    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int, shift: Float = 0) -> Float {
+    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = Float16x()
         var i = 0
-        while i + 16 <= n { let d = load(p + i) - shift; acc += d * d; i += 16 }
-        if i < n {
-            let d = loadPartial(p + i, n - i, fill: shift) - shift
-            acc += d * d
-        }
+        while i + 16 <= n { let v = load(p + i); acc += v * v; i += 16 }
+        if i < n { let v = loadPartial(p + i, n - i); acc += v * v }
         return acc.sum()
     }
 
