@@ -107,7 +107,20 @@ public protocol Backend: Sendable {
     func attentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage,
                            logsumexp: TensorStorage, probabilities: TensorStorage?, gradO: TensorStorage,
                            gradQ: TensorStorage, gradK: TensorStorage, gradV: TensorStorage, heads: Int, time: Int, d: Int)
+
+    // MARK: decayed causal linear attention — S_t = λ S_{t−1} + φk_t v_tᵀ, o_t = S_tᵀ φq_t, λ = σ(θ)
+    // q, k: [heads, time, m]; v, o: [heads, time, e]; theta: [groups], head h decays with θ[h % groups];
+    // states: [heads, ⌈time/64⌉, m, e], the state entering each chunk of 64, written by the
+    // forward and read by the backward (which recomputes everything else chunk by chunk).
+    func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
+                                _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int)
+    func linearAttentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
+                                 states: TensorStorage, gradO: TensorStorage, gradQ: TensorStorage, gradK: TensorStorage,
+                                 gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int, m: Int, e: Int)
 }
+
+/// Rows per chunk of the decayed linear attention kernels (the states they keep are per chunk).
+public let linearAttentionChunkLength = 64
 
 /// The backend for a device: the CPU one, or a clear error for a device Seer cannot use here.
 public func backend(for device: Device) -> any Backend {

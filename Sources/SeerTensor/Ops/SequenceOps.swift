@@ -50,3 +50,33 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// Decayed causal linear attention (MODELS.md §3): per head, S_t = λ S_{t−1} + φk_t v_tᵀ and
+    /// o_t = S_tᵀ φq_t with λ = σ(θ), run as the fused chunked kernel pair (time and memory linear
+    /// in T). φq, φk: [batch, heads, time, m] (positive features); v: [batch, heads, time, e];
+    /// decayLogit θ: [heads]. Returns [batch, heads, time, e].
+    public static func decayedLinearAttention(query q: Tensor, key k: Tensor, value v: Tensor, decayLogit theta: Tensor) -> Tensor {
+        precondition(q.rank == 4 && q.shape == k.shape, "linear attention features must be equal [batch, heads, time, m] shapes")
+        precondition(v.rank == 4 && Array(v.shape.dims.prefix(3)) == Array(q.shape.dims.prefix(3)),
+                     "values must be [batch, heads, time, e] beside features \(q.shape), not \(v.shape)")
+        let groups = q.shape[1], time = q.shape[2], m = q.shape[3], e = v.shape[3], heads = q.shape[0] * groups
+        precondition(theta.count == groups, "decay logits must have one entry per head (\(groups)), not \(theta.count)")
+        let kernels = q.kernels
+        let chunks = (time + linearAttentionChunkLength - 1) / linearAttentionChunkLength
+        let out = Tensor(shape: v.shape, storage: TensorStorage(count: v.count))
+        let states = TensorStorage(count: heads * chunks * m * e)
+        kernels.linearAttentionForward(q.storage, k.storage, v.storage, theta: theta.storage, out.storage, states: states,
+                                       heads: heads, groups: groups, time: time, m: m, e: e)
+        let sq = q.storage, sk = k.storage, sv = v.storage, st = theta.storage
+        let iq = q.trackedId, ik = k.trackedId, iv = v.trackedId, it = theta.trackedId, nq = q.count, nv = v.count
+        return record(out, inputs: q, k, v, theta) { store, g in
+            let gq = store.buffer(iq, count: nq) ?? TensorStorage(zeros: nq)
+            let gk = store.buffer(ik, count: nq) ?? TensorStorage(zeros: nq)
+            let gv = store.buffer(iv, count: nv) ?? TensorStorage(zeros: nv)
+            kernels.linearAttentionBackward(sq, sk, sv, theta: st, states: states, gradO: g, gradQ: gq, gradK: gk, gradV: gv,
+                                            gradTheta: store.buffer(it, count: groups), heads: heads, groups: groups, time: time,
+                                            m: m, e: e)
+        }
+    }
+}

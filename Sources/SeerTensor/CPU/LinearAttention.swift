@@ -1,0 +1,197 @@
+// Decayed causal linear attention (MODELS.md §3), chunked, per head:
+//   S_t = λ S_{t−1} + φk_t v_tᵀ,   o_t = S_tᵀ φq_t,   λ = σ(θ)
+// For a chunk of b ≤ 64 rows (only the last is ragged; b, not 64, appears in every power):
+//   O = ((Φq Φkᵀ) ⊙ Γ) V + diag(λ^{i+1}) Φq S_prev,   Γ_ij = λ^{i−j} (i ≥ j), 0 otherwise
+//   S_next = λ^b S_prev + Φkᵀ diag(λ^{b−1−j}) V
+// Every product is one OpenBLAS call. Powers come from a table λ^0…λ^64 = exp(n·log λ) with
+// log λ = −softplus(−θ) (never λ^{−n}, never exp(±∞)): Γ is looked up only for i ≥ j and the
+// rest written as 0, so nothing can turn into inf·0. The forward keeps the state entering each
+// chunk ([chunks, m, e] per head — T·m·e/64 floats, linear in T); the backward recomputes
+// Φq Φkᵀ chunk by chunk instead of storing it, and runs the reverse state G = ∂L/∂S backwards.
+// dθ is gathered as Σ n·(λ^n-weighted term) = λ·∂L/∂λ, times (1 − λ) = ∂θ-chain / λ, so no
+// division by λ ever happens. Heads are shared out across Seer's threads.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension CPUBackend {
+    static let linearAttentionChunk = linearAttentionChunkLength
+
+    /// log σ(θ) without overflow.
+    @inline(__always)
+    static func logSigmoid(_ theta: Float) -> Float {
+        theta >= 0 ? -log1pf(expf(-theta)) : theta - log1pf(expf(theta))
+    }
+
+    /// λ^0 … λ^chunk for head decay logit θ.
+    @inline(__always)
+    static func decayPowers(_ theta: Float, into powers: UnsafeMutablePointer<Float>) {
+        let logDecay = logSigmoid(theta)
+        powers[0] = 1
+        for n in 1...linearAttentionChunk { powers[n] = expf(Float(n) * logDecay) }
+    }
+
+    // q, k: [heads, time, m]; v, o: [heads, time, e]; theta: [groups] (head h uses θ[h % groups]);
+    // states: [heads, chunks, m, e] (the state entering each chunk, written here)
+    public func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
+                                       _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int) {
+        let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
+        Parallelism.forEachChunk(heads, grain: 1) { headRange in
+            let scratch = TensorStorage(count: chunk * chunk + chunk * max(m, e) + chunk + 1)
+            withExtendedLifetime(scratch) {
+                let a = scratch.pointer, rows = a + chunk * chunk, powers = rows + chunk * max(m, e)
+                for h in headRange {
+                    CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
+                    let qh = q.pointer + h * time * m, kh = k.pointer + h * time * m
+                    let vh = v.pointer + h * time * e, oh = o.pointer + h * time * e
+                    let sh = states.pointer + h * chunks * m * e
+                    sh.update(repeating: 0, count: m * e)
+                    for c in 0..<chunks {
+                        let start = c * chunk, b = min(chunk, time - start)
+                        let qc = qh + start * m, kc = kh + start * m, vc = vh + start * e, oc = oh + start * e
+                        let sPrev = sh + c * m * e
+                        // A = Φq Φkᵀ ⊙ Γ
+                        sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: m, b: kc, ldb: m,
+                                  beta: 0, c: a, ldc: b)
+                        CPUBackend.applyDecayMask(a, b: b, powers: powers)
+                        // O = A V (+ diag(λ^{i+1}) Φq S_prev)
+                        sgemmCall(transA: false, transB: false, m: b, n: e, k: b, alpha: 1, a: a, lda: b, b: vc, ldb: e,
+                                  beta: 0, c: oc, ldc: e)
+                        if c > 0 {
+                            for i in 0..<b { CPUBackend.scaled(qc + i * m, powers[i + 1], into: rows + i * m, m) }
+                            sgemmCall(transA: false, transB: false, m: b, n: e, k: m, alpha: 1, a: rows, lda: m, b: sPrev, ldb: e,
+                                      beta: 1, c: oc, ldc: e)
+                        }
+                        guard c + 1 < chunks else { continue }
+                        // S_next = λ^b S_prev + Φkᵀ diag(λ^{b−1−j}) V
+                        let sNext = sPrev + m * e
+                        CPUBackend.scaled(sPrev, powers[b], into: sNext, m * e)
+                        for j in 0..<b { CPUBackend.scaled(vc + j * e, powers[b - 1 - j], into: rows + j * e, e) }
+                        sgemmCall(transA: true, transB: false, m: m, n: e, k: b, alpha: 1, a: kc, lda: m, b: rows, ldb: e,
+                                  beta: 1, c: sNext, ldc: e)
+                    }
+                }
+            }
+        }
+    }
+
+    // Adds ∂L/∂q, ∂L/∂k, ∂L/∂v, ∂L/∂θ into the given buffers (shapes as in the forward).
+    public func linearAttentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
+                                        states: TensorStorage, gradO: TensorStorage, gradQ: TensorStorage, gradK: TensorStorage,
+                                        gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int,
+                                        m: Int, e: Int) {
+        let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
+        let width = max(m, e)
+        let logDerivative = TensorStorage(zeros: heads)  // Σ n·(λ^n-weighted term) per head
+        Parallelism.forEachChunk(heads, grain: 1) { headRange in
+            let scratch = TensorStorage(count: 2 * chunk * chunk + 2 * chunk * width + m * e + chunk + 1)
+            withExtendedLifetime(scratch) {
+                let p = scratch.pointer, dp = p + chunk * chunk, rows = dp + chunk * chunk, rows2 = rows + chunk * width
+                let g = rows2 + chunk * width, powers = g + m * e
+                for h in headRange {
+                    CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
+                    let offQ = h * time * m, offV = h * time * e
+                    let qh = q.pointer + offQ, kh = k.pointer + offQ, vh = v.pointer + offV, goh = gradO.pointer + offV
+                    let gqh = gradQ.pointer + offQ, gkh = gradK.pointer + offQ, gvh = gradV.pointer + offV
+                    let sh = states.pointer + h * chunks * m * e
+                    g.update(repeating: 0, count: m * e)
+                    var weighted = 0.0
+                    for c in stride(from: chunks - 1, through: 0, by: -1) {
+                        let start = c * chunk, b = min(chunk, time - start)
+                        let qc = qh + start * m, kc = kh + start * m, vc = vh + start * e, doc = goh + start * e
+                        let gqc = gqh + start * m, gkc = gkh + start * m, gvc = gvh + start * e
+                        let sPrev = sh + c * m * e
+                        // P = Φq Φkᵀ ⊙ Γ (recomputed), dP = dO Vᵀ
+                        sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: m, b: kc, ldb: m,
+                                  beta: 0, c: p, ldc: b)
+                        CPUBackend.applyDecayMask(p, b: b, powers: powers)
+                        sgemmCall(transA: false, transB: true, m: b, n: b, k: e, alpha: 1, a: doc, lda: e, b: vc, ldb: e,
+                                  beta: 0, c: dp, ldc: b)
+                        // dV += Pᵀ dO
+                        sgemmCall(transA: true, transB: false, m: b, n: e, k: b, alpha: 1, a: p, lda: b, b: doc, ldb: e,
+                                  beta: 1, c: gvc, ldc: e)
+                        // λ-term of Γ: Σ_{i>j} dP·P·(i−j); then dA = dP ⊙ Γ in place of dP
+                        for i in 0..<b {
+                            let pr = p + i * b, dr = dp + i * b
+                            var s: Float = 0
+                            for j in 0..<i {
+                                s += dr[j] * pr[j] * Float(i - j)
+                                dr[j] *= powers[i - j]
+                            }
+                            for j in (i + 1)..<b { dr[j] = 0 }
+                            weighted += Double(s)
+                        }
+                        // dΦq += dA Φk;  dΦk += dAᵀ Φq
+                        sgemmCall(transA: false, transB: false, m: b, n: m, k: b, alpha: 1, a: dp, lda: b, b: kc, ldb: m,
+                                  beta: 1, c: gqc, ldc: m)
+                        sgemmCall(transA: true, transB: false, m: b, n: m, k: b, alpha: 1, a: dp, lda: b, b: qc, ldb: m,
+                                  beta: 1, c: gkc, ldc: m)
+                        if c > 0 {
+                            // W = dO S_prevᵀ: dΦq_i += λ^{i+1} W_i, λ-term (i+1)·λ^{i+1}⟨φq_i, W_i⟩
+                            sgemmCall(transA: false, transB: true, m: b, n: m, k: e, alpha: 1, a: doc, lda: e, b: sPrev, ldb: e,
+                                      beta: 0, c: rows, ldc: m)
+                            var s: Float = 0
+                            for i in 0..<b {
+                                let w = rows + i * m, scale = powers[i + 1]
+                                s += Float(i + 1) * scale * VectorMath.dot(qc + i * m, w, m)
+                                CPUBackend.addScaled(w, scale, into: gqc + i * m, m)
+                            }
+                            weighted += Double(s)
+                            if c + 1 < chunks {
+                                weighted += Double(Float(b) * powers[b] * VectorMath.dot(g, sPrev, m * e))
+                            }
+                        }
+                        if c + 1 < chunks {
+                            // From S_next = … + Φkᵀ diag(λ^{b−1−j}) V with G = ∂L/∂S_next:
+                            // KG = Φk G → dV_j += λ^{b−1−j} KG_j;  VG = V Gᵀ → dΦk_j += λ^{b−1−j} VG_j
+                            sgemmCall(transA: false, transB: false, m: b, n: e, k: m, alpha: 1, a: kc, lda: m, b: g, ldb: e,
+                                      beta: 0, c: rows, ldc: e)
+                            sgemmCall(transA: false, transB: true, m: b, n: m, k: e, alpha: 1, a: vc, lda: e, b: g, ldb: e,
+                                      beta: 0, c: rows2, ldc: m)
+                            var s: Float = 0
+                            for j in 0..<b {
+                                let n = b - 1 - j, scale = powers[n]
+                                s += Float(n) * scale * VectorMath.dot(rows + j * e, vc + j * e, e)
+                                CPUBackend.addScaled(rows + j * e, scale, into: gvc + j * e, e)
+                                CPUBackend.addScaled(rows2 + j * m, scale, into: gkc + j * m, m)
+                            }
+                            weighted += Double(s)
+                        }
+                        guard c > 0 else { continue }
+                        // G ← λ^b G + Φqᵀ diag(λ^{i+1}) dO  (the gradient of the state entering this chunk)
+                        for i in 0..<b { CPUBackend.scaled(doc + i * e, powers[i + 1], into: rows + i * e, e) }
+                        CPUBackend.scaled(g, powers[b], into: g, m * e)
+                        sgemmCall(transA: true, transB: false, m: m, n: e, k: b, alpha: 1, a: qc, lda: m, b: rows, ldb: e,
+                                  beta: 1, c: g, ldc: e)
+                    }
+                    logDerivative.pointer[h] = Float(weighted)
+                }
+            }
+        }
+        guard let gradTheta else { return }
+        for h in 0..<heads {
+            let decay = expf(CPUBackend.logSigmoid(theta.pointer[h % groups]))
+            gradTheta.pointer[h % groups] += (1 - decay) * logDerivative.pointer[h]
+        }
+    }
+
+    /// a[i, j] ← a[i, j]·λ^{i−j} for j ≤ i, 0 above the diagonal (a: b×b, row stride b).
+    @inline(__always)
+    static func applyDecayMask(_ a: UnsafeMutablePointer<Float>, b: Int, powers: UnsafePointer<Float>) {
+        for i in 0..<b {
+            let row = a + i * b
+            for j in 0...i { row[j] *= powers[i - j] }
+            for j in (i + 1)..<b { row[j] = 0 }
+        }
+    }
+
+    @inline(__always)
+    static func scaled(_ x: UnsafePointer<Float>, _ s: Float, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] = x[i] * s }
+    }
+
+    @inline(__always)
+    static func addScaled(_ x: UnsafePointer<Float>, _ s: Float, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] += x[i] * s }
+    }
+}
