@@ -8,11 +8,13 @@ import SeerTensor
 public enum BackboneConfig: Equatable, Sendable {
     case gpt(GPTConfig)
     case nt(NTConfig)
+    case dijiang(DiJiangConfig)
 
     public var width: Int {
         switch self {
         case .gpt(let c): return c.width
         case .nt(let c): return c.width
+        case .dijiang(let c): return c.width
         }
     }
 }
@@ -91,6 +93,9 @@ public struct SequenceModel: Trainable, Forecasting {
         case .nt(var c):
             c.maxTokens = max(c.maxTokens, config.tokens)
             backbone = NTNet(config: c, rng: &rng)
+        case .dijiang(var c):
+            c.maxTokens = c.maxTokens ?? config.tokens
+            backbone = DiJiangNet(config: c, rng: &rng)
         }
         revin = config.revin ? RevIN("revin", features: f, affine: config.revinAffine) : nil
         switch config.head {

@@ -109,7 +109,8 @@ public protocol Backend: Sendable {
                            gradQ: TensorStorage, gradK: TensorStorage, gradV: TensorStorage, heads: Int, time: Int, d: Int)
 
     // MARK: decayed causal linear attention — S_t = λ S_{t−1} + φk_t v_tᵀ, o_t = S_tᵀ φq_t, λ = σ(θ)
-    // q, k: [heads, time, m]; v, o: [heads, time, e]; theta: [groups], head h decays with θ[h % groups];
+    // q, k: [batch, time, groups, m]; v, o: [batch, time, groups, e] (token-major); theta: [groups];
+    // heads = batch·groups, head h = (batch h / groups, group h % groups) decays with θ[h % groups];
     // states: [heads, ⌈time/64⌉, m, e], the state entering each chunk of 64, written by the
     // forward and read by the backward (which recomputes everything else chunk by chunk).
     func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,

@@ -36,4 +36,10 @@ struct CausalityTests {
         Self.check(tinyNT(lookback: steps, natt: 1), steps: steps, cut: cut)
         Self.check(tinyNT(lookback: steps, natt: 0), steps: steps, cut: cut)
     }
+
+    @Test(arguments: [(7, 3), (40, 0), (100, 63), (100, 64), (131, 70), (131, 129)])
+    func dijiang(steps: Int, cut: Int) {
+        Self.check(tinyDiJiang(lookback: steps), steps: steps, cut: cut)
+        Self.check(tinyDiJiang(lookback: steps, featureWeights: true), steps: steps, cut: cut)
+    }
 }

@@ -30,6 +30,14 @@ struct NetGradientTests {
         checkWholeNetGradients("nt patches", parameters: model.parameters) { model(x, $0) }
     }
 
+    @Test(arguments: [false, true])
+    func dijiang(featureWeights: Bool) {
+        // 70 tokens: two chunks of the linear-attention kernel, the second ragged.
+        let model = tinyDiJiang(lookback: 70, head: featureWeights ? .direct(horizon: 3) : .autoregressive, featureWeights: featureWeights)
+        let x = Tensor(randomValues(2 * 70, seed: 8), shape: [2, 70, 1])
+        checkWholeNetGradients("dijiang weights=\(featureWeights)", parameters: model.parameters) { model(x, $0) }
+    }
+
     @Test(arguments: [LinearConfig.Kind.dlinear, .rlinear])
     func linear(kind: LinearConfig.Kind) {
         let model = LinearForecaster(LinearConfig(kind: kind, lookback: 16, horizon: 4, channels: 2, movingAverage: 5, seed: 3))

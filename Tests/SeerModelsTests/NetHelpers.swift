@@ -24,6 +24,22 @@ func tinyNT(seed: UInt64 = 1, lookback: Int = 40, head: HeadKind = .autoregressi
                                       head: head, lookback: lookback, seed: seed))
 }
 
+func tinyDiJiang(seed: UInt64 = 1, lookback: Int = 40, head: HeadKind = .autoregressive, featureWeights: Bool = false) -> SequenceModel {
+    SequenceModel(SequenceModelConfig(backbone: .dijiang(DiJiangConfig(width: 8, heads: 2, layers: 2, ffnMultiplier: 2,
+                                                                       featureWeights: featureWeights)),
+                                      head: head, lookback: lookback, seed: seed))
+}
+
+/// A tiny net of each kind with the given head and look-back.
+func tinyNet(_ kind: String, seed: UInt64 = 1, lookback: Int, head: HeadKind) -> SequenceModel {
+    switch kind {
+    case "gpt": return tinyGPT(seed: seed, lookback: lookback, head: head)
+    case "nt": return tinyNT(seed: seed, lookback: lookback, head: head)
+    case "dijiang": return tinyDiJiang(seed: seed, lookback: lookback, head: head)
+    default: preconditionFailure("no tiny \(kind)")
+    }
+}
+
 /// Whole-net gradient check: L = Σ wᵢ·yᵢ (fixed random w, the sum taken in Double); the tape's
 /// dL/dθ against central differences (step h) for `perTensor` entries of every parameter.
 /// The net itself runs in Float32 (the engine's only precision); the per-kernel checks against

@@ -99,14 +99,15 @@ struct TrainerTests {
         #expect(quiet.isEmpty)
     }
 
-    @Test func saveThenLoadPredictsTheSame() throws {
-        let model = tinyNT(seed: 7, lookback: 40, head: .direct(horizon: 5))
+    @Test(arguments: ["nt", "dijiang"])
+    func saveThenLoadPredictsTheSame(kind: String) throws {
+        let model = tinyNet(kind, seed: 7, lookback: 40, head: .direct(horizon: 5))
         try Trainer(TrainerConfig(epochs: 1, batchSize: 8)).fit(model, train: SampleSet(
             inputs: randomValues(16 * 40, seed: 8), inputShape: [40, 1], targets: randomValues(16 * 5, seed: 9), targetShape: [5, 1]))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-models-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Checkpoint.save(directory: directory, tensors: Checkpoint.tensors(from: model.parameters), config: [:], seerVersion: "test")
-        let restored = tinyNT(seed: 99, lookback: 40, head: .direct(horizon: 5))
+        let restored = tinyNet(kind, seed: 99, lookback: 40, head: .direct(horizon: 5))
         let x = Tensor(randomValues(3 * 40, seed: 10), shape: [3, 40, 1])
         #expect(restored(x, .inference()).array != model(x, .inference()).array)
         let (tensors, _) = try Checkpoint.load(directory: directory)

@@ -12,20 +12,20 @@ import Glibc
 import Testing
 @testable import SeerTensor
 
-/// Naive decayed linear attention; q, k: [batch, heads, time, m], v: [batch, heads, time, e], θ: [heads].
+/// Naive decayed linear attention; q, k: [batch, time, heads, m], v: [batch, time, heads, e], θ: [heads].
 func referenceLinearAttention(_ q: [Double], _ k: [Double], _ v: [Double], _ theta: [Double], batch: Int, heads: Int,
                               time: Int, m: Int, e: Int) -> [Double] {
     var o = [Double](repeating: 0, count: batch * heads * time * e)
     for b in 0..<batch {
         for h in 0..<heads {
             let decay = 1 / (1 + exp(-theta[h]))
-            let bh = b * heads + h, qBase = bh * time * m, vBase = bh * time * e
+            func row(_ t: Int) -> Int { (b * time + t) * heads + h }
             for t in 0..<time {
                 var weight = 1.0  // λ^{t−s}, s from t down to 0
                 for s in stride(from: t, through: 0, by: -1) {
                     var dot = 0.0
-                    for c in 0..<m { dot += q[qBase + t * m + c] * k[qBase + s * m + c] }
-                    for c in 0..<e { o[vBase + t * e + c] += weight * dot * v[vBase + s * e + c] }
+                    for c in 0..<m { dot += q[row(t) * m + c] * k[row(s) * m + c] }
+                    for c in 0..<e { o[row(t) * e + c] += weight * dot * v[row(s) * e + c] }
                     weight *= decay
                 }
             }
@@ -46,14 +46,12 @@ struct LinearAttentionTests {
         let v = rng.values(batch * heads * maxTime * e)
         var worst = (ratio: 0.0, time: 0)
         for time in 1...maxTime {
-            // The first `time` rows of each head.
-            func rows(_ x: [Double], _ w: Int) -> [Double] {
-                (0..<(batch * heads)).flatMap { bh in x[(bh * maxTime * w)..<((bh * maxTime + time) * w)] }
-            }
+            // The first `time` steps (token-major, batch 1: a prefix).
+            func rows(_ x: [Double], _ w: Int) -> [Double] { Array(x[0..<(time * heads * w)]) }
             let (qt, kt, vt) = (rows(q, m), rows(k, m), rows(v, e))
-            let out = Tensor.decayedLinearAttention(query: Tensor(qt.map { Float($0) }, shape: [batch, heads, time, m]),
-                                                    key: Tensor(kt.map { Float($0) }, shape: [batch, heads, time, m]),
-                                                    value: Tensor(vt.map { Float($0) }, shape: [batch, heads, time, e]),
+            let out = Tensor.decayedLinearAttention(query: Tensor(qt.map { Float($0) }, shape: [batch, time, heads, m]),
+                                                    key: Tensor(kt.map { Float($0) }, shape: [batch, time, heads, m]),
+                                                    value: Tensor(vt.map { Float($0) }, shape: [batch, time, heads, e]),
                                                     decayLogit: Tensor(theta.map { Float($0) }))
             let expected = referenceLinearAttention(qt, kt, vt, theta, batch: batch, heads: heads, time: time, m: m, e: e)
             let violation = worstViolation(out.array, expected, tolerance: 1e-4)
@@ -68,8 +66,8 @@ struct LinearAttentionTests {
         var rng = SplitMix64(seed: UInt64(time))
         func probe(_ count: Int) -> [Int] { (0..<24).map { _ in rng.index(below: count) } }
         let nq = batch * heads * time * m, nv = batch * heads * time * e
-        var q = Operand(rng.values(nq, in: 0...1), [batch, heads, time, m]), k = Operand(rng.values(nq, in: 0...1), [batch, heads, time, m])
-        var v = Operand(rng.values(nv), [batch, heads, time, e])
+        var q = Operand(rng.values(nq, in: 0...1), [batch, time, heads, m]), k = Operand(rng.values(nq, in: 0...1), [batch, time, heads, m])
+        var v = Operand(rng.values(nv), [batch, time, heads, e])
         q.probe = probe(nq)
         k.probe = probe(nq)
         v.probe = probe(nv)
@@ -90,20 +88,20 @@ struct LinearAttentionTests {
             for c in 0..<m { features[row * m + c] /= total }
         }
         let tape = Tape()
-        let q = tape.watch(Tensor(features.map { Float($0) }, shape: [1, heads, time, m]))
-        let k = tape.watch(Tensor(features.reversed().map { Float($0) }, shape: [1, heads, time, m]))
-        let v = tape.watch(Tensor(rng.values(heads * time * e).map { Float($0) }, shape: [1, heads, time, e]))
+        let q = tape.watch(Tensor(features.map { Float($0) }, shape: [1, time, heads, m]))
+        let k = tape.watch(Tensor(features.reversed().map { Float($0) }, shape: [1, time, heads, m]))
+        let v = tape.watch(Tensor(rng.values(heads * time * e).map { Float($0) }, shape: [1, time, heads, e]))
         let theta = tape.watch(Tensor([20, -30]))
         let out = Tensor.decayedLinearAttention(query: q, key: k, value: v, decayLogit: theta)
         let values = out.array
         let finite = values.allSatisfy { $0.isFinite }
         #expect(finite, "outputs must be finite")
         // λ ≈ 0: o_t = (φq_t·φk_t) v_t exactly (every older term underflows to 0).
-        let second = heads / 2 * time
         for t in [0, 1, 63, 64, 9000, time - 1] {
-            let dot = (0..<m).reduce(Float(0)) { $0 + q.array[(second + t) * m + $1] * k.array[(second + t) * m + $1] }
-            let expected = dot * v.array[(second + t) * e]
-            #expect(abs(values[(second + t) * e] - expected) <= 1e-5, "λ ≈ 0 head at t = \(t)")
+            let row = t * heads + 1  // head 1
+            let dot = (0..<m).reduce(Float(0)) { $0 + q.array[row * m + $1] * k.array[row * m + $1] }
+            let expected = dot * v.array[row * e]
+            #expect(abs(values[row * e] - expected) <= 1e-5, "λ ≈ 0 head at t = \(t)")
         }
         tape.backward(weightedSum([out], weights: values.indices.map { Float(($0 % 7) - 3) / 3 }, on: tape))
         for (name, x) in [("q", q), ("k", k), ("v", v), ("θ", theta)] {
@@ -119,25 +117,24 @@ struct LinearAttentionTests {
         var rng = SplitMix64(seed: 21)
         let q = rng.values(heads * time * m, in: 0...1), k = rng.values(heads * time * m, in: 0...1), v = rng.values(heads * time * e)
         func run(_ q: [Double], _ k: [Double], _ v: [Double]) -> [Float] {
-            Tensor.decayedLinearAttention(query: Tensor(q.map { Float($0) }, shape: [1, heads, time, m]),
-                                          key: Tensor(k.map { Float($0) }, shape: [1, heads, time, m]),
-                                          value: Tensor(v.map { Float($0) }, shape: [1, heads, time, e]),
+            Tensor.decayedLinearAttention(query: Tensor(q.map { Float($0) }, shape: [1, time, heads, m]),
+                                          key: Tensor(k.map { Float($0) }, shape: [1, time, heads, m]),
+                                          value: Tensor(v.map { Float($0) }, shape: [1, time, heads, e]),
                                           decayLogit: Tensor([0.5, 4])).array
         }
         let base = run(q, k, v)
         for cut in [0, 63, 64, 100, time - 2] {
             var q2 = q, k2 = k, v2 = v
-            for h in 0..<heads {
-                for t in (cut + 1)..<time {
-                    for c in 0..<m { q2[(h * time + t) * m + c] += 0.5; k2[(h * time + t) * m + c] *= 2 }
-                    for c in 0..<e { v2[(h * time + t) * e + c] -= 1 }
-                }
+            for row in ((cut + 1) * heads)..<(time * heads) {
+                for c in 0..<m { q2[row * m + c] += 0.5; k2[row * m + c] *= 2 }
+                for c in 0..<e { v2[row * e + c] -= 1 }
             }
             let changed = run(q2, k2, v2)
+            let prefix = 0..<((cut + 1) * heads * e)
+            #expect(Array(base[prefix]) == Array(changed[prefix]), "outputs ≤ \(cut) changed")
             for h in 0..<heads {
-                let prefix = (h * time * e)..<((h * time + cut + 1) * e)
-                #expect(Array(base[prefix]) == Array(changed[prefix]), "head \(h): outputs ≤ \(cut) changed")
-                #expect(base[(h * time + time - 1) * e] != changed[(h * time + time - 1) * e], "head \(h): the last output ignored its inputs")
+                let last = ((time - 1) * heads + h) * e
+                #expect(base[last] != changed[last], "head \(h): the last output ignored its inputs")
             }
         }
     }

@@ -31,43 +31,45 @@ extension CPUBackend {
         for n in 1...linearAttentionChunk { powers[n] = expf(Float(n) * logDecay) }
     }
 
-    // q, k: [heads, time, m]; v, o: [heads, time, e]; theta: [groups] (head h uses θ[h % groups]);
+    // q, k: [batch, time, groups, m]; v, o: [batch, time, groups, e] (token-major, so no permutes:
+    // a head's rows are strided); theta: [groups]; heads = batch·groups, head h = (h / groups, h % groups);
     // states: [heads, chunks, m, e] (the state entering each chunk, written here)
     public func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
                                        _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int) {
         let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
+        let rq = groups * m, rv = groups * e  // row strides
         Parallelism.forEachChunk(heads, grain: 1) { headRange in
             let scratch = TensorStorage(count: chunk * chunk + chunk * max(m, e) + chunk + 1)
             withExtendedLifetime(scratch) {
                 let a = scratch.pointer, rows = a + chunk * chunk, powers = rows + chunk * max(m, e)
                 for h in headRange {
                     CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
-                    let qh = q.pointer + h * time * m, kh = k.pointer + h * time * m
-                    let vh = v.pointer + h * time * e, oh = o.pointer + h * time * e
+                    let offQ = (h / groups) * time * rq + (h % groups) * m, offV = (h / groups) * time * rv + (h % groups) * e
+                    let qh = q.pointer + offQ, kh = k.pointer + offQ, vh = v.pointer + offV, oh = o.pointer + offV
                     let sh = states.pointer + h * chunks * m * e
                     sh.update(repeating: 0, count: m * e)
                     for c in 0..<chunks {
                         let start = c * chunk, b = min(chunk, time - start)
-                        let qc = qh + start * m, kc = kh + start * m, vc = vh + start * e, oc = oh + start * e
+                        let qc = qh + start * rq, kc = kh + start * rq, vc = vh + start * rv, oc = oh + start * rv
                         let sPrev = sh + c * m * e
                         // A = Φq Φkᵀ ⊙ Γ
-                        sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: m, b: kc, ldb: m,
+                        sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: rq, b: kc, ldb: rq,
                                   beta: 0, c: a, ldc: b)
                         CPUBackend.applyDecayMask(a, b: b, powers: powers)
                         // O = A V (+ diag(λ^{i+1}) Φq S_prev)
-                        sgemmCall(transA: false, transB: false, m: b, n: e, k: b, alpha: 1, a: a, lda: b, b: vc, ldb: e,
-                                  beta: 0, c: oc, ldc: e)
+                        sgemmCall(transA: false, transB: false, m: b, n: e, k: b, alpha: 1, a: a, lda: b, b: vc, ldb: rv,
+                                  beta: 0, c: oc, ldc: rv)
                         if c > 0 {
-                            for i in 0..<b { CPUBackend.scaled(qc + i * m, powers[i + 1], into: rows + i * m, m) }
+                            for i in 0..<b { CPUBackend.scaled(qc + i * rq, powers[i + 1], into: rows + i * m, m) }
                             sgemmCall(transA: false, transB: false, m: b, n: e, k: m, alpha: 1, a: rows, lda: m, b: sPrev, ldb: e,
-                                      beta: 1, c: oc, ldc: e)
+                                      beta: 1, c: oc, ldc: rv)
                         }
                         guard c + 1 < chunks else { continue }
                         // S_next = λ^b S_prev + Φkᵀ diag(λ^{b−1−j}) V
                         let sNext = sPrev + m * e
                         CPUBackend.scaled(sPrev, powers[b], into: sNext, m * e)
-                        for j in 0..<b { CPUBackend.scaled(vc + j * e, powers[b - 1 - j], into: rows + j * e, e) }
-                        sgemmCall(transA: true, transB: false, m: m, n: e, k: b, alpha: 1, a: kc, lda: m, b: rows, ldb: e,
+                        for j in 0..<b { CPUBackend.scaled(vc + j * rv, powers[b - 1 - j], into: rows + j * e, e) }
+                        sgemmCall(transA: true, transB: false, m: m, n: e, k: b, alpha: 1, a: kc, lda: rq, b: rows, ldb: e,
                                   beta: 1, c: sNext, ldc: e)
                     }
                 }
@@ -81,7 +83,7 @@ extension CPUBackend {
                                         gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int,
                                         m: Int, e: Int) {
         let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
-        let width = max(m, e)
+        let width = max(m, e), rq = groups * m, rv = groups * e
         let logDerivative = TensorStorage(zeros: heads)  // Σ n·(λ^n-weighted term) per head
         Parallelism.forEachChunk(heads, grain: 1) { headRange in
             let scratch = TensorStorage(count: 2 * chunk * chunk + 2 * chunk * width + m * e + chunk + 1)
@@ -90,7 +92,7 @@ extension CPUBackend {
                 let g = rows2 + chunk * width, powers = g + m * e
                 for h in headRange {
                     CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
-                    let offQ = h * time * m, offV = h * time * e
+                    let offQ = (h / groups) * time * rq + (h % groups) * m, offV = (h / groups) * time * rv + (h % groups) * e
                     let qh = q.pointer + offQ, kh = k.pointer + offQ, vh = v.pointer + offV, goh = gradO.pointer + offV
                     let gqh = gradQ.pointer + offQ, gkh = gradK.pointer + offQ, gvh = gradV.pointer + offV
                     let sh = states.pointer + h * chunks * m * e
@@ -98,18 +100,18 @@ extension CPUBackend {
                     var weighted = 0.0
                     for c in stride(from: chunks - 1, through: 0, by: -1) {
                         let start = c * chunk, b = min(chunk, time - start)
-                        let qc = qh + start * m, kc = kh + start * m, vc = vh + start * e, doc = goh + start * e
-                        let gqc = gqh + start * m, gkc = gkh + start * m, gvc = gvh + start * e
+                        let qc = qh + start * rq, kc = kh + start * rq, vc = vh + start * rv, doc = goh + start * rv
+                        let gqc = gqh + start * rq, gkc = gkh + start * rq, gvc = gvh + start * rv
                         let sPrev = sh + c * m * e
                         // P = Φq Φkᵀ ⊙ Γ (recomputed), dP = dO Vᵀ
-                        sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: m, b: kc, ldb: m,
+                        sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: rq, b: kc, ldb: rq,
                                   beta: 0, c: p, ldc: b)
                         CPUBackend.applyDecayMask(p, b: b, powers: powers)
-                        sgemmCall(transA: false, transB: true, m: b, n: b, k: e, alpha: 1, a: doc, lda: e, b: vc, ldb: e,
+                        sgemmCall(transA: false, transB: true, m: b, n: b, k: e, alpha: 1, a: doc, lda: rv, b: vc, ldb: rv,
                                   beta: 0, c: dp, ldc: b)
                         // dV += Pᵀ dO
-                        sgemmCall(transA: true, transB: false, m: b, n: e, k: b, alpha: 1, a: p, lda: b, b: doc, ldb: e,
-                                  beta: 1, c: gvc, ldc: e)
+                        sgemmCall(transA: true, transB: false, m: b, n: e, k: b, alpha: 1, a: p, lda: b, b: doc, ldb: rv,
+                                  beta: 1, c: gvc, ldc: rv)
                         // λ-term of Γ: Σ_{i>j} dP·P·(i−j); then dA = dP ⊙ Γ in place of dP
                         for i in 0..<b {
                             let pr = p + i * b, dr = dp + i * b
@@ -122,19 +124,19 @@ extension CPUBackend {
                             weighted += Double(s)
                         }
                         // dΦq += dA Φk;  dΦk += dAᵀ Φq
-                        sgemmCall(transA: false, transB: false, m: b, n: m, k: b, alpha: 1, a: dp, lda: b, b: kc, ldb: m,
-                                  beta: 1, c: gqc, ldc: m)
-                        sgemmCall(transA: true, transB: false, m: b, n: m, k: b, alpha: 1, a: dp, lda: b, b: qc, ldb: m,
-                                  beta: 1, c: gkc, ldc: m)
+                        sgemmCall(transA: false, transB: false, m: b, n: m, k: b, alpha: 1, a: dp, lda: b, b: kc, ldb: rq,
+                                  beta: 1, c: gqc, ldc: rq)
+                        sgemmCall(transA: true, transB: false, m: b, n: m, k: b, alpha: 1, a: dp, lda: b, b: qc, ldb: rq,
+                                  beta: 1, c: gkc, ldc: rq)
                         if c > 0 {
                             // W = dO S_prevᵀ: dΦq_i += λ^{i+1} W_i, λ-term (i+1)·λ^{i+1}⟨φq_i, W_i⟩
-                            sgemmCall(transA: false, transB: true, m: b, n: m, k: e, alpha: 1, a: doc, lda: e, b: sPrev, ldb: e,
+                            sgemmCall(transA: false, transB: true, m: b, n: m, k: e, alpha: 1, a: doc, lda: rv, b: sPrev, ldb: e,
                                       beta: 0, c: rows, ldc: m)
                             var s: Float = 0
                             for i in 0..<b {
                                 let w = rows + i * m, scale = powers[i + 1]
-                                s += Float(i + 1) * scale * VectorMath.dot(qc + i * m, w, m)
-                                CPUBackend.addScaled(w, scale, into: gqc + i * m, m)
+                                s += Float(i + 1) * scale * VectorMath.dot(qc + i * rq, w, m)
+                                CPUBackend.addScaled(w, scale, into: gqc + i * rq, m)
                             }
                             weighted += Double(s)
                             if c + 1 < chunks {
@@ -144,24 +146,24 @@ extension CPUBackend {
                         if c + 1 < chunks {
                             // From S_next = … + Φkᵀ diag(λ^{b−1−j}) V with G = ∂L/∂S_next:
                             // KG = Φk G → dV_j += λ^{b−1−j} KG_j;  VG = V Gᵀ → dΦk_j += λ^{b−1−j} VG_j
-                            sgemmCall(transA: false, transB: false, m: b, n: e, k: m, alpha: 1, a: kc, lda: m, b: g, ldb: e,
+                            sgemmCall(transA: false, transB: false, m: b, n: e, k: m, alpha: 1, a: kc, lda: rq, b: g, ldb: e,
                                       beta: 0, c: rows, ldc: e)
-                            sgemmCall(transA: false, transB: true, m: b, n: m, k: e, alpha: 1, a: vc, lda: e, b: g, ldb: e,
+                            sgemmCall(transA: false, transB: true, m: b, n: m, k: e, alpha: 1, a: vc, lda: rv, b: g, ldb: e,
                                       beta: 0, c: rows2, ldc: m)
                             var s: Float = 0
                             for j in 0..<b {
                                 let n = b - 1 - j, scale = powers[n]
-                                s += Float(n) * scale * VectorMath.dot(rows + j * e, vc + j * e, e)
-                                CPUBackend.addScaled(rows + j * e, scale, into: gvc + j * e, e)
-                                CPUBackend.addScaled(rows2 + j * m, scale, into: gkc + j * m, m)
+                                s += Float(n) * scale * VectorMath.dot(rows + j * e, vc + j * rv, e)
+                                CPUBackend.addScaled(rows + j * e, scale, into: gvc + j * rv, e)
+                                CPUBackend.addScaled(rows2 + j * m, scale, into: gkc + j * rq, m)
                             }
                             weighted += Double(s)
                         }
                         guard c > 0 else { continue }
                         // G ← λ^b G + Φqᵀ diag(λ^{i+1}) dO  (the gradient of the state entering this chunk)
-                        for i in 0..<b { CPUBackend.scaled(doc + i * e, powers[i + 1], into: rows + i * e, e) }
+                        for i in 0..<b { CPUBackend.scaled(doc + i * rv, powers[i + 1], into: rows + i * e, e) }
                         CPUBackend.scaled(g, powers[b], into: g, m * e)
-                        sgemmCall(transA: true, transB: false, m: m, n: e, k: b, alpha: 1, a: qc, lda: m, b: rows, ldb: e,
+                        sgemmCall(transA: true, transB: false, m: m, n: e, k: b, alpha: 1, a: qc, lda: rq, b: rows, ldb: e,
                                   beta: 1, c: g, ldc: e)
                     }
                     logDerivative.pointer[h] = Float(weighted)

@@ -54,13 +54,14 @@ extension Tensor {
 extension Tensor {
     /// Decayed causal linear attention (MODELS.md §3): per head, S_t = λ S_{t−1} + φk_t v_tᵀ and
     /// o_t = S_tᵀ φq_t with λ = σ(θ), run as the fused chunked kernel pair (time and memory linear
-    /// in T). φq, φk: [batch, heads, time, m] (positive features); v: [batch, heads, time, e];
-    /// decayLogit θ: [heads]. Returns [batch, heads, time, e].
+    /// in T). Token-major layout, so a net needs no permutes: φq, φk: [batch, time, heads, m]
+    /// (positive features); v: [batch, time, heads, e]; decayLogit θ: [heads]. Returns
+    /// [batch, time, heads, e].
     public static func decayedLinearAttention(query q: Tensor, key k: Tensor, value v: Tensor, decayLogit theta: Tensor) -> Tensor {
-        precondition(q.rank == 4 && q.shape == k.shape, "linear attention features must be equal [batch, heads, time, m] shapes")
+        precondition(q.rank == 4 && q.shape == k.shape, "linear attention features must be equal [batch, time, heads, m] shapes")
         precondition(v.rank == 4 && Array(v.shape.dims.prefix(3)) == Array(q.shape.dims.prefix(3)),
-                     "values must be [batch, heads, time, e] beside features \(q.shape), not \(v.shape)")
-        let groups = q.shape[1], time = q.shape[2], m = q.shape[3], e = v.shape[3], heads = q.shape[0] * groups
+                     "values must be [batch, time, heads, e] beside features \(q.shape), not \(v.shape)")
+        let time = q.shape[1], groups = q.shape[2], m = q.shape[3], e = v.shape[3], heads = q.shape[0] * groups
         precondition(theta.count == groups, "decay logits must have one entry per head (\(groups)), not \(theta.count)")
         let kernels = q.kernels
         let chunks = (time + linearAttentionChunkLength - 1) / linearAttentionChunkLength

@@ -1,0 +1,278 @@
+// The DiJiang-style net (MODELS.md §3): attention with positive features from a fixed DCT
+// projection, run as a decayed causal linear recurrence, so time and memory are linear in T.
+//
+// Per layer the feature map is fixed and untrained: z = diag(τ)·C·q (C the orthonormal DCT-II,
+// τ_n = Φ⁻¹((n + ½)/d_h) under a seeded permutation), φ(q) = softmax(z) over the features. The
+// permutation's seed is part of the config (not drawn from the initialisation stream), so a
+// loaded model rebuilds exactly the same map. Each head decays its state with λ = σ(θ), θ
+// initialised so the memory spans 1/(1 − λ) run log-spaced from 4 tokens to the training length.
+// Block: u = LN(x); q, k, v = u·W; o = DecayedLinearAttention(φq, φk, v, θ) through the fused
+// chunked kernel; per-head RMSNorm of o; x += Wo·(SiLU(u·Wg) ⊙ norm(o)); x += FFN(LN x).
+// Layout stays token-major ([N, T, heads, d_h]) from the projection to the output: no permutes.
+import SeerNN
+import SeerTensor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which feed-forward sub-layer a block uses.
+public enum FeedForwardKind: String, Equatable, Sendable, CaseIterable {
+    /// Linear(d→m·d) → GELU → Linear(m·d→d).
+    case mlp
+}
+
+public struct DiJiangConfig: Equatable, Sendable {
+    /// Model width d.
+    public var width = 128
+    public var heads = 4
+    public var layers = 2
+    /// FFN hidden width = multiplier · d (the GPT baseline's 4 by default).
+    public var ffnMultiplier = 4
+    public var feedForward = FeedForwardKind.mlp
+    public var dropout: Float = 0
+    /// Learned per-feature weights D ⊙ φ (the paper's form); off by default.
+    public var featureWeights = false
+    /// Seed of the τ permutation of every layer's fixed feature map.
+    public var featureSeed: UInt64 = 0
+    /// Training sequence length in tokens, the longest initial decay span; nil: the model's
+    /// look-back in tokens (`SequenceModel` fills it in), 1024 for a bare net.
+    public var maxTokens: Int?
+
+    public init(width: Int = 128, heads: Int = 4, layers: Int = 2, ffnMultiplier: Int = 4, feedForward: FeedForwardKind = .mlp,
+                dropout: Float = 0, featureWeights: Bool = false, featureSeed: UInt64 = 0, maxTokens: Int? = nil) {
+        self.width = width
+        self.heads = heads
+        self.layers = layers
+        self.ffnMultiplier = ffnMultiplier
+        self.feedForward = feedForward
+        self.dropout = dropout
+        self.featureWeights = featureWeights
+        self.featureSeed = featureSeed
+        self.maxTokens = maxTokens
+    }
+
+    /// Initial decay logits θ_h: spans 1/(1 − λ) log-spaced from 4 to `maxTokens` (one head: their
+    /// geometric mean), θ = logit(1 − 1/span) = log(span − 1).
+    public static func initialDecayLogits(heads: Int, maxTokens: Int) -> [Float] {
+        let longest = Double(max(5, maxTokens))
+        return (0..<heads).map { h in
+            let fraction = heads == 1 ? 0.5 : Double(h) / Double(heads - 1)
+            let span = 4 * pow(longest / 4, fraction)
+            return Float(log(span - 1))
+        }
+    }
+}
+
+/// The fixed DCT feature map of one layer: φ(x) = softmax(x · (diag(τ)·C)ᵀ) over the last axis.
+public struct DCTFeatureMap: Sendable {
+    public let size: Int
+    public let tau: [Double]
+    /// (diag(τ)·C)ᵀ, [size, size]: z = x · projection.
+    public let projection: Tensor
+
+    public init(tau: [Double]) {
+        let n = tau.count
+        size = n
+        self.tau = tau
+        let c = DCTFeatureMap.dctMatrix(n)
+        var transposed = [Float](repeating: 0, count: n * n)
+        for k in 0..<n { for j in 0..<n { transposed[j * n + k] = Float(tau[k] * c[k * n + j]) } }
+        projection = Tensor(transposed, shape: [n, n])
+    }
+
+    /// Quasi-Monte-Carlo scales τ_n = Φ⁻¹((n + ½)/size) under a permutation seeded by `seed`.
+    public init(size: Int, seed: UInt64) {
+        let scales = DCTFeatureMap.quasiMonteCarloScales(size)
+        var rng = SeededGenerator(seed: seed)
+        self.init(tau: Trainer.permutation(size, &rng).map { scales[$0] })
+    }
+
+    /// The orthonormal DCT-II matrix, row-major: C[k, n] = s_k cos(πk(2n + 1)/(2N)), s_0 = √(1/N), s_k = √(2/N).
+    public static func dctMatrix(_ n: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: n * n)
+        for k in 0..<n {
+            let s = (k == 0 ? 1.0 : 2.0) / Double(n)
+            for j in 0..<n { c[k * n + j] = s.squareRoot() * cos(Double.pi * Double(k) * Double(2 * j + 1) / Double(2 * n)) }
+        }
+        return c
+    }
+
+    /// Φ⁻¹((n + ½)/size) for n = 0..<size, ascending (before the permutation).
+    public static func quasiMonteCarloScales(_ size: Int) -> [Double] {
+        (0..<size).map { inverseNormal((Double($0) + 0.5) / Double(size)) }
+    }
+
+    /// The standard normal quantile, by bisection on Φ(x) = erfc(−x/√2)/2 to full Double precision.
+    public static func inverseNormal(_ p: Double) -> Double {
+        precondition(p > 0 && p < 1, "a normal quantile needs 0 < p < 1, not \(p)")
+        var lo = -40.0, hi = 40.0
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if 0.5 * erfc(-mid / 2.0.squareRoot()) < p { lo = mid } else { hi = mid }
+            if hi - lo <= 1e-15 * max(1, abs(mid)) { break }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// φ(x) = softmax(x · (diag(τ)·C)ᵀ) over the last axis (x: [..., size]).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        x.matmul(projection).softmax()
+    }
+}
+
+/// Linear(d→m·d) → GELU → Linear(m·d→d), dropout on its output.
+public struct FeedForward: ParameterContainer {
+    public let expand: Linear, contract: Linear
+
+    public init(_ name: String, width: Int, multiplier: Int, residualScale: Float, rng: inout SeededGenerator) {
+        expand = Linear("\(name).fc1", inputs: width, outputs: multiplier * width, initializer: .normal(std: 0.02), rng: &rng)
+        contract = Linear("\(name).fc2", inputs: multiplier * width, outputs: width, initializer: .normal(std: 0.02 * residualScale), rng: &rng)
+    }
+
+    public var parameters: [Parameter] { collectParameters([expand, contract]) }
+
+    public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+        contract(expand(x, on: context.tape).gelu(), on: context.tape)
+    }
+}
+
+/// One pre-LN DiJiang block.
+public struct DiJiangBlock: ParameterContainer {
+    public let width: Int, heads: Int, dropout: Float
+    public let featureMap: DCTFeatureMap
+    public let norm1: LayerNorm, qkv: Linear, gate: Linear, projection: Linear, norm2: LayerNorm
+    /// θ_h, λ_h = σ(θ_h).
+    public let decay: Parameter
+    /// Gain of the per-head RMS-normalised output, [d].
+    public let outputGain: Parameter
+    public let featureWeights: Parameter?
+    public let feedForward: FeedForward
+
+    public init(_ name: String, config: DiJiangConfig, layer: Int, residualScale: Float, rng: inout SeededGenerator) {
+        let d = config.width, h = config.heads
+        precondition(d % h == 0, "width \(d) is not a multiple of \(h) heads")
+        width = d
+        heads = h
+        dropout = config.dropout
+        featureMap = DCTFeatureMap(size: d / h, seed: config.featureSeed &+ UInt64(layer) &* 0x9E37_79B9)
+        norm1 = LayerNorm("\(name).ln1", features: d)
+        qkv = Linear("\(name).qkv", inputs: d, outputs: 3 * d, initializer: .normal(std: 0.02), rng: &rng)
+        gate = Linear("\(name).gate", inputs: d, outputs: d, initializer: .normal(std: 0.02), rng: &rng)
+        projection = Linear("\(name).proj", inputs: d, outputs: d, initializer: .normal(std: 0.02 * residualScale), rng: &rng)
+        norm2 = LayerNorm("\(name).ln2", features: d)
+        decay = Parameter(name: "\(name).decay", shape: [h], decays: false,
+                          values: DiJiangConfig.initialDecayLogits(heads: h, maxTokens: config.maxTokens ?? 1024))
+        outputGain = Parameter(name: "\(name).out_norm.weight", shape: [d], decays: false, values: [Float](repeating: 1, count: d))
+        featureWeights = config.featureWeights
+            ? Parameter(name: "\(name).feature_weights", shape: [d / h], decays: false, values: [Float](repeating: 1, count: d / h))
+            : nil
+        feedForward = FeedForward("\(name).ffn", width: d, multiplier: config.ffnMultiplier, residualScale: residualScale, rng: &rng)
+    }
+
+    public var parameters: [Parameter] {
+        collectParameters([norm1, qkv, gate, projection, norm2]) + [decay, outputGain] + (featureWeights.map { [$0] } ?? [])
+            + feedForward.parameters
+    }
+
+    var headWidth: Int { width / heads }
+
+    /// q, k features [N, T, H, d_h] and values [N, T, H, d_h] of the normalised input u [N, T, d].
+    func featuresAndValues(_ u: Tensor, _ tape: Tape?) -> (query: Tensor, key: Tensor, value: Tensor) {
+        let (n, t, d, h, dh) = (u.shape[0], u.shape[1], width, heads, headWidth)
+        let parts = qkv(u, on: tape).split(axis: 2, sizes: [2 * d, d])
+        var features = featureMap(parts[0].reshaped([n, t, 2 * h, dh])).split(axis: 2, sizes: [h, h])
+        if let featureWeights {
+            let w = featureWeights.tensor(on: tape)
+            features = features.map { $0 * w }
+        }
+        return (features[0], features[1], parts[1].reshaped([n, t, h, dh]))
+    }
+
+    /// x + Wo·(SiLU(u·Wg) ⊙ norm(o)) and the FFN sub-layer, given the attention output o [N, T, H, d_h].
+    func finish(_ x: Tensor, _ u: Tensor, attended o: Tensor, _ context: ForwardContext) -> Tensor {
+        let tape = context.tape
+        let (n, t) = (x.shape[0], x.shape[1])
+        let normed = o.rmsNorm(gamma: Tensor.filled([headWidth], with: 1)).reshaped([n, t, width]) * outputGain.tensor(on: tape)
+        let h = x + context.dropout(projection(gate(u, on: tape).silu() * normed, on: tape), dropout)
+        return h + context.dropout(feedForward(norm2(h, on: tape), context), dropout)
+    }
+
+    /// x [N, T, d] → [N, T, d], causal.
+    public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+        let u = norm1(x, on: context.tape)
+        let (q, k, v) = featuresAndValues(u, context.tape)
+        let o = Tensor.decayedLinearAttention(query: q, key: k, value: v, decayLogit: decay.tensor(on: context.tape))
+        return finish(x, u, attended: o, context)
+    }
+}
+
+/// A stack of DiJiang blocks and a final LayerNorm.
+public struct DiJiangNet: SequenceBackbone {
+    public let config: DiJiangConfig
+    public let blocks: [DiJiangBlock]
+    public let finalNorm: LayerNorm
+
+    public init(_ name: String = "dijiang", config: DiJiangConfig, rng: inout SeededGenerator) {
+        self.config = config
+        let scale = 1 / Float(2 * max(1, config.layers)).squareRoot()
+        blocks = (0..<config.layers).map { DiJiangBlock("\(name).blocks.\($0)", config: config, layer: $0, residualScale: scale, rng: &rng) }
+        finalNorm = LayerNorm("\(name).ln_f", features: config.width)
+    }
+
+    public var width: Int { config.width }
+    public var isCausal: Bool { true }
+    public var parameters: [Parameter] { blocks.flatMap(\.parameters) + finalNorm.parameters }
+
+    public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+        var h = x
+        for block in blocks { h = block(h, context) }
+        return finalNorm(h, on: context.tape)
+    }
+}
+
+/// Token-by-token inference of a `DiJiangNet`: each head keeps its state S (d_h × d_h) and a
+/// token costs O(d² + H·d_h²) whatever the position — constant memory, no frame.
+public final class DiJiangStream {
+    public let net: DiJiangNet
+    public let batch: Int
+    /// Per block, per (sequence, head): S, row-major [d_h (features), d_h (values)].
+    var states: [[Float]]
+    public private(set) var count = 0
+
+    public init(net: DiJiangNet, batch: Int = 1) {
+        self.net = net
+        self.batch = batch
+        let dh = net.config.width / net.config.heads
+        states = net.blocks.map { _ in [Float](repeating: 0, count: batch * net.config.heads * dh * dh) }
+    }
+
+    /// The net's outputs [batch, d] for the next token of each sequence, given embeddings [batch, d].
+    public func step(_ token: Tensor) -> Tensor {
+        precondition(token.count == batch * net.width, "a stream step takes [\(batch), \(net.width)] embeddings, not \(token.shape)")
+        let context = ForwardContext.inference()
+        var x = token.reshaped([batch, 1, net.width])
+        for (b, block) in net.blocks.enumerated() {
+            let u = block.norm1(x, on: nil)
+            let (q, k, v) = block.featuresAndValues(u, nil)
+            let (qs, ks, vs) = (q.array, k.array, v.array)
+            let dh = block.headWidth, heads = block.heads
+            let decays = block.decay.values.map { 1 / (1 + expf(-$0)) }
+            var o = [Float](repeating: 0, count: batch * heads * dh)
+            states[b].withUnsafeMutableBufferPointer { s in
+                for row in 0..<(batch * heads) {
+                    let state = s.baseAddress! + row * dh * dh, lambda = decays[row % heads], base = row * dh
+                    for i in 0..<dh {
+                        for j in 0..<dh { state[i * dh + j] = lambda * state[i * dh + j] + ks[base + i] * vs[base + j] }
+                    }
+                    for i in 0..<dh {
+                        let f = qs[base + i]
+                        for j in 0..<dh { o[base + j] += state[i * dh + j] * f }
+                    }
+                }
+            }
+            x = block.finish(x, u, attended: Tensor(o, shape: [batch, 1, heads, dh]), context)
+        }
+        count += 1
+        return net.finalNorm(x, on: nil).reshaped([batch, net.width])
+    }
+}
