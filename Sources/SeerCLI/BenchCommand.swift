@@ -123,8 +123,8 @@ struct SpeedBenchCommand: ParsableCommand {
         commandName: "speed",
         abstract: "Training-step speed and memory of the zoo's nets beside PyTorch's GPT (BENCHMARKS.md §5).")
 
-    @Option(help: "Nets, comma-separated: gpt (streamed attention), gpt-stored, nt, nt-recompute.")
-    var models = "gpt,gpt-stored,nt,nt-recompute"
+    @Option(help: "Nets, comma-separated: gpt (streamed attention), gpt-stored, nt, nt-recompute, dijiang.")
+    var models = "gpt,gpt-stored,nt,nt-recompute,dijiang"
 
     @Option(help: "Sequence lengths T, comma-separated (default 256,1024,4096; with --scaling 256…65536).")
     var seq: String?
@@ -161,7 +161,7 @@ struct SpeedBenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let known = ["gpt", "gpt-stored", "nt", "nt-recompute"]
+            let known = SpeedBenchmark.knownModels
             let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard !list.isEmpty, list.allSatisfy(known.contains) else {
                 throw ValidationError("--models takes a comma-separated subset of \(known.joined(separator: ", ")), not '\(models)'")

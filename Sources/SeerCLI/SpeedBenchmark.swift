@@ -134,17 +134,15 @@ struct SpeedBenchmark {
             if let seer = rate("seer-gpt", seq), let torch = rate("torch-gpt", seq) {
                 out.append(SpeedRatio(name: "seer-gpt / torch-gpt steps/s", seq: seq, ratio: seer / torch, target: seq <= 1024 ? 1.0 : nil))
             }
-            if let nt = rate("seer-nt", seq), let gpt = rate("seer-gpt", seq) {
-                out.append(SpeedRatio(name: "seer-nt / seer-gpt steps/s", seq: seq, ratio: nt / gpt,
-                                      target: scaling ? nil : seq == 1024 ? 2.0 : seq == 4096 ? 3.0 : nil))
-            }
-            if let nt = rate("seer-nt-recompute", seq), let gpt = rate("seer-gpt", seq) {
-                out.append(SpeedRatio(name: "seer-nt-recompute / seer-gpt steps/s", seq: seq, ratio: nt / gpt, target: nil))
+            // Each attention-free net against Seer's GPT, with the issue targets where one is set.
+            for (net, targets) in Self.speedTargets {
+                guard let r = rate(net, seq), let gpt = rate("seer-gpt", seq) else { continue }
+                out.append(SpeedRatio(name: "\(net) / seer-gpt steps/s", seq: seq, ratio: r / gpt, target: scaling ? nil : targets[seq]))
             }
             let memory = { (model: String) in figures.first { $0.model == model && $0.seq == seq }?.activationMiB }
-            for nt in ["seer-nt", "seer-nt-recompute"] where seq >= 4096 {
-                if let a = memory(nt), let g = memory("seer-gpt") {
-                    out.append(SpeedRatio(name: "\(nt) / seer-gpt activation memory (target ≤ 1)", seq: seq, ratio: a / g, target: nil))
+            for (net, _) in Self.speedTargets where seq >= 4096 {
+                if let a = memory(net), let g = memory("seer-gpt") {
+                    out.append(SpeedRatio(name: "\(net) / seer-gpt activation memory", seq: seq, ratio: a / g, target: nil))
                 }
             }
             if let nt = rate("seer-nt", seq), let torch = rate("torch-gpt", seq) {
@@ -152,7 +150,7 @@ struct SpeedBenchmark {
             }
         }
         if scaling, let first = seqs.first {
-            for model in ["seer-nt", "seer-nt-recompute", "seer-gpt"] {
+            for model in Self.speedTargets.map(\.net) + ["seer-gpt"] {
                 guard let base = figures.first(where: { $0.model == model && $0.seq == first && $0.failure == nil }) else { continue }
                 for f in figures where f.model == model && f.seq != first && f.failure == nil {
                     if let ms = f.msPerStep, let baseMs = base.msPerStep {
@@ -166,6 +164,16 @@ struct SpeedBenchmark {
         }
         return out
     }
+
+    /// The attention-free nets compared with Seer's GPT, and their steps/s targets by T
+    /// (issue 5: NT; issue 6: DiJiang with the GPT's FFN, and with the continued-fraction FFN).
+    static let speedTargets: [(net: String, targets: [Int: Double])] = [
+        ("seer-nt", [1024: 2, 4096: 3]), ("seer-nt-recompute", [:]),
+        ("seer-dijiang", [1024: 1.3, 4096: 2.5]), ("seer-dijiang-cffn", [1024: 2]), ("seer-cofrgenet", [:]),
+    ]
+
+    /// Every net `--models` accepts.
+    static let knownModels = ["gpt", "gpt-stored", "nt", "nt-recompute", "dijiang"]
 
     /// Stored attention keeps B·H·T² floats per layer; refuse configs that cannot fit in RAM.
     static func predictedOutOfMemory(model: String, seq: Int, batch: Int, heads: Int, layers: Int) -> String? {
@@ -242,6 +250,14 @@ struct SpeedChild {
         if model.hasPrefix("gpt") {
             return Double(seq) * (6 * Double(parameters - positions) + 12 * Double(layers * seq * d))
         }
+        if model.hasPrefix("dijiang"), let net = net.backbone as? DiJiangNet {
+            // Weights once per token, plus per head and token: the fixed q/k feature projections
+            // (2·d_h²), the in-chunk products (64·(m + e), causal half kept as the kernel computes
+            // it whole) and the state read and update (2·d_h²), all multiply-adds.
+            let dh = Double(d / net.config.heads), h = Double(net.config.heads)
+            let perToken = h * (2 * dh * dh + 64 * 2 * dh + 2 * dh * dh)
+            return Double(seq) * (6 * Double(parameters - positions) + 6 * Double(layers) * perToken)
+        }
         guard let nt = net.backbone as? NTNet else { return 0 }
         let frame = NTConfig.frame(tokens: seq)
         let dd = Double(d * d)
@@ -262,6 +278,7 @@ struct SpeedChild {
         switch model {
         case "gpt": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .streamed))
         case "gpt-stored": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .stored))
+        case "dijiang": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers))
         default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq,
                                          recompute: model == "nt-recompute"))
         }

@@ -8,7 +8,9 @@
 // initialised so the memory spans 1/(1 − λ) run log-spaced from 4 tokens to the training length.
 // Block: u = LN(x); q, k, v = u·W; o = DecayedLinearAttention(φq, φk, v, θ) through the fused
 // chunked kernel; per-head RMSNorm of o; x += Wo·(SiLU(u·Wg) ⊙ norm(o)); x += FFN(LN x).
-// Layout stays token-major ([N, T, heads, d_h]) from the projection to the output: no permutes.
+// Layout stays token-major ([N, T, heads, d_h]) from the projection to the output: no permutes,
+// and φq, φk come out of one feature map call as one tensor the kernel reads in place. The
+// RMSNorm has no gain of its own: a gain g would be exactly Wo·diag(g), a reparametrisation.
 import SeerNN
 import SeerTensor
 #if canImport(Glibc)
@@ -140,11 +142,10 @@ public struct FeedForward: ParameterContainer {
 public struct DiJiangBlock: ParameterContainer {
     public let width: Int, heads: Int, dropout: Float
     public let featureMap: DCTFeatureMap
-    public let norm1: LayerNorm, qkv: Linear, gate: Linear, projection: Linear, norm2: LayerNorm
+    /// q and k projections (one product), the value projection, the gate and the output.
+    public let norm1: LayerNorm, queryKey: Linear, value: Linear, gate: Linear, projection: Linear, norm2: LayerNorm
     /// θ_h, λ_h = σ(θ_h).
     public let decay: Parameter
-    /// Gain of the per-head RMS-normalised output, [d].
-    public let outputGain: Parameter
     public let featureWeights: Parameter?
     public let feedForward: FeedForward
 
@@ -156,13 +157,13 @@ public struct DiJiangBlock: ParameterContainer {
         dropout = config.dropout
         featureMap = DCTFeatureMap(size: d / h, seed: config.featureSeed &+ UInt64(layer) &* 0x9E37_79B9)
         norm1 = LayerNorm("\(name).ln1", features: d)
-        qkv = Linear("\(name).qkv", inputs: d, outputs: 3 * d, initializer: .normal(std: 0.02), rng: &rng)
+        queryKey = Linear("\(name).qk", inputs: d, outputs: 2 * d, initializer: .normal(std: 0.02), rng: &rng)
+        value = Linear("\(name).v", inputs: d, outputs: d, initializer: .normal(std: 0.02), rng: &rng)
         gate = Linear("\(name).gate", inputs: d, outputs: d, initializer: .normal(std: 0.02), rng: &rng)
         projection = Linear("\(name).proj", inputs: d, outputs: d, initializer: .normal(std: 0.02 * residualScale), rng: &rng)
         norm2 = LayerNorm("\(name).ln2", features: d)
         decay = Parameter(name: "\(name).decay", shape: [h], decays: false,
                           values: DiJiangConfig.initialDecayLogits(heads: h, maxTokens: config.maxTokens ?? 1024))
-        outputGain = Parameter(name: "\(name).out_norm.weight", shape: [d], decays: false, values: [Float](repeating: 1, count: d))
         featureWeights = config.featureWeights
             ? Parameter(name: "\(name).feature_weights", shape: [d / h], decays: false, values: [Float](repeating: 1, count: d / h))
             : nil
@@ -170,29 +171,26 @@ public struct DiJiangBlock: ParameterContainer {
     }
 
     public var parameters: [Parameter] {
-        collectParameters([norm1, qkv, gate, projection, norm2]) + [decay, outputGain] + (featureWeights.map { [$0] } ?? [])
+        collectParameters([norm1, queryKey, value, gate, projection, norm2]) + [decay] + (featureWeights.map { [$0] } ?? [])
             + feedForward.parameters
     }
 
     var headWidth: Int { width / heads }
 
-    /// q, k features [N, T, H, d_h] and values [N, T, H, d_h] of the normalised input u [N, T, d].
-    func featuresAndValues(_ u: Tensor, _ tape: Tape?) -> (query: Tensor, key: Tensor, value: Tensor) {
-        let (n, t, d, h, dh) = (u.shape[0], u.shape[1], width, heads, headWidth)
-        let parts = qkv(u, on: tape).split(axis: 2, sizes: [2 * d, d])
-        var features = featureMap(parts[0].reshaped([n, t, 2 * h, dh])).split(axis: 2, sizes: [h, h])
-        if let featureWeights {
-            let w = featureWeights.tensor(on: tape)
-            features = features.map { $0 * w }
-        }
-        return (features[0], features[1], parts[1].reshaped([n, t, h, dh]))
+    /// Features [N, T, 2H, d_h] (φq in the first H slots, φk in the rest) and values
+    /// [N, T, H, d_h] of the normalised input u [N, T, d].
+    func featuresAndValues(_ u: Tensor, _ tape: Tape?) -> (features: Tensor, value: Tensor) {
+        let (n, t, h, dh) = (u.shape[0], u.shape[1], heads, headWidth)
+        var features = featureMap(queryKey(u, on: tape).reshaped([n, t, 2 * h, dh]))
+        if let featureWeights { features = features * featureWeights.tensor(on: tape) }
+        return (features, value(u, on: tape).reshaped([n, t, h, dh]))
     }
 
     /// x + Wo·(SiLU(u·Wg) ⊙ norm(o)) and the FFN sub-layer, given the attention output o [N, T, H, d_h].
     func finish(_ x: Tensor, _ u: Tensor, attended o: Tensor, _ context: ForwardContext) -> Tensor {
         let tape = context.tape
         let (n, t) = (x.shape[0], x.shape[1])
-        let normed = o.rmsNorm(gamma: Tensor.filled([headWidth], with: 1)).reshaped([n, t, width]) * outputGain.tensor(on: tape)
+        let normed = o.rmsNorm(gamma: Tensor.filled([headWidth], with: 1)).reshaped([n, t, width])
         let h = x + context.dropout(projection(gate(u, on: tape).silu() * normed, on: tape), dropout)
         return h + context.dropout(feedForward(norm2(h, on: tape), context), dropout)
     }
@@ -200,8 +198,8 @@ public struct DiJiangBlock: ParameterContainer {
     /// x [N, T, d] → [N, T, d], causal.
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         let u = norm1(x, on: context.tape)
-        let (q, k, v) = featuresAndValues(u, context.tape)
-        let o = Tensor.decayedLinearAttention(query: q, key: k, value: v, decayLogit: decay.tensor(on: context.tape))
+        let (features, v) = featuresAndValues(u, context.tape)
+        let o = Tensor.decayedLinearAttention(features: features, value: v, decayLogit: decay.tensor(on: context.tape))
         return finish(x, u, attended: o, context)
     }
 }
@@ -253,19 +251,21 @@ public final class DiJiangStream {
         var x = token.reshaped([batch, 1, net.width])
         for (b, block) in net.blocks.enumerated() {
             let u = block.norm1(x, on: nil)
-            let (q, k, v) = block.featuresAndValues(u, nil)
-            let (qs, ks, vs) = (q.array, k.array, v.array)
+            let (features, v) = block.featuresAndValues(u, nil)
+            let (fs, vs) = (features.array, v.array)
             let dh = block.headWidth, heads = block.heads
             let decays = block.decay.values.map { 1 / (1 + expf(-$0)) }
             var o = [Float](repeating: 0, count: batch * heads * dh)
             states[b].withUnsafeMutableBufferPointer { s in
                 for row in 0..<(batch * heads) {
+                    // row = (sequence, head); its φq, φk in the sequence's [2H, d_h] feature row.
                     let state = s.baseAddress! + row * dh * dh, lambda = decays[row % heads], base = row * dh
+                    let qBase = ((row / heads) * 2 * heads + row % heads) * dh, kBase = qBase + heads * dh
                     for i in 0..<dh {
-                        for j in 0..<dh { state[i * dh + j] = lambda * state[i * dh + j] + ks[base + i] * vs[base + j] }
+                        for j in 0..<dh { state[i * dh + j] = lambda * state[i * dh + j] + fs[kBase + i] * vs[base + j] }
                     }
                     for i in 0..<dh {
-                        let f = qs[base + i]
+                        let f = fs[qBase + i]
                         for j in 0..<dh { o[base + j] += state[i * dh + j] * f }
                     }
                 }

@@ -109,15 +109,20 @@ public protocol Backend: Sendable {
                            gradQ: TensorStorage, gradK: TensorStorage, gradV: TensorStorage, heads: Int, time: Int, d: Int)
 
     // MARK: decayed causal linear attention — S_t = λ S_{t−1} + φk_t v_tᵀ, o_t = S_tᵀ φq_t, λ = σ(θ)
-    // q, k: [batch, time, groups, m]; v, o: [batch, time, groups, e] (token-major); theta: [groups];
-    // heads = batch·groups, head h = (batch h / groups, group h % groups) decays with θ[h % groups];
-    // states: [heads, ⌈time/64⌉, m, e], the state entering each chunk of 64, written by the
-    // forward and read by the backward (which recomputes everything else chunk by chunk).
+    // Token-major: heads = batch·groups, head h = (sequence h / groups, group g = h % groups) decays
+    // with θ[g]. φq of (sequence n, step t, group g) starts at q[(n·time + t)·featureStride + g·m],
+    // φk at k[… + keyOffset] (q and k may be one tensor [batch, time, 2·groups, m]: stride 2·groups·m,
+    // keyOffset groups·m; or two [batch, time, groups, m]: stride groups·m, offset 0); gradQ and gradK
+    // use the same layout. v, o: [batch, time, groups, e]; theta: [groups]; states: [heads, ⌈time/64⌉,
+    // m, e], the state entering each chunk of 64, written by the forward and read by the backward
+    // (which recomputes everything else chunk by chunk).
     func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
-                                _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int)
+                                _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int,
+                                featureStride: Int, keyOffset: Int)
     func linearAttentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
                                  states: TensorStorage, gradO: TensorStorage, gradQ: TensorStorage, gradK: TensorStorage,
-                                 gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int, m: Int, e: Int)
+                                 gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int, m: Int, e: Int,
+                                 featureStride: Int, keyOffset: Int)
 }
 
 /// Rows per chunk of the decayed linear attention kernels (the states they keep are per chunk).

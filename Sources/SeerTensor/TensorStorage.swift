@@ -4,6 +4,9 @@
 // optimiser, which own their buffers.
 
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Bytes held by tensor storages (views excluded): what is live now and the most live since the
 /// last `resetPeak()`. Benchmarks read activation memory from it — the peak during a training
@@ -40,8 +43,15 @@ public enum TensorMemory {
 /// Buffers of 64 KiB and more are kept, up to `limit` bytes in all; smaller ones go to malloc.
 enum BufferCache {
     static let minimumBytes = 1 << 16
-    /// Most bytes kept idle in the cache.
-    static let limit = 1 << 30
+    /// Most bytes kept idle in the cache: a quarter of physical memory, capped at 8 GiB. A step's
+    /// activations and gradients must fit, or every step faults part of them in afresh (with a
+    /// 1 GiB cap, DiJiang at T = 4096 — 2 GiB of activations — spent 20× longer in its GELU and
+    /// softmax backwards than at T = 1024 per token).
+    static let limit: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        let physical = pages > 0 && pageSize > 0 ? pages * pageSize : 4 << 30
+        return min(8 << 30, max(1 << 30, physical / 4))
+    }()
     /// Idle buffers by byte size, as addresses (raw pointers are not Sendable).
     private static let state = Mutex<(free: [Int: [UInt]], idleBytes: Int)>(([:], 0))
 

@@ -77,6 +77,34 @@ struct LinearAttentionTests {
                 reference: { referenceLinearAttention($0[0], $0[1], $0[2], $0[3], batch: batch, heads: heads, time: time, m: m, e: e) })
     }
 
+    @Test("joint features [batch, time, 2·heads, m] read in place match the reference, forward and gradients")
+    func jointFeatures() {
+        let (batch, heads, time, m, e) = (2, 3, 70, 4, 3)
+        var rng = SplitMix64(seed: 41)
+        let features = Operand(rng.values(batch * time * 2 * heads * m, in: 0...1), [batch, time, 2 * heads, m])
+        var v = Operand(rng.values(batch * time * heads * e), [batch, time, heads, e])
+        v.probe = (0..<20).map { _ in rng.index(below: batch * time * heads * e) }
+        let theta = Operand([0.2, 1.5, 4].map { Double(Float($0)) }, [heads])
+        // Reference through the separate layout: split the joint rows into φq and φk.
+        func split(_ f: [Double]) -> (q: [Double], k: [Double]) {
+            var q: [Double] = [], k: [Double] = []
+            for row in 0..<(batch * time) {
+                let base = row * 2 * heads * m
+                q += f[base..<(base + heads * m)]
+                k += f[(base + heads * m)..<(base + 2 * heads * m)]
+            }
+            return (q, k)
+        }
+        var probed = features
+        probed.probe = (0..<30).map { _ in rng.index(below: features.values.count) }
+        checkOp("joint linear attention", [probed, v, theta], seed: 3, gradientTolerance: 2e-4,
+                seer: { Tensor.decayedLinearAttention(features: $0[0], value: $0[1], decayLogit: $0[2]) },
+                reference: {
+                    let (q, k) = split($0[0])
+                    return referenceLinearAttention(q, k, $0[1], $0[2], batch: batch, heads: heads, time: time, m: m, e: e)
+                })
+    }
+
     @Test("T = 16384 with λ ≈ 1 and λ ≈ 0 stays finite, forward and backward")
     func extremeDecays() {
         let (heads, time, m, e) = (2, 16384, 4, 4)

@@ -31,13 +31,14 @@ extension CPUBackend {
         for n in 1...linearAttentionChunk { powers[n] = expf(Float(n) * logDecay) }
     }
 
-    // q, k: [batch, time, groups, m]; v, o: [batch, time, groups, e] (token-major, so no permutes:
-    // a head's rows are strided); theta: [groups]; heads = batch·groups, head h = (h / groups, h % groups);
+    // Layout as in Backend.swift: rows of q and k `featureStride` floats apart, head g's features at
+    // g·m (k's shifted by `keyOffset`); v, o: [batch, time, groups, e]; theta: [groups];
     // states: [heads, chunks, m, e] (the state entering each chunk, written here)
     public func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
-                                       _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int) {
+                                       _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int,
+                                       featureStride rq: Int, keyOffset: Int) {
         let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
-        let rq = groups * m, rv = groups * e  // row strides
+        let rv = groups * e
         Parallelism.forEachChunk(heads, grain: 1) { headRange in
             let scratch = TensorStorage(count: chunk * chunk + chunk * max(m, e) + chunk + 1)
             withExtendedLifetime(scratch) {
@@ -45,7 +46,7 @@ extension CPUBackend {
                 for h in headRange {
                     CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
                     let offQ = (h / groups) * time * rq + (h % groups) * m, offV = (h / groups) * time * rv + (h % groups) * e
-                    let qh = q.pointer + offQ, kh = k.pointer + offQ, vh = v.pointer + offV, oh = o.pointer + offV
+                    let qh = q.pointer + offQ, kh = k.pointer + offQ + keyOffset, vh = v.pointer + offV, oh = o.pointer + offV
                     let sh = states.pointer + h * chunks * m * e
                     sh.update(repeating: 0, count: m * e)
                     for c in 0..<chunks {
@@ -81,9 +82,9 @@ extension CPUBackend {
     public func linearAttentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
                                         states: TensorStorage, gradO: TensorStorage, gradQ: TensorStorage, gradK: TensorStorage,
                                         gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int,
-                                        m: Int, e: Int) {
+                                        m: Int, e: Int, featureStride rq: Int, keyOffset: Int) {
         let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
-        let width = max(m, e), rq = groups * m, rv = groups * e
+        let width = max(m, e), rv = groups * e
         let logDerivative = TensorStorage(zeros: heads)  // Σ n·(λ^n-weighted term) per head
         Parallelism.forEachChunk(heads, grain: 1) { headRange in
             let scratch = TensorStorage(count: 2 * chunk * chunk + 2 * chunk * width + m * e + chunk + 1)
@@ -93,8 +94,8 @@ extension CPUBackend {
                 for h in headRange {
                     CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
                     let offQ = (h / groups) * time * rq + (h % groups) * m, offV = (h / groups) * time * rv + (h % groups) * e
-                    let qh = q.pointer + offQ, kh = k.pointer + offQ, vh = v.pointer + offV, goh = gradO.pointer + offV
-                    let gqh = gradQ.pointer + offQ, gkh = gradK.pointer + offQ, gvh = gradV.pointer + offV
+                    let qh = q.pointer + offQ, kh = k.pointer + offQ + keyOffset, vh = v.pointer + offV, goh = gradO.pointer + offV
+                    let gqh = gradQ.pointer + offQ, gkh = gradK.pointer + offQ + keyOffset, gvh = gradV.pointer + offV
                     let sh = states.pointer + h * chunks * m * e
                     g.update(repeating: 0, count: m * e)
                     var weighted = 0.0

@@ -59,25 +59,39 @@ extension Tensor {
     /// [batch, time, heads, e].
     public static func decayedLinearAttention(query q: Tensor, key k: Tensor, value v: Tensor, decayLogit theta: Tensor) -> Tensor {
         precondition(q.rank == 4 && q.shape == k.shape, "linear attention features must be equal [batch, time, heads, m] shapes")
-        precondition(v.rank == 4 && Array(v.shape.dims.prefix(3)) == Array(q.shape.dims.prefix(3)),
-                     "values must be [batch, time, heads, e] beside features \(q.shape), not \(v.shape)")
-        let time = q.shape[1], groups = q.shape[2], m = q.shape[3], e = v.shape[3], heads = q.shape[0] * groups
+        return linearAttention(query: q, key: k, keyOffset: 0, groups: q.shape[2], value: v, decayLogit: theta)
+    }
+
+    /// The same with φq and φk in one tensor [batch, time, 2·heads, m] (φq in the first `heads`
+    /// slots, φk in the rest) — e.g. one feature map applied to both — read in place, not split.
+    public static func decayedLinearAttention(features: Tensor, value v: Tensor, decayLogit theta: Tensor) -> Tensor {
+        precondition(features.rank == 4 && features.shape[2] % 2 == 0, "joint features must be [batch, time, 2·heads, m], not \(features.shape)")
+        let groups = features.shape[2] / 2
+        return linearAttention(query: features, key: features, keyOffset: groups * features.shape[3], groups: groups, value: v,
+                               decayLogit: theta)
+    }
+
+    private static func linearAttention(query q: Tensor, key k: Tensor, keyOffset: Int, groups: Int, value v: Tensor,
+                                        decayLogit theta: Tensor) -> Tensor {
+        let time = q.shape[1], m = q.shape[3], e = v.shape[3], heads = q.shape[0] * groups
+        precondition(v.rank == 4 && v.shape[0] == q.shape[0] && v.shape[1] == time && v.shape[2] == groups,
+                     "values must be [\(q.shape[0]), \(time), \(groups), e] beside features \(q.shape), not \(v.shape)")
         precondition(theta.count == groups, "decay logits must have one entry per head (\(groups)), not \(theta.count)")
-        let kernels = q.kernels
+        let kernels = q.kernels, stride = q.shape[2] * m
         let chunks = (time + linearAttentionChunkLength - 1) / linearAttentionChunkLength
         let out = Tensor(shape: v.shape, storage: TensorStorage(count: v.count))
         let states = TensorStorage(count: heads * chunks * m * e)
         kernels.linearAttentionForward(q.storage, k.storage, v.storage, theta: theta.storage, out.storage, states: states,
-                                       heads: heads, groups: groups, time: time, m: m, e: e)
-        let sq = q.storage, sk = k.storage, sv = v.storage, st = theta.storage
+                                       heads: heads, groups: groups, time: time, m: m, e: e, featureStride: stride, keyOffset: keyOffset)
+        let sq = q.storage, sk = k.storage, sv = v.storage, st = theta.storage, joint = keyOffset != 0
         let iq = q.trackedId, ik = k.trackedId, iv = v.trackedId, it = theta.trackedId, nq = q.count, nv = v.count
-        return record(out, inputs: q, k, v, theta) { store, g in
+        return record(out, inputs: joint ? [q, v, theta] : [q, k, v, theta]) { store, g in
             let gq = store.buffer(iq, count: nq) ?? TensorStorage(zeros: nq)
-            let gk = store.buffer(ik, count: nq) ?? TensorStorage(zeros: nq)
+            let gk = joint ? gq : store.buffer(ik, count: nq) ?? TensorStorage(zeros: nq)
             let gv = store.buffer(iv, count: nv) ?? TensorStorage(zeros: nv)
             kernels.linearAttentionBackward(sq, sk, sv, theta: st, states: states, gradO: g, gradQ: gq, gradK: gk, gradV: gv,
                                             gradTheta: store.buffer(it, count: groups), heads: heads, groups: groups, time: time,
-                                            m: m, e: e)
+                                            m: m, e: e, featureStride: stride, keyOffset: keyOffset)
         }
     }
 }
