@@ -123,6 +123,14 @@ public protocol Backend: Sendable {
                                  states: TensorStorage, gradO: TensorStorage, gradQ: TensorStorage, gradK: TensorStorage,
                                  gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int, m: Int, e: Int,
                                  featureStride: Int, keyOffset: Int)
+
+    // MARK: continued-fraction ladders — z[r, j] = 1/(a_1 + 1/(a_2 + … + 1/a_K)) of x[r, j·K ..< (j+1)·K]
+    // a_k = ε + softplus(x_k) (positive) or x_k with the last continuant clipped to ±ε (signed);
+    // x: [rows, ladders·depth]; z: [rows, ladders]
+    func continuedFractionForward(_ x: TensorStorage, _ z: TensorStorage, rows: Int, ladders: Int, depth: Int,
+                                  positive: Bool, epsilon: Float)
+    func continuedFractionBackward(_ x: TensorStorage, gradZ: TensorStorage, gradX: TensorStorage, rows: Int, ladders: Int,
+                                   depth: Int, positive: Bool, epsilon: Float)
 }
 
 /// Rows per chunk of the decayed linear attention kernels (the states they keep are per chunk).
