@@ -21,7 +21,16 @@ import Glibc
 public enum FeedForwardKind: String, Equatable, Sendable, CaseIterable {
     /// Linear(d→m·d) → GELU → Linear(m·d→d).
     case mlp
+    /// The continued-fraction FFN (Cffn) of MODELS.md §4.
+    case continuedFraction = "cffn"
 }
+
+/// A feed-forward sub-layer: [..., d] → [..., d].
+public protocol TokenFeedForward: ParameterContainer {
+    func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor
+}
+
+extension ContinuedFractionFFN: TokenFeedForward {}
 
 public struct DiJiangConfig: Equatable, Sendable {
     /// Model width d.
@@ -31,6 +40,8 @@ public struct DiJiangConfig: Equatable, Sendable {
     /// FFN hidden width = multiplier · d (the GPT baseline's 4 by default).
     public var ffnMultiplier = 4
     public var feedForward = FeedForwardKind.mlp
+    /// Ladders of the continued-fraction FFN (used when `feedForward` is `.continuedFraction`).
+    public var fraction = ContinuedFractionConfig()
     public var dropout: Float = 0
     /// Learned per-feature weights D ⊙ φ (the paper's form); off by default.
     public var featureWeights = false
@@ -41,7 +52,9 @@ public struct DiJiangConfig: Equatable, Sendable {
     public var maxTokens: Int?
 
     public init(width: Int = 128, heads: Int = 4, layers: Int = 2, ffnMultiplier: Int = 4, feedForward: FeedForwardKind = .mlp,
-                dropout: Float = 0, featureWeights: Bool = false, featureSeed: UInt64 = 0, maxTokens: Int? = nil) {
+                fraction: ContinuedFractionConfig = ContinuedFractionConfig(), dropout: Float = 0, featureWeights: Bool = false,
+                featureSeed: UInt64 = 0, maxTokens: Int? = nil) {
+        self.fraction = fraction
         self.width = width
         self.heads = heads
         self.layers = layers
@@ -122,8 +135,8 @@ public struct DCTFeatureMap: Sendable {
     }
 }
 
-/// Linear(d→m·d) → GELU → Linear(m·d→d), dropout on its output.
-public struct FeedForward: ParameterContainer {
+/// Linear(d→m·d) → GELU → Linear(m·d→d).
+public struct FeedForward: TokenFeedForward {
     public let expand: Linear, contract: Linear
 
     public init(_ name: String, width: Int, multiplier: Int, residualScale: Float, rng: inout SeededGenerator) {
@@ -147,7 +160,7 @@ public struct DiJiangBlock: ParameterContainer {
     /// θ_h, λ_h = σ(θ_h).
     public let decay: Parameter
     public let featureWeights: Parameter?
-    public let feedForward: FeedForward
+    public let feedForward: any TokenFeedForward
 
     public init(_ name: String, config: DiJiangConfig, layer: Int, residualScale: Float, rng: inout SeededGenerator) {
         let d = config.width, h = config.heads
@@ -167,7 +180,12 @@ public struct DiJiangBlock: ParameterContainer {
         featureWeights = config.featureWeights
             ? Parameter(name: "\(name).feature_weights", shape: [d / h], decays: false, values: [Float](repeating: 1, count: d / h))
             : nil
-        feedForward = FeedForward("\(name).ffn", width: d, multiplier: config.ffnMultiplier, residualScale: residualScale, rng: &rng)
+        switch config.feedForward {
+        case .mlp:
+            feedForward = FeedForward("\(name).ffn", width: d, multiplier: config.ffnMultiplier, residualScale: residualScale, rng: &rng)
+        case .continuedFraction:
+            feedForward = ContinuedFractionFFN("\(name).cffn", width: d, config: config.fraction, rng: &rng)
+        }
     }
 
     public var parameters: [Parameter] {
@@ -205,7 +223,7 @@ public struct DiJiangBlock: ParameterContainer {
 }
 
 /// A stack of DiJiang blocks and a final LayerNorm.
-public struct DiJiangNet: SequenceBackbone {
+public struct DiJiangNet: SequenceBackbone, DyadicScheduled {
     public let config: DiJiangConfig
     public let blocks: [DiJiangBlock]
     public let finalNorm: LayerNorm
@@ -220,6 +238,7 @@ public struct DiJiangNet: SequenceBackbone {
     public var width: Int { config.width }
     public var isCausal: Bool { true }
     public var parameters: [Parameter] { blocks.flatMap(\.parameters) + finalNorm.parameters }
+    public var ladderLayers: [LadderLayer] { blocks.compactMap { ($0.feedForward as? ContinuedFractionFFN)?.ladders } }
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         var h = x

@@ -9,12 +9,14 @@ public enum BackboneConfig: Equatable, Sendable {
     case gpt(GPTConfig)
     case nt(NTConfig)
     case dijiang(DiJiangConfig)
+    case cofrgenet(CoFrGeNetConfig)
 
     public var width: Int {
         switch self {
         case .gpt(let c): return c.width
         case .nt(let c): return c.width
         case .dijiang(let c): return c.width
+        case .cofrgenet(let c): return c.width
         }
     }
 }
@@ -74,7 +76,7 @@ public struct SequenceModelConfig: Equatable, Sendable {
     public var tokens: Int { tokenization.tokenCount(steps: lookback) }
 }
 
-public struct SequenceModel: Trainable, Forecasting {
+public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
     public let config: SequenceModelConfig
     public let embedding: TokenEmbedding
     public let backbone: any SequenceBackbone
@@ -96,6 +98,9 @@ public struct SequenceModel: Trainable, Forecasting {
         case .dijiang(var c):
             c.maxTokens = c.maxTokens ?? config.tokens
             backbone = DiJiangNet(config: c, rng: &rng)
+        case .cofrgenet(var c):
+            c.maxTokens = c.maxTokens ?? config.tokens
+            backbone = CoFrGeNet(config: c, rng: &rng)
         }
         revin = config.revin ? RevIN("revin", features: f, affine: config.revinAffine) : nil
         switch config.head {
@@ -112,6 +117,8 @@ public struct SequenceModel: Trainable, Forecasting {
     public var parameters: [Parameter] {
         embedding.parameters + backbone.parameters + (revin?.parameters ?? []) + head.parameters
     }
+
+    public var ladderLayers: [LadderLayer] { (backbone as? DyadicScheduled)?.ladderLayers ?? [] }
 
     public var lookback: Int { config.lookback }
     public var horizon: Int {

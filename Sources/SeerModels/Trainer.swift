@@ -1,5 +1,7 @@
 // The training loop: seeded shuffling, mini-batches, AdamW with warmup + cosine (or a constant
-// rate), global-norm clipping, a validation pass each epoch, early stopping, and the best
+// rate), global-norm clipping, the dyadic release of continued-fraction ladders (depth k held at
+// its starting values until step N(1 − 2^{−(k−1)}) of the N planned steps), a validation pass
+// each epoch, early stopping, and the best
 // weights kept in memory (and handed to `onImprovement`, e.g. to save a checkpoint). A loss or
 // gradient that is not finite stops training: the best weights so far are restored and
 // `TrainingError.nonFinite` says where it happened.
@@ -110,6 +112,7 @@ public final class Trainer {
             ? .constant(config.learningRate)
             : .warmupCosine(peak: config.learningRate, warmup: config.warmupSteps ?? max(1, planned / 20), total: planned,
                             floor: config.learningRate * 0.01)
+        let dyadic = DyadicHold(model, plannedSteps: planned)
         var rng = SeededGenerator(seed: config.seed)
         var best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
         var report = TrainingReport()
@@ -138,9 +141,11 @@ public final class Trainer {
                 guard value.isFinite else { throw diverged("the training loss") }
                 optimizer.zeroGradients()
                 tape.backward(loss)
+                dyadic.holdGradients(step: report.steps)
                 guard group.gradientsAreFinite else { throw diverged("a gradient") }
                 if let clip = config.clipNorm { group.clipGradientNorm(clip) }
                 optimizer.step(learningRate: schedule.rate(at: report.steps))
+                dyadic.restoreValues(step: report.steps)
                 report.steps += 1
                 lossSum += Double(value) * Double(indices.count)
                 seen += indices.count

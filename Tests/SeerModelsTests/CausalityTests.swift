@@ -42,4 +42,11 @@ struct CausalityTests {
         Self.check(tinyDiJiang(lookback: steps), steps: steps, cut: cut)
         Self.check(tinyDiJiang(lookback: steps, featureWeights: true), steps: steps, cut: cut)
     }
+
+    @Test(arguments: [(7, 3), (40, 0), (40, 19), (70, 63), (70, 68)])
+    func continuedFraction(steps: Int, cut: Int) {
+        Self.check(tinyCoFrGeNet(lookback: steps), steps: steps, cut: cut)
+        Self.check(tinyCoFrGeNet(lookback: steps, mixer: .cattnU), steps: steps, cut: cut)
+        Self.check(tinyDiJiangCffn(lookback: steps), steps: steps, cut: cut)
+    }
 }

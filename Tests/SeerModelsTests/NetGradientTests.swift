@@ -38,6 +38,23 @@ struct NetGradientTests {
         checkWholeNetGradients("dijiang weights=\(featureWeights)", parameters: model.parameters) { model(x, $0) }
     }
 
+    @Test(arguments: ["cofrgenet", "cofrgenet-u", "dijiang-cffn"])
+    func continuedFraction(kind: String) {
+        let model = tinyNet(kind, lookback: 20, head: kind == "cofrgenet" ? .direct(horizon: 3) : .autoregressive)
+        let x = Tensor(randomValues(2 * 20, seed: 9), shape: [2, 20, 1])
+        checkWholeNetGradients(kind, parameters: model.parameters) { model(x, $0) }
+    }
+
+    @Test func signedLaddersAwayFromTheClip() {
+        // The signed form's gradient is exact wherever the clip is inactive. At the default init
+        // (b = 0.5) signed partial denominators scatter around 0.5 and can cross a pole, so the
+        // biases are moved to 3: every a_k stays positive, every continuant ≥ 1.
+        let model = tinyCoFrGeNet(lookback: 12, form: .signed())
+        for layer in model.ladderLayers { layer.bias.load([Float](repeating: 3, count: layer.bias.count)) }
+        let x = Tensor(randomValues(2 * 12, seed: 10), shape: [2, 12, 1])
+        checkWholeNetGradients("cofrgenet signed", parameters: model.parameters) { model(x, $0) }
+    }
+
     @Test(arguments: [LinearConfig.Kind.dlinear, .rlinear])
     func linear(kind: LinearConfig.Kind) {
         let model = LinearForecaster(LinearConfig(kind: kind, lookback: 16, horizon: 4, channels: 2, movingAverage: 5, seed: 3))

@@ -30,12 +30,28 @@ func tinyDiJiang(seed: UInt64 = 1, lookback: Int = 40, head: HeadKind = .autoreg
                                       head: head, lookback: lookback, seed: seed))
 }
 
+func tinyCoFrGeNet(seed: UInt64 = 1, lookback: Int = 40, head: HeadKind = .autoregressive, mixer: ContinuedFractionMixerKind = .cattnM,
+                   form: PartialDenominators = .positive()) -> SequenceModel {
+    SequenceModel(SequenceModelConfig(backbone: .cofrgenet(CoFrGeNetConfig(width: 8, layers: 2, mixer: mixer,
+                                                                           fraction: ContinuedFractionConfig(ladders: 3, depth: 3, form: form))),
+                                      head: head, lookback: lookback, seed: seed))
+}
+
+func tinyDiJiangCffn(seed: UInt64 = 1, lookback: Int = 40, head: HeadKind = .autoregressive) -> SequenceModel {
+    SequenceModel(SequenceModelConfig(backbone: .dijiang(DiJiangConfig(width: 8, heads: 2, layers: 2, feedForward: .continuedFraction,
+                                                                       fraction: ContinuedFractionConfig(ladders: 3, depth: 3))),
+                                      head: head, lookback: lookback, seed: seed))
+}
+
 /// A tiny net of each kind with the given head and look-back.
 func tinyNet(_ kind: String, seed: UInt64 = 1, lookback: Int, head: HeadKind) -> SequenceModel {
     switch kind {
     case "gpt": return tinyGPT(seed: seed, lookback: lookback, head: head)
     case "nt": return tinyNT(seed: seed, lookback: lookback, head: head)
     case "dijiang": return tinyDiJiang(seed: seed, lookback: lookback, head: head)
+    case "dijiang-cffn": return tinyDiJiangCffn(seed: seed, lookback: lookback, head: head)
+    case "cofrgenet": return tinyCoFrGeNet(seed: seed, lookback: lookback, head: head)
+    case "cofrgenet-u": return tinyCoFrGeNet(seed: seed, lookback: lookback, head: head, mixer: .cattnU)
     default: preconditionFailure("no tiny \(kind)")
     }
 }

@@ -99,7 +99,7 @@ struct TrainerTests {
         #expect(quiet.isEmpty)
     }
 
-    @Test(arguments: ["nt", "dijiang"])
+    @Test(arguments: ["nt", "dijiang", "dijiang-cffn", "cofrgenet", "cofrgenet-u"])
     func saveThenLoadPredictsTheSame(kind: String) throws {
         let model = tinyNet(kind, seed: 7, lookback: 40, head: .direct(horizon: 5))
         try Trainer(TrainerConfig(epochs: 1, batchSize: 8)).fit(model, train: SampleSet(
