@@ -123,8 +123,8 @@ struct SpeedBenchCommand: ParsableCommand {
         commandName: "speed",
         abstract: "Training-step speed and memory of the zoo's nets beside PyTorch's GPT (BENCHMARKS.md §5).")
 
-    @Option(help: "Nets, comma-separated: gpt (streamed attention), gpt-stored, nt, nt-recompute, dijiang.")
-    var models = "gpt,gpt-stored,nt,nt-recompute,dijiang"
+    @Option(help: "Nets, comma-separated: gpt (streamed attention), gpt-stored, nt, nt-recompute, dijiang, dijiang-cffn, cofrgenet.")
+    var models = "gpt,gpt-stored,nt,nt-recompute,dijiang,dijiang-cffn,cofrgenet"
 
     @Option(help: "Sequence lengths T, comma-separated (default 256,1024,4096; with --scaling 256…65536).")
     var seq: String?

@@ -173,12 +173,18 @@ struct SpeedBenchmark {
     ]
 
     /// Every net `--models` accepts.
-    static let knownModels = ["gpt", "gpt-stored", "nt", "nt-recompute", "dijiang"]
+    static let knownModels = ["gpt", "gpt-stored", "nt", "nt-recompute", "dijiang", "dijiang-cffn", "cofrgenet"]
 
-    /// Stored attention keeps B·H·T² floats per layer; refuse configs that cannot fit in RAM.
+    /// Stored attention keeps B·H·T² floats per layer, CAttnM three B·T² tensors (logits, masked,
+    /// weights); refuse configs that cannot fit in RAM.
     static func predictedOutOfMemory(model: String, seq: Int, batch: Int, heads: Int, layers: Int) -> String? {
-        guard model == "gpt-stored" else { return nil }
-        let bytes = Double(batch * heads * layers) * Double(seq) * Double(seq) * 4
+        let perLayer: Int
+        switch model {
+        case "gpt-stored": perLayer = heads
+        case "cofrgenet": perLayer = 3
+        default: return nil
+        }
+        let bytes = Double(batch * perLayer * layers) * Double(seq) * Double(seq) * 4
         let memory = Double(ProcessInfo.processInfo.physicalMemory)
         return bytes > 0.7 * memory ? String(format: "out of memory: T×T weights need %.0f GiB", bytes / 1_073_741_824) : nil
     }
@@ -258,6 +264,13 @@ struct SpeedChild {
             let perToken = h * (2 * dh * dh + 64 * 2 * dh + 2 * dh * dh)
             return Double(seq) * (6 * Double(parameters - positions) + 6 * Double(layers) * perToken)
         }
+        if model == "cofrgenet", let net = net.backbone as? CoFrGeNet {
+            // CAttnM per token: logits over all T positions (L·T) and the T×d mixing product, both
+            // computed whole; the position table F is not used once per token like the weights.
+            let table = net.blocks.count * net.config.fraction.ladders * (net.config.maxTokens ?? seq)
+            let perToken = Double(net.config.fraction.ladders * seq + seq * d)
+            return Double(seq) * (6 * Double(parameters - positions - table) + 6 * Double(layers) * perToken)
+        }
         guard let nt = net.backbone as? NTNet else { return 0 }
         let frame = NTConfig.frame(tokens: seq)
         let dd = Double(d * d)
@@ -279,6 +292,8 @@ struct SpeedChild {
         case "gpt": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .streamed))
         case "gpt-stored": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .stored))
         case "dijiang": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers))
+        case "dijiang-cffn": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers, feedForward: .continuedFraction))
+        case "cofrgenet": backbone = .cofrgenet(CoFrGeNetConfig(width: width, layers: layers))
         default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq,
                                          recompute: model == "nt-recompute"))
         }

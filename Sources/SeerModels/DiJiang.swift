@@ -197,9 +197,19 @@ public struct DiJiangBlock: ParameterContainer {
 
     /// Features [N, T, 2H, d_h] (φq in the first H slots, φk in the rest) and values
     /// [N, T, H, d_h] of the normalised input u [N, T, d].
+    ///
+    /// z = M·(W_h u + b_h) per head (M = diag(τ)·C fixed) is evaluated as (M W_h) u + M b_h: the
+    /// same parameters and gradients (W_h and b_h are what trains; the chain rule runs through
+    /// the tiny per-step product M W_h), but one [d → 2d] product per token instead of the
+    /// projection followed by a d_h × d_h product on every head of every token.
     func featuresAndValues(_ u: Tensor, _ tape: Tape?) -> (features: Tensor, value: Tensor) {
-        let (n, t, h, dh) = (u.shape[0], u.shape[1], heads, headWidth)
-        var features = featureMap(queryKey(u, on: tape).reshaped([n, t, 2 * h, dh]))
+        let (n, t, d, h, dh) = (u.shape[0], u.shape[1], width, heads, headWidth)
+        let m = featureMap.projection  // Mᵀ [d_h, d_h]
+        // (M W_h)ᵀ = W_hᵀ Mᵀ for each of the 2H heads' [d_h, d] blocks of W.
+        let weight = queryKey.weight.tensor(on: tape).reshaped([2 * h, dh, d]).transposed().matmul(m).transposed().reshaped([2 * d, d])
+        var z = u.matmul(weight, transposeOther: true)
+        if let bias = queryKey.bias { z = z.addingBias(bias.tensor(on: tape).reshaped([2 * h, dh]).matmul(m).reshaped([2 * d])) }
+        var features = z.reshaped([n, t, 2 * h, dh]).softmax()
         if let featureWeights { features = features * featureWeights.tensor(on: tape) }
         return (features, value(u, on: tape).reshaped([n, t, h, dh]))
     }

@@ -13,15 +13,16 @@ import Glibc
 #endif
 
 extension CPUBackend {
-    /// Partial denominator a and da/dx of input x.
+    /// Partial denominator a and da/dx of input x (softplus in Float with one exp: the input is
+    /// a Float; only the continuant recurrence needs Double's range).
     @inline(__always)
     static func partialDenominator(_ x: Float, positive: Bool, epsilon: Float) -> (a: Double, slope: Double) {
         guard positive else { return (Double(x), 1) }
-        let v = Double(x)
-        // softplus(v) = max(v, 0) + log1p(exp(−|v|)); its slope σ(v).
-        let softplus = max(v, 0) + log1p(exp(-abs(v)))
-        let sigma = v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v))
-        return (Double(epsilon) + softplus, sigma)
+        // softplus(x) = max(x, 0) + log1p(e), its slope σ(x), with e = exp(−|x|) ≤ 1.
+        let e = expf(-abs(x))
+        let softplus = max(x, 0) + log1pf(e)
+        let sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e)
+        return (Double(epsilon + softplus), Double(sigma))
     }
 
     // x: [rows, ladders·depth] (ladder j's a_1..a_K at j·K ..< (j+1)·K); z: [rows, ladders]
