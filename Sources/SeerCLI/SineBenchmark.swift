@@ -1,8 +1,9 @@
 // `seer bench sine` (BENCHMARKS.md §4, the original NT experiment): a clean sine split 80/20 in
 // time; nets learn next-value prediction on windows of the first 80 %; on each test window they
 // are given the first half and roll the second half out on their own predictions. Reported: MSE
-// of the rolled-out halves, median of several seeds, for GPT and NT at equal width and at equal
-// parameter count, beside DLinear (a direct half-window forecast) and repeat-last; an SVG overlay
+// of the rolled-out halves, median of several seeds, for GPT and each zoo net (NT, DiJiang with
+// its FFN and with the Cffn, the continued-fraction net) at equal width and at equal parameter
+// count, beside DLinear (a direct half-window forecast) and repeat-last; an SVG overlay
 // per net (truth blue, prediction red).
 import Foundation
 import Seer
@@ -46,7 +47,11 @@ struct SineBenchmark {
     var width = 32
     var epochs = 10
     var seeds: [UInt64] = [1, 2, 3]
+    /// Zoo nets compared with GPT (which always runs).
+    var models: [String] = SineBenchmark.knownModels
     var output: String
+
+    static let knownModels = ["nt", "dijiang", "dijiang-cffn", "cofrgenet"]
     var log: Bool
 
     var series: [Float] { (0..<length).map { Float(sin(2 * Double.pi * Double($0) / period)) } }
@@ -60,16 +65,28 @@ struct SineBenchmark {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let gptConfig = GPTConfig(width: width, heads: 4, layers: 2, ffnMultiplier: 4)
         let gptParameters = net(.gpt(gptConfig), seed: 0).parameterCount
-        let ntEqualWidth = NTConfig(width: width, blocks: 2, topHeads: 4, maxTokens: window)
-        // Equal parameter count: the NT width (a multiple of 4 heads) whose count is closest to GPT's.
-        let ntWidth = stride(from: 4, through: 4 * width, by: 4)
-            .map { (width: $0, gap: abs(net(.nt(NTConfig(width: $0, blocks: 2, topHeads: 4, maxTokens: window)), seed: 0).parameterCount - gptParameters)) }
-            .min { $0.gap < $1.gap }!.width
-        let ntEqualParameters = NTConfig(width: ntWidth, blocks: 2, topHeads: 4, maxTokens: window)
+        // Equal parameter count: the width (a multiple of 4 heads) whose count is closest to GPT's.
+        func equalParameterWidth(_ backbone: (Int) -> BackboneConfig) -> Int {
+            stride(from: 4, through: 4 * width, by: 4)
+                .map { (width: $0, gap: abs(net(backbone($0), seed: 0).parameterCount - gptParameters)) }
+                .min { $0.gap < $1.gap }!.width
+        }
+        let nets: [(name: String, plot: String, backbone: (Int) -> BackboneConfig)] = [
+            ("nt", "nt", { .nt(NTConfig(width: $0, blocks: 2, topHeads: 4, maxTokens: window)) }),
+            ("dijiang", "dijiang", { .dijiang(DiJiangConfig(width: $0, heads: 4, layers: 2)) }),
+            ("dijiang-cffn", "dijiang-cffn", { .dijiang(DiJiangConfig(width: $0, heads: 4, layers: 2, feedForward: .continuedFraction)) }),
+            ("cofrgenet", "cofrgenet", { .cofrgenet(CoFrGeNetConfig(width: $0, layers: 2)) }),
+        ]
         var rows: [SineRow] = []
         rows.append(try neural("gpt", "equal width = equal params", .gpt(gptConfig), width: width, plot: "gpt"))
-        rows.append(try neural("nt", "equal width", .nt(ntEqualWidth), width: width, plot: "nt"))
-        rows.append(try neural("nt", "equal params", .nt(ntEqualParameters), width: ntWidth, plot: "nt-equal-params"))
+        for candidate in nets where models.contains(candidate.name) {
+            rows.append(try neural(candidate.name, "equal width", candidate.backbone(width), width: width, plot: candidate.plot))
+            let matched = equalParameterWidth(candidate.backbone)
+            if matched != width {
+                rows.append(try neural(candidate.name, "equal params", candidate.backbone(matched), width: matched,
+                                       plot: candidate.plot + "-equal-params"))
+            }
+        }
         rows.append(try dlinear())
         rows.append(try repeatLast())
         return SineBenchResult(length: length, period: period, window: window, testWindows: testStarts.count, epochs: epochs,

@@ -5,17 +5,18 @@ import Testing
 
 struct BenchCLITests {
     @Test func speedPrintsTableAndJSON() throws {
-        let arguments = ["bench", "speed", "--models", "gpt,nt", "--seq", "32", "--batch", "2", "--width", "16", "--heads", "2",
+        let arguments = ["bench", "speed", "--models", "gpt,nt,dijiang,dijiang-cffn,cofrgenet", "--seq", "32", "--batch", "2", "--width", "16", "--heads", "2",
                          "--layers", "1", "--min-time", "0.05", "--no-torch"]
         let table = try CLITests.seer(arguments)
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.contains("seer-gpt") && table.stdout.contains("seer-nt") && table.stdout.contains("seer-nt / seer-gpt steps/s"),
-                "\(table.stdout)")
+        for net in ["nt", "dijiang", "dijiang-cffn", "cofrgenet"] {
+            #expect(table.stdout.contains("seer-\(net) / seer-gpt steps/s"), "\(table.stdout)")
+        }
         let json = try CLITests.seer(arguments + ["--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let figures = try #require(document["figures"] as? [[String: Any]])
-        #expect(figures.count == 2)
+        #expect(figures.map { $0["model"] as? String ?? "" } == ["seer-gpt", "seer-nt", "seer-dijiang", "seer-dijiang-cffn", "seer-cofrgenet"])
         for figure in figures {
             #expect((figure["stepsPerSecond"] as? Double ?? 0) > 0, "\(figure)")
             #expect((figure["activationMiB"] as? Double ?? 0) > 0, "\(figure)")
@@ -33,11 +34,14 @@ struct BenchCLITests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-sine-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let run = try CLITests.seer(["bench", "sine", "--length", "400", "--period", "16", "--window", "16", "--width", "8",
-                                     "--epochs", "1", "--seeds", "1", "--output", directory, "--json"])
+                                     "--epochs", "1", "--seeds", "1", "--models", "nt,dijiang,cofrgenet", "--output", directory, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let rows = try #require(document["rows"] as? [[String: Any]])
-        #expect(rows.map { $0["model"] as? String ?? "" } == ["gpt", "nt", "nt", "dlinear", "repeat-last"])
+        let names = rows.map { $0["model"] as? String ?? "" }
+        #expect(names.first == "gpt" && names.suffix(2) == ["dlinear", "repeat-last"], "\(names)")
+        #expect(Set(names) == ["gpt", "nt", "dijiang", "cofrgenet", "dlinear", "repeat-last"], "\(names)")
+        #expect(Set(rows.compactMap { $0["comparison"] as? String }).isSuperset(of: ["equal width"]))
         for row in rows {
             let plot = try #require(row["plot"] as? String)
             let svg = try String(contentsOfFile: plot, encoding: .utf8)
@@ -46,5 +50,7 @@ struct BenchCLITests {
         }
         let bad = try CLITests.seer(["bench", "sine", "--window", "7"])
         #expect(bad.status == 64)
+        let unknown = try CLITests.seer(["bench", "sine", "--models", "nt,lstm"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("--models"), "\(unknown.stderr)")
     }
 }
