@@ -40,11 +40,12 @@ extension CPUBackend {
         let chunk = CPUBackend.linearAttentionChunk, chunks = (time + chunk - 1) / chunk
         let rv = groups * e
         Parallelism.forEachChunk(heads, grain: 1) { headRange in
-            let scratch = TensorStorage(count: chunk * chunk + chunk * max(m, e) + chunk + 1)
+            let scratch = TensorStorage(count: 2 * chunk * chunk + chunk * max(m, e) + chunk + 1)
             withExtendedLifetime(scratch) {
-                let a = scratch.pointer, rows = a + chunk * chunk, powers = rows + chunk * max(m, e)
+                let a = scratch.pointer, rows = a + chunk * chunk, powers = rows + chunk * max(m, e), gamma = powers + chunk + 1
                 for h in headRange {
                     CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
+                    CPUBackend.decayMatrix(powers, into: gamma)
                     let offQ = (h / groups) * time * rq + (h % groups) * m, offV = (h / groups) * time * rv + (h % groups) * e
                     let qh = q.pointer + offQ, kh = k.pointer + offQ + keyOffset, vh = v.pointer + offV, oh = o.pointer + offV
                     let sh = states.pointer + h * chunks * m * e
@@ -56,7 +57,7 @@ extension CPUBackend {
                         // A = Φq Φkᵀ ⊙ Γ
                         sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: rq, b: kc, ldb: rq,
                                   beta: 0, c: a, ldc: b)
-                        CPUBackend.applyDecayMask(a, b: b, powers: powers)
+                        CPUBackend.applyDecayMask(a, b: b, gamma: gamma)
                         // O = A V (+ diag(λ^{i+1}) Φq S_prev)
                         sgemmCall(transA: false, transB: false, m: b, n: e, k: b, alpha: 1, a: a, lda: b, b: vc, ldb: rv,
                                   beta: 0, c: oc, ldc: rv)
@@ -87,12 +88,14 @@ extension CPUBackend {
         let width = max(m, e), rv = groups * e
         let logDerivative = TensorStorage(zeros: heads)  // Σ n·(λ^n-weighted term) per head
         Parallelism.forEachChunk(heads, grain: 1) { headRange in
-            let scratch = TensorStorage(count: 2 * chunk * chunk + 2 * chunk * width + m * e + chunk + 1)
+            let scratch = TensorStorage(count: 3 * chunk * chunk + 2 * chunk * width + m * e + chunk + 1)
             withExtendedLifetime(scratch) {
                 let p = scratch.pointer, dp = p + chunk * chunk, rows = dp + chunk * chunk, rows2 = rows + chunk * width
-                let g = rows2 + chunk * width, powers = g + m * e
+                let g = rows2 + chunk * width, powers = g + m * e, gamma = powers + chunk + 1
+                let distance = CPUBackend.chunkDistances.pointer
                 for h in headRange {
                     CPUBackend.decayPowers(theta.pointer[h % groups], into: powers)
+                    CPUBackend.decayMatrix(powers, into: gamma)
                     let offQ = (h / groups) * time * rq + (h % groups) * m, offV = (h / groups) * time * rv + (h % groups) * e
                     let qh = q.pointer + offQ, kh = k.pointer + offQ + keyOffset, vh = v.pointer + offV, goh = gradO.pointer + offV
                     let gqh = gradQ.pointer + offQ, gkh = gradK.pointer + offQ + keyOffset, gvh = gradV.pointer + offV
@@ -107,21 +110,21 @@ extension CPUBackend {
                         // P = Φq Φkᵀ ⊙ Γ (recomputed), dP = dO Vᵀ
                         sgemmCall(transA: false, transB: true, m: b, n: b, k: m, alpha: 1, a: qc, lda: rq, b: kc, ldb: rq,
                                   beta: 0, c: p, ldc: b)
-                        CPUBackend.applyDecayMask(p, b: b, powers: powers)
+                        CPUBackend.applyDecayMask(p, b: b, gamma: gamma)
                         sgemmCall(transA: false, transB: true, m: b, n: b, k: e, alpha: 1, a: doc, lda: rv, b: vc, ldb: rv,
                                   beta: 0, c: dp, ldc: b)
                         // dV += Pᵀ dO
                         sgemmCall(transA: true, transB: false, m: b, n: e, k: b, alpha: 1, a: p, lda: b, b: doc, ldb: rv,
                                   beta: 1, c: gvc, ldc: rv)
                         // λ-term of Γ: Σ_{i>j} dP·P·(i−j); then dA = dP ⊙ Γ in place of dP
+                        // (Γ is 0 above the diagonal and the distance i − j is 0 on it, so whole rows run.)
                         for i in 0..<b {
-                            let pr = p + i * b, dr = dp + i * b
+                            let pr = p + i * b, dr = dp + i * b, gr = gamma + i * chunk, wr = distance + i * chunk
                             var s: Float = 0
-                            for j in 0..<i {
-                                s += dr[j] * pr[j] * Float(i - j)
-                                dr[j] *= powers[i - j]
+                            for j in 0..<b {
+                                s += dr[j] * pr[j] * wr[j]
+                                dr[j] *= gr[j]
                             }
-                            for j in (i + 1)..<b { dr[j] = 0 }
                             weighted += Double(s)
                         }
                         // dΦq += dA Φk;  dΦk += dAᵀ Φq
@@ -178,13 +181,28 @@ extension CPUBackend {
         }
     }
 
-    /// a[i, j] ← a[i, j]·λ^{i−j} for j ≤ i, 0 above the diagonal (a: b×b, row stride b).
+    /// Γ for a full chunk: gamma[i·64 + j] = λ^{i−j} for j ≤ i, exactly 0 above the diagonal.
+    static func decayMatrix(_ powers: UnsafePointer<Float>, into gamma: UnsafeMutablePointer<Float>) {
+        let chunk = linearAttentionChunk
+        for i in 0..<chunk {
+            for j in 0..<chunk { gamma[i * chunk + j] = j <= i ? powers[i - j] : 0 }
+        }
+    }
+
+    /// i − j below the diagonal, 0 on and above it (the exponent weights of ∂Γ/∂ log λ).
+    static let chunkDistances: TensorStorage = {
+        let chunk = linearAttentionChunk
+        let table = TensorStorage(count: chunk * chunk)
+        for i in 0..<chunk { for j in 0..<chunk { table.pointer[i * chunk + j] = j < i ? Float(i - j) : 0 } }
+        return table
+    }()
+
+    /// a[i, j] ← a[i, j]·Γ[i, j] (a: b×b, row stride b; Γ rows of 64): Γ's zeros mask the future.
     @inline(__always)
-    static func applyDecayMask(_ a: UnsafeMutablePointer<Float>, b: Int, powers: UnsafePointer<Float>) {
+    static func applyDecayMask(_ a: UnsafeMutablePointer<Float>, b: Int, gamma: UnsafePointer<Float>) {
         for i in 0..<b {
-            let row = a + i * b
-            for j in 0...i { row[j] *= powers[i - j] }
-            for j in (i + 1)..<b { row[j] = 0 }
+            let row = a + i * b, gr = gamma + i * linearAttentionChunk
+            for j in 0..<b { row[j] *= gr[j] }
         }
     }
 
