@@ -26,6 +26,8 @@ deps:
 ## run: build in release mode and run the main job on the embedded default data.
 run: deps release
 	$(SEER_RELEASE) inspect data/airline_passengers.csv
+	$(SEER_RELEASE) forecast data/airline_passengers.csv --horizon 24 --out forecast.csv
+	@head -5 forecast.csv
 
 ## test: build and run every test (tests needing ../shared/data skip when it is absent; the
 ## safetensors interoperability test needs Python's safetensors, installed here when possible).

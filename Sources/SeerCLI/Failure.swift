@@ -11,6 +11,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as DataError {
         printError(error.description)
         throw ExitCode(error.exitCode)
+    } catch let error as ForecasterError {
+        printError(error.description)
+        throw ExitCode(65)
+    } catch let error as CheckpointError {
+        printError(error.description)
+        throw ExitCode(error.exitCode)
     } catch let error as DeviceUnavailable {
         printError(error.description)
         throw ExitCode(64)

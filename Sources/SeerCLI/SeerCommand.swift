@@ -10,7 +10,7 @@ struct SeerCommand: ParsableCommand {
         commandName: "seer",
         abstract: "Time-series forecasting, anomaly detection and classification with attention-free nets.",
         version: seerVersion,
-        subcommands: [InspectCommand.self, BenchCommand.self]
+        subcommands: [ForecastCommand.self, InspectCommand.self, BenchCommand.self]
     )
 }
 

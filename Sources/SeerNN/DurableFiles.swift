@@ -210,3 +210,9 @@ enum DurableFiles {
         #endif
     }
 }
+
+/// Writes `text` to `path` atomically (temp file, fsync, rename): an error or crash leaves the
+/// old file, never half a new one. For every output file the CLI writes.
+public func writeFileAtomically(_ text: String, to path: String) throws(CheckpointError) {
+    try DurableFiles.writeAtomically(Array(text.utf8), to: path)
+}

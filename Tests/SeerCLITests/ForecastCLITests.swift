@@ -1,0 +1,84 @@
+// `seer forecast` end to end: CSV out with future timestamps at the inferred frequency, JSON,
+// --out files, --model auto's choice, long-format inputs, and bad options or data refused with
+// the documented exit codes.
+import Foundation
+import Testing
+
+struct ForecastCLITests {
+    static func rows(_ csv: String) -> [[String]] {
+        csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test func forecastsTheAirlineSeriesAsCSV() throws {
+        let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--model", "dlinear", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = Self.rows(run.stdout)
+        #expect(lines.first == ["unique_id", "ds", "dlinear"])
+        #expect(lines.count == 13)
+        #expect(lines.dropFirst().map { $0[1] } == (1...12).map { String(format: "1961-%02d-01", $0) })
+        let values = lines.dropFirst().compactMap { Float($0[2]) }
+        #expect(values.count == 12 && values.allSatisfy { $0 > 200 && $0 < 1000 }, "\(values)")
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func jsonAndOutFile() throws {
+        let json = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "6", "--model", "seasonal-naive", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["model"] as? String == "seasonal-naive" && document["frequency"] as? String == "MS")
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        // Seasonal-naive with the monthly season of 12 repeats 1960's first six months.
+        #expect(rows.map { $0["value"] as? Double ?? 0 } == [417, 391, 419, 461, 472, 535])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seer-forecast-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let out = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "6", "--model", "naive", "--out", path])
+        #expect(out.status == 0 && out.stdout.isEmpty, "\(out.stderr)")
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(Self.rows(written).count == 7 && written.contains("1961-06-01,432"))
+        #expect(out.stderr.contains("wrote \(path)"))
+    }
+
+    @Test func autoSaysWhichModelItChose() throws {
+        let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--epochs", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try #require(run.stderr.split(separator: "\n").last.map(String.init))
+        #expect(summary.contains("(auto: lowest held-out MSE)") && summary.contains("held-out MSE:"), "\(summary)")
+        let chosen = try #require(Self.rows(run.stdout).first?.last)
+        #expect(summary.hasPrefix("model \(chosen) "), "\(summary)")
+    }
+
+    @Test func longFormatForecastsEveryId() throws {
+        // Sixty consecutive days for two ids, a weekly pattern on different levels.
+        var csv = "unique_id,ds,y\n"
+        let start = 1_704_067_200  // 2024-01-01
+        for id in ["north", "south"] {
+            for day in 0..<60 {
+                let date = Date(timeIntervalSince1970: TimeInterval(start + day * 86_400))
+                let f = DateFormatter()
+                f.dateFormat = "yyyy-MM-dd"
+                f.timeZone = TimeZone(identifier: "UTC")
+                csv += "\(id),\(f.string(from: date)),\(Double(day % 7) + (id == "north" ? 10 : 20))\n"
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seer-long-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try CLITests.seer(["forecast", path, "--horizon", "7", "--model", "seasonal-naive", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = Self.rows(run.stdout).dropFirst()
+        #expect(lines.count == 14)
+        #expect(lines.filter { $0[0] == "north" }.map { $0[1] }.first == "2024-03-01")  // day 60 after 2024-01-01 (leap year)
+        #expect(lines.filter { $0[0] == "south" }.compactMap { Float($0[2]) } == [24, 25, 26, 20, 21, 22, 23])
+    }
+
+    @Test func badInputsAreRefused() throws {
+        let zero = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "0"])
+        #expect(zero.status == 64 && zero.stderr.contains("--horizon"))
+        let model = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--model", "lstm"])
+        #expect(model.status == 64 && model.stderr.contains("--model"))
+        let long = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "200", "--model", "dlinear"])
+        #expect(long.status == 65 && long.stderr.contains("144 steps"), "\(long.stderr)")
+        let missing = try CLITests.seer(["forecast", "no-such-file.csv", "--horizon", "3"])
+        #expect(missing.status == 66, "\(missing.stderr)")
+    }
+}
