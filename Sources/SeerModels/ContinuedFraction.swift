@@ -310,8 +310,6 @@ public struct CoFrGeNet: SequenceBackbone, DyadicScheduled {
     public var ladderLayers: [LadderLayer] { blocks.flatMap(\.ladderLayers) }
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-        var h = x
-        for block in blocks { h = block(h, context) }
-        return finalNorm(h, on: context.tape)
+        stack(blocks, x, finalNorm: finalNorm, context) { $0($1, $2) }
     }
 }

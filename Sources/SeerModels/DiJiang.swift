@@ -251,9 +251,7 @@ public struct DiJiangNet: SequenceBackbone, DyadicScheduled {
     public var ladderLayers: [LadderLayer] { blocks.compactMap { ($0.feedForward as? ContinuedFractionFFN)?.ladders } }
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-        var h = x
-        for block in blocks { h = block(h, context) }
-        return finalNorm(h, on: context.tape)
+        stack(blocks, x, finalNorm: finalNorm, context) { $0($1, $2) }
     }
 }
 

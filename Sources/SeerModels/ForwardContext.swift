@@ -42,5 +42,15 @@ public protocol SequenceBackbone: ParameterContainer {
     func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor
 }
 
+extension SequenceBackbone {
+    /// The body of every stacked backbone: each block in order, then the final LayerNorm.
+    func stack<Block>(_ blocks: [Block], _ x: Tensor, finalNorm: LayerNorm, _ context: ForwardContext,
+                      _ apply: (Block, Tensor, ForwardContext) -> Tensor) -> Tensor {
+        var h = x
+        for block in blocks { h = apply(block, h, context) }
+        return finalNorm(h, on: context.tape)
+    }
+}
+
 /// The parameters of several containers, in order.
 func collectParameters(_ containers: [any ParameterContainer]) -> [Parameter] { containers.flatMap(\.parameters) }

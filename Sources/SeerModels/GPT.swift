@@ -85,8 +85,6 @@ public struct GPT: SequenceBackbone {
     public var parameters: [Parameter] { blocks.flatMap(\.parameters) + finalNorm.parameters }
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-        var h = x
-        for block in blocks { h = block(h, context) }
-        return finalNorm(h, on: context.tape)
+        stack(blocks, x, finalNorm: finalNorm, context) { $0($1, $2) }
     }
 }
