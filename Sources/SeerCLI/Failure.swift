@@ -11,6 +11,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as DataError {
         printError(error.description)
         throw ExitCode(error.exitCode)
+    } catch let error as UsageFailure {
+        printError(error.message)
+        throw ExitCode(64)
     } catch let error as ForecasterError {
         printError(error.description)
         throw ExitCode(65)
@@ -30,6 +33,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
         printError("\(error)")
         throw ExitCode(1)
     }
+}
+
+/// A usage problem found while running (after parsing): the message and exit 64, without the
+/// usage text ArgumentParser prints for parse-time `ValidationError`s.
+struct UsageFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }
 
 func printError(_ message: String) {

@@ -1,21 +1,18 @@
 // `seer forecast FILE --horizon H`: load a CSV or SQLite input, train the chosen model on every
 // value column of every series (one global model, each column a univariate sequence), forecast
-// H steps past the end with timestamps at the inferred frequency, and write long-format CSV
-// `unique_id,ds,<model>` (stdout or --out) or one JSON document. `--model auto` fits the
-// candidates and keeps the one with the lowest error on the held-out last windows.
+// H steps past the end with timestamps at the inferred frequency, and write long-format
+// `unique_id,ds,<model>[,<model>-lo-80,<model>-hi-80 …]` as CSV (stdout or --out), JSON, or a
+// SQLite table. `--model auto` fits the candidates and keeps the one with the lowest error on
+// the held-out last windows. `--levels` adds split-conformal intervals from a rolling-origin
+// backtest's residuals.
 import ArgumentParser
 import Foundation
 import Seer
 
 extension ModelFamily: ExpressibleByArgument {}
 
-struct ForecastCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "forecast",
-        abstract: "Train on a series' history and forecast the next H steps.")
-
-    @OptionGroup var input: InputOptions
-
+/// How to build and train a forecaster (forecast, train, backtest).
+struct ModelOptions: ParsableArguments {
     @Option(help: "Steps to forecast.")
     var horizon: Int
 
@@ -34,8 +31,63 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "Season of seasonal-naive in steps (default: from the frequency: 24 for H, 7 for D, 12 for MS …).")
     var season: Int?
 
-    @Option(help: "Write the forecast CSV here instead of stdout.")
+    @Option(help: "Device: cpu (cuda when a CUDA backend is available).")
+    var device = "cpu"
+
+    func validate() throws {
+        guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
+        if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        if let season, season < 1 { throw ValidationError("--season must be at least 1") }
+        if model != "auto" && ModelFamily(rawValue: model) == nil {
+            throw ValidationError("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'")
+        }
+        guard device == "cpu" || device == "cuda" else { throw ValidationError("--device must be cpu or cuda, not '\(device)'") }
+    }
+
+    /// `cuda` is refused with a clear message until the CUDA backend trains models.
+    func checkDevice() throws {
+        if device == "cuda" {
+            throw UsageFailure("--device cuda: Seer's forecasters train on the CPU backend only in this version; use --device cpu")
+        }
+    }
+}
+
+/// Prediction-interval levels (percent).
+struct LevelOptions: ParsableArguments {
+    @Option(help: "Prediction-interval levels in percent, comma-separated (e.g. 80,95): split-conformal from backtest residuals.")
+    var levels: String?
+
+    @Option(help: "Backtest folds that calibrate the intervals.")
+    var calibrationFolds = 5
+
+    var parsed: [Int] {
+        get throws {
+            guard let levels else { return [] }
+            let values = levels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 < 100 } ?? false }) else {
+                throw ValidationError("--levels takes whole percentages between 1 and 99, e.g. 80,95; not '\(levels)'")
+            }
+            return Array(Set(values.map { $0! })).sorted()
+        }
+    }
+
+    func validate() throws {
+        _ = try parsed
+        guard calibrationFolds >= 1 else { throw ValidationError("--calibration-folds must be at least 1") }
+    }
+}
+
+/// Where a forecast goes.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Write the CSV here instead of stdout.")
     var out: String?
+
+    @Option(help: "Write the forecast into this SQLite database (with --out-table), in one transaction.")
+    var outSqlite: String?
+
+    @Option(help: "Table for --out-sqlite (replaced when it exists).")
+    var outTable: String?
 
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
@@ -43,34 +95,53 @@ struct ForecastCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
-    /// Models `--model auto` chooses among.
-    static let autoCandidates: [ModelFamily] = [.nt, .dijiang, .dlinear, .rlinear, .naive, .seasonalNaive]
+    func validate() throws {
+        if (outSqlite == nil) != (outTable == nil) { throw ValidationError("--out-sqlite and --out-table go together") }
+    }
+
+    var progress: ConsoleProgress.Style? { quiet || json ? nil : .automatic }
+
+    /// Writes `result` where asked and the summary to stderr.
+    func emit(_ result: ForecastResult) throws {
+        if let outSqlite, let outTable {
+            try SQLiteSeriesWriter.write(try result.collection(), to: outSqlite, table: outTable, ifExists: .replace, writeIds: true)
+        }
+        if json {
+            try printJSON(result)
+        } else if let out {
+            try writeFileAtomically(result.csv, to: out)
+        } else if outSqlite == nil {
+            print(result.csv, terminator: "")
+        }
+        if !quiet && !json {
+            let written = [out, outSqlite.map { "\($0):\(outTable!)" }].compactMap { $0 }
+            FileHandle.standardError.write(Data((result.summary + written.map { "\nwrote \($0)" }.joined() + "\n").utf8))
+        }
+    }
+}
+
+struct ForecastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Train on a series' history and forecast the next H steps.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var options: ModelOptions
+    @OptionGroup var levels: LevelOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
-        if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        if model != "auto" && ModelFamily(rawValue: model) == nil {
-            throw ValidationError("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'")
-        }
         if input.isClassificationFile { throw ValidationError("\(input.file!) is a classification file; forecast needs a CSV or SQLite series") }
     }
 
     func run() throws {
         try reportingErrors {
-            let series = try ForecastInput.load(input)
-            let run = try ForecastRun(series: series, horizon: horizon, model: model, lookback: lookback, epochs: epochs, seed: seed,
-                                      season: season, progress: quiet || json ? nil : .automatic)
-            let result = try run.forecast()
-            if json {
-                try printJSON(result)
-            } else if let out {
-                try writeFileAtomically(result.csv, to: out)
-                if !quiet { FileHandle.standardError.write(Data("\(result.summary)\nwrote \(out)\n".utf8)) }
-            } else {
-                print(result.csv, terminator: "")
-                if !quiet { FileHandle.standardError.write(Data("\(result.summary)\n".utf8)) }
-            }
+            try options.checkDevice()
+            let data = try ForecastData(series: try ForecastInput.load(input))
+            let run = ForecastRun(data: data, options: options, progress: output.progress)
+            let (forecaster, chosenBy, scores) = try run.train()
+            let widths = try run.calibrate(forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
+            try output.emit(try data.result(forecaster, chosenBy: chosenBy, scores: scores, widths: widths))
         }
     }
 }
@@ -90,12 +161,75 @@ struct ForecastSequence {
     var timestamps: [Int64]?
 }
 
+/// An input split into sequences, with its frequency.
+struct ForecastData {
+    var sequences: [ForecastSequence]
+    var frequency: Frequency?
+
+    init(sequences: [ForecastSequence], frequency: Frequency?) throws {
+        guard !sequences.isEmpty else { throw UsageFailure("the input holds no value columns to forecast") }
+        self.sequences = sequences
+        self.frequency = frequency
+    }
+
+    init(series: [TimeSeries]) throws {
+        // Every value column of every series is one sequence; ids name the series, and the column
+        // too when a series has several.
+        sequences = series.flatMap { s in
+            s.columns.map { c in
+                ForecastSequence(id: s.columns.count == 1 && series.count > 1 ? s.id : (series.count == 1 ? c.name : "\(s.id)/\(c.name)"),
+                                 values: c.values, timestamps: s.time.timestamps)
+            }
+        }
+        guard !sequences.isEmpty else { throw UsageFailure("the input holds no value columns to forecast") }
+        frequency = sequences.first?.timestamps.flatMap { Frequency.infer($0) }
+    }
+
+    var values: [[Float]] { sequences.map(\.values) }
+
+    /// The `ds` text of step `step` of sequence `s` (steps past the end continue the frequency).
+    func ds(_ s: Int, step: Int) -> String {
+        let sequence = sequences[s]
+        if let timestamps = sequence.timestamps, let last = timestamps.last {
+            if step < timestamps.count { return CivilTime.format(timestamps[step]) }
+            if let frequency { return CivilTime.format(frequency.advance(last, by: step - timestamps.count + 1)) }
+        }
+        return String(step)
+    }
+
+    /// Timestamps of the H steps after sequence `s` (nil without a time axis or frequency).
+    func futureTimestamps(_ s: Int, horizon: Int) -> [Int64]? {
+        guard let last = sequences[s].timestamps?.last, let frequency else { return nil }
+        return (1...horizon).map { frequency.advance(last, by: $0) }
+    }
+
+    /// The forecast rows of `forecaster` from the end of every sequence.
+    func result(_ forecaster: Forecaster, chosenBy: String, scores: [String: Double], widths: [Int: [Float]]) throws -> ForecastResult {
+        let predictions = try forecaster.predict(values)
+        var rows: [ForecastRow] = []
+        for (s, forecast) in predictions.enumerated() {
+            let n = sequences[s].values.count
+            for (k, value) in forecast.enumerated() {
+                var bounds: [Float] = []
+                for level in widths.keys.sorted() { bounds += [value - widths[level]![k], value + widths[level]![k]] }
+                rows.append(ForecastRow(uniqueId: sequences[s].id, ds: ds(s, step: n + k), value: value, bounds: bounds))
+            }
+        }
+        return ForecastResult(model: forecaster.config.model.rawValue, chosenBy: chosenBy, lookback: forecaster.config.lookback,
+                              horizon: forecaster.config.horizon, frequency: frequency?.description, levels: widths.keys.sorted(),
+                              validationMSE: scores, rows: rows,
+                              timestamps: sequences.indices.map { futureTimestamps($0, horizon: forecaster.config.horizon) })
+    }
+}
+
 struct ForecastRow: Codable {
     var uniqueId: String
     var ds: String
     var value: Float
+    /// lo, hi per level, levels ascending.
+    var bounds: [Float]
 
-    enum CodingKeys: String, CodingKey { case uniqueId = "unique_id", ds, value }
+    enum CodingKeys: String, CodingKey { case uniqueId = "unique_id", ds, value, bounds }
 }
 
 struct ForecastResult: Codable {
@@ -104,12 +238,21 @@ struct ForecastResult: Codable {
     var lookback: Int
     var horizon: Int
     var frequency: String?
+    var levels: [Int]
     var validationMSE: [String: Double]
     var rows: [ForecastRow]
+    /// Future timestamps per sequence (for SQLite output and plots); not in the JSON.
+    var timestamps: [[Int64]?] = []
+
+    enum CodingKeys: String, CodingKey { case model, chosenBy, lookback, horizon, frequency, levels, validationMSE, rows }
+
+    var columnNames: [String] { [model] + levels.flatMap { ["\(model)-lo-\($0)", "\(model)-hi-\($0)"] } }
 
     var csv: String {
-        var text = "unique_id,ds,\(model)\n"
-        for row in rows { text += "\(ForecastResult.field(row.uniqueId)),\(row.ds),\(row.value)\n" }
+        var text = "unique_id,ds," + columnNames.joined(separator: ",") + "\n"
+        for row in rows {
+            text += "\(ForecastResult.field(row.uniqueId)),\(row.ds),\(row.value)" + row.bounds.map { ",\($0)" }.joined() + "\n"
+        }
         return text
     }
 
@@ -119,45 +262,45 @@ struct ForecastResult: Codable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// The rows as one series per id (for the SQLite writer).
+    func collection() throws -> SeriesCollection {
+        var series: [TimeSeries] = []
+        var start = 0
+        for (s, stamps) in timestamps.enumerated() {
+            let rowsOfId = rows[start..<(start + horizon)]
+            start += horizon
+            var columns = [SeriesColumn(name: model, values: rowsOfId.map(\.value))]
+            for (i, name) in columnNames.dropFirst().enumerated() { columns.append(SeriesColumn(name: name, values: rowsOfId.map { $0.bounds[i] })) }
+            series.append(try TimeSeries(id: rowsOfId.first?.uniqueId ?? "series\(s)", time: stamps.map { .timestamps($0) } ?? .index(count: horizon),
+                                     columns: columns, source: "forecast"))
+        }
+        return try SeriesCollection(series)
+    }
+
     var summary: String {
         let scores = validationMSE.sorted { $0.value < $1.value }.map { "\($0.key) \(formatNumber($0.value))" }.joined(separator: ", ")
         return "model \(model) (\(chosenBy)); look-back \(lookback), horizon \(horizon)"
             + (frequency.map { ", frequency \($0)" } ?? "") + (scores.isEmpty ? "" : "; held-out MSE: \(scores)")
+            + (levels.isEmpty ? "" : "; conformal intervals \(levels.map { "\($0) %" }.joined(separator: ", ")) from backtest residuals")
     }
 }
 
+/// Choosing, training and calibrating a forecaster for `ForecastData`.
 struct ForecastRun {
-    var sequences: [ForecastSequence]
-    var horizon: Int
-    var model: String
-    var lookback: Int
-    var epochs: Int
-    var seed: UInt64
-    var season: Int
-    var frequency: Frequency?
+    var data: ForecastData
+    var options: ModelOptions
     var progress: ConsoleProgress.Style?
 
-    init(series: [TimeSeries], horizon: Int, model: String, lookback: Int?, epochs: Int, seed: UInt64, season: Int?,
-         progress: ConsoleProgress.Style?) throws {
-        // Every value column of every series is one sequence; ids name the series, and the column
-        // too when a series has several.
-        sequences = series.flatMap { s in
-            s.columns.map { c in
-                ForecastSequence(id: s.columns.count == 1 && series.count > 1 ? s.id : (series.count == 1 ? c.name : "\(s.id)/\(c.name)"),
-                                 values: c.values, timestamps: s.time.timestamps)
-            }
-        }
-        guard !sequences.isEmpty else { throw ValidationError("the input holds no value columns to forecast") }
-        self.horizon = horizon
-        self.model = model
-        self.epochs = epochs
-        self.seed = seed
-        self.progress = progress
-        frequency = sequences.first?.timestamps.flatMap { Frequency.infer($0) }
-        let shortest = sequences.map(\.values.count).min() ?? 0
-        self.lookback = lookback ?? max(1, min(4 * horizon, 512, max(horizon, (shortest - horizon) / 2)))
-        self.season = season ?? ForecastRun.defaultSeason(frequency)
+    /// Models `--model auto` chooses among.
+    static let autoCandidates: [ModelFamily] = [.nt, .dijiang, .dlinear, .rlinear, .naive, .seasonalNaive]
+
+    var lookback: Int {
+        let shortest = data.sequences.map(\.values.count).min() ?? 0
+        let h = options.horizon
+        return options.lookback ?? max(1, min(4 * h, 512, max(h, (shortest - h) / 2)))
     }
+
+    var season: Int { options.season ?? ForecastRun.defaultSeason(data.frequency) }
 
     static func defaultSeason(_ frequency: Frequency?) -> Int {
         guard let frequency else { return 1 }
@@ -173,46 +316,44 @@ struct ForecastRun {
     }
 
     func config(_ family: ModelFamily) -> ForecasterConfig {
-        ForecasterConfig(model: family, lookback: lookback, horizon: horizon, epochs: epochs, season: season, seed: seed)
+        ForecasterConfig(model: family, lookback: lookback, horizon: options.horizon, epochs: options.epochs, season: season, seed: options.seed)
     }
 
-    func forecast() throws -> ForecastResult {
-        let values = sequences.map(\.values)
+    /// The trained forecaster, how it was chosen, and the held-out MSE of each model fitted.
+    func train() throws -> (Forecaster, String, [String: Double]) {
+        let values = data.values
         var scores: [String: Double] = [:]
-        let forecaster: Forecaster
-        let chosenBy: String
-        if model == "auto" {
-            var best: (Forecaster, Double)?
-            for family in ForecastCommand.autoCandidates {
-                let candidate = Forecaster(config(family))
-                try candidate.fit(values, observer: progress.map { ConsoleProgress($0) })
-                guard let error = try candidate.validationError(values) else { continue }
-                scores[family.rawValue] = error
-                if best == nil || error < best!.1 { best = (candidate, error) }
-            }
-            guard let best else { throw ValidationError("--model auto needs enough history for held-out windows; pick a --model") }
-            forecaster = best.0
-            chosenBy = "auto: lowest held-out MSE"
-        } else {
-            forecaster = Forecaster(config(ModelFamily(rawValue: model)!))
+        guard options.model == "auto" else {
+            let forecaster = Forecaster(config(ModelFamily(rawValue: options.model)!))
             try forecaster.fit(values, observer: progress.map { ConsoleProgress($0) })
-            if let error = try forecaster.validationError(values) { scores[model] = error }
-            chosenBy = "chosen"
+            if let error = try forecaster.validationError(values) { scores[options.model] = error }
+            return (forecaster, "chosen", scores)
         }
-        let predictions = try forecaster.predict(values)
-        var rows: [ForecastRow] = []
-        for (sequence, forecast) in zip(sequences, predictions) {
-            for (k, value) in forecast.enumerated() {
-                let ds: String
-                if let last = sequence.timestamps?.last, let frequency {
-                    ds = CivilTime.format(frequency.advance(last, by: k + 1))
-                } else {
-                    ds = String(sequence.values.count + k)
-                }
-                rows.append(ForecastRow(uniqueId: sequence.id, ds: ds, value: value))
+        var best: (Forecaster, Double)?
+        for family in ForecastRun.autoCandidates {
+            let candidate = Forecaster(config(family))
+            try candidate.fit(values, observer: progress.map { ConsoleProgress($0) })
+            guard let error = try candidate.validationError(values) else { continue }
+            scores[family.rawValue] = error
+            if best == nil || error < best!.1 { best = (candidate, error) }
+        }
+        guard let best else { throw UsageFailure("--model auto needs enough history for held-out windows; pick a --model") }
+        return (best.0, "auto: lowest held-out MSE", scores)
+    }
+
+    /// Conformal half-widths per level from a rolling-origin backtest of `forecaster`'s config.
+    func calibrate(_ forecaster: Forecaster, levels: [Int], folds: Int) throws -> [Int: [Float]] {
+        guard !levels.isEmpty else { return [:] }
+        let backtest = try Forecaster(forecaster.config).backtest(data.values, folds: folds)
+        var widths: [Int: [Float]] = [:]
+        for level in levels {
+            guard let w = backtest.halfWidths(level: Double(level) / 100) else {
+                let n = backtest.absoluteResiduals.first?.count ?? 0
+                throw UsageFailure("\(level) % intervals need at least \(Int((1 / (1 - Double(level) / 100)).rounded(.up)) - 1) backtest residuals per step; "
+                    + "\(n) come from \(folds) fold(s) × the series: raise --calibration-folds or lower --levels")
             }
+            widths[level] = w
         }
-        return ForecastResult(model: forecaster.config.model.rawValue, chosenBy: chosenBy, lookback: lookback, horizon: horizon,
-                              frequency: frequency?.description, validationMSE: scores, rows: rows)
+        return widths
     }
 }

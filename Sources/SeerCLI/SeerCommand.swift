@@ -1,6 +1,6 @@
-// The `seer` command: subcommands for inspecting data and running benchmarks (forecasting,
-// training and scoring arrive with the models). Errors are printed as `seer: file:line:col: …`
-// and mapped to the exit codes of ARCHITECTURE.md, never a stack trace.
+// The `seer` command: forecasting (forecast, train, predict, backtest), inspecting data and
+// benchmarks; anomaly scoring and classification arrive with their issues. Errors are printed
+// as `seer: file:line:col: …` and mapped to the exit codes of ARCHITECTURE.md, never a stack trace.
 import ArgumentParser
 import Seer
 
@@ -10,7 +10,7 @@ struct SeerCommand: ParsableCommand {
         commandName: "seer",
         abstract: "Time-series forecasting, anomaly detection and classification with attention-free nets.",
         version: seerVersion,
-        subcommands: [ForecastCommand.self, InspectCommand.self, BenchCommand.self]
+        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, InspectCommand.self, BenchCommand.self]
     )
 }
 

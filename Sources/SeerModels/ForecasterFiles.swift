@@ -19,7 +19,7 @@ extension Forecaster {
             "horizon": .number(Double(config.horizon)),
             "width": .number(Double(config.width)),
             "layers": .number(Double(config.layers)),
-            "dropout": .number(Double(config.dropout)),
+            "dropout": .number(Double("\(config.dropout)") ?? Double(config.dropout)),  // 0.2, not 0.2000000029
             "epochs": .number(Double(config.epochs)),
             "batch_size": .number(Double(config.batchSize)),
             "learning_rate": config.learningRate.map { .number(Double($0)) } ?? .null,

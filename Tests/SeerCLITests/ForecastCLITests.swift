@@ -82,3 +82,65 @@ struct ForecastCLITests {
         #expect(missing.status == 66, "\(missing.stderr)")
     }
 }
+
+struct TrainPredictBacktestCLITests {
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("seer-\(name)-\(UUID().uuidString)").path
+    }
+
+    @Test func trainThenPredictGivesTheForecastWithIntervals() throws {
+        let directory = Self.temporary("model")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let common = ["data/airline_passengers.csv", "--horizon", "6", "--model", "dlinear", "--epochs", "5", "--levels", "80"]
+        let train = try CLITests.seer(["train"] + common + ["--save", directory, "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let config = try String(contentsOfFile: directory + "/config.json", encoding: .utf8)
+        #expect(config.contains("\"conformal_half_widths\"") && config.contains("\"training_data_fingerprint\"") && config.contains("\"MS\""))
+        let predict = try CLITests.seer(["predict", "--model", directory, "data/airline_passengers.csv", "--quiet"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let forecast = try CLITests.seer(["forecast"] + common + ["--quiet"])
+        #expect(predict.stdout == forecast.stdout, "a saved model forecasts what the same run prints")
+        let lines = ForecastCLITests.rows(predict.stdout)
+        #expect(lines.first == ["unique_id", "ds", "dlinear", "dlinear-lo-80", "dlinear-hi-80"])
+        for line in lines.dropFirst() {
+            let (value, lo, hi) = (Float(line[2])!, Float(line[3])!, Float(line[4])!)
+            #expect(lo < value && value < hi)
+        }
+        // Levels the residuals cannot support are refused before anything is written.
+        let tooHigh = try CLITests.seer(["train"] + common.dropLast(2) + ["--levels", "95", "--save", directory + "-x", "--quiet"])
+        #expect(tooHigh.status == 64 && tooHigh.stderr.contains("--calibration-folds"), "\(tooHigh.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "-x"))
+        let missing = try CLITests.seer(["predict", "--model", directory + "-none", "data/airline_passengers.csv"])
+        #expect(missing.status != 0 && missing.stderr.contains("seer: error:"))
+    }
+
+    @Test func backtestWritesCutoffsActualsAndForecasts() throws {
+        let run = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "12", "--folds", "2", "--model", "seasonal-naive"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = ForecastCLITests.rows(run.stdout)
+        #expect(lines.first == ["unique_id", "cutoff", "ds", "y", "seasonal-naive"])
+        #expect(lines.count == 25)
+        #expect(Set(lines.dropFirst().map { $0[1] }) == ["1958-12-01", "1959-12-01"])
+        // 1959-01 forecast by seasonal-naive = 1958-01 (340); actual 360.
+        #expect(lines[1] == ["value", "1958-12-01", "1959-01-01", "360.0", "340.0"])
+        #expect(run.stderr.contains("MSE") && run.stderr.contains("MAE"))
+        let json = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "12", "--folds", "2", "--model", "naive", "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((document["rows"] as? [Any])?.count == 24 && (document["mse"] as? Double ?? 0) > 0)
+    }
+
+    @Test func forecastIntoSQLite() throws {
+        let database = Self.temporary("out") + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: database) }
+        let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--model", "naive",
+                                     "--out-sqlite", database, "--out-table", "forecasts", "--quiet"])
+        #expect(run.status == 0 && run.stdout.isEmpty, "\(run.stderr)")
+        let back = try CLITests.seer(["inspect", "--sqlite", database, "--table", "forecasts", "--json"])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(back.stdout.contains("1961-01-01") && back.stdout.contains("naive"), "\(back.stdout)")
+        let half = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--out-sqlite", database])
+        #expect(half.status == 64)
+        let cuda = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--device", "cuda"])
+        #expect(cuda.status == 64 && cuda.stderr.contains("--device"))
+    }
+}
