@@ -89,6 +89,12 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Table for --out-sqlite (replaced when it exists).")
     var outTable: String?
 
+    @Option(help: "Write an SVG overlay of history and forecast (one panel per series, up to 8).")
+    var plot: String?
+
+    @Option(help: "Write a self-contained HTML report (inputs, model, held-out errors, plot, forecast table).")
+    var report: String?
+
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
 
@@ -101,8 +107,10 @@ struct OutputOptions: ParsableArguments {
 
     var progress: ConsoleProgress.Style? { quiet || json ? nil : .automatic }
 
-    /// Writes `result` where asked and the summary to stderr.
-    func emit(_ result: ForecastResult) throws {
+    /// Writes `result` where asked (and its pictures) and the summary to stderr.
+    func emit(_ result: ForecastResult, data: ForecastData, source: String) throws {
+        if let plot { try writeFileAtomically(ForecastFigures.forecast(data, result), to: plot) }
+        if let report { try writeFileAtomically(ForecastFigures.report(data, result, source: source), to: report) }
         if let outSqlite, let outTable {
             try SQLiteSeriesWriter.write(try result.collection(), to: outSqlite, table: outTable, ifExists: .replace, writeIds: true)
         }
@@ -114,7 +122,7 @@ struct OutputOptions: ParsableArguments {
             print(result.csv, terminator: "")
         }
         if !quiet && !json {
-            let written = [out, outSqlite.map { "\($0):\(outTable!)" }].compactMap { $0 }
+            let written = [out, outSqlite.map { "\($0):\(outTable!)" }, plot, report].compactMap { $0 }
             FileHandle.standardError.write(Data((result.summary + written.map { "\nwrote \($0)" }.joined() + "\n").utf8))
         }
     }
@@ -141,7 +149,7 @@ struct ForecastCommand: ParsableCommand {
             let run = ForecastRun(data: data, options: options, progress: output.progress)
             let (forecaster, chosenBy, scores) = try run.train()
             let widths = try run.calibrate(forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
-            try output.emit(try data.result(forecaster, chosenBy: chosenBy, scores: scores, widths: widths))
+            try output.emit(try data.result(forecaster, chosenBy: chosenBy, scores: scores, widths: widths), data: data, source: input.source)
         }
     }
 }
@@ -344,13 +352,23 @@ struct ForecastRun {
     /// Conformal half-widths per level from a rolling-origin backtest of `forecaster`'s config.
     func calibrate(_ forecaster: Forecaster, levels: [Int], folds: Int) throws -> [Int: [Float]] {
         guard !levels.isEmpty else { return [:] }
-        let backtest = try Forecaster(forecaster.config).backtest(data.values, folds: folds)
+        let calibrator = Forecaster(forecaster.config)
+        let usable = calibrator.foldsThatFit(data.values, folds: folds)
+        guard usable >= 1 else {
+            throw UsageFailure("intervals need at least one backtest fold of \(calibrator.minimumHistory) steps of history + H; "
+                + "the longest series is too short: lower --horizon or --lookback, or drop --levels")
+        }
+        let backtest = try calibrator.backtest(data.values, folds: usable)
         var widths: [Int: [Float]] = [:]
         for level in levels {
             guard let w = backtest.halfWidths(level: Double(level) / 100) else {
                 let n = backtest.absoluteResiduals.first?.count ?? 0
-                throw UsageFailure("\(level) % intervals need at least \(Int((1 / (1 - Double(level) / 100)).rounded(.up)) - 1) backtest residuals per step; "
-                    + "\(n) come from \(folds) fold(s) × the series: raise --calibration-folds or lower --levels")
+                // The fewest residuals n with ⌈(n + 1)·level⌉ ≤ n.
+                let needed = (1...).first { Int((Double($0 + 1) * Double(level) / 100).rounded(.up)) <= $0 }!
+                let fix = usable < folds ? "only \(usable) fold(s) fit the history: lower --lookback or --horizon, or --levels"
+                    : "raise --calibration-folds or lower --levels"
+                throw UsageFailure("\(level) % intervals need at least \(needed) backtest residuals per step; \(n) come from \(usable) fold(s) × "
+                    + "\(data.sequences.count) series: \(fix)")
             }
             widths[level] = w
         }

@@ -69,6 +69,12 @@ struct InputOptions: ParsableArguments {
                    idColumn: id, targetColumns: targetColumns, epochUnit: epochUnit, order: order, missing: missing)
     }
 
+    /// The input as named in reports: the file, or `DB:table` / `DB:query`.
+    var source: String {
+        if let sqlite { return "\(sqlite):\(table ?? query ?? "")" }
+        return file ?? ""
+    }
+
     /// True when the input is a UCR/UEA classification file.
     var isClassificationFile: Bool {
         guard let file else { return false }

@@ -78,7 +78,8 @@ struct PredictCommand: ParsableCommand {
                       array.count == forecaster.config.horizon else { continue }
                 widths[percent] = array.map { Float($0) }
             }
-            try output.emit(try data.result(forecaster, chosenBy: "loaded from \(model)", scores: [:], widths: widths))
+            try output.emit(try data.result(forecaster, chosenBy: "loaded from \(model)", scores: [:], widths: widths), data: data,
+                            source: input.source)
         }
     }
 }
@@ -99,6 +100,9 @@ struct BacktestCommand: ParsableCommand {
 
     @Option(help: "Write the CSV here instead of stdout.")
     var out: String?
+
+    @Option(help: "Write an SVG overlay of every fold's forecast over the history (one panel per series, up to 8).")
+    var plot: String?
 
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
@@ -149,6 +153,7 @@ struct BacktestCommand: ParsableCommand {
                     }
                 }
             }
+            if let plot { try writeFileAtomically(ForecastFigures.backtest(data, model: config.model.rawValue, folds: result.folds), to: plot) }
             let document = Result(model: config.model.rawValue, chosenBy: chosenBy, lookback: config.lookback, horizon: config.horizon,
                                   folds: folds, refit: refit, mse: result.mse, mae: result.mae, rows: rows)
             if json {
@@ -161,7 +166,7 @@ struct BacktestCommand: ParsableCommand {
             if !quiet {
                 FileHandle.standardError.write(Data(("backtest of \(config.model.rawValue) (\(chosenBy)): \(folds) folds × H = \(config.horizon), "
                     + "look-back \(config.lookback); MSE \(formatNumber(result.mse)), MAE \(formatNumber(result.mae))"
-                    + (out.map { "\nwrote \($0)" } ?? "") + "\n").utf8))
+                    + [out, plot].compactMap { $0 }.map { "\nwrote \($0)" }.joined() + "\n").utf8))
             }
         }
     }

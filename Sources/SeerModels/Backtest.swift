@@ -60,6 +60,7 @@ extension Forecaster {
             }
             let usable = sequences.indices.filter { cutoffs[$0] != nil }
             guard !usable.isEmpty else {
+                // (the longest sequence cannot hold this fold; see `foldsThatFit`)
                 throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + k * h)
             }
             let histories = usable.map { Array(sequences[$0].prefix(cutoffs[$0]!)) }
@@ -89,9 +90,15 @@ extension Forecaster {
                               mae: absolute / Double(max(1, count)))
     }
 
+    /// How many folds (≤ `folds`) the longest sequence can hold.
+    public func foldsThatFit(_ sequences: [[Float]], folds: Int) -> Int {
+        let longest = sequences.map(\.count).max() ?? 0
+        return max(0, min(folds, (longest - minimumHistory) / config.horizon))
+    }
+
     /// Steps of history a fold needs before its cutoff: one training window for trained models,
     /// the look-back (or season) for the baselines.
-    var minimumHistory: Int {
+    public var minimumHistory: Int {
         switch config.model {
         case .naive: return config.lookback
         case .seasonalNaive: return max(1, config.season)

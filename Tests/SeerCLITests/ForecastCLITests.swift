@@ -2,6 +2,9 @@
 // --out files, --model auto's choice, long-format inputs, and bad options or data refused with
 // the documented exit codes.
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 struct ForecastCLITests {
@@ -142,5 +145,43 @@ struct TrainPredictBacktestCLITests {
         #expect(half.status == 64)
         let cuda = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--device", "cuda"])
         #expect(cuda.status == 64 && cuda.stderr.contains("--device"))
+    }
+}
+
+struct ForecastPictureTests {
+    @Test func plotAndReportHoldTheSeries() throws {
+        let plot = TrainPredictBacktestCLITests.temporary("plot") + ".svg", report = TrainPredictBacktestCLITests.temporary("report") + ".html"
+        defer { for path in [plot, report] { try? FileManager.default.removeItem(atPath: path) } }
+        let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--model", "dlinear", "--epochs", "5",
+                                     "--levels", "50,80", "--calibration-folds", "8", "--plot", plot, "--report", report, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        _ = try XMLDocument(xmlString: svg)
+        #expect(svg.contains("#8c8c8c") && svg.contains("#d62728"), "history grey, forecast red")
+        #expect(svg.components(separatedBy: "<polygon").count == 3, "one band per level")
+        #expect(svg.contains("<title>50 % interval</title>") && svg.contains("<title>80 % interval</title>"))
+        #expect(svg.contains(">1950-01-01<") && svg.contains(">1960-01-01<"), "date ticks on year boundaries")
+        // The history path has one point per observed month, the forecast H + 1 (joined to the last value).
+        let paths = svg.components(separatedBy: "<path d=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(paths.map { $0.filter { $0 == "M" || $0 == "L" }.count } == [144, 13])
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && html.contains("dlinear-lo-80"))
+        #expect(html.contains("data/airline_passengers.csv") && html.contains("1949-01-01 → 1960-12-01") && html.contains("Held-out error"))
+        #expect(!html.contains("src=") && !html.contains("href="))
+        let figure = try #require(html.components(separatedBy: "<figure>\n").last?.components(separatedBy: "<figcaption>").first)
+        _ = try XMLDocument(xmlString: figure)
+    }
+
+    @Test func backtestPlotOverlaysEveryFold() throws {
+        let plot = TrainPredictBacktestCLITests.temporary("backtest") + ".svg"
+        defer { try? FileManager.default.removeItem(atPath: plot) }
+        let run = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "6", "--folds", "4", "--model", "seasonal-naive",
+                                     "--plot", plot, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        _ = try XMLDocument(xmlString: svg)
+        let paths = svg.components(separatedBy: "<path d=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(paths.count == 3)
+        #expect(paths[2].filter { $0 == "M" }.count == 4, "one forecast segment per fold")
     }
 }
