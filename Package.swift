@@ -35,11 +35,14 @@ let package = Package(
             dependencies: ["Seer", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // A program using only the public API; SeerCLITests depends on it, so `swift test` builds and runs it.
+        .executableTarget(name: "seer-example-forecast", dependencies: ["Seer"], path: "examples/forecast"),
+
         .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "CBLAS", "CVectorMath"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor"]),
-        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData"]),
+        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "seer-example-forecast"]),
     ]
 )

@@ -8,13 +8,16 @@ struct CLITests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The `seer` binary next to this test bundle (swift test builds it because this target depends on SeerCLI).
-    static var binary: String {
+    static var binary: String { executable("seer") }
+
+    /// An executable product of this package next to the test bundle.
+    static func executable(_ name: String) -> String {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundleDirectory.appendingPathComponent("seer").path,
-                          bundleDirectory.deletingLastPathComponent().appendingPathComponent("seer").path,
-                          packageRoot.appendingPathComponent(".build/debug/seer").path]
+        for candidate in [bundleDirectory.appendingPathComponent(name).path,
+                          bundleDirectory.deletingLastPathComponent().appendingPathComponent(name).path,
+                          packageRoot.appendingPathComponent(".build/debug/\(name)").path]
         where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        return packageRoot.appendingPathComponent(".build/debug/seer").path
+        return packageRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 
     struct Run {
@@ -23,9 +26,11 @@ struct CLITests {
         var stderr: String
     }
 
-    static func seer(_ arguments: [String]) throws -> Run {
+    static func seer(_ arguments: [String]) throws -> Run { try run(binary, arguments) }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         let out = Pipe(), err = Pipe()

@@ -185,3 +185,14 @@ struct ForecastPictureTests {
         #expect(paths[2].filter { $0 == "M" }.count == 4, "one forecast segment per fold")
     }
 }
+
+struct ExampleProgramTests {
+    @Test func forecastExampleRunsOnThePublicAPI() throws {
+        let run = try CLITests.run(CLITests.executable("seer-example-forecast"), ["data/airline_passengers.csv", "6"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "airline_passengers: 144 steps, frequency MS", "\(lines)")
+        #expect(lines.contains("saved and reloaded: same forecast"))
+        #expect(lines.filter { $0.hasPrefix("1961-0") }.count == 6, "\(lines)")
+    }
+}
