@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run Seer's benchmarks (speed, memory, accuracy) beside their peers.",
-        subcommands: [IngestBenchCommand.self, KernelBenchCommand.self, SpeedBenchCommand.self, SineBenchCommand.self, IngestChildCommand.self,
+        subcommands: [IngestBenchCommand.self, KernelBenchCommand.self, SpeedBenchCommand.self, SineBenchCommand.self, ETTBenchCommand.self, IngestChildCommand.self,
                       SpeedChildCommand.self])
 }
 

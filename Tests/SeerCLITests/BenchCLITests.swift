@@ -54,3 +54,31 @@ struct BenchCLITests {
         #expect(unknown.status == 64 && unknown.stderr.contains("--models"), "\(unknown.stderr)")
     }
 }
+
+struct ETTBenchCLITests {
+    static let ett = CLITests.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ett/ETTh1.csv").path
+
+    @Test func repeatLastReproducesThePublishedRow() throws {
+        guard FileManager.default.fileExists(atPath: Self.ett) else {
+            print("../shared/data is absent: skipping the ETTh1 protocol test")
+            return
+        }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("seer-ett-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let run = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "naive,dlinear", "--lookback", "96", "--horizon", "96",
+                                     "--epochs", "1", "--output", output, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        let naive = try #require(rows.first { $0["model"] as? String == "naive" })
+        // Published repeat-last at H = 96: 1.295 / 0.713, with every one of the 2785 test windows.
+        #expect(abs((naive["mse"] as? Double ?? 0) - 1.295) < 0.003 && abs((naive["mae"] as? Double ?? 0) - 0.713) < 0.002, "\(naive)")
+        #expect(naive["testWindows"] as? Int == 2785)
+        let dlinear = try #require(rows.first { $0["model"] as? String == "dlinear" })
+        #expect((dlinear["mse"] as? Double ?? 9) < 0.6, "one epoch of DLinear already beats repeat-last by far: \(dlinear)")
+        let csv = try String(contentsOfFile: output + "/ett.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("model,lookback,horizon,mse,mae") && csv.contains("\ndlinear,96,96,"))
+        let bad = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "lstm"])
+        #expect(bad.status == 64)
+    }
+}

@@ -1,0 +1,239 @@
+// `seer bench ett` (BENCHMARKS.md §1, data README §1): multivariate "M" long-horizon forecasting
+// on ETTh1 — every column z-scored with train-row statistics (population std), train/val/test
+// rows 8640/2880/2880 (val and test windows reach back L rows into the previous part), every
+// test window with stride 1 (no drop_last), MSE and MAE on the normalised scale over windows ×
+// steps × channels. Each model trains channel-independently on the train windows with early
+// stopping on the validation windows, and is printed beside the published rows.
+import ArgumentParser
+import Foundation
+import Seer
+
+struct ETTRow: Codable {
+    var model: String
+    var lookback: Int
+    var horizon: Int
+    var mse: Double
+    var mae: Double
+    var testWindows: Int
+    var epochs: Int
+    var trainSeconds: Double
+    var parameters: Int
+}
+
+struct ETTBenchResult: Codable {
+    var file: String
+    var split: [Int]
+    var rows: [ETTRow]
+
+    /// Published MSE/MAE (BENCHMARKS.md §1) by model name and look-back, per horizon 96/192/336/720.
+    static let published: [(name: String, lookback: Int, values: [(Double, Double)])] = [
+        ("repeat-last", 0, [(1.295, 0.713), (1.325, 0.733), (1.323, 0.744), (1.339, 0.756)]),
+        ("iTransformer", 96, [(0.386, 0.405), (0.441, 0.436), (0.487, 0.458), (0.503, 0.491)]),
+        ("RLinear", 96, [(0.386, 0.395), (0.437, 0.424), (0.479, 0.446), (0.481, 0.470)]),
+        ("TimesNet", 96, [(0.384, 0.402), (0.436, 0.429), (0.491, 0.469), (0.521, 0.500)]),
+        ("DLinear", 336, [(0.375, 0.399), (0.405, 0.416), (0.439, 0.443), (0.472, 0.490)]),
+        ("PatchTST/42", 336, [(0.375, 0.399), (0.414, 0.421), (0.431, 0.436), (0.449, 0.466)]),
+        ("PatchTST/64", 512, [(0.370, 0.400), (0.413, 0.429), (0.422, 0.440), (0.447, 0.468)]),
+    ]
+
+    var text: String {
+        let horizons = Array(Set(rows.map(\.horizon))).sorted()
+        var table = TextTable(["model", "L"] + horizons.map { "H=\($0) MSE/MAE" } + ["avg MSE", "train s", "epochs"])
+        var keys: [(String, Int)] = []
+        for r in rows where !keys.contains(where: { $0 == (r.model, r.lookback) }) { keys.append((r.model, r.lookback)) }
+        for (model, lookback) in keys {
+            let mine = rows.filter { $0.model == model && $0.lookback == lookback }
+            let cells = horizons.map { h in mine.first { $0.horizon == h }.map { String(format: "%.3f/%.3f", $0.mse, $0.mae) } ?? "—" }
+            let average = mine.count == horizons.count ? String(format: "%.3f", mine.map(\.mse).reduce(0, +) / Double(mine.count)) : "—"
+            table.add(["seer " + model, String(lookback)] + cells + [average, String(format: "%.0f", mine.map(\.trainSeconds).reduce(0, +)),
+                                                                       mine.map { String($0.epochs) }.joined(separator: ",")])
+        }
+        let index = [96: 0, 192: 1, 336: 2, 720: 3]
+        for p in ETTBenchResult.published {
+            let cells = horizons.map { h in index[h].map { String(format: "%.3f/%.3f", p.values[$0].0, p.values[$0].1) } ?? "—" }
+            let shown = horizons.compactMap { index[$0] }  // the average over the horizons in the table
+            let average = shown.map { p.values[$0].0 }.reduce(0, +) / Double(max(1, shown.count))
+            table.add(["published " + p.name, p.lookback == 0 ? "—" : String(p.lookback)] + cells + [String(format: "%.3f", average), "", ""])
+        }
+        return "ETT protocol (M, z-scored by train rows, all test windows) on \(file), split \(split.map(String.init).joined(separator: "/"))\n"
+            + table.render(indent: "  ")
+    }
+}
+
+struct ETTBenchmark {
+    var file: String
+    var split: [Int]
+    var models: [String]
+    var lookbacks: [Int]
+    var horizons: [Int]
+    var epochs: Int
+    var width: Int
+    var log: Bool
+
+    static let knownModels = ["naive", "dlinear", "rlinear", "nt", "dijiang", "dijiang-cffn", "cofrgenet", "gpt"]
+
+    func run() throws -> ETTBenchResult {
+        let loaded = try CSVLoader.load(file, options: CSVOptions(layout: .wide))
+        let series = loaded.series[0]
+        let (trainRows, validRows, testRows) = (split[0], split[1], split[2])
+        guard series.rowCount >= trainRows + validRows + testRows else {
+            throw UsageFailure("\(file) has \(series.rowCount) rows; --split \(split.map(String.init).joined(separator: ",")) needs \(split.reduce(0, +))")
+        }
+        let scaler = try StandardScaler.fit(series, rows: 0..<trainRows)
+        let scaled = try scaler.transform(series)
+        let channels = scaled.columnCount
+        // Row-major [rows, channels] for window slicing.
+        var table = [Float](repeating: 0, count: scaled.rowCount * channels)
+        for (c, column) in scaled.columns.enumerated() { for (r, v) in column.values.enumerated() { table[r * channels + c] = v } }
+
+        /// Windows whose targets lie in rows [from, to), look-backs reaching L rows back.
+        func windows(_ l: Int, _ h: Int, targets from: Int, _ to: Int) -> SampleSet {
+            var x: [Float] = [], y: [Float] = []
+            let first = max(0, from - l)
+            var s = first
+            while s + l + h <= to {
+                x += table[(s * channels)..<((s + l) * channels)]
+                y += table[((s + l) * channels)..<((s + l + h) * channels)]
+                s += 1
+            }
+            return SampleSet(inputs: x, inputShape: [l, channels], targets: y, targetShape: [h, channels])
+        }
+
+        var rows: [ETTRow] = []
+        for l in lookbacks {
+            for model in models {
+                for h in horizons {
+                    let train = windows(l, h, targets: 0, trainRows)
+                    let validation = windows(l, h, targets: trainRows, trainRows + validRows)
+                    let test = windows(l, h, targets: trainRows + validRows, trainRows + validRows + testRows)
+                    guard train.count > 0, test.count > 0 else { continue }
+                    let started = ContinuousClock.now
+                    let (forecaster, trained, parameters) = try fit(model, lookback: l, horizon: h, channels: channels, train: train,
+                                                                    validation: validation)
+                    let seconds = (ContinuousClock.now - started).seconds
+                    let (mse, mae) = evaluate(forecaster, test)
+                    rows.append(ETTRow(model: model, lookback: l, horizon: h, mse: mse, mae: mae, testWindows: test.count, epochs: trained,
+                                       trainSeconds: seconds, parameters: parameters))
+                    if log {
+                        FileHandle.standardError.write(Data(String(format: "  %@ L=%d H=%d: MSE %.4f MAE %.4f (%d test windows, %d epochs, %.0f s)\n",
+                                                                   model, l, h, mse, mae, test.count, trained, seconds).utf8))
+                    }
+                }
+            }
+        }
+        return ETTBenchResult(file: file, split: split, rows: rows)
+    }
+
+    /// A trained model of `name` and the epochs it ran.
+    func fit(_ name: String, lookback l: Int, horizon h: Int, channels: Int, train: SampleSet, validation: SampleSet)
+        throws -> (any Forecasting, Int, Int) {
+        let net: any Trainable & Forecasting
+        var config = TrainerConfig(epochs: epochs, batchSize: 32, learningRate: 1e-3, seed: 1)
+        config.patience = 3
+        switch name {
+        case "naive":
+            return (RepeatLast(lookback: l, horizon: h), 0, 0)
+        case "dlinear", "rlinear":
+            // As their authors train them: lr 5e-3, batch 32.
+            net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
+            config.learningRate = 5e-3
+        default:
+            let tokens = Tokenization.patch(length: 16, stride: 8)
+            let backbone: BackboneConfig
+            switch name {
+            case "nt": backbone = .nt(NTConfig(width: width, blocks: 2, topHeads: 4, dropout: 0.2, maxTokens: tokens.tokenCount(steps: l)))
+            case "dijiang": backbone = .dijiang(DiJiangConfig(width: width, heads: 4, layers: 2, dropout: 0.2))
+            case "dijiang-cffn": backbone = .dijiang(DiJiangConfig(width: width, heads: 4, layers: 2, feedForward: .continuedFraction, dropout: 0.2))
+            case "cofrgenet": backbone = .cofrgenet(CoFrGeNetConfig(width: width, layers: 2, dropout: 0.2))
+            default: backbone = .gpt(GPTConfig(width: width, heads: 4, layers: 2, dropout: 0.2))
+            }
+            net = SequenceModel(SequenceModelConfig(backbone: backbone, head: .direct(horizon: h), lookback: l, channels: channels,
+                                                    tokenization: tokens, seed: 1))
+        }
+        let report = try Trainer(config, observer: log ? ConsoleProgress(.lines) : nil).fit(net, train: train, validation: validation)
+        return (net, report.epochs.count, net.parameterCount)
+    }
+
+    /// MSE and MAE over every test window × step × channel, in batches.
+    func evaluate(_ model: any Forecasting, _ test: SampleSet) -> (Double, Double) {
+        var squared = 0.0, absolute = 0.0, count = 0
+        var start = 0
+        while start < test.count {
+            let indices = Array(start..<min(test.count, start + 256))
+            let (x, y) = test.batch(indices)
+            let predicted = model.forecast(x, .inference()).array, truth = y.array
+            for i in truth.indices {
+                let e = Double(predicted[i]) - Double(truth[i])
+                squared += e * e
+                absolute += abs(e)
+            }
+            count += truth.count
+            start += indices.count
+        }
+        return (squared / Double(max(1, count)), absolute / Double(max(1, count)))
+    }
+}
+
+struct ETTBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ett",
+        abstract: "ETTh1 long-horizon protocol (BENCHMARKS.md §1): M setting, all test windows, beside the published rows.")
+
+    @Option(help: "A CSV of the ETT layout (date + 7 columns).")
+    var file = "../shared/data/ett/ETTh1.csv"
+
+    @Option(help: "Train, validation and test rows.")
+    var split = "8640,2880,2880"
+
+    @Option(help: "Models, comma-separated: \(ETTBenchmark.knownModels.joined(separator: ", ")).")
+    var models = "naive,dlinear,rlinear,nt,dijiang"
+
+    @Option(help: "Look-backs, comma-separated.")
+    var lookback = "96,336"
+
+    @Option(help: "Horizons, comma-separated.")
+    var horizon = "96,192,336,720"
+
+    @Option(help: "Most training epochs (early stopping on the validation windows, patience 3).")
+    var epochs = 10
+
+    @Option(help: "Width of the neural nets.")
+    var width = 32
+
+    @Option(help: "Directory for ett.csv and ett.json.")
+    var output = "bench-results"
+
+    @Flag(help: "Print one JSON document instead of a table.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            func integers(_ text: String, _ name: String) throws -> [Int] {
+                let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { throw UsageFailure("\(name) takes positive whole numbers, comma-separated, not '\(text)'") }
+                return values.map { $0! }
+            }
+            let splitRows = try integers(split, "--split")
+            guard splitRows.count == 3 else { throw UsageFailure("--split takes three row counts: train,validation,test") }
+            let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard list.allSatisfy(ETTBenchmark.knownModels.contains) else {
+                throw UsageFailure("--models takes a comma-separated subset of \(ETTBenchmark.knownModels.joined(separator: ", ")), not '\(models)'")
+            }
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw DataError(.missingInput, "no such file (the ETT data lives in ../shared/data/ett; give --file)", at: SourceLocation(file: file))
+            }
+            let result = try ETTBenchmark(file: file, split: splitRows, models: list, lookbacks: try integers(lookback, "--lookback"),
+                                          horizons: try integers(horizon, "--horizon"), epochs: epochs, width: width, log: !json).run()
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,train_seconds,parameters\n"
+            for r in result.rows {
+                csv += "\(r.model),\(r.lookback),\(r.horizon),\(r.mse),\(r.mae),\(r.testWindows),\(r.epochs),\(r.trainSeconds),\(r.parameters)\n"
+            }
+            try writeFileAtomically(csv, to: output + "/ett.csv")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try writeFileAtomically(String(decoding: try encoder.encode(result), as: UTF8.self), to: output + "/ett.json")
+            if json { try printJSON(result) } else { print(result.text) }
+        }
+    }
+}
