@@ -44,6 +44,7 @@ bench: deps release
 	@python3 -c "import torch" 2>/dev/null || python3 -m pip install -q torch==2.13.0+cpu || echo "torch unavailable: no PyTorch column"
 	$(SEER_RELEASE) bench speed
 	$(SEER_RELEASE) bench sine
+	@if [ -f ../shared/data/ett/ETTh1.csv ]; then $(SEER_RELEASE) bench ett; else echo "../shared/data is absent: skipping seer bench ett"; fi
 
 build: deps
 	$(SWIFT) build

@@ -68,6 +68,8 @@ struct ETTBenchmark {
     var horizons: [Int]
     var epochs: Int
     var width: Int
+    /// Learning rate of the nets (DLinear/RLinear keep their authors' 5e-3).
+    var learningRate: Float
     var log: Bool
 
     static let knownModels = ["naive", "dlinear", "rlinear", "nt", "dijiang", "dijiang-cffn", "cofrgenet", "gpt"]
@@ -128,7 +130,7 @@ struct ETTBenchmark {
     func fit(_ name: String, lookback l: Int, horizon h: Int, channels: Int, train: SampleSet, validation: SampleSet)
         throws -> (any Forecasting, Int, Int) {
         let net: any Trainable & Forecasting
-        var config = TrainerConfig(epochs: epochs, batchSize: 32, learningRate: 1e-3, seed: 1)
+        var config = TrainerConfig(epochs: epochs, batchSize: 32, learningRate: learningRate, seed: 1)
         config.patience = 3
         switch name {
         case "naive":
@@ -200,6 +202,9 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Width of the neural nets.")
     var width = 32
 
+    @Option(help: "Learning rate of the neural nets (DLinear and RLinear train at their authors' 5e-3).")
+    var learningRate: Float = 1e-3
+
     @Option(help: "Directory for ett.csv and ett.json.")
     var output = "bench-results"
 
@@ -223,7 +228,8 @@ struct ETTBenchCommand: ParsableCommand {
                 throw DataError(.missingInput, "no such file (the ETT data lives in ../shared/data/ett; give --file)", at: SourceLocation(file: file))
             }
             let result = try ETTBenchmark(file: file, split: splitRows, models: list, lookbacks: try integers(lookback, "--lookback"),
-                                          horizons: try integers(horizon, "--horizon"), epochs: epochs, width: width, log: !json).run()
+                                          horizons: try integers(horizon, "--horizon"), epochs: epochs, width: width,
+                                          learningRate: learningRate, log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,train_seconds,parameters\n"
             for r in result.rows {
