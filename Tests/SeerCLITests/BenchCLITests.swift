@@ -55,14 +55,11 @@ struct BenchCLITests {
     }
 }
 
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: ETTBenchCLITests.ett), "../shared/data is absent: skipping the ETTh1 protocol test"))
 struct ETTBenchCLITests {
     static let ett = CLITests.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ett/ETTh1.csv").path
 
     @Test func repeatLastReproducesThePublishedRow() throws {
-        guard FileManager.default.fileExists(atPath: Self.ett) else {
-            print("../shared/data is absent: skipping the ETTh1 protocol test")
-            return
-        }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("seer-ett-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let run = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "naive,dlinear", "--lookback", "96", "--horizon", "96",
