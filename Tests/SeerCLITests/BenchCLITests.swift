@@ -55,9 +55,13 @@ struct BenchCLITests {
     }
 }
 
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: ETTBenchCLITests.ett), "../shared/data is absent: skipping the ETTh1 protocol test"))
+/// ../shared/data/ett/ETTh1.csv beside the package.
+let sharedETTh1 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("shared/data/ett/ETTh1.csv").path
+
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: sharedETTh1), "../shared/data is absent: skipping the ETTh1 protocol test"))
 struct ETTBenchCLITests {
-    static let ett = CLITests.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ett/ETTh1.csv").path
+    static let ett = sharedETTh1
 
     @Test func repeatLastReproducesThePublishedRow() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("seer-ett-\(UUID().uuidString)").path
