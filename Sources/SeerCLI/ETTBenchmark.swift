@@ -141,14 +141,9 @@ struct ETTBenchmark {
             config.learningRate = 5e-3
         default:
             let tokens = Tokenization.patch(length: 16, stride: 8)
-            let backbone: BackboneConfig
-            switch name {
-            case "nt": backbone = .nt(NTConfig(width: width, blocks: 2, topHeads: 4, dropout: 0.2, maxTokens: tokens.tokenCount(steps: l)))
-            case "dijiang": backbone = .dijiang(DiJiangConfig(width: width, heads: 4, layers: 2, dropout: 0.2))
-            case "dijiang-cffn": backbone = .dijiang(DiJiangConfig(width: width, heads: 4, layers: 2, feedForward: .continuedFraction, dropout: 0.2))
-            case "cofrgenet": backbone = .cofrgenet(CoFrGeNetConfig(width: width, layers: 2, dropout: 0.2))
-            default: backbone = .gpt(GPTConfig(width: width, heads: 4, layers: 2, dropout: 0.2))
-            }
+            let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!
+            let backbone = BackboneConfig.smallData(family, width: width, layers: 2, dropout: 0.2, tokens: tokens.tokenCount(steps: l),
+                                                    continuedFractionFFN: name == "dijiang-cffn")!
             net = SequenceModel(SequenceModelConfig(backbone: backbone, head: .direct(horizon: h), lookback: l, channels: channels,
                                                     tokenization: tokens, seed: 1))
         }

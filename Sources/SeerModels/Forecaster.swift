@@ -47,16 +47,27 @@ public struct ForecasterConfig: Equatable, Sendable {
 
     /// The sequence model of a neural family (nil for the baselines).
     public var sequenceModel: SequenceModelConfig? {
-        let backbone: BackboneConfig
-        switch model {
-        case .nt: backbone = .nt(NTConfig(width: width, blocks: layers, topHeads: 4, dropout: dropout, maxTokens: tokenization.tokenCount(steps: lookback)))
-        case .dijiang: backbone = .dijiang(DiJiangConfig(width: width, heads: 4, layers: layers, dropout: dropout))
-        case .cofrgenet: backbone = .cofrgenet(CoFrGeNetConfig(width: width, layers: layers, dropout: dropout))
-        case .gpt: backbone = .gpt(GPTConfig(width: width, heads: 4, layers: layers, dropout: dropout))
-        case .dlinear, .rlinear, .naive, .seasonalNaive: return nil
-        }
+        guard let backbone = BackboneConfig.smallData(model, width: width, layers: layers, dropout: dropout,
+                                                      tokens: tokenization.tokenCount(steps: lookback)) else { return nil }
         return SequenceModelConfig(backbone: backbone, head: .direct(horizon: horizon), lookback: lookback, tokenization: tokenization,
                                    seed: seed)
+    }
+}
+
+extension BackboneConfig {
+    /// The forecasting defaults of MODELS.md §2 for a neural family (4 heads where a net has
+    /// heads; nil for the baselines); `continuedFractionFFN` puts the Cffn in DiJiang's blocks.
+    public static func smallData(_ family: ModelFamily, width: Int, layers: Int, dropout: Float, tokens: Int,
+                                 continuedFractionFFN: Bool = false) -> BackboneConfig? {
+        switch family {
+        case .nt: return .nt(NTConfig(width: width, blocks: layers, topHeads: 4, dropout: dropout, maxTokens: tokens))
+        case .dijiang:
+            return .dijiang(DiJiangConfig(width: width, heads: 4, layers: layers, feedForward: continuedFractionFFN ? .continuedFraction : .mlp,
+                                          dropout: dropout))
+        case .cofrgenet: return .cofrgenet(CoFrGeNetConfig(width: width, layers: layers, dropout: dropout))
+        case .gpt: return .gpt(GPTConfig(width: width, heads: 4, layers: layers, dropout: dropout))
+        case .dlinear, .rlinear, .naive, .seasonalNaive: return nil
+        }
     }
 }
 
