@@ -102,13 +102,14 @@ struct ETTBenchmark {
         }
 
         var rows: [ETTRow] = []
+        // Windows once per (L, H), shared by every model (the table groups rows by model).
         for l in lookbacks {
-            for model in models {
-                for h in horizons {
-                    let train = windows(l, h, targets: 0, trainRows)
-                    let validation = windows(l, h, targets: trainRows, trainRows + validRows)
-                    let test = windows(l, h, targets: trainRows + validRows, trainRows + validRows + testRows)
-                    guard train.count > 0, test.count > 0 else { continue }
+            for h in horizons {
+                let train = windows(l, h, targets: 0, trainRows)
+                let validation = windows(l, h, targets: trainRows, trainRows + validRows)
+                let test = windows(l, h, targets: trainRows + validRows, trainRows + validRows + testRows)
+                guard train.count > 0, test.count > 0 else { continue }
+                for model in models {
                     let started = ContinuousClock.now
                     let (forecaster, trained, parameters) = try fit(model, lookback: l, horizon: h, channels: channels, train: train,
                                                                     validation: validation)

@@ -195,20 +195,22 @@ struct ForecastData {
 
     var values: [[Float]] { sequences.map(\.values) }
 
-    /// The `ds` text of step `step` of sequence `s` (steps past the end continue the frequency).
-    func ds(_ s: Int, step: Int) -> String {
-        let sequence = sequences[s]
-        if let timestamps = sequence.timestamps, let last = timestamps.last {
-            if step < timestamps.count { return CivilTime.format(timestamps[step]) }
-            if let frequency { return CivilTime.format(frequency.advance(last, by: step - timestamps.count + 1)) }
-        }
-        return String(step)
+    /// The timestamp of step `step` of sequence `s` — steps past the end continue the frequency;
+    /// nil without a time axis (or, past the end, without a frequency).
+    func timestamp(_ s: Int, step: Int) -> Int64? {
+        guard let timestamps = sequences[s].timestamps, let last = timestamps.last else { return nil }
+        if step < timestamps.count { return timestamps[step] }
+        return frequency.map { $0.advance(last, by: step - timestamps.count + 1) }
     }
+
+    /// The `ds` text of step `step` of sequence `s` (the row index without timestamps).
+    func ds(_ s: Int, step: Int) -> String { timestamp(s, step: step).map { CivilTime.format($0) } ?? String(step) }
 
     /// Timestamps of the H steps after sequence `s` (nil without a time axis or frequency).
     func futureTimestamps(_ s: Int, horizon: Int) -> [Int64]? {
-        guard let last = sequences[s].timestamps?.last, let frequency else { return nil }
-        return (1...horizon).map { frequency.advance(last, by: $0) }
+        let n = sequences[s].values.count
+        let stamps = (n..<(n + horizon)).compactMap { timestamp(s, step: $0) }
+        return stamps.count == horizon ? stamps : nil
     }
 
     /// The forecast rows of `forecaster` from the end of every sequence.

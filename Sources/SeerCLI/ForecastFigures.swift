@@ -8,16 +8,9 @@ import Seer
 enum ForecastFigures {
     static let maxPanels = 8
 
-    /// x values of sequence `s`'s steps 0..<count (epoch seconds when timestamped, else indices).
+    /// x values of sequence `s`'s steps (epoch seconds when timestamped, else indices).
     static func xs(_ data: ForecastData, _ s: Int, steps: Range<Int>) -> [Double] {
-        let sequence = data.sequences[s]
-        return steps.map { step in
-            if let timestamps = sequence.timestamps, let last = timestamps.last {
-                if step < timestamps.count { return Double(timestamps[step]) }
-                if let frequency = data.frequency { return Double(frequency.advance(last, by: step - timestamps.count + 1)) }
-            }
-            return Double(step)
-        }
+        steps.map { step in data.timestamp(s, step: step).map(Double.init) ?? Double(step) }
     }
 
     static func panel(_ data: ForecastData, _ s: Int, title: String) -> LinePlot {

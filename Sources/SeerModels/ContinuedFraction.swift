@@ -136,9 +136,14 @@ public enum ContinuedFractionMixerKind: String, Equatable, Sendable, CaseIterabl
     case cattnU = "cattn-u"
 }
 
+/// A causal token mixer: [N, T, d] → [N, T, d], output t from inputs ≤ t.
+public protocol TokenMixer: ParameterContainer {
+    func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor
+}
+
 /// CAttnM: g_t = ladders(x_t) ∈ R^L, logits_t = F·g_t (one per position ≤ t, F: L × T_max),
 /// A = causal softmax, out = A·X·Wv. O(T²) time and memory.
-public struct ContinuedFractionMixer: ParameterContainer {
+public struct ContinuedFractionMixer: TokenMixer {
     public let ladders: LadderLayer
     /// F [L, T_max]
     public let positions: Parameter
@@ -179,7 +184,7 @@ public struct ContinuedFractionMixer: ParameterContainer {
 /// learned upper-triangular U_e (T_max × T_max): out[t] = (Σ_{s≤t} U_1[s,t] y_1[s]) ⊙ (Σ_{s≤t} U_2[s,t] y_2[s]).
 /// **(choice)** One ladder per position and ensemble, shared by the channels; U_e start as the
 /// causal running mean. O(T²) time and memory.
-public struct ContinuedFractionWindowMixer: ParameterContainer {
+public struct ContinuedFractionWindowMixer: TokenMixer {
     public let config: ContinuedFractionConfig
     public let maxTokens: Int
     /// Per position: [2 (w; b), 2·K (ensemble 1's a_1..a_K, then ensemble 2's)] → [T_max, 2, 2K].
@@ -254,10 +259,9 @@ public struct CoFrGeNetConfig: Equatable, Sendable {
 /// One pre-LN block: x += Mixer(LN x); x += Cffn(LN x).
 public struct CoFrGeNetBlock: ParameterContainer {
     public let norm1: LayerNorm, norm2: LayerNorm
-    public let mixer: any ParameterContainer
+    public let mixer: any TokenMixer
     public let feedForward: ContinuedFractionFFN
     public let dropout: Float
-    let mix: (Tensor, ForwardContext) -> Tensor
 
     public init(_ name: String, config: CoFrGeNetConfig, maxTokens: Int, residualScale: Float, rng: inout SeededGenerator) {
         norm1 = LayerNorm("\(name).ln1", features: config.width)
@@ -265,14 +269,10 @@ public struct CoFrGeNetBlock: ParameterContainer {
         dropout = config.dropout
         switch config.mixer {
         case .cattnM:
-            let m = ContinuedFractionMixer("\(name).mixer", width: config.width, maxTokens: maxTokens, config: config.fraction,
+            mixer = ContinuedFractionMixer("\(name).mixer", width: config.width, maxTokens: maxTokens, config: config.fraction,
                                            residualScale: residualScale, rng: &rng)
-            mixer = m
-            mix = { m($0, $1) }
         case .cattnU:
-            let m = ContinuedFractionWindowMixer("\(name).mixer", maxTokens: maxTokens, config: config.fraction, rng: &rng)
-            mixer = m
-            mix = { m($0, $1) }
+            mixer = ContinuedFractionWindowMixer("\(name).mixer", maxTokens: maxTokens, config: config.fraction, rng: &rng)
         }
         feedForward = ContinuedFractionFFN("\(name).cffn", width: config.width, config: config.fraction, rng: &rng)
     }
@@ -284,7 +284,7 @@ public struct CoFrGeNetBlock: ParameterContainer {
     }
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-        let h = x + context.dropout(mix(norm1(x, on: context.tape), context), dropout)
+        let h = x + context.dropout(mixer(norm1(x, on: context.tape), context), dropout)
         return h + context.dropout(feedForward(norm2(h, on: context.tape), context), dropout)
     }
 }

@@ -161,6 +161,8 @@ public struct DiJiangBlock: ParameterContainer {
     public let decay: Parameter
     public let featureWeights: Parameter?
     public let feedForward: any TokenFeedForward
+    /// The constant gain of the per-head RMSNorm (ones, untracked: see the file header).
+    let unitGain: Tensor
 
     public init(_ name: String, config: DiJiangConfig, layer: Int, residualScale: Float, rng: inout SeededGenerator) {
         let d = config.width, h = config.heads
@@ -169,6 +171,7 @@ public struct DiJiangBlock: ParameterContainer {
         heads = h
         dropout = config.dropout
         featureMap = DCTFeatureMap(size: d / h, seed: config.featureSeed &+ UInt64(layer) &* 0x9E37_79B9)
+        unitGain = Tensor.filled([d / h], with: 1)
         norm1 = LayerNorm("\(name).ln1", features: d)
         queryKey = Linear("\(name).qk", inputs: d, outputs: 2 * d, initializer: .normal(std: 0.02), rng: &rng)
         value = Linear("\(name).v", inputs: d, outputs: d, initializer: .normal(std: 0.02), rng: &rng)
@@ -218,7 +221,7 @@ public struct DiJiangBlock: ParameterContainer {
     func finish(_ x: Tensor, _ u: Tensor, attended o: Tensor, _ context: ForwardContext) -> Tensor {
         let tape = context.tape
         let (n, t) = (x.shape[0], x.shape[1])
-        let normed = o.rmsNorm(gamma: Tensor.filled([headWidth], with: 1)).reshaped([n, t, width])
+        let normed = o.rmsNorm(gamma: unitGain).reshaped([n, t, width])
         let h = x + context.dropout(projection(gate(u, on: tape).silu() * normed, on: tape), dropout)
         return h + context.dropout(feedForward(norm2(h, on: tape), context), dropout)
     }
