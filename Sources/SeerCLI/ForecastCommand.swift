@@ -9,7 +9,6 @@ import ArgumentParser
 import Foundation
 import Seer
 
-
 /// How to build and train a forecaster (forecast, train, backtest).
 struct ModelOptions: ParsableArguments {
     @Option(help: "Steps to forecast.")
