@@ -26,7 +26,7 @@ deps:
 ## run: build in release mode and run the main job on the embedded default data.
 run: deps release
 	$(SEER_RELEASE) inspect data/airline_passengers.csv
-	$(SEER_RELEASE) forecast data/airline_passengers.csv --horizon 24 --out forecast.csv
+	$(SEER_RELEASE) forecast data/airline_passengers.csv --horizon 24 --model nt --out forecast.csv --plot forecast.svg --report report.html
 	@head -5 forecast.csv
 
 ## test: build and run every test (tests needing ../shared/data skip when it is absent; the

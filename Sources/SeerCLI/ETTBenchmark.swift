@@ -23,6 +23,11 @@ struct ETTRow: Codable {
 struct ETTBenchResult: Codable {
     var file: String
     var split: [Int]
+    /// How the nets trained: most epochs, learning rate, width and the rest.
+    var epochs: Int
+    var learningRate: Float
+    var width: Int
+    var training: ETTNetTraining
     var rows: [ETTRow]
 
     /// Published MSE/MAE (BENCHMARKS.md §1) by model name and look-back, per horizon 96/192/336/720.
@@ -55,9 +60,22 @@ struct ETTBenchResult: Codable {
             let average = shown.map { p.values[$0].0 }.reduce(0, +) / Double(max(1, shown.count))
             table.add(["published " + p.name, p.lookback == 0 ? "—" : String(p.lookback)] + cells + [String(format: "%.3f", average), "", ""])
         }
+        let t = training
         return "ETT protocol (M, z-scored by train rows, all test windows) on \(file), split \(split.map(String.init).joined(separator: "/"))\n"
+            + "nets: width \(width), \(t.layers) blocks, dropout \(t.dropout), head dropout \(t.headDropout)\(t.linearSkip ? ", linear skip" : ""), "
+            + "lr \(learningRate), batch \(t.batchSize) windows, ≤ \(epochs) epochs, patience \(t.patience)\n"
             + table.render(indent: "  ")
     }
+}
+
+/// How `bench ett` trains the nets (the linear baselines keep batch 32 and patience 3 too).
+struct ETTNetTraining: Codable {
+    var layers = 2
+    var dropout: Float = 0.2
+    var headDropout: Float = 0
+    var linearSkip = false
+    var batchSize = 32
+    var patience = 3
 }
 
 struct ETTBenchmark {
@@ -70,6 +88,7 @@ struct ETTBenchmark {
     var width: Int
     /// Learning rate of the nets (DLinear/RLinear keep their authors' 5e-3).
     var learningRate: Float
+    var training = ETTNetTraining()
     var log: Bool
 
     static let knownModels = ["naive", "dlinear", "rlinear", "nt", "dijiang", "dijiang-cffn", "cofrgenet", "gpt"]
@@ -124,15 +143,15 @@ struct ETTBenchmark {
                 }
             }
         }
-        return ETTBenchResult(file: file, split: split, rows: rows)
+        return ETTBenchResult(file: file, split: split, epochs: epochs, learningRate: learningRate, width: width, training: training, rows: rows)
     }
 
     /// A trained model of `name` and the epochs it ran.
     func fit(_ name: String, lookback l: Int, horizon h: Int, channels: Int, train: SampleSet, validation: SampleSet)
         throws -> (any Forecasting, Int, Int) {
         let net: any Trainable & Forecasting
-        var config = TrainerConfig(epochs: epochs, batchSize: 32, learningRate: learningRate, seed: 1)
-        config.patience = 3
+        var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
+        config.patience = training.patience
         switch name {
         case "naive":
             return (RepeatLast(lookback: l, horizon: h), 0, 0)
@@ -143,10 +162,11 @@ struct ETTBenchmark {
         default:
             let tokens = Tokenization.patch(length: 16, stride: 8)
             let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!
-            let backbone = BackboneConfig.smallData(family, width: width, layers: 2, dropout: 0.2, tokens: tokens.tokenCount(steps: l),
-                                                    continuedFractionFFN: name == "dijiang-cffn")!
+            let backbone = BackboneConfig.smallData(family, width: width, layers: training.layers, dropout: training.dropout,
+                                                    tokens: tokens.tokenCount(steps: l), continuedFractionFFN: name == "dijiang-cffn")!
             net = SequenceModel(SequenceModelConfig(backbone: backbone, head: .direct(horizon: h), lookback: l, channels: channels,
-                                                    tokenization: tokens, seed: 1))
+                                                    tokenization: tokens, headDropout: training.headDropout,
+                                                    linearSkip: training.linearSkip, seed: 1))
         }
         let report = try Trainer(config, observer: log ? ConsoleProgress(.lines) : nil).fit(net, train: train, validation: validation)
         return (net, report.epochs.count, net.parameterCount)
@@ -192,7 +212,7 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Horizons, comma-separated.")
     var horizon = "96,192,336,720"
 
-    @Option(help: "Most training epochs (early stopping on the validation windows, patience 3).")
+    @Option(help: "Most training epochs (early stopping on the validation windows, see --patience).")
     var epochs = 10
 
     @Option(help: "Width of the neural nets.")
@@ -200,6 +220,24 @@ struct ETTBenchCommand: ParsableCommand {
 
     @Option(help: "Learning rate of the neural nets (DLinear and RLinear train at their authors' 5e-3).")
     var learningRate: Float = 1e-3
+
+    @Option(help: "Blocks of the neural nets.")
+    var layers = 2
+
+    @Option(help: "Dropout inside the neural nets.")
+    var dropout: Float = 0.2
+
+    @Option(help: "Dropout on the flattened tokens entering the nets' direct head.")
+    var headDropout: Float = 0
+
+    @Flag(help: "Give the nets a linear look-back → horizon skip (TiDE's global residual).")
+    var linearSkip = false
+
+    @Option(help: "Mini-batch size in windows (a window of C channels is C rows for the channel-independent nets).")
+    var batchSize = 32
+
+    @Option(help: "Epochs without a better validation loss before training stops.")
+    var patience = 3
 
     @Option(help: "Directory for ett.csv and ett.json.")
     var output = "bench-results"
@@ -225,7 +263,10 @@ struct ETTBenchCommand: ParsableCommand {
             }
             let result = try ETTBenchmark(file: file, split: splitRows, models: list, lookbacks: try integers(lookback, "--lookback"),
                                           horizons: try integers(horizon, "--horizon"), epochs: epochs, width: width,
-                                          learningRate: learningRate, log: !json).run()
+                                          learningRate: learningRate,
+                                          training: ETTNetTraining(layers: layers, dropout: dropout, headDropout: headDropout,
+                                                                   linearSkip: linearSkip, batchSize: batchSize, patience: patience),
+                                          log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,train_seconds,parameters\n"
             for r in result.rows {

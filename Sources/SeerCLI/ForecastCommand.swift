@@ -20,8 +20,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Look-back window in steps (default: 4·H, at most half the shortest series' length beyond H, ≤ 512).")
     var lookback: Int?
 
-    @Option(help: "Training epochs of the neural nets and linear models.")
-    var epochs = 10
+    @Option(help: "Most training epochs of the neural nets and linear models (default: enough for 500 optimizer steps, at least 10; early stopping on held-out windows).")
+    var epochs: Int?
 
     @Option(help: "Seed of initialisation and data order (same seed ⇒ same forecast).")
     var seed: UInt64 = 0
@@ -35,7 +35,7 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
         if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
         if model != "auto" && ModelFamily(rawValue: model) == nil {
             throw ValidationError("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'")
@@ -56,8 +56,8 @@ struct LevelOptions: ParsableArguments {
     @Option(help: "Prediction-interval levels in percent, comma-separated (e.g. 80,95): split-conformal from backtest residuals.")
     var levels: String?
 
-    @Option(help: "Backtest folds that calibrate the intervals.")
-    var calibrationFolds = 5
+    @Option(help: "Backtest folds that calibrate the intervals (default: enough residuals for the highest level, at least 5; on a short series the folds' cutoffs move closer than H steps so they fit).")
+    var calibrationFolds: Int?
 
     var parsed: [Int] {
         get throws {
@@ -72,7 +72,7 @@ struct LevelOptions: ParsableArguments {
 
     func validate() throws {
         _ = try parsed
-        guard calibrationFolds >= 1 else { throw ValidationError("--calibration-folds must be at least 1") }
+        guard (calibrationFolds ?? 1) >= 1 else { throw ValidationError("--calibration-folds must be at least 1") }
     }
 }
 
@@ -335,7 +335,7 @@ struct ForecastRun {
             let forecaster = Forecaster(config(ModelFamily(rawValue: options.model)!))
             try forecaster.fit(values, observer: progress.map { ConsoleProgress($0) })
             if let error = try forecaster.validationError(values) { scores[options.model] = error }
-            return (forecaster, "chosen", scores)
+            return (forecaster, "named by --model", scores)
         }
         var best: (Forecaster, Double)?
         for family in ForecastRun.autoCandidates {
@@ -349,26 +349,33 @@ struct ForecastRun {
         return (best.0, "auto: lowest held-out MSE", scores)
     }
 
-    /// Conformal half-widths per level from a rolling-origin backtest of `forecaster`'s config.
-    func calibrate(_ forecaster: Forecaster, levels: [Int], folds: Int) throws -> [Int: [Float]] {
+    /// The fewest residuals n with ⌈(n + 1)·level⌉ ≤ n (level in percent).
+    static func residualsNeeded(level: Int) -> Int {
+        (1...).first { Int((Double($0 + 1) * Double(level) / 100).rounded(.up)) <= $0 }!
+    }
+
+    /// Conformal half-widths per level from a rolling-origin backtest of `forecaster`'s config:
+    /// `folds` folds (nil: enough for the highest level, at least 5), cutoffs H steps apart, or
+    /// closer where the history is too short for that.
+    func calibrate(_ forecaster: Forecaster, levels: [Int], folds requested: Int?) throws -> [Int: [Float]] {
         guard !levels.isEmpty else { return [:] }
         let calibrator = Forecaster(forecaster.config)
-        let usable = calibrator.foldsThatFit(data.values, folds: folds)
-        guard usable >= 1 else {
-            throw UsageFailure("intervals need at least one backtest fold of \(calibrator.minimumHistory) steps of history + H; "
-                + "the longest series is too short: lower --horizon or --lookback, or drop --levels")
+        let series = data.sequences.count, needed = levels.map(ForecastRun.residualsNeeded).max()!
+        let folds = requested ?? max(5, (needed + series - 1) / series)
+        guard let step = calibrator.foldStep(data.values, folds: folds) else {
+            let longest = data.values.map(\.count).max() ?? 0
+            let fit = calibrator.foldsThatFit(data.values, folds: folds, step: 1)
+            throw UsageFailure("intervals need \(folds) backtest folds, each with \(calibrator.minimumHistory) steps of history + H; the longest "
+                + "series (\(longest) steps) holds \(fit) even with cutoffs one step apart: lower --horizon or --lookback, "
+                + (requested == nil ? "or --levels" : "--calibration-folds or --levels"))
         }
-        let backtest = try calibrator.backtest(data.values, folds: usable)
+        let backtest = try calibrator.backtest(data.values, folds: folds, step: step)
         var widths: [Int: [Float]] = [:]
         for level in levels {
             guard let w = backtest.halfWidths(level: Double(level) / 100) else {
-                let n = backtest.absoluteResiduals.first?.count ?? 0
-                // The fewest residuals n with ⌈(n + 1)·level⌉ ≤ n.
-                let needed = (1...).first { Int((Double($0 + 1) * Double(level) / 100).rounded(.up)) <= $0 }!
-                let fix = usable < folds ? "only \(usable) fold(s) fit the history: lower --lookback or --horizon, or --levels"
-                    : "raise --calibration-folds or lower --levels"
-                throw UsageFailure("\(level) % intervals need at least \(needed) backtest residuals per step; \(n) come from \(usable) fold(s) × "
-                    + "\(data.sequences.count) series: \(fix)")
+                let n = backtest.absoluteResiduals.first?.count ?? 0, need = ForecastRun.residualsNeeded(level: level)
+                throw UsageFailure("\(level) % intervals need at least \(need) backtest residuals per step; \(n) come from \(folds) fold(s) over "
+                    + "\(series) series (shorter series sit out the earliest folds): raise --calibration-folds or lower --levels")
             }
             widths[level] = w
         }

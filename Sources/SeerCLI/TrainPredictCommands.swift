@@ -92,8 +92,11 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "Folds (cutoffs), each H steps apart, the last H steps before the end.")
+    @Option(help: "Folds (cutoffs), --step steps apart, the last H steps before the end.")
     var folds = 3
+
+    @Option(help: "Steps between consecutive cutoffs (default: H, folds side by side; smaller overlaps them).")
+    var step: Int?
 
     @Flag(inversion: .prefixedNo, help: "Refit before every cutoff (default), or fit once before the earliest.")
     var refit = true
@@ -112,6 +115,7 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         guard folds >= 1 else { throw ValidationError("--folds must be at least 1") }
+        guard (step ?? 1) >= 1 else { throw ValidationError("--step must be at least 1") }
     }
 
     struct Row: Codable {
@@ -120,7 +124,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     struct Result: Codable {
-        var model: String, chosenBy: String, lookback: Int, horizon: Int, folds: Int, refit: Bool, mse: Double, mae: Double
+        var model: String, chosenBy: String, lookback: Int, horizon: Int, folds: Int, step: Int, refit: Bool, mse: Double, mae: Double
         var rows: [Row]
     }
 
@@ -129,10 +133,11 @@ struct BacktestCommand: ParsableCommand {
             try options.checkDevice()
             let data = try ForecastData(series: try ForecastInput.load(input))
             var run = ForecastRun(data: data, options: options, progress: nil)
-            var chosenBy = "chosen"
+            var chosenBy = "named by --model"
+            let step = self.step ?? options.horizon
             if options.model == "auto" {
                 // Choose on the history before the first cutoff, so the backtest stays out of sample.
-                let cut = folds * options.horizon
+                let cut = options.horizon + (folds - 1) * step
                 let earlier = try ForecastData(sequences: data.sequences.map { ForecastSequence(id: $0.id, values: Array($0.values.dropLast(cut)),
                                                                                                timestamps: $0.timestamps.map { Array($0.dropLast(cut)) }) },
                                                frequency: data.frequency)
@@ -141,7 +146,7 @@ struct BacktestCommand: ParsableCommand {
                 chosenBy = how + " before the first cutoff"
             }
             let config = run.config(ModelFamily(rawValue: run.options.model)!)
-            let result = try Forecaster(config).backtest(data.values, folds: folds, refit: refit,
+            let result = try Forecaster(config).backtest(data.values, folds: folds, step: step, refit: refit,
                                                          observer: quiet || json ? nil : ConsoleProgress(.automatic))
             var rows: [Row] = []
             for fold in result.folds {
@@ -155,7 +160,7 @@ struct BacktestCommand: ParsableCommand {
             }
             if let plot { try writeFileAtomically(ForecastFigures.backtest(data, model: config.model.rawValue, folds: result.folds), to: plot) }
             let document = Result(model: config.model.rawValue, chosenBy: chosenBy, lookback: config.lookback, horizon: config.horizon,
-                                  folds: folds, refit: refit, mse: result.mse, mae: result.mae, rows: rows)
+                                  folds: folds, step: step, refit: refit, mse: result.mse, mae: result.mae, rows: rows)
             if json {
                 try printJSON(document)
                 return
@@ -164,7 +169,7 @@ struct BacktestCommand: ParsableCommand {
             for row in rows { csv += "\(ForecastResult.field(row.uniqueId)),\(row.cutoff),\(row.ds),\(row.y),\(row.forecast)\n" }
             if let out { try writeFileAtomically(csv, to: out) } else { print(csv, terminator: "") }
             if !quiet {
-                FileHandle.standardError.write(Data(("backtest of \(config.model.rawValue) (\(chosenBy)): \(folds) folds × H = \(config.horizon), "
+                FileHandle.standardError.write(Data(("backtest of \(config.model.rawValue) (\(chosenBy)): \(folds) folds × H = \(config.horizon)\(step == config.horizon ? "" : " (cutoffs \(step) apart)"), "
                     + "look-back \(config.lookback); MSE \(formatNumber(result.mse)), MAE \(formatNumber(result.mae))"
                     + [out, plot].compactMap { $0 }.map { "\nwrote \($0)" }.joined() + "\n").utf8))
             }

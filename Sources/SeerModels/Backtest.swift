@@ -1,5 +1,7 @@
 // Rolling-origin backtests and the conformal intervals built from them. Fold k of K forecasts
-// the H steps after cutoff n − k·H of each sequence (aligned at each sequence's end), from a
+// the H steps after cutoff n − H − (k − 1)·step of each sequence (aligned at each sequence's end;
+// step = H by default, so the folds tile the last K·H steps; a smaller step overlaps them, which
+// lets a short series hold more folds), from a
 // model fitted on the steps before the cutoff (refit per fold, as Nixtla's cross-validation does
 // by default; `refit: false` fits once before the earliest cutoff). The absolute residuals of
 // every fold, sequence and horizon step h give split-conformal half-widths per h: the
@@ -41,27 +43,32 @@ public struct BacktestResult: Sendable {
 
 extension Forecaster {
     /// A rolling-origin backtest of `folds` folds over `sequences` with this forecaster's
-    /// configuration (the forecaster itself is not changed).
-    public func backtest(_ sequences: [[Float]], folds: Int, refit: Bool = true, observer: TrainingObserver? = nil) throws -> BacktestResult {
+    /// configuration (the forecaster itself is not changed); consecutive cutoffs lie `step` steps
+    /// apart (default: the horizon).
+    public func backtest(_ sequences: [[Float]], folds: Int, step: Int? = nil, refit: Bool = true,
+                         observer: TrainingObserver? = nil) throws -> BacktestResult {
         precondition(folds >= 1, "a backtest needs at least one fold")
-        let h = config.horizon
+        let h = config.horizon, step = step ?? h
+        precondition(step >= 1, "folds lie at least one step apart")
+        /// Steps from fold k's cutoff to the sequence's end.
+        func tail(_ k: Int) -> Int { h + (k - 1) * step }
         var result: [BacktestFold] = []
         var residuals = [[Float]](repeating: [], count: h)
         var squared = 0.0, absolute = 0.0, count = 0
         var once: Forecaster?
         if !refit {
             once = Forecaster(config)
-            try once!.fit(sequences.map { Array($0.prefix(max(0, $0.count - folds * h))) }, observer: observer)
+            try once!.fit(sequences.map { Array($0.prefix(max(0, $0.count - tail(folds)))) }, observer: observer)
         }
         for k in stride(from: folds, through: 1, by: -1) {
             let cutoffs: [Int?] = sequences.map { s in
-                let cutoff = s.count - k * h
+                let cutoff = s.count - tail(k)
                 return cutoff >= minimumHistory ? cutoff : nil
             }
             let usable = sequences.indices.filter { cutoffs[$0] != nil }
             guard !usable.isEmpty else {
                 // (the longest sequence cannot hold this fold; see `foldsThatFit`)
-                throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + k * h)
+                throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + tail(k))
             }
             let histories = usable.map { Array(sequences[$0].prefix(cutoffs[$0]!)) }
             let model: Forecaster
@@ -90,10 +97,22 @@ extension Forecaster {
                               mae: absolute / Double(max(1, count)))
     }
 
-    /// How many folds (≤ `folds`) the longest sequence can hold.
-    public func foldsThatFit(_ sequences: [[Float]], folds: Int) -> Int {
-        let longest = sequences.map(\.count).max() ?? 0
-        return max(0, min(folds, (longest - minimumHistory) / config.horizon))
+    /// How many folds (≤ `folds`) the longest sequence can hold with cutoffs `step` apart
+    /// (default: the horizon).
+    public func foldsThatFit(_ sequences: [[Float]], folds: Int, step: Int? = nil) -> Int {
+        let longest = sequences.map(\.count).max() ?? 0, spare = longest - minimumHistory - config.horizon
+        guard spare >= 0 else { return 0 }
+        return min(folds, spare / (step ?? config.horizon) + 1)
+    }
+
+    /// The largest step (≤ the horizon) at which the longest sequence holds `folds` folds; nil
+    /// when even one-step-apart folds do not fit.
+    public func foldStep(_ sequences: [[Float]], folds: Int) -> Int? {
+        let longest = sequences.map(\.count).max() ?? 0, spare = longest - minimumHistory - config.horizon
+        guard spare >= 0, folds >= 1 else { return nil }
+        if folds == 1 { return config.horizon }
+        let step = min(config.horizon, spare / (folds - 1))
+        return step >= 1 ? step : nil
     }
 
     /// Steps of history a fold needs before its cutoff: one training window for trained models,

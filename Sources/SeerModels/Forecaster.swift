@@ -19,7 +19,9 @@ public struct ForecasterConfig: Equatable, Sendable {
     public var width = 32
     public var layers = 2
     public var dropout: Float = 0.2
-    public var epochs = 10
+    /// Most training epochs; nil: automatic — as many as give `minimumSteps` optimizer steps
+    /// (at least 10 epochs), so a short series trains as long as a long one.
+    public var epochs: Int?
     public var batchSize = 32
     /// nil: 1e-3 for the nets, 5e-3 for DLinear/RLinear.
     public var learningRate: Float?
@@ -27,8 +29,13 @@ public struct ForecasterConfig: Equatable, Sendable {
     public var season = 1
     public var seed: UInt64 = 0
 
+    /// Optimizer steps the automatic epoch count aims for (NeuralForecast-style step budget).
+    public static let minimumSteps = 500
+    /// Early stopping waits this many steps (and at least 3 epochs) for a better held-out loss.
+    public static let patienceSteps = 100
+
     public init(model: ModelFamily, lookback: Int, horizon: Int, width: Int = 32, layers: Int = 2, dropout: Float = 0.2,
-                epochs: Int = 10, batchSize: Int = 32, learningRate: Float? = nil, season: Int = 1, seed: UInt64 = 0) {
+                epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil, season: Int = 1, seed: UInt64 = 0) {
         self.model = model
         self.lookback = lookback
         self.horizon = horizon
@@ -40,6 +47,13 @@ public struct ForecasterConfig: Equatable, Sendable {
         self.learningRate = learningRate
         self.season = season
         self.seed = seed
+    }
+
+    /// Epochs and early-stopping patience (epochs) for `trainingWindows` windows.
+    public func trainingPlan(trainingWindows: Int) -> (epochs: Int, patience: Int) {
+        let stepsPerEpoch = max(1, (trainingWindows + batchSize - 1) / batchSize)
+        let epochs = self.epochs ?? min(1000, max(10, (Self.minimumSteps + stepsPerEpoch - 1) / stepsPerEpoch))
+        return (epochs, max(3, (Self.patienceSteps + stepsPerEpoch - 1) / stepsPerEpoch))
     }
 
     /// Point tokens for short look-backs, patches of 16 with stride 8 from 32 steps on.
@@ -157,9 +171,10 @@ public final class Forecaster {
         guard let net else { return nil }
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
         let linear = config.model == .dlinear || config.model == .rlinear
-        var trainer = TrainerConfig(epochs: config.epochs, batchSize: config.batchSize,
+        let plan = config.trainingPlan(trainingWindows: train.count)
+        var trainer = TrainerConfig(epochs: plan.epochs, batchSize: config.batchSize,
                                     learningRate: config.learningRate ?? (linear ? 5e-3 : 1e-3), seed: config.seed)
-        trainer.patience = validation == nil ? nil : 3
+        trainer.patience = validation == nil ? nil : plan.patience
         report = try Trainer(trainer, observer: observer).fit(net, train: train, validation: validation)
         return report
     }

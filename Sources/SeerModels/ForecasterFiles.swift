@@ -20,7 +20,7 @@ extension Forecaster {
             "width": .number(Double(config.width)),
             "layers": .number(Double(config.layers)),
             "dropout": .number(Double("\(config.dropout)") ?? Double(config.dropout)),  // 0.2, not 0.2000000029
-            "epochs": .number(Double(config.epochs)),
+            "epochs": config.epochs.map { .number(Double($0)) } ?? .null,
             "batch_size": .number(Double(config.batchSize)),
             "learning_rate": config.learningRate.map { .number(Double($0)) } ?? .null,
             "season": .number(Double(config.season)),
@@ -52,7 +52,7 @@ extension Forecaster {
         guard lookback >= 1, horizon >= 1 else { throw ForecasterError.badModel("look-back and horizon must be positive") }
         let config = ForecasterConfig(model: model, lookback: lookback, horizon: horizon, width: try integer("width"),
                                       layers: try integer("layers"), dropout: Float(json["dropout"]?.doubleValue ?? 0),
-                                      epochs: try integer("epochs"), batchSize: try integer("batch_size"),
+                                      epochs: json["epochs"]?.intValue, batchSize: try integer("batch_size"),
                                       learningRate: json["learning_rate"]?.doubleValue.map { Float($0) }, season: try integer("season"),
                                       seed: UInt64(max(0, try integer("seed"))))
         let forecaster = Forecaster(config)

@@ -53,11 +53,17 @@ public struct SequenceModelConfig: Equatable, Sendable {
     public var revin: Bool
     public var revinAffine = false
     public var loss = RegressionLoss.mse
+    /// Dropout on the flattened tokens entering the direct head (PatchTST's head dropout).
+    public var headDropout: Float = 0
+    /// Direct head only: add a linear map of the (normalised) look-back to the horizon — TiDE's
+    /// global residual — so the net learns a correction to a linear forecast.
+    public var linearSkip = false
     public var seed: UInt64 = 0
 
     public init(backbone: BackboneConfig, head: HeadKind, lookback: Int, channels: Int = 1, channelMode: ChannelMode = .independent,
                 tokenization: Tokenization = .point, position: PositionEncoding = .learned, revin: Bool? = nil,
-                revinAffine: Bool = false, loss: RegressionLoss = .mse, seed: UInt64 = 0) {
+                revinAffine: Bool = false, loss: RegressionLoss = .mse, headDropout: Float = 0, linearSkip: Bool = false,
+                seed: UInt64 = 0) {
         self.backbone = backbone
         self.head = head
         self.lookback = lookback
@@ -68,6 +74,8 @@ public struct SequenceModelConfig: Equatable, Sendable {
         if case .direct = head { self.revin = revin ?? true } else { self.revin = revin ?? false }
         self.revinAffine = revinAffine
         self.loss = loss
+        self.headDropout = headDropout
+        self.linearSkip = linearSkip
         self.seed = seed
     }
 
@@ -82,6 +90,8 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
     public let backbone: any SequenceBackbone
     public let revin: RevIN?
     public let head: Linear
+    /// The linear look-back → horizon map of `linearSkip` (nil without it).
+    public let skip: Linear?
 
     public init(_ config: SequenceModelConfig) {
         precondition(config.tokens > 0, "look-back \(config.lookback) is shorter than one token")
@@ -112,10 +122,15 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
             let pooled = config.channelMode == .independent ? config.channels * d : d
             head = Linear("head", inputs: pooled, outputs: classes, rng: &rng)
         }
+        if case .direct(let horizon) = config.head, config.linearSkip {
+            skip = Linear("skip", inputs: config.lookback * f, outputs: horizon * f, rng: &rng)
+        } else {
+            skip = nil
+        }
     }
 
     public var parameters: [Parameter] {
-        embedding.parameters + backbone.parameters + (revin?.parameters ?? []) + head.parameters
+        embedding.parameters + backbone.parameters + (revin?.parameters ?? []) + head.parameters + (skip?.parameters ?? [])
     }
 
     public var ladderLayers: [LadderLayer] { (backbone as? DyadicScheduled)?.ladderLayers ?? [] }
@@ -157,7 +172,10 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
         switch config.head {
         case .direct(let horizon):
             precondition(tokens == config.tokens, "direct head expects \(config.lookback) steps")
-            var y = head(h.reshaped([n, tokens * d]), on: context.tape).reshaped([n, horizon, f])
+            var flat = h.reshaped([n, tokens * d])
+            if config.headDropout > 0 { flat = context.dropout(flat, config.headDropout) }
+            var y = head(flat, on: context.tape).reshaped([n, horizon, f])
+            if let skip { y = y + skip(x.reshaped([n, config.lookback * f]), on: context.tape).reshaped([n, horizon, f]) }
             if let revin, let stats { y = revin.denormalize(y, stats, context) }
             return unrows(y, batch: batch)
         case .autoregressive:

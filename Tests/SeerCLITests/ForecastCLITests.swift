@@ -110,9 +110,21 @@ struct TrainPredictBacktestCLITests {
             #expect(lo < value && value < hi)
         }
         // Levels the residuals cannot support are refused before anything is written.
-        let tooHigh = try CLITests.seer(["train"] + common.dropLast(2) + ["--levels", "95", "--save", directory + "-x", "--quiet"])
+        let tooHigh = try CLITests.seer(["train"] + common.dropLast(2) + ["--levels", "95", "--calibration-folds", "3", "--save", directory + "-x",
+                                                                          "--quiet"])
         #expect(tooHigh.status == 64 && tooHigh.stderr.contains("--calibration-folds"), "\(tooHigh.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "-x"))
+        // Without --calibration-folds, a 95 % level gets its 19 folds: on 144 months with H = 24 they
+        // fit only with cutoffs closer than 24 steps.
+        let wide = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "24", "--model", "dlinear", "--epochs", "2",
+                                      "--levels", "80,95", "--quiet"])
+        #expect(wide.status == 0, "\(wide.stderr)")
+        let wideRows = ForecastCLITests.rows(wide.stdout)
+        #expect(wideRows.first?.suffix(2) == ["dlinear-lo-95", "dlinear-hi-95"] && wideRows.count == 25)
+        for line in wideRows.dropFirst() {
+            let (lo80, hi80, lo95, hi95) = (Float(line[3])!, Float(line[4])!, Float(line[5])!, Float(line[6])!)
+            #expect(lo95 <= lo80 && lo80 < hi80 && hi80 <= hi95)
+        }
         let missing = try CLITests.seer(["predict", "--model", directory + "-none", "data/airline_passengers.csv"])
         #expect(missing.status != 0 && missing.stderr.contains("seer: error:"))
     }
@@ -130,6 +142,12 @@ struct TrainPredictBacktestCLITests {
         let json = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "12", "--folds", "2", "--model", "naive", "--json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((document["rows"] as? [Any])?.count == 24 && (document["mse"] as? Double ?? 0) > 0)
+        // Cutoffs 3 months apart: three overlapping folds.
+        let stepped = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "12", "--folds", "3", "--step", "3",
+                                         "--model", "seasonal-naive"])
+        #expect(stepped.status == 0, "\(stepped.stderr)")
+        #expect(Set(ForecastCLITests.rows(stepped.stdout).dropFirst().map { $0[1] }) == ["1959-06-01", "1959-09-01", "1959-12-01"])
+        #expect(stepped.stderr.contains("cutoffs 3 apart"))
     }
 
     @Test func forecastIntoSQLite() throws {

@@ -36,6 +36,24 @@ struct BacktestTests {
         #expect(result.folds[0].forecasts[1] == [102, 103, 104, 105])
     }
 
+    @Test func foldsCloserThanTheHorizon() throws {
+        let first: [Float] = (0..<60).map { Float($0 % 12) }
+        let forecaster = Forecaster(ForecasterConfig(model: .seasonalNaive, lookback: 12, horizon: 4, season: 12))
+        // Cutoffs 2 apart, the last one H = 4 steps before the end: 50, 52, 54, 56.
+        let result = try forecaster.backtest([first], folds: 4, step: 2)
+        #expect(result.folds.map { $0.cutoffs } == [[50], [52], [54], [56]])
+        #expect(result.absoluteResiduals.allSatisfy { $0.count == 4 })
+        // 60 − 12 (history) − 4 (H) = 44 spare steps: 12 folds 4 apart, 45 one apart.
+        #expect(forecaster.foldsThatFit([first], folds: 100) == 12)
+        #expect(forecaster.foldsThatFit([first], folds: 100, step: 1) == 45)
+        #expect(forecaster.foldStep([first], folds: 5) == 4)    // they fit H apart
+        #expect(forecaster.foldStep([first], folds: 20) == 2)   // 44 / 19
+        #expect(forecaster.foldStep([first], folds: 45) == 1)
+        #expect(forecaster.foldStep([first], folds: 46) == nil)
+        // The default step is the horizon.
+        #expect(try forecaster.backtest([first], folds: 2).folds.map { $0.cutoffs } == [[52], [56]])
+    }
+
     @Test func refitAndSingleFitBothRun() throws {
         let sequences = noisySeasonalSequences(count: 3, length: 100, sigma: 0.1, seed: 4)
         let config = ForecasterConfig(model: .dlinear, lookback: 24, horizon: 6, epochs: 3, seed: 1)

@@ -51,6 +51,26 @@ struct ForecasterTests {
         #expect(try loaded.predict(sequences) == forecaster.predict(sequences))
     }
 
+    @Test func automaticEpochsAimForAStepBudget() throws {
+        // 48 windows in batches of 32: 2 steps an epoch → 250 epochs for 500 steps, patience 50 (100 steps).
+        let auto = ForecasterConfig(model: .nt, lookback: 60, horizon: 24)
+        #expect(auto.epochs == nil)
+        #expect(auto.trainingPlan(trainingWindows: 48) == (250, 50))
+        // A big data set: 1,719 steps an epoch → the floor of 10 epochs, patience 3.
+        #expect(auto.trainingPlan(trainingWindows: 55_000) == (10, 3))
+        // One window, one step an epoch: 500 epochs.
+        #expect(auto.trainingPlan(trainingWindows: 1) == (500, 100))
+        var given = auto
+        given.epochs = 4
+        #expect(given.trainingPlan(trainingWindows: 48) == (4, 50))
+        // The automatic setting survives a save → load.
+        let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 4, seed: 3))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-forecaster-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try forecaster.save(to: directory)
+        #expect(try Forecaster.load(from: directory).forecaster.config.epochs == nil)
+    }
+
     @Test func badHistoriesAreRefusedClearly() throws {
         let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 6, epochs: 1))
         #expect(throws: ForecasterError.tooShort(longest: 20, needed: 31)) { try forecaster.fit([[Float](repeating: 1, count: 20)]) }

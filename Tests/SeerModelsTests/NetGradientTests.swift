@@ -30,6 +30,17 @@ struct NetGradientTests {
         checkWholeNetGradients("nt patches", parameters: model.parameters) { model(x, $0) }
     }
 
+    @Test func directHeadWithLinearSkip() {
+        // Two independent channels, RevIN, patches, and the look-back → horizon skip beside the head.
+        let config = SequenceModelConfig(backbone: .nt(NTConfig(width: 8, blocks: 1, topHeads: 2, maxTokens: 7)),
+                                         head: .direct(horizon: 3), lookback: 16, channels: 2, tokenization: .patch(length: 4, stride: 2),
+                                         linearSkip: true, seed: 6)
+        let model = SequenceModel(config)
+        #expect(model.skip?.parameters.map(\.count) == [16 * 3, 3])
+        let x = Tensor(randomValues(2 * 16 * 2, seed: 11), shape: [2, 16, 2])
+        checkWholeNetGradients("direct + skip", parameters: model.parameters) { model(x, $0) }
+    }
+
     @Test(arguments: [false, true])
     func dijiang(featureWeights: Bool) {
         // 70 tokens: two chunks of the linear-attention kernel, the second ragged.
