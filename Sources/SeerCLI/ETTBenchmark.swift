@@ -63,7 +63,7 @@ struct ETTBenchResult: Codable {
         let t = training
         return "ETT protocol (M, z-scored by train rows, all test windows) on \(file), split \(split.map(String.init).joined(separator: "/"))\n"
             + "nets: width \(width), \(t.layers) blocks, dropout \(t.dropout), head dropout \(t.headDropout)\(t.linearSkip ? ", linear skip" : ""), "
-            + "lr \(learningRate), batch \(t.batchSize) windows, ≤ \(epochs) epochs, patience \(t.patience)\n"
+            + "lr \(learningRate), batch \(t.batchSize) windows, ≤ \(epochs) epochs, patience \(t.patience)\(t.averaging.map { ", weight average \($0)" } ?? "")\n"
             + table.render(indent: "  ")
     }
 }
@@ -76,6 +76,8 @@ struct ETTNetTraining: Codable {
     var linearSkip = false
     var batchSize = 32
     var patience = 3
+    /// Decay per step of the weights' moving average (nil: raw weights).
+    var averaging: Float?
 }
 
 struct ETTBenchmark {
@@ -152,6 +154,7 @@ struct ETTBenchmark {
         let net: any Trainable & Forecasting
         var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
         config.patience = training.patience
+        config.averaging = training.averaging
         switch name {
         case "naive":
             return (RepeatLast(lookback: l, horizon: h), 0, 0)
@@ -239,6 +242,9 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Epochs without a better validation loss before training stops.")
     var patience = 3
 
+    @Option(help: "Validate and keep an exponential moving average of the weights with this decay per step (e.g. 0.999).")
+    var averaging: Float?
+
     @Option(help: "Directory for ett.csv and ett.json.")
     var output = "bench-results"
 
@@ -265,7 +271,8 @@ struct ETTBenchCommand: ParsableCommand {
                                           horizons: try integers(horizon, "--horizon"), epochs: epochs, width: width,
                                           learningRate: learningRate,
                                           training: ETTNetTraining(layers: layers, dropout: dropout, headDropout: headDropout,
-                                                                   linearSkip: linearSkip, batchSize: batchSize, patience: patience),
+                                                                   linearSkip: linearSkip, batchSize: batchSize, patience: patience,
+                                                                   averaging: averaging),
                                           log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,train_seconds,parameters\n"

@@ -1,7 +1,7 @@
 // The training loop: seeded shuffling, mini-batches, AdamW with warmup + cosine (or a constant
 // rate), global-norm clipping, the dyadic release of continued-fraction ladders (depth k held at
 // its starting values until step N(1 − 2^{−(k−1)}) of the N planned steps), a validation pass
-// each epoch, early stopping, and the best
+// each epoch (of the weights' moving average when `averaging` is set), early stopping, and the best
 // weights kept in memory (and handed to `onImprovement`, e.g. to save a checkpoint). A loss or
 // gradient that is not finite stops training: the best weights so far are restored and
 // `TrainingError.nonFinite` says where it happened.
@@ -31,6 +31,10 @@ public struct TrainerConfig: Equatable, Sendable {
     public var seed: UInt64 = 0
     /// Cap on steps per epoch (a random subset of batches each epoch); nil = all.
     public var maxStepsPerEpoch: Int?
+    /// Exponential moving average of the weights (Polyak averaging) with this decay per step:
+    /// validation, the best checkpoint and the weights left in the model are the average's;
+    /// nil = the raw weights.
+    public var averaging: Float?
 
     public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0.01,
                 schedule: Schedule = .cosine, clipNorm: Float? = 1, patience: Int? = 3, seed: UInt64 = 0) {
@@ -115,6 +119,7 @@ public final class Trainer {
         let dyadic = DyadicHold(model, plannedSteps: planned)
         var rng = SeededGenerator(seed: config.seed)
         var best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
+        var average = config.averaging.map { _ in best }
         var report = TrainingReport()
         var sinceImprovement = 0
         let began = monotonicSeconds()
@@ -146,12 +151,19 @@ public final class Trainer {
                 if let clip = config.clipNorm { group.clipGradientNorm(clip) }
                 optimizer.step(learningRate: schedule.rate(at: report.steps))
                 dyadic.restoreValues(step: report.steps)
+                if let decay = config.averaging { Self.accumulate(&average!, group.values.pointer, decay: decay) }
                 report.steps += 1
                 lossSum += Double(value) * Double(indices.count)
                 seen += indices.count
                 observer?.stepFinished(epoch: epoch, step: step + 1, loss: value)
             }
             let trainLoss = Float(lossSum / Double(max(1, seen)))
+            // With averaging, validate (and keep) the average: swap it in, and back after.
+            var raw: [Float]?
+            if let average {
+                raw = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
+                average.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            }
             let validationLoss = validation.map { evaluate(model, on: $0) }
             let monitored = validationLoss ?? trainLoss
             guard monitored.isFinite else {
@@ -175,6 +187,7 @@ public final class Trainer {
             }
             observer?.epochFinished(record, improved: improved)
             if improved { try onImprovement?(report) }
+            raw?.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) }
             if let patience = config.patience, sinceImprovement >= patience, epoch < config.epochs {
                 report.stopReason = .earlyStopped
                 break
@@ -184,6 +197,14 @@ public final class Trainer {
         report.seconds = monotonicSeconds() - began
         observer?.trainingFinished(report)
         return report
+    }
+
+    /// average ← decay·average + (1 − decay)·values.
+    static func accumulate(_ average: inout [Float], _ values: UnsafeMutablePointer<Float>, decay: Float) {
+        let keep = 1 - decay
+        average.withUnsafeMutableBufferPointer { a in
+            for i in a.indices { a[i] = decay * a[i] + keep * values[i] }
+        }
     }
 
     /// Mean loss over `data` in inference mode (no dropout, no tape).

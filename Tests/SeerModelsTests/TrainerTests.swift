@@ -63,6 +63,35 @@ struct TrainerTests {
         #expect(progress.steps == 4 && progress.epochs.count == 2 && progress.finished)
     }
 
+    @Test func weightAveragingKeepsTheMovingAverage() throws {
+        // Record the raw weights after every step; the model ends holding their moving average
+        // (decay 0.5 over 4 steps, starting from the initial weights), and the validation loss
+        // reported is the average's.
+        final class Snapshots: TrainingObserver {
+            let model: SequenceModel
+            var raw: [[Float]] = []
+            init(_ model: SequenceModel) { self.model = model }
+            func trainingBegan(epochs: Int, stepsPerEpoch: Int) { raw.append(model.parameters.flatMap(\.values)) }
+            func stepFinished(epoch: Int, step: Int, loss: Float) { raw.append(model.parameters.flatMap(\.values)) }
+            func epochFinished(_ record: EpochRecord, improved: Bool) {}
+            func trainingFinished(_ report: TrainingReport) {}
+        }
+        let model = tinyGPT(seed: 6, lookback: 12)
+        var config = TrainerConfig(epochs: 1, batchSize: 4, learningRate: 1e-2, schedule: .constant, patience: nil)
+        config.averaging = 0.5
+        let snapshots = Snapshots(model)
+        let validation = sineSamples(count: 8, steps: 12, seed: 2)
+        let trainer = Trainer(config, observer: snapshots)
+        let report = try trainer.fit(model, train: sineSamples(count: 16, steps: 12, seed: 1), validation: validation)
+        #expect(snapshots.raw.count == 5)
+        var expected = snapshots.raw[0]
+        for step in snapshots.raw.dropFirst() { for i in expected.indices { expected[i] = 0.5 * expected[i] + 0.5 * step[i] } }
+        let kept = model.parameters.flatMap(\.values)
+        #expect(zip(kept, expected).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
+        #expect(kept != snapshots.raw.last!, "the average, not the last step's weights")
+        #expect(report.epochs[0].validationLoss == trainer.evaluate(model, on: validation))
+    }
+
     @Test func divergenceRestoresTheLastGoodWeights() throws {
         let model = tinyGPT(seed: 5, lookback: 12)
         let initial = model.parameters.map(\.values)
