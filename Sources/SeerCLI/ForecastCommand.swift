@@ -143,7 +143,7 @@ struct ForecastCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try options.checkDevice()
-            let data = try ForecastData(series: try ForecastInput.load(input))
+            let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             let run = ForecastRun(data: data, options: options, progress: output.progress)
             let (forecaster, chosenBy, scores) = try run.train()
             let widths = try run.calibrate(forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
@@ -178,7 +178,7 @@ struct ForecastData {
         self.frequency = frequency
     }
 
-    init(series: [TimeSeries]) throws {
+    init(series: [TimeSeries], source: String) throws {
         // Every value column of every series is one sequence; ids name the series, and the column
         // too when a series has several.
         sequences = series.flatMap { s in
@@ -188,6 +188,10 @@ struct ForecastData {
             }
         }
         guard !sequences.isEmpty else { throw UsageFailure("the input holds no value columns to forecast") }
+        if let empty = sequences.first(where: { !$0.values.contains(where: \.isFinite) }) {
+            throw DataError(.badInput, "no values to forecast: all \(empty.values.count) rows are empty or NaN "
+                + "(pick the value column with --target)", at: SourceLocation(file: source, columnName: empty.id))
+        }
         frequency = sequences.first?.timestamps.flatMap { Frequency.infer($0) }
     }
 

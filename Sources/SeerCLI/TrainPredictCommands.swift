@@ -24,7 +24,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try options.checkDevice()
-            let data = try ForecastData(series: try ForecastInput.load(input))
+            let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             let run = ForecastRun(data: data, options: options, progress: quiet ? nil : .automatic)
             let (forecaster, chosenBy, scores) = try run.train()
             let widths = try run.calibrate(forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
@@ -71,7 +71,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (forecaster, metadata) = try Forecaster.load(from: model)
-            let data = try ForecastData(series: try ForecastInput.load(input))
+            let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             var widths: [Int: [Float]] = [:]
             for (level, values) in metadata["conformal_half_widths"]?.objectValue ?? [:] {
                 guard let percent = Int(level), let array = values.arrayValue?.compactMap({ $0.doubleValue }),
@@ -131,7 +131,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try options.checkDevice()
-            let data = try ForecastData(series: try ForecastInput.load(input))
+            let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             var run = ForecastRun(data: data, options: options, progress: nil)
             var chosenBy = "named by --model"
             let step = self.step ?? options.horizon

@@ -84,6 +84,35 @@ struct ForecastCLITests {
         let missing = try CLITests.seer(["forecast", "no-such-file.csv", "--horizon", "3"])
         #expect(missing.status == 66, "\(missing.stderr)")
     }
+
+    /// A daily CSV `ds,y` of `values` (nil: an empty field).
+    static func dailyCSV(_ name: String, _ values: [Float?]) throws -> String {
+        let path = TrainPredictBacktestCLITests.temporary(name) + ".csv"
+        var text = "ds,y\n"
+        for (i, v) in values.enumerated() {
+            text += "2020-\(String(format: "%02d", 1 + i / 28))-\(String(format: "%02d", 1 + i % 28)),\(v.map { "\($0)" } ?? "")\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func emptyTargetsAndConstantSeries() throws {
+        let empty = try Self.dailyCSV("empty", [Float?](repeating: nil, count: 56))
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let refused = try CLITests.seer(["forecast", empty, "--horizon", "5"])
+        #expect(refused.status == 65 && refused.stderr.contains("no values to forecast") && refused.stderr.contains(empty), "\(refused.stderr)")
+        // A constant series forecasts that constant (RevIN's zero spread must not give NaN; the nets
+        // train 2 epochs here, DLinear — no normalisation — its default step budget).
+        let constant = try Self.dailyCSV("constant", [Float?](repeating: 5, count: 56))
+        defer { try? FileManager.default.removeItem(atPath: constant) }
+        for model in ["nt", "dijiang", "cofrgenet", "gpt", "dlinear", "rlinear", "naive"] {
+            let budget = model == "dlinear" ? [] : ["--epochs", "2"]
+            let run = try CLITests.seer(["forecast", constant, "--horizon", "3", "--model", model, "--quiet"] + budget)
+            #expect(run.status == 0, "\(model): \(run.stderr)")
+            let values = ForecastCLITests.rows(run.stdout).dropFirst().map { Float($0[2]) ?? .nan }
+            #expect(values.count == 3 && values.allSatisfy { abs($0 - 5) < 1e-2 }, "\(model): \(values)")
+        }
+    }
 }
 
 struct TrainPredictBacktestCLITests {
@@ -127,6 +156,13 @@ struct TrainPredictBacktestCLITests {
         }
         let missing = try CLITests.seer(["predict", "--model", directory + "-none", "data/airline_passengers.csv"])
         #expect(missing.status != 0 && missing.stderr.contains("seer: error:"))
+        // A model directory from a newer format version is refused as bad input, naming the version.
+        let configPath = directory + "/config.json"
+        let original = try String(contentsOfFile: configPath, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"format_version\": 1", with: "\"format_version\": 99")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let newer = try CLITests.seer(["predict", "--model", directory, "data/airline_passengers.csv"])
+        #expect(newer.status == 65 && newer.stderr.contains("99") && newer.stderr.contains("newer"), "\(newer.stderr)")
     }
 
     @Test func backtestWritesCutoffsActualsAndForecasts() throws {
