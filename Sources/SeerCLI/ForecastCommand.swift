@@ -33,18 +33,20 @@ struct ModelOptions: ParsableArguments {
     var device = "cpu"
 
     func validate() throws {
-        guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
         if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
-        if model != "auto" && ModelFamily(rawValue: model) == nil {
-            throw ValidationError("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'")
-        }
         guard device == "cpu" || device == "cuda" else { throw ValidationError("--device must be cpu or cuda, not '\(device)'") }
     }
 
+    /// The request itself: a horizon ≤ 0 or an unknown model is bad input (exit 65, as issue 7
+    /// specifies: they are values of the forecast asked for, not a malformed command line), and
     /// `cuda` is refused with a clear message until the CUDA backend trains models.
-    func checkDevice() throws {
+    func checkRequest() throws {
+        guard horizon >= 1 else { throw DataError(.badInput, "--horizon must be at least 1 step, not \(horizon)") }
+        if model != "auto" && ModelFamily(rawValue: model) == nil {
+            throw DataError(.badInput, "--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'")
+        }
         if device == "cuda" {
             throw UsageFailure("--device cuda: Seer's forecasters train on the CPU backend only in this version; use --device cpu")
         }
@@ -142,7 +144,7 @@ struct ForecastCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try options.checkDevice()
+            try options.checkRequest()
             let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             let run = ForecastRun(data: data, options: options, progress: output.progress)
             let (forecaster, chosenBy, scores) = try run.train()

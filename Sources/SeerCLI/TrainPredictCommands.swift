@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try options.checkDevice()
+            try options.checkRequest()
             let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             let run = ForecastRun(data: data, options: options, progress: quiet ? nil : .automatic)
             let (forecaster, chosenBy, scores) = try run.train()
@@ -130,7 +130,7 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try options.checkDevice()
+            try options.checkRequest()
             let data = try ForecastData(series: try ForecastInput.load(input), source: input.source)
             var run = ForecastRun(data: data, options: options, progress: nil)
             var chosenBy = "named by --model"
