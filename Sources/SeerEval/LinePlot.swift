@@ -123,6 +123,13 @@ public struct LinePlot {
             out += "<line x1=\"\(Self.n(legendX))\" x2=\"\(Self.n(legendX + 18))\" y1=\"16\" y2=\"16\" stroke=\"\(s.color)\" stroke-width=\"2.5\"/>\n"
             out += "<text x=\"\(Self.n(legendX + 22))\" y=\"20\">\(Self.escape(s.name))</text>\n"
         }
+        // Bands after the lines, narrowest (drawn last, on top) nearest to them.
+        for band in bands.reversed() {
+            legendX -= Double(band.name.count) * 6.5 + 28
+            out += "<rect x=\"\(Self.n(legendX))\" y=\"11\" width=\"18\" height=\"10\" fill=\"\(band.color)\" "
+                + "fill-opacity=\"\(band.opacity)\"/>\n"
+            out += "<text x=\"\(Self.n(legendX + 22))\" y=\"20\">\(Self.escape(band.name))</text>\n"
+        }
         return out + "</svg>\n"
     }
 

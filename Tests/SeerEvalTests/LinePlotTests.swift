@@ -31,6 +31,7 @@ struct LinePlotTests {
         let svg = plot.svg()
         #expect(svg.components(separatedBy: "<polygon").count == 3, "the NaN splits the band in two")
         #expect(svg.contains(">2024-01-0"), "date tick labels")
+        #expect(svg.contains("<text x=") && svg.contains(">80 % interval</text>"), "the band has a legend entry")
         #expect(LinePlot.dateLabel(1_709_164_800) == "2024-02-29" && LinePlot.dateLabel(1_709_164_800 + 3600 * 13 + 60 * 5) == "2024-02-29 13:05")
         #expect(LinePlot.dateLabel(-86_400) == "1969-12-31")
         let stacked = LinePlot.stacked([plot, plot])
