@@ -16,6 +16,9 @@ struct ETTRow: Codable {
     var mae: Double
     var testWindows: Int
     var epochs: Int
+    /// The epoch whose weights were kept (0: the starting weights — with --linear-skip, the
+    /// least-squares linear forecaster).
+    var keptEpoch: Int
     var trainSeconds: Double
     var parameters: Int
 }
@@ -43,7 +46,7 @@ struct ETTBenchResult: Codable {
 
     var text: String {
         let horizons = Array(Set(rows.map(\.horizon))).sorted()
-        var table = TextTable(["model", "L"] + horizons.map { "H=\($0) MSE/MAE" } + ["avg MSE", "train s", "epochs"])
+        var table = TextTable(["model", "L"] + horizons.map { "H=\($0) MSE/MAE" } + ["avg MSE", "train s", "epochs run/kept"])
         var keys: [(String, Int)] = []
         for r in rows where !keys.contains(where: { $0 == (r.model, r.lookback) }) { keys.append((r.model, r.lookback)) }
         for (model, lookback) in keys {
@@ -51,7 +54,7 @@ struct ETTBenchResult: Codable {
             let cells = horizons.map { h in mine.first { $0.horizon == h }.map { String(format: "%.3f/%.3f", $0.mse, $0.mae) } ?? "—" }
             let average = mine.count == horizons.count ? String(format: "%.3f", mine.map(\.mse).reduce(0, +) / Double(mine.count)) : "—"
             table.add(["seer " + model, String(lookback)] + cells + [average, String(format: "%.0f", mine.map(\.trainSeconds).reduce(0, +)),
-                                                                       mine.map { String($0.epochs) }.joined(separator: ",")])
+                                                                       mine.map { "\($0.epochs)/\($0.keptEpoch)" }.joined(separator: ",")])
         }
         let index = [96: 0, 192: 1, 336: 2, 720: 3]
         for p in ETTBenchResult.published {
@@ -132,15 +135,15 @@ struct ETTBenchmark {
                 guard train.count > 0, test.count > 0 else { continue }
                 for model in models {
                     let started = ContinuousClock.now
-                    let (forecaster, trained, parameters) = try fit(model, lookback: l, horizon: h, channels: channels, train: train,
+                    let (forecaster, trained, kept, parameters) = try fit(model, lookback: l, horizon: h, channels: channels, train: train,
                                                                     validation: validation)
                     let seconds = (ContinuousClock.now - started).seconds
                     let (mse, mae) = evaluate(forecaster, test)
                     rows.append(ETTRow(model: model, lookback: l, horizon: h, mse: mse, mae: mae, testWindows: test.count, epochs: trained,
-                                       trainSeconds: seconds, parameters: parameters))
+                                       keptEpoch: kept, trainSeconds: seconds, parameters: parameters))
                     if log {
-                        FileHandle.standardError.write(Data(String(format: "  %@ L=%d H=%d: MSE %.4f MAE %.4f (%d test windows, %d epochs, %.0f s)\n",
-                                                                   model, l, h, mse, mae, test.count, trained, seconds).utf8))
+                        FileHandle.standardError.write(Data(String(format: "  %@ L=%d H=%d: MSE %.4f MAE %.4f (%d test windows, %d epochs, kept %d, %.0f s)\n",
+                                                                   model, l, h, mse, mae, test.count, trained, kept, seconds).utf8))
                     }
                 }
             }
@@ -150,14 +153,14 @@ struct ETTBenchmark {
 
     /// A trained model of `name` and the epochs it ran.
     func fit(_ name: String, lookback l: Int, horizon h: Int, channels: Int, train: SampleSet, validation: SampleSet)
-        throws -> (any Forecasting, Int, Int) {
+        throws -> (any Forecasting, Int, Int, Int) {
         let net: any Trainable & Forecasting
         var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
         config.patience = training.patience
         config.averaging = training.averaging
         switch name {
         case "naive":
-            return (RepeatLast(lookback: l, horizon: h), 0, 0)
+            return (RepeatLast(lookback: l, horizon: h), 0, 0, 0)
         case "dlinear", "rlinear":
             // As their authors train them: lr 5e-3, batch 32.
             net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
@@ -167,12 +170,18 @@ struct ETTBenchmark {
             let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!
             let backbone = BackboneConfig.smallData(family, width: width, layers: training.layers, dropout: training.dropout,
                                                     tokens: tokens.tokenCount(steps: l), continuedFractionFFN: name == "dijiang-cffn")!
-            net = SequenceModel(SequenceModelConfig(backbone: backbone, head: .direct(horizon: h), lookback: l, channels: channels,
-                                                    tokenization: tokens, headDropout: training.headDropout,
-                                                    linearSkip: training.linearSkip, seed: 1))
+            let sequence = SequenceModel(SequenceModelConfig(backbone: backbone, head: .direct(horizon: h), lookback: l, channels: channels,
+                                                             tokenization: tokens, headDropout: training.headDropout,
+                                                             linearSkip: training.linearSkip, seed: 1))
+            if training.linearSkip {
+                // Start as the least-squares linear forecaster; keep it unless an epoch beats it.
+                sequence.initializeSkipByLeastSquares(train)
+                config.validateInitialWeights = true
+            }
+            net = sequence
         }
         let report = try Trainer(config, observer: log ? ConsoleProgress(.lines) : nil).fit(net, train: train, validation: validation)
-        return (net, report.epochs.count, net.parameterCount)
+        return (net, report.epochs.count, report.bestEpoch, net.parameterCount)
     }
 
     /// MSE and MAE over every test window × step × channel, in batches.
@@ -233,7 +242,7 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Dropout on the flattened tokens entering the nets' direct head.")
     var headDropout: Float = 0
 
-    @Flag(help: "Give the nets a linear look-back → horizon skip (TiDE's global residual).")
+    @Flag(help: "Give the nets a linear look-back → horizon skip that starts at its least-squares fit, the head at zero (residual learning over a linear forecaster).")
     var linearSkip = false
 
     @Option(help: "Mini-batch size in windows (a window of C channels is C rows for the channel-independent nets).")
@@ -275,9 +284,9 @@ struct ETTBenchCommand: ParsableCommand {
                                                                    averaging: averaging),
                                           log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,train_seconds,parameters\n"
+            var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,kept_epoch,train_seconds,parameters\n"
             for r in result.rows {
-                csv += "\(r.model),\(r.lookback),\(r.horizon),\(r.mse),\(r.mae),\(r.testWindows),\(r.epochs),\(r.trainSeconds),\(r.parameters)\n"
+                csv += "\(r.model),\(r.lookback),\(r.horizon),\(r.mse),\(r.mae),\(r.testWindows),\(r.epochs),\(r.keptEpoch),\(r.trainSeconds),\(r.parameters)\n"
             }
             try writeFileAtomically(csv, to: output + "/ett.csv")
             let encoder = JSONEncoder()

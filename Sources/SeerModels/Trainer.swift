@@ -35,6 +35,9 @@ public struct TrainerConfig: Equatable, Sendable {
     /// validation, the best checkpoint and the weights left in the model are the average's;
     /// nil = the raw weights.
     public var averaging: Float?
+    /// Validate the starting weights too (epoch 0), so training keeps them unless an epoch beats
+    /// them — for a model that starts from a fitted solution (`initializeSkipByLeastSquares`).
+    public var validateInitialWeights = false
 
     public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0.01,
                 schedule: Schedule = .cosine, clipNorm: Float? = 1, patience: Int? = 3, seed: UInt64 = 0) {
@@ -126,6 +129,11 @@ public final class Trainer {
         observer?.trainingBegan(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
 
         func restoreBest() { best.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) } }
+
+        if config.validateInitialWeights, let validation {
+            let initial = evaluate(model, on: validation)
+            if initial.isFinite { report.bestLoss = initial }
+        }
 
         for epoch in 1...max(1, config.epochs) {
             let epochBegan = monotonicSeconds()
