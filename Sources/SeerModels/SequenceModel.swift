@@ -56,7 +56,8 @@ public struct SequenceModelConfig: Equatable, Sendable {
     /// Dropout on the flattened tokens entering the direct head (PatchTST's head dropout).
     public var headDropout: Float = 0
     /// Direct head only: add a linear map of the (normalised) look-back to the horizon — TiDE's
-    /// global residual — so the net learns a correction to a linear forecast.
+    /// global residual — so the net learns a correction to a linear forecast. Start it with
+    /// `initializeSkipByLeastSquares` (a random start trained jointly measured worse on ETTh1).
     public var linearSkip = false
     public var seed: UInt64 = 0
 

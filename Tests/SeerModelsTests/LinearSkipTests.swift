@@ -64,6 +64,20 @@ struct LinearSkipTests {
         #expect(worst < 1e-3, "worst relative error \(worst)")
     }
 
+    @Test func headDropoutActsOnlyWhileTraining() {
+        func model(_ p: Float) -> SequenceModel {
+            SequenceModel(SequenceModelConfig(backbone: .nt(NTConfig(width: 8, blocks: 1, topHeads: 2, dropout: 0, maxTokens: 7)),
+                                              head: .direct(horizon: 3), lookback: 16, tokenization: .patch(length: 4, stride: 2),
+                                              headDropout: p, seed: 4))
+        }
+        let x = Tensor(randomValues(2 * 16, seed: 3), shape: [2, 16, 1])
+        let dropped = model(0.5), plain = model(0)
+        let training = { ForwardContext(tape: nil, training: true, seed: 7) }
+        #expect(dropped(x, training()).array != dropped(x, .inference()).array)
+        #expect(dropped(x, .inference()).array == plain(x, .inference()).array, "same seed, same weights; no dropout at inference")
+        #expect(plain(x, training()).array == plain(x, .inference()).array)
+    }
+
     @Test func choleskySolvesASmallSystem() {
         // A = [[4, 2, 0], [2, 5, 1], [0, 1, 3]], X = [[1, 2], [0, -1], [3, 1]] → B = A X.
         let a: [Double] = [4, 2, 0, 2, 5, 1, 0, 1, 3], x: [Double] = [1, 2, 0, -1, 3, 1]
