@@ -71,16 +71,16 @@ struct ETTBenchResult: Codable {
     }
 }
 
-/// How `bench ett` trains the nets (the linear baselines keep batch 32 and patience 3 too).
+/// How `bench ett` trains the nets (DLinear and RLinear keep their authors' recipe).
 struct ETTNetTraining: Codable {
     var layers = 2
     var dropout: Float = 0.2
     var headDropout: Float = 0
     var linearSkip = false
     var batchSize = 32
-    var patience = 3
+    var patience = 5
     /// Decay per step of the weights' moving average (nil: raw weights).
-    var averaging: Float?
+    var averaging: Float? = 0.999
 }
 
 struct ETTBenchmark {
@@ -162,9 +162,10 @@ struct ETTBenchmark {
         case "naive":
             return (RepeatLast(lookback: l, horizon: h), 0, 0, 0)
         case "dlinear", "rlinear":
-            // As their authors train them: lr 5e-3, batch 32.
+            // As their authors train them: ≤ 10 epochs (fewer when --epochs says so), lr 5e-3, batch 32,
+            // patience 3, raw weights.
             net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
-            config.learningRate = 5e-3
+            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: 5e-3, patience: 3, seed: 1)
         default:
             let tokens = Tokenization.patch(length: 16, stride: 8)
             let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!
@@ -224,7 +225,7 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Horizons, comma-separated.")
     var horizon = "96,192,336,720"
 
-    @Option(help: "Most training epochs (early stopping on the validation windows, see --patience).")
+    @Option(help: "Most training epochs of the nets (DLinear and RLinear: at most 10; early stopping on the validation windows).")
     var epochs = 10
 
     @Option(help: "Width of the neural nets.")
@@ -249,10 +250,10 @@ struct ETTBenchCommand: ParsableCommand {
     var batchSize = 32
 
     @Option(help: "Epochs without a better validation loss before training stops.")
-    var patience = 3
+    var patience = 5
 
-    @Option(help: "Validate and keep an exponential moving average of the weights with this decay per step (e.g. 0.999).")
-    var averaging: Float?
+    @Option(help: "Validate and keep an exponential moving average of the weights with this decay per step (0: the raw weights).")
+    var averaging: Float = 0.999
 
     @Option(help: "Directory for ett.csv and ett.json.")
     var output = "bench-results"
@@ -269,6 +270,7 @@ struct ETTBenchCommand: ParsableCommand {
             }
             let splitRows = try integers(split, "--split")
             guard splitRows.count == 3 else { throw UsageFailure("--split takes three row counts: train,validation,test") }
+            guard averaging >= 0 && averaging < 1 else { throw UsageFailure("--averaging takes a decay in [0, 1), not \(averaging)") }
             let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard list.allSatisfy(ETTBenchmark.knownModels.contains) else {
                 throw UsageFailure("--models takes a comma-separated subset of \(ETTBenchmark.knownModels.joined(separator: ", ")), not '\(models)'")
@@ -281,7 +283,7 @@ struct ETTBenchCommand: ParsableCommand {
                                           learningRate: learningRate,
                                           training: ETTNetTraining(layers: layers, dropout: dropout, headDropout: headDropout,
                                                                    linearSkip: linearSkip, batchSize: batchSize, patience: patience,
-                                                                   averaging: averaging),
+                                                                   averaging: averaging > 0 ? averaging : nil),
                                           log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,kept_epoch,train_seconds,parameters\n"

@@ -79,6 +79,13 @@ struct ETTBenchCLITests {
         #expect((dlinear["mse"] as? Double ?? 9) < 0.6, "one epoch of DLinear already beats repeat-last by far: \(dlinear)")
         let csv = try String(contentsOfFile: output + "/ett.csv", encoding: .utf8)
         #expect(csv.hasPrefix("model,lookback,horizon,mse,mae") && csv.contains("\ndlinear,96,96,"))
+        // The nets' training settings are recorded with the figures.
+        let training = try #require(document["training"] as? [String: Any])
+        #expect(training["averaging"] as? Double == 0.999 && training["patience"] as? Int == 5, "\(training)")
+        let unaveraged = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "naive", "--lookback", "96", "--horizon", "96",
+                                            "--averaging", "0", "--output", output, "--json"])
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(unaveraged.stdout.utf8)) as? [String: Any])
+        #expect((plain["training"] as? [String: Any])?["averaging"] == nil, "--averaging 0 trains the raw weights")
         let bad = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "lstm"])
         #expect(bad.status == 64)
     }
