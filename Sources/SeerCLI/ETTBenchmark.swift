@@ -151,9 +151,9 @@ struct ETTBenchmark {
         return ETTBenchResult(file: file, split: split, epochs: epochs, learningRate: learningRate, width: width, training: training, rows: rows)
     }
 
-    /// A trained model of `name` and the epochs it ran.
+    /// A trained model of `name`, the epochs it ran, the epoch it kept, and its parameter count.
     func fit(_ name: String, lookback l: Int, horizon h: Int, channels: Int, train: SampleSet, validation: SampleSet)
-        throws -> (any Forecasting, Int, Int, Int) {
+        throws -> (model: any Forecasting, epochs: Int, kept: Int, parameters: Int) {
         let net: any Trainable & Forecasting
         var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
         config.patience = training.patience
