@@ -65,7 +65,7 @@ struct ETTBenchResult: Codable {
         }
         let t = training
         return "ETT protocol (M, z-scored by train rows, all test windows) on \(file), split \(split.map(String.init).joined(separator: "/"))\n"
-            + "nets: width \(width), \(t.layers) blocks, dropout \(t.dropout), head dropout \(t.headDropout)\(t.linearSkip ? ", linear skip" : ""), "
+            + "nets: patches \(t.patchLength)/\(t.patchStride), width \(width), \(t.layers) blocks, dropout \(t.dropout), head dropout \(t.headDropout)\(t.linearSkip ? ", linear skip" : ""), "
             + "lr \(learningRate), batch \(t.batchSize) windows, ≤ \(epochs) epochs, patience \(t.patience)\(t.averaging.map { ", weight average \($0)" } ?? "")\n"
             + table.render(indent: "  ")
     }
@@ -81,6 +81,9 @@ struct ETTNetTraining: Codable {
     var patience = 5
     /// Decay per step of the weights' moving average (nil: raw weights).
     var averaging: Float? = 0.999
+    /// Patch length and stride of the nets' tokens.
+    var patchLength = 16
+    var patchStride = 8
 }
 
 struct ETTBenchmark {
@@ -167,7 +170,7 @@ struct ETTBenchmark {
             net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
             config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: 5e-3, patience: 3, seed: 1)
         default:
-            let tokens = Tokenization.patch(length: 16, stride: 8)
+            let tokens = Tokenization.patch(length: training.patchLength, stride: training.patchStride)
             let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!
             let backbone = BackboneConfig.smallData(family, width: width, layers: training.layers, dropout: training.dropout,
                                                     tokens: tokens.tokenCount(steps: l), continuedFractionFFN: name == "dijiang-cffn")!
@@ -252,6 +255,9 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Epochs without a better validation loss before training stops.")
     var patience = 5
 
+    @Option(help: "Patch length and stride of the nets' tokens.")
+    var patch = "16,8"
+
     @Option(help: "Validate and keep an exponential moving average of the weights with this decay per step (0: the raw weights).")
     var averaging: Float = 0.999
 
@@ -270,6 +276,10 @@ struct ETTBenchCommand: ParsableCommand {
             }
             let splitRows = try integers(split, "--split")
             guard splitRows.count == 3 else { throw UsageFailure("--split takes three row counts: train,validation,test") }
+            let patchSizes = try integers(patch, "--patch")
+            guard patchSizes.count == 2, patchSizes[1] <= patchSizes[0], lookback.split(separator: ",").allSatisfy({ (Int($0) ?? 0) >= patchSizes[0] }) else {
+                throw UsageFailure("--patch takes length,stride with stride ≤ length ≤ every look-back, not '\(patch)'")
+            }
             guard averaging >= 0 && averaging < 1 else { throw UsageFailure("--averaging takes a decay in [0, 1), not \(averaging)") }
             let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard list.allSatisfy(ETTBenchmark.knownModels.contains) else {
@@ -283,7 +293,8 @@ struct ETTBenchCommand: ParsableCommand {
                                           learningRate: learningRate,
                                           training: ETTNetTraining(layers: layers, dropout: dropout, headDropout: headDropout,
                                                                    linearSkip: linearSkip, batchSize: batchSize, patience: patience,
-                                                                   averaging: averaging > 0 ? averaging : nil),
+                                                                   averaging: averaging > 0 ? averaging : nil,
+                                                                   patchLength: patchSizes[0], patchStride: patchSizes[1]),
                                           log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,kept_epoch,train_seconds,parameters\n"

@@ -86,6 +86,12 @@ struct ETTBenchCLITests {
                                             "--averaging", "0", "--output", output, "--json"])
         let plain = try #require(try JSONSerialization.jsonObject(with: Data(unaveraged.stdout.utf8)) as? [String: Any])
         #expect((plain["training"] as? [String: Any])?["averaging"] == nil, "--averaging 0 trains the raw weights")
+        let patched = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "naive", "--lookback", "96", "--horizon", "96",
+                                         "--patch", "8,4", "--output", output, "--json"])
+        let patchedTraining = try #require(try JSONSerialization.jsonObject(with: Data(patched.stdout.utf8)) as? [String: Any])["training"]
+        #expect((patchedTraining as? [String: Any])?["patchLength"] as? Int == 8)
+        let tooLong = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--lookback", "96", "--patch", "128,8"])
+        #expect(tooLong.status == 64 && tooLong.stderr.contains("--patch"), "\(tooLong.stderr)")
         let bad = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "lstm"])
         #expect(bad.status == 64)
     }
