@@ -217,6 +217,36 @@ struct ForecastData {
         return stamps.count == horizon ? stamps : nil
     }
 
+    /// What the report says of `forecaster`: architecture, size, training.
+    static func settings(_ forecaster: Forecaster) -> [ForecastSetting] {
+        let c = forecaster.config
+        let parameters = forecaster.parameters.map(\.count).reduce(0, +)
+        var out: [ForecastSetting] = []
+        switch c.model {
+        case .nt, .dijiang, .cofrgenet, .gpt:
+            let tokens: String
+            switch c.tokenization {
+            case .point: tokens = "point tokens"
+            case .patch(let length, let stride): tokens = "patches of \(length) (stride \(stride))"
+            }
+            out.append(ForecastSetting(name: "network", value: "width \(c.width), \(c.layers) blocks, dropout \(c.dropout), \(tokens), RevIN, direct head"))
+        case .dlinear, .rlinear:
+            out.append(ForecastSetting(name: "network", value: c.model == .dlinear ? "trend + remainder linear maps" : "RevIN + one linear map"))
+        case .naive:
+            out.append(ForecastSetting(name: "network", value: "none: the last value repeated"))
+        case .seasonalNaive:
+            out.append(ForecastSetting(name: "network", value: "none: the last season (\(c.season) steps) repeated"))
+        }
+        guard parameters > 0 else { return out }
+        out.append(ForecastSetting(name: "parameters", value: "\(parameters)"))
+        out.append(ForecastSetting(name: "optimiser", value: "AdamW, lr \(c.effectiveLearningRate), batch \(c.batchSize), seed \(c.seed)"))
+        if let report = forecaster.report {
+            out.append(ForecastSetting(name: "training", value: "\(report.epochs.count) epochs, \(report.steps) steps, "
+                + String(format: "%.1f s", report.seconds) + "; kept epoch \(report.bestEpoch)"))
+        }
+        return out
+    }
+
     /// The forecast rows of `forecaster` from the end of every sequence.
     func result(_ forecaster: Forecaster, chosenBy: String, scores: [String: Double], widths: [Int: [Float]]) throws -> ForecastResult {
         let predictions = try forecaster.predict(values)
@@ -229,7 +259,8 @@ struct ForecastData {
                 rows.append(ForecastRow(uniqueId: sequences[s].id, ds: ds(s, step: n + k), value: value, bounds: bounds))
             }
         }
-        return ForecastResult(model: forecaster.config.model.rawValue, chosenBy: chosenBy, lookback: forecaster.config.lookback,
+        return ForecastResult(model: forecaster.config.model.rawValue, chosenBy: chosenBy, settings: Self.settings(forecaster),
+                              lookback: forecaster.config.lookback,
                               horizon: forecaster.config.horizon, frequency: frequency?.description, levels: widths.keys.sorted(),
                               validationMSE: scores, rows: rows,
                               timestamps: sequences.indices.map { futureTimestamps($0, horizon: forecaster.config.horizon) })
@@ -246,9 +277,17 @@ struct ForecastRow: Codable {
     enum CodingKeys: String, CodingKey { case uniqueId = "unique_id", ds, value, bounds }
 }
 
+/// One line of the model's configuration in a report.
+struct ForecastSetting: Codable {
+    var name: String
+    var value: String
+}
+
 struct ForecastResult: Codable {
     var model: String
     var chosenBy: String
+    /// Architecture, size and training of the model, for the report and the JSON.
+    var settings: [ForecastSetting] = []
     var lookback: Int
     var horizon: Int
     var frequency: String?
@@ -258,7 +297,7 @@ struct ForecastResult: Codable {
     /// Future timestamps per sequence (for SQLite output and plots); not in the JSON.
     var timestamps: [[Int64]?] = []
 
-    enum CodingKeys: String, CodingKey { case model, chosenBy, lookback, horizon, frequency, levels, validationMSE, rows }
+    enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, validationMSE, rows }
 
     var columnNames: [String] { [model] + levels.flatMap { ["\(model)-lo-\($0)", "\(model)-hi-\($0)"] } }
 

@@ -86,8 +86,8 @@ enum ForecastFigures {
             ("history", data.sequences[0].timestamps.map { "\(CivilTime.format($0.first!)) → \(CivilTime.format($0.last!))" } ?? "steps 0–\(lengths[0] - 1)"),
         ]
         let model: [(String, String)] = [
-            ("model", result.model), ("chosen by", result.chosenBy), ("look-back", "\(result.lookback) steps"),
-            ("horizon", "\(result.horizon) steps"),
+            ("model", result.model), ("chosen by", result.chosenBy)] + result.settings.map { ($0.name, $0.value) } + [
+            ("look-back", "\(result.lookback) steps"), ("horizon", "\(result.horizon) steps"),
             ("intervals", result.levels.isEmpty ? "none" : result.levels.map { "\($0) %" }.joined(separator: ", ") + ", split-conformal from backtest residuals"),
         ]
         let scores = result.validationMSE.sorted { $0.value < $1.value }.map { [$0.key, formatNumber($0.value)] }

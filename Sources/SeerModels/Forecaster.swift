@@ -49,6 +49,11 @@ public struct ForecasterConfig: Equatable, Sendable {
         self.seed = seed
     }
 
+    /// The learning rate training uses: `learningRate`, or 5e-3 for DLinear/RLinear and 1e-3 for the nets.
+    public var effectiveLearningRate: Float {
+        learningRate ?? (model == .dlinear || model == .rlinear ? 5e-3 : 1e-3)
+    }
+
     /// Epochs and early-stopping patience (epochs) for `trainingWindows` windows.
     public func trainingPlan(trainingWindows: Int) -> (epochs: Int, patience: Int) {
         let stepsPerEpoch = max(1, (trainingWindows + batchSize - 1) / batchSize)
@@ -170,10 +175,9 @@ public final class Forecaster {
     public func fit(_ sequences: [[Float]], validationFraction: Double = 0.2, observer: TrainingObserver? = nil) throws -> TrainingReport? {
         guard let net else { return nil }
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
-        let linear = config.model == .dlinear || config.model == .rlinear
         let plan = config.trainingPlan(trainingWindows: train.count)
-        var trainer = TrainerConfig(epochs: plan.epochs, batchSize: config.batchSize,
-                                    learningRate: config.learningRate ?? (linear ? 5e-3 : 1e-3), seed: config.seed)
+        var trainer = TrainerConfig(epochs: plan.epochs, batchSize: config.batchSize, learningRate: config.effectiveLearningRate,
+                                    seed: config.seed)
         trainer.patience = validation == nil ? nil : plan.patience
         report = try Trainer(trainer, observer: observer).fit(net, train: train, validation: validation)
         return report

@@ -221,6 +221,9 @@ struct ForecastPictureTests {
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && html.contains("dlinear-lo-80"))
         #expect(html.contains("data/airline_passengers.csv") && html.contains("1949-01-01 → 1960-12-01") && html.contains("Held-out error"))
+        // The model's configuration and training: DLinear at L = 48: 2·(48·12 + 12) = 1176 parameters, lr, epochs run and kept.
+        #expect(html.contains("trend + remainder linear maps") && html.contains(">1176<") && html.contains("AdamW, lr 0.005, batch 32"), "\(html)")
+        #expect(html.contains("5 epochs") && html.contains("kept epoch"))
         #expect(!html.contains("src=") && !html.contains("href="))
         let figure = try #require(html.components(separatedBy: "<figure>\n").last?.components(separatedBy: "<figcaption>").first)
         _ = try XMLDocument(xmlString: figure)
