@@ -45,6 +45,12 @@ public protocol Backend: Sendable {
     func unaryForward(_ op: UnaryOp, _ x: TensorStorage, _ out: TensorStorage)
     func unaryBackward(_ op: UnaryOp, _ x: TensorStorage, _ out: TensorStorage, gradOut: TensorStorage, gradX: TensorStorage)
 
+    // MARK: gates — out = f(gate) ⊙ x, f = sigmoid or SiLU   (gate, x, out: [count]); the backward
+    // recomputes f(gate) and adds g ⊙ x ⊙ f'(gate) into gradGate and g ⊙ f(gate) into gradX
+    func gatedForward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, _ out: TensorStorage)
+    func gatedBackward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, gradOut: TensorStorage, gradGate: TensorStorage?,
+                       gradX: TensorStorage?)
+
     // MARK: softmax over the last axis, max-subtracted   (x, out: [rows, n])
     func softmaxForward(_ x: TensorStorage, _ out: TensorStorage, rows: Int, n: Int, log: Bool)
     func softmaxBackward(_ out: TensorStorage, gradOut: TensorStorage, gradX: TensorStorage, rows: Int, n: Int, log: Bool)

@@ -123,6 +123,34 @@ struct ElementwiseGradientTests {
         checkOp("\(op)", [x], seed: 32, seer: { $0[0].unary(op) }, reference: { $0[0].map { referenceUnary(op, $0) } })
     }
 
+    @Test(arguments: [UnaryOp.sigmoid, .silu])
+    func fusedGate(op: UnaryOp) {
+        // f(gate) ⊙ x over 1100 elements: two gate blocks of 512 and a ragged third.
+        var rng = SplitMix64(seed: 34)
+        var x = Operand.random([1100], &rng), gate = Operand.random([1100], &rng, in: -4...4)
+        checkOp("gated \(op)", [x, gate], seed: 34, seer: { $0[0].gated(by: $0[1], op) },
+                reference: { v in v[0].indices.map { v[0][$0] * referenceUnary(op, v[1][$0]) } })
+        // Either side constant, and one tensor as both.
+        gate.differentiable = false
+        checkOp("gated \(op), constant gate", [x, gate], seed: 35, seer: { $0[0].gated(by: $0[1], op) },
+                reference: { v in v[0].indices.map { v[0][$0] * referenceUnary(op, v[1][$0]) } })
+        gate.differentiable = true
+        x.differentiable = false
+        checkOp("gated \(op), constant input", [x, gate], seed: 36, seer: { $0[0].gated(by: $0[1], op) },
+                reference: { v in v[0].indices.map { v[0][$0] * referenceUnary(op, v[1][$0]) } })
+        let same = Operand.random([3, 7], &rng, in: -4...4)
+        checkOp("x gated by x (\(op))", [same], seed: 37, seer: { $0[0].gated(by: $0[0], op) },
+                reference: { $0[0].map { $0 * referenceUnary(op, $0) } })
+    }
+
+    @Test func fusedGateEqualsTheUnfusedOps() {
+        var rng = SplitMix64(seed: 38)
+        let x = Tensor(rng.signedValues(4096, magnitude: 0...3).map(Float.init), shape: [4, 1024])
+        let gate = Tensor(rng.signedValues(4096, magnitude: 0...6).map(Float.init), shape: [4, 1024])
+        #expect(worstViolation(x.gated(by: gate, .sigmoid).array, (gate.sigmoid() * x).array.map(Double.init), tolerance: 1e-6).ratio <= 1)
+        #expect(worstViolation(x.gated(by: gate, .silu).array, (gate.silu() * x).array.map(Double.init), tolerance: 1e-6).ratio <= 1)
+    }
+
     @Test func relu() {
         var rng = SplitMix64(seed: 33)
         let x = Operand(rng.signedValues(21, magnitude: 0.1...3), [3, 7])

@@ -31,4 +31,59 @@ extension CPUBackend {
             }
         }
     }
+
+    /// Gates are processed in blocks of this many elements: σ(gate) of a block is computed by the
+    /// vectorised kernel into a stack buffer and used while the block is still in L1.
+    static let gateBlock = 512
+
+    // out = f(gate) ⊙ x; f = σ or SiLU (g·σ(g))
+    public func gatedForward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, _ out: TensorStorage) {
+        precondition(op == .sigmoid || op == .silu, "gates are sigmoid or SiLU, not \(op)")
+        let pg = gate.pointer, px = x.pointer, po = out.pointer
+        Parallelism.forEachChunk(x.count, grain: 1 << 13) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.gateBlock) { s in
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let n = min(Self.gateBlock, range.upperBound - start)
+                    seer_sigmoid_forward(pg + start, s.baseAddress!, n)
+                    if op == .sigmoid {
+                        for i in 0..<n { po[start + i] = s[i] * px[start + i] }
+                    } else {
+                        for i in 0..<n { po[start + i] = pg[start + i] * s[i] * px[start + i] }
+                    }
+                    start += n
+                }
+            }
+        }
+    }
+
+    // gradGate += g ⊙ x ⊙ f'(gate), gradX += g ⊙ f(gate); σ' = σ(1 − σ), SiLU' = σ(1 + g(1 − σ))
+    public func gatedBackward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, gradOut: TensorStorage, gradGate: TensorStorage?,
+                              gradX: TensorStorage?) {
+        precondition(op == .sigmoid || op == .silu, "gates are sigmoid or SiLU, not \(op)")
+        guard gradGate != nil || gradX != nil else { return }
+        let pg = gate.pointer, px = x.pointer, g = gradOut.pointer
+        let dg = gradGate?.pointer, dx = gradX?.pointer
+        Parallelism.forEachChunk(x.count, grain: 1 << 13) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.gateBlock) { s in
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let n = min(Self.gateBlock, range.upperBound - start)
+                    seer_sigmoid_forward(pg + start, s.baseAddress!, n)
+                    for i in 0..<n {
+                        let j = start + i, sigma = s[i]
+                        if op == .sigmoid {
+                            dx?[j] += g[j] * sigma
+                            dg?[j] += g[j] * px[j] * sigma * (1 - sigma)
+                        } else {
+                            let a = pg[j]
+                            dx?[j] += g[j] * a * sigma
+                            dg?[j] += g[j] * px[j] * sigma * (1 + a * (1 - sigma))
+                        }
+                    }
+                    start += n
+                }
+            }
+        }
+    }
 }

@@ -11,6 +11,22 @@ extension Tensor {
         }
     }
 
+    /// f(gate) ⊙ self with f = `.sigmoid` (a sigmoid gate, as the Cffn's input gate) or `.silu`
+    /// (a SiLU gate, as DiJiang's output gate), fused: one pass forward, one backward, and no
+    /// f(gate) tensor kept (the backward recomputes it). `gate` has this tensor's shape.
+    public func gated(by gate: Tensor, _ activation: UnaryOp) -> Tensor {
+        precondition(activation == .sigmoid || activation == .silu, "a gate is sigmoid or SiLU, not \(activation)")
+        precondition(gate.shape == shape, "gate \(gate.shape) and gated \(shape) differ in shape")
+        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let kernels = self.kernels
+        kernels.gatedForward(activation, gate: gate.storage, storage, out.storage)
+        let sx = storage, sg = gate.storage, ix = trackedId, ig = gate.trackedId
+        return Tensor.record(out, inputs: self, gate) { store, g in
+            kernels.gatedBackward(activation, gate: sg, sx, gradOut: g, gradGate: store.buffer(ig, count: sg.count),
+                                  gradX: store.buffer(ix, count: sx.count))
+        }
+    }
+
     /// GELU, exact (erf) form.
     public func gelu() -> Tensor { unary(.gelu) }
     /// SiLU (swish): x·σ(x).
