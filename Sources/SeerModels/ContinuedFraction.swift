@@ -123,8 +123,9 @@ public struct ContinuedFractionFFN: ParameterContainer {
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         let tape = context.tape
-        let gated = gate(x, on: tape).sigmoid() * x
-        return linear(x, on: tape) + mix(ladders(gated, on: tape), on: tape)
+        let gated = x.gated(by: gate(x, on: tape), .sigmoid)
+        // U·x + V·z as one output buffer: the V product accumulates into the U product.
+        return Tensor.sumOfProducts(x, linear.weight.tensor(on: tape), ladders(gated, on: tape), mix.weight.tensor(on: tape))
     }
 }
 

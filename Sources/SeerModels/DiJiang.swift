@@ -222,7 +222,7 @@ public struct DiJiangBlock: ParameterContainer {
         let tape = context.tape
         let (n, t) = (x.shape[0], x.shape[1])
         let normed = o.rmsNorm(gamma: unitGain).reshaped([n, t, width])
-        let h = x + context.dropout(projection(gate(u, on: tape).silu() * normed, on: tape), dropout)
+        let h = x + context.dropout(projection(normed.gated(by: gate(u, on: tape), .silu), on: tape), dropout)
         return h + context.dropout(feedForward(norm2(h, on: tape), context), dropout)
     }
 

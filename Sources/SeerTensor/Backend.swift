@@ -24,6 +24,8 @@ public protocol Backend: Sendable {
     func matmulBackward(_ a: TensorStorage, _ b: TensorStorage, gradC: TensorStorage,
                         gradA: TensorStorage?, gradB: TensorStorage?,
                         batch: Int, m: Int, n: Int, k: Int, transA: Bool, transB: Bool, sharedB: Bool)
+    /// C[rows, n] += A[rows, k] · Bᵀ with B: [n, k] (a weight in `Linear`'s layout).
+    func matmulAccumulateTransposedB(_ a: TensorStorage, _ b: TensorStorage, _ c: TensorStorage, rows: Int, n: Int, k: Int)
 
     // MARK: binary — out[o, i] = a[o, i] ∘ b[o, i] (b: [outer, inner]) or a[o, i] ∘ b[i] (b broadcast: [inner])
     func binaryForward(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, _ out: TensorStorage,

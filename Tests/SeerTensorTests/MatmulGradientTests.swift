@@ -1,7 +1,8 @@
 // Gradient checks for the matmul kernel pair: a weight shared across the batch and a batched
 // right operand, every transpose combination, rank 2, 3 and 4 ([2, 3, ·, ·] leading axes).
 // The CPU kernel has a separate fast path (batch folded into M) for a shared, untransposed-A
-// product, so both paths are covered by the same cases.
+// product, so both paths are covered by the same cases; and the sum of two weight products that
+// accumulates the second into the first (GEMM with β = 1).
 // Tolerance: tol = 1e-4 forward and backward (the bounds are in GradientCheck.swift); inner
 // dimensions here are ≤ 6, so Float32 accumulation error stays near 1e-6.
 import Testing
@@ -67,5 +68,18 @@ struct MatmulGradientTests {
         // m = 1 (a row vector per batch entry) and k = 1 (outer products).
         check(leading: [2], m: 1, n: 4, k: 3, transA: false, transB: false, sharedB: false, seed: 16)
         check(leading: [2], m: 3, n: 4, k: 1, transA: true, transB: true, sharedB: true, seed: 17)
+    }
+
+    @Test func sumOfTwoProducts() {
+        // a·wᵀ + b·vᵀ: [2, 3, 4]·[5, 4]ᵀ + [2, 3, 2]·[5, 2]ᵀ; the second GEMM accumulates into the first.
+        var rng = SplitMix64(seed: 61)
+        let a = Operand.random([2, 3, 4], &rng), w = Operand.random([5, 4], &rng)
+        let b = Operand.random([2, 3, 2], &rng), v = Operand.random([5, 2], &rng)
+        checkOp("a·wᵀ + b·vᵀ", [a, w, b, v], seed: 61, seer: { Tensor.sumOfProducts($0[0], $0[1], $0[2], $0[3]) },
+                reference: { x in
+                    let first = referenceMatmul(x[0], x[1], batch: 1, m: 6, n: 5, k: 4, transA: false, transB: true, sharedB: true)
+                    let second = referenceMatmul(x[2], x[3], batch: 1, m: 6, n: 5, k: 2, transA: false, transB: true, sharedB: true)
+                    return zip(first, second).map { $0 + $1 }
+                })
     }
 }

@@ -65,22 +65,27 @@ extension CPUBackend {
         let pg = gate.pointer, px = x.pointer, g = gradOut.pointer
         let dg = gradGate?.pointer, dx = gradX?.pointer
         Parallelism.forEachChunk(x.count, grain: 1 << 13) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.gateBlock) { s in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.gateBlock) { buffer in
+                let s = UnsafeMutableBufferPointer(rebasing: buffer[0..<Self.gateBlock])
+                let t = UnsafeMutableBufferPointer(rebasing: buffer[Self.gateBlock...])
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let n = min(Self.gateBlock, range.upperBound - start)
                     seer_sigmoid_forward(pg + start, s.baseAddress!, n)
-                    for i in 0..<n {
-                        let j = start + i, sigma = s[i]
-                        if op == .sigmoid {
-                            dx?[j] += g[j] * sigma
-                            dg?[j] += g[j] * px[j] * sigma * (1 - sigma)
-                        } else {
-                            let a = pg[j]
-                            dx?[j] += g[j] * a * sigma
-                            dg?[j] += g[j] * px[j] * sigma * (1 + a * (1 - sigma))
+                    // f(gate) into s and x ⊙ f'(gate) into t, then the two accumulations: plain
+                    // loops over unit strides that the compiler vectorises.
+                    let gb = g + start, xb = px + start, ab = pg + start, sb = s.baseAddress!, tb = t.baseAddress!
+                    if op == .sigmoid {
+                        for i in 0..<n { tb[i] = xb[i] * sb[i] * (1 - sb[i]) }
+                    } else {
+                        for i in 0..<n {
+                            let sigma = sb[i], a = ab[i]
+                            tb[i] = xb[i] * sigma * (1 + a * (1 - sigma))
+                            sb[i] = a * sigma
                         }
                     }
+                    if let dx { let d = dx + start; for i in 0..<n { d[i] += gb[i] * sb[i] } }
+                    if let dg { let d = dg + start; for i in 0..<n { d[i] += gb[i] * tb[i] } }
                     start += n
                 }
             }

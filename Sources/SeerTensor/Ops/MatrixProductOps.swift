@@ -27,4 +27,27 @@ extension Tensor {
                                    batch: batch, m: m, n: n, k: k, transA: ta, transB: tb, sharedB: shared)
         }
     }
+
+    /// a·wᵀ + b·vᵀ for weights w [n, k₁] and v [n, k₂] in `Linear`'s layout (a: [..., k₁],
+    /// b: [..., k₂] with the same leading axes): the second product accumulates into the first's
+    /// output (GEMM with β = 1), so the sum costs no separate pass and no second buffer.
+    public static func sumOfProducts(_ a: Tensor, _ w: Tensor, _ b: Tensor, _ v: Tensor) -> Tensor {
+        precondition(w.rank == 2 && v.rank == 2 && w.shape[0] == v.shape[0], "weights \(w.shape) and \(v.shape) must be [n, k]")
+        let k1 = w.shape[1], k2 = v.shape[1], n = w.shape[0]
+        precondition(a.shape.dims.last == k1 && b.shape.dims.last == k2 && Array(a.shape.dims.dropLast()) == Array(b.shape.dims.dropLast()),
+                     "sumOfProducts: \(a.shape)·\(w.shape)ᵀ and \(b.shape)·\(v.shape)ᵀ do not line up")
+        let rows = a.count / k1
+        let out = Tensor(shape: Shape(Array(a.shape.dims.dropLast()) + [n]), storage: TensorStorage(count: rows * n))
+        let kernels = a.kernels
+        kernels.matmulForward(a.storage, w.storage, out.storage, batch: 1, m: rows, n: n, k: k1, transA: false, transB: true, sharedB: true)
+        kernels.matmulAccumulateTransposedB(b.storage, v.storage, out.storage, rows: rows, n: n, k: k2)
+        let sa = a.storage, sw = w.storage, sb = b.storage, sv = v.storage
+        let ia = a.trackedId, iw = w.trackedId, ib = b.trackedId, iv = v.trackedId
+        return record(out, inputs: a, w, b, v) { store, g in
+            kernels.matmulBackward(sa, sw, gradC: g, gradA: store.buffer(ia, count: sa.count), gradB: store.buffer(iw, count: sw.count),
+                                   batch: 1, m: rows, n: n, k: k1, transA: false, transB: true, sharedB: true)
+            kernels.matmulBackward(sb, sv, gradC: g, gradA: store.buffer(ib, count: sb.count), gradB: store.buffer(iv, count: sv.count),
+                                   batch: 1, m: rows, n: n, k: k2, transA: false, transB: true, sharedB: true)
+        }
+    }
 }
