@@ -166,9 +166,10 @@ struct ETTBenchmark {
             return (RepeatLast(lookback: l, horizon: h), 0, 0, 0)
         case "dlinear", "rlinear":
             // As their authors train them: ≤ 10 epochs (fewer when --epochs says so), lr 5e-3, batch 32,
-            // patience 3, raw weights.
+            // patience 3, raw weights; DLinear's scripts halve the rate every epoch (their "type1").
             net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
-            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: 5e-3, patience: 3, seed: 1)
+            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: 5e-3, schedule: name == "dlinear" ? .halving : .cosine,
+                                   patience: 3, seed: 1)
         default:
             let tokens = Tokenization.patch(length: training.patchLength, stride: training.patchStride)
             let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!

@@ -12,7 +12,11 @@ import Glibc
 #endif
 
 public struct TrainerConfig: Equatable, Sendable {
-    public enum Schedule: String, Sendable { case constant, cosine }
+    public enum Schedule: String, Sendable {
+        case constant, cosine
+        /// The rate halved after every epoch (DLinear's authors' schedule).
+        case halving
+    }
     public var epochs = 10
     public var batchSize = 32
     public var learningRate: Float = 1e-3
@@ -115,10 +119,14 @@ public final class Trainer {
         let batchesPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         let stepsPerEpoch = min(batchesPerEpoch, config.maxStepsPerEpoch ?? .max)
         let planned = stepsPerEpoch * config.epochs
-        let schedule: LearningRateSchedule = config.schedule == .constant
-            ? .constant(config.learningRate)
-            : .warmupCosine(peak: config.learningRate, warmup: config.warmupSteps ?? max(1, planned / 20), total: planned,
-                            floor: config.learningRate * 0.01)
+        let schedule: LearningRateSchedule
+        switch config.schedule {
+        case .constant: schedule = .constant(config.learningRate)
+        case .cosine:
+            schedule = .warmupCosine(peak: config.learningRate, warmup: config.warmupSteps ?? max(1, planned / 20), total: planned,
+                                     floor: config.learningRate * 0.01)
+        case .halving: schedule = .halvingPerEpoch(initial: config.learningRate, stepsPerEpoch: stepsPerEpoch)
+        }
         let dyadic = DyadicHold(model, plannedSteps: planned)
         var rng = SeededGenerator(seed: config.seed)
         var best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))

@@ -63,6 +63,9 @@ struct OptimizerTests {
         #expect(abs(schedule.rate(at: 60) - 0.55) < 1e-6, "half-way down the cosine")
         #expect(schedule.rate(at: 110) == 0.1 && schedule.rate(at: 500) == 0.1)
         #expect(LearningRateSchedule.constant(0.3).rate(at: 1234) == 0.3)
+        // Halved at each epoch boundary (10 steps an epoch).
+        let halving = LearningRateSchedule.halvingPerEpoch(initial: 0.008, stepsPerEpoch: 10)
+        #expect([0, 9, 10, 19, 20, 35].map { halving.rate(at: $0) } == [0.008, 0.008, 0.004, 0.004, 0.002, 0.001])
     }
 
     @Test func seededGeneratorIsStableAndWellSpread() {
