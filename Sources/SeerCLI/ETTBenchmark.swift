@@ -66,7 +66,7 @@ struct ETTBenchResult: Codable {
         let t = training
         return "ETT protocol (M, z-scored by train rows, all test windows) on \(file), split \(split.map(String.init).joined(separator: "/"))\n"
             + "nets: patches \(t.patchLength)/\(t.patchStride), width \(width), \(t.layers) blocks, dropout \(t.dropout), head dropout \(t.headDropout)\(t.linearSkip ? ", linear skip" : ""), "
-            + "lr \(learningRate), batch \(t.batchSize) windows, ≤ \(epochs) epochs, patience \(t.patience)\(t.averaging.map { ", weight average \($0)" } ?? "")\n"
+            + "lr \(learningRate) (\(t.schedule)), batch \(t.batchSize) windows, ≤ \(epochs) epochs, patience \(t.patience)\(t.averaging.map { ", weight average \($0)" } ?? "")\n"
             + table.render(indent: "  ")
     }
 }
@@ -81,6 +81,8 @@ struct ETTNetTraining: Codable {
     var patience = 5
     /// Decay per step of the weights' moving average (nil: raw weights).
     var averaging: Float? = 0.999
+    /// Learning-rate schedule of the nets: cosine (warmup + cosine decay) or halving (every epoch).
+    var schedule = "cosine"
     /// Patch length and stride of the nets' tokens.
     var patchLength = 16
     var patchStride = 8
@@ -161,6 +163,7 @@ struct ETTBenchmark {
         var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
         config.patience = training.patience
         config.averaging = training.averaging
+        config.schedule = training.schedule == "halving" ? .halving : .cosine
         switch name {
         case "naive":
             return (RepeatLast(lookback: l, horizon: h), 0, 0, 0)
@@ -259,6 +262,9 @@ struct ETTBenchCommand: ParsableCommand {
     @Option(help: "Patch length and stride of the nets' tokens.")
     var patch = "16,8"
 
+    @Option(help: "Learning-rate schedule of the nets: cosine (5 % warmup, then cosine decay) or halving (halved every epoch).")
+    var schedule = "cosine"
+
     @Option(help: "Validate and keep an exponential moving average of the weights with this decay per step (0: the raw weights).")
     var averaging: Float = 0.999
 
@@ -281,6 +287,7 @@ struct ETTBenchCommand: ParsableCommand {
             guard patchSizes.count == 2, patchSizes[1] <= patchSizes[0], lookback.split(separator: ",").allSatisfy({ (Int($0) ?? 0) >= patchSizes[0] }) else {
                 throw UsageFailure("--patch takes length,stride with stride ≤ length ≤ every look-back, not '\(patch)'")
             }
+            guard schedule == "cosine" || schedule == "halving" else { throw UsageFailure("--schedule is cosine or halving, not '\(schedule)'") }
             guard averaging >= 0 && averaging < 1 else { throw UsageFailure("--averaging takes a decay in [0, 1), not \(averaging)") }
             let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard list.allSatisfy(ETTBenchmark.knownModels.contains) else {
@@ -295,7 +302,7 @@ struct ETTBenchCommand: ParsableCommand {
                                           training: ETTNetTraining(layers: layers, dropout: dropout, headDropout: headDropout,
                                                                    linearSkip: linearSkip, batchSize: batchSize, patience: patience,
                                                                    averaging: averaging > 0 ? averaging : nil,
-                                                                   patchLength: patchSizes[0], patchStride: patchSizes[1]),
+                                                                   schedule: schedule, patchLength: patchSizes[0], patchStride: patchSizes[1]),
                                           log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,kept_epoch,train_seconds,parameters\n"

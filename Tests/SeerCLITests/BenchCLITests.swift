@@ -87,9 +87,12 @@ struct ETTBenchCLITests {
         let plain = try #require(try JSONSerialization.jsonObject(with: Data(unaveraged.stdout.utf8)) as? [String: Any])
         #expect((plain["training"] as? [String: Any])?["averaging"] == nil, "--averaging 0 trains the raw weights")
         let patched = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "naive", "--lookback", "96", "--horizon", "96",
-                                         "--patch", "8,4", "--output", output, "--json"])
+                                         "--patch", "8,4", "--schedule", "halving", "--output", output, "--json"])
         let patchedTraining = try #require(try JSONSerialization.jsonObject(with: Data(patched.stdout.utf8)) as? [String: Any])["training"]
         #expect((patchedTraining as? [String: Any])?["patchLength"] as? Int == 8)
+        #expect((patchedTraining as? [String: Any])?["schedule"] as? String == "halving")
+        let badSchedule = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--schedule", "cyclic"])
+        #expect(badSchedule.status == 64 && badSchedule.stderr.contains("--schedule"), "\(badSchedule.stderr)")
         let tooLong = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--lookback", "96", "--patch", "128,8"])
         #expect(tooLong.status == 64 && tooLong.stderr.contains("--patch"), "\(tooLong.stderr)")
         let bad = try CLITests.seer(["bench", "ett", "--file", Self.ett, "--models", "lstm"])
