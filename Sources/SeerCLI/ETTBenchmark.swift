@@ -82,7 +82,7 @@ struct ETTNetTraining: Codable {
     /// Decay per step of the weights' moving average (nil: raw weights).
     var averaging: Float? = 0.999
     /// Learning-rate schedule of the nets: cosine (warmup + cosine decay) or halving (every epoch).
-    var schedule = "cosine"
+    var schedule = TrainerConfig.Schedule.cosine
     /// Patch length and stride of the nets' tokens.
     var patchLength = 16
     var patchStride = 8
@@ -163,7 +163,7 @@ struct ETTBenchmark {
         var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
         config.patience = training.patience
         config.averaging = training.averaging
-        config.schedule = training.schedule == "halving" ? .halving : .cosine
+        config.schedule = training.schedule
         switch name {
         case "naive":
             return (RepeatLast(lookback: l, horizon: h), 0, 0, 0)
@@ -283,11 +283,13 @@ struct ETTBenchCommand: ParsableCommand {
             }
             let splitRows = try integers(split, "--split")
             guard splitRows.count == 3 else { throw UsageFailure("--split takes three row counts: train,validation,test") }
-            let patchSizes = try integers(patch, "--patch")
-            guard patchSizes.count == 2, patchSizes[1] <= patchSizes[0], lookback.split(separator: ",").allSatisfy({ (Int($0) ?? 0) >= patchSizes[0] }) else {
+            let lookbacks = try integers(lookback, "--lookback"), patchSizes = try integers(patch, "--patch")
+            guard patchSizes.count == 2, patchSizes[1] <= patchSizes[0], lookbacks.allSatisfy({ $0 >= patchSizes[0] }) else {
                 throw UsageFailure("--patch takes length,stride with stride ≤ length ≤ every look-back, not '\(patch)'")
             }
-            guard schedule == "cosine" || schedule == "halving" else { throw UsageFailure("--schedule is cosine or halving, not '\(schedule)'") }
+            guard let netSchedule = TrainerConfig.Schedule(rawValue: schedule), netSchedule != .constant else {
+                throw UsageFailure("--schedule is cosine or halving, not '\(schedule)'")
+            }
             guard averaging >= 0 && averaging < 1 else { throw UsageFailure("--averaging takes a decay in [0, 1), not \(averaging)") }
             let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard list.allSatisfy(ETTBenchmark.knownModels.contains) else {
@@ -296,13 +298,13 @@ struct ETTBenchCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw DataError(.missingInput, "no such file (the ETT data lives in ../shared/data/ett; give --file)", at: SourceLocation(file: file))
             }
-            let result = try ETTBenchmark(file: file, split: splitRows, models: list, lookbacks: try integers(lookback, "--lookback"),
+            let result = try ETTBenchmark(file: file, split: splitRows, models: list, lookbacks: lookbacks,
                                           horizons: try integers(horizon, "--horizon"), epochs: epochs, width: width,
                                           learningRate: learningRate,
                                           training: ETTNetTraining(layers: layers, dropout: dropout, headDropout: headDropout,
                                                                    linearSkip: linearSkip, batchSize: batchSize, patience: patience,
                                                                    averaging: averaging > 0 ? averaging : nil,
-                                                                   schedule: schedule, patchLength: patchSizes[0], patchStride: patchSizes[1]),
+                                                                   schedule: netSchedule, patchLength: patchSizes[0], patchStride: patchSizes[1]),
                                           log: !json).run()
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var csv = "model,lookback,horizon,mse,mae,test_windows,epochs,kept_epoch,train_seconds,parameters\n"

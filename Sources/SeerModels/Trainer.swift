@@ -12,7 +12,7 @@ import Glibc
 #endif
 
 public struct TrainerConfig: Equatable, Sendable {
-    public enum Schedule: String, Sendable {
+    public enum Schedule: String, Sendable, Codable {
         case constant, cosine
         /// The rate halved after every epoch (DLinear's authors' schedule).
         case halving
