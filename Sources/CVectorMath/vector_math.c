@@ -82,6 +82,26 @@
     ATTR static void sigmoid_forward_##SUFFIX(const float *x, float *y, size_t n) {                 \
         for (size_t i = 0; i < n; i++) y[i] = sigmoid_##SUFFIX(x[i]);                               \
     }                                                                                               \
+    /* a = ε + softplus(x) = ε + max(x, 0) + log1p(e), e = e^(−|x|) ≤ 1, and slope σ(x). log1p(e) */ \
+    /* = 2·atanh(t), t = e/(2 + e) ≤ 1/3: the odd series to t^15 (truncation ≤ 2e-9 relative),   */ \
+    /* exact in relative terms for tiny e, so no cancellation anywhere.                           */ \
+    ATTR static void softplus_slope_##SUFFIX(const float *x, float *a, float *s, size_t n, float eps) { \
+        for (size_t i = 0; i < n; i++) {                                                            \
+            float v = x[i], e = exp_##SUFFIX(v < 0 ? v : -v);                                       \
+            float t = e / (2.0f + e), t2 = t * t;                                                   \
+            float p = 1.0f / 15.0f;                                                                 \
+            p = p * t2 + 1.0f / 13.0f;                                                              \
+            p = p * t2 + 1.0f / 11.0f;                                                              \
+            p = p * t2 + 1.0f / 9.0f;                                                               \
+            p = p * t2 + 1.0f / 7.0f;                                                               \
+            p = p * t2 + 1.0f / 5.0f;                                                               \
+            p = p * t2 + 1.0f / 3.0f;                                                               \
+            p = p * t2 + 1.0f;                                                                      \
+            float r = 1.0f / (1.0f + e);                                                            \
+            a[i] = eps + ((v > 0 ? v : 0.0f) + 2.0f * t * p);                                       \
+            s[i] = v >= 0 ? r : e * r;                                                              \
+        }                                                                                           \
+    }                                                                                               \
     /* tanh through e^(−2|x|); an odd polynomial near 0, where 1 − e^(−2|x|) would cancel. */      \
     ATTR static void tanh_forward_##SUFFIX(const float *x, float *y, size_t n) {                    \
         for (size_t i = 0; i < n; i++) {                                                            \
@@ -261,6 +281,9 @@ void seer_gelu_backward(const float *x, const float *g, float *gx, size_t n) { D
 void seer_gelu_forward(const float *x, float *y, size_t n) { DISPATCH(gelu_forward, x, y, n); }
 void seer_sigmoid_forward(const float *x, float *y, size_t n) { DISPATCH(sigmoid_forward, x, y, n); }
 void seer_tanh_forward(const float *x, float *y, size_t n) { DISPATCH(tanh_forward, x, y, n); }
+void seer_softplus_slope(const float *x, float *a, float *s, size_t n, float epsilon) {
+    DISPATCH(softplus_slope, x, a, s, n, epsilon);
+}
 #if defined(__x86_64__)
 #define DISPATCH_HAND(NAME, ...) \
     (level() == 2 ? NAME##_avx512_intrinsics(__VA_ARGS__) : level() == 1 ? NAME##_avx2(__VA_ARGS__) : NAME##_base(__VA_ARGS__))

@@ -31,6 +31,17 @@ struct VectorMathLevelTests {
             check("sigmoid", level, y, x.map { 1 / (1 + Foundation.exp(-Double($0))) }, tolerance: 1e-6)
             seer_tanh_forward(x, &y, n)
             check("tanh", level, y, x.map { Foundation.tanh(Double($0)) }, tolerance: 1e-6)
+            var slope = [Float](repeating: 0, count: n)
+            seer_softplus_slope(x, &y, &slope, n, 0.25)
+            let softplus = x.map { v in max(Double(v), 0) + Foundation.log1p(Foundation.exp(-abs(Double(v)))) }
+            check("softplus", level, y, softplus.map { 0.25 + $0 }, tolerance: 1e-6)
+            check("softplus slope", level, slope, x.map { 1 / (1 + Foundation.exp(-Double($0))) }, tolerance: 1e-6)
+            seer_softplus_slope(x, &y, &slope, n, 0)
+            for i in x.indices where x[i] < 0 && x[i] > -80 {  // tiny values keep their relative precision
+                let sigma = 1 / (1 + Foundation.exp(-Double(x[i])))
+                #expect(abs(Double(y[i]) / softplus[i] - 1) < 1e-6, "softplus(\(x[i])) at level \(level): \(y[i]) vs \(softplus[i])")
+                #expect(abs(Double(slope[i]) / sigma - 1) < 1e-6, "σ(\(x[i])) at level \(level): \(slope[i]) vs \(sigma)")
+            }
             var gx = [Float](repeating: 0.5, count: n)
             let g = [Float](repeating: 2, count: n)
             seer_gelu_backward(x, g, &gx, n)

@@ -18,6 +18,9 @@ void seer_silu_forward(const float *x, float *y, size_t n);
 void seer_silu_backward(const float *x, const float *g, float *gx, size_t n);
 /// y = σ(x).
 void seer_sigmoid_forward(const float *x, float *y, size_t n);
+/// a = ε + softplus(x) and s = σ(x) = softplus'(x) (relative error ≈ 1e-7; tiny values exact
+/// in relative terms).
+void seer_softplus_slope(const float *x, float *a, float *s, size_t n, float epsilon);
 /// y = tanh(x).
 void seer_tanh_forward(const float *x, float *y, size_t n);
 /// y = e^(x − shift) (y may equal x); returns Σ y.

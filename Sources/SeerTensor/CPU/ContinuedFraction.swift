@@ -8,21 +8,23 @@
 // clip is inactive. The recurrence runs in Double: with inputs of ±1e6 the continuants grow like
 // a^K (1e42 at K = 7), past Float32's range; the outputs and gradients, ratios of them, are small.
 // Nothing is stored for the backward but the input: the continuants are recomputed (K FMAs).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CVectorMath
 
 extension CPUBackend {
-    /// Partial denominator a and da/dx of input x (softplus in Float with one exp: the input is
-    /// a Float; only the continuant recurrence needs Double's range).
+    /// Runs `body` over the chunk of ladders `range` with their partial denominators a and slopes
+    /// da/dx (depth per ladder, a_1 first, as x is laid out). The positive form's softplus and σ
+    /// are computed for the whole chunk in one vectorised pass (libm's log1pf per element was
+    /// 3 % of a DiJiang+Cffn training step).
     @inline(__always)
-    static func partialDenominator(_ x: Float, positive: Bool, epsilon: Float) -> (a: Double, slope: Double) {
-        guard positive else { return (Double(x), 1) }
-        // softplus(x) = max(x, 0) + log1p(e), its slope σ(x), with e = exp(−|x|) ≤ 1.
-        let e = expf(-abs(x))
-        let softplus = max(x, 0) + log1pf(e)
-        let sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e)
-        return (Double(epsilon + softplus), Double(sigma))
+    static func withPartialDenominators(_ x: TensorStorage, _ range: Range<Int>, depth: Int, positive: Bool, epsilon: Float,
+                                        _ body: (_ a: UnsafePointer<Float>, _ slope: UnsafePointer<Float>?) -> Void) {
+        let base = x.pointer + range.lowerBound * depth, count = range.count * depth
+        guard positive else { return body(base, nil) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * count) { scratch in
+            let a = scratch.baseAddress!, slope = a + count
+            seer_softplus_slope(base, a, slope, count, epsilon)
+            body(a, slope)
+        }
     }
 
     // x: [rows, ladders·depth] (ladder j's a_1..a_K at j·K ..< (j+1)·K); z: [rows, ladders]
@@ -30,20 +32,22 @@ extension CPUBackend {
                                          positive: Bool, epsilon: Float) {
         let count = rows * ladders
         Parallelism.forEachChunk(count, grain: 4096 / max(1, depth)) { range in
-            for index in range {
-                let a = x.pointer + index * depth
-                var previous = 1.0  // Q_{k−2}
-                var current = CPUBackend.partialDenominator(a[depth - 1], positive: positive, epsilon: epsilon).a  // Q_1
-                var k = 2
-                while k <= depth {
-                    let next = CPUBackend.partialDenominator(a[depth - k], positive: positive, epsilon: epsilon).a * current + previous
-                    previous = current
-                    current = next
-                    k += 1
+            CPUBackend.withPartialDenominators(x, range, depth: depth, positive: positive, epsilon: epsilon) { chunk, _ in
+                for index in range {
+                    let a = chunk + (index - range.lowerBound) * depth
+                    var previous = 1.0  // Q_{k−2}
+                    var current = Double(a[depth - 1])  // Q_1
+                    var k = 2
+                    while k <= depth {
+                        let next = Double(a[depth - k]) * current + previous
+                        previous = current
+                        current = next
+                        k += 1
+                    }
+                    // f = Q_{K−1}/Q_K
+                    let denominator = positive ? current : CPUBackend.clipped(current, epsilon)
+                    z.pointer[index] = Float(previous / denominator)
                 }
-                // f = Q_{K−1}/Q_K
-                let denominator = positive ? current : CPUBackend.clipped(current, epsilon)
-                z.pointer[index] = Float(previous / denominator)
             }
         }
     }
@@ -53,28 +57,26 @@ extension CPUBackend {
                                           depth: Int, positive: Bool, epsilon: Float) {
         let count = rows * ladders
         Parallelism.forEachChunk(count, grain: 4096 / max(1, depth)) { range in
-            var q = [Double](repeating: 0, count: depth + 1)
-            var slopes = [Double](repeating: 0, count: depth + 1)
-            for index in range {
-                let a = x.pointer + index * depth, g = gradX.pointer + index * depth
-                // Q_0 … Q_K; slopes[k] = da_k/dx_k (k = 1 outermost).
-                q[0] = 1
-                let last = CPUBackend.partialDenominator(a[depth - 1], positive: positive, epsilon: epsilon)
-                q[1] = last.a
-                slopes[depth] = last.slope
-                if depth >= 2 {
-                    for k in 2...depth {
-                        let p = CPUBackend.partialDenominator(a[depth - k], positive: positive, epsilon: epsilon)
-                        slopes[depth - k + 1] = p.slope
-                        q[k] = p.a * q[k - 1] + q[k - 2]
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: depth + 1) { q in
+                CPUBackend.withPartialDenominators(x, range, depth: depth, positive: positive, epsilon: epsilon) { chunk, slopes in
+                    for index in range {
+                        let offset = (index - range.lowerBound) * depth
+                        let a = chunk + offset, g = gradX.pointer + index * depth
+                        // Q_0 … Q_K; a[k − 1] = a_k (k = 1 outermost).
+                        q[0] = 1
+                        q[1] = Double(a[depth - 1])
+                        if depth >= 2 {
+                            for k in 2...depth { q[k] = Double(a[depth - k]) * q[k - 1] + q[k - 2] }
+                        }
+                        let denominator = positive ? q[depth] : CPUBackend.clipped(q[depth], epsilon)
+                        let reciprocal = 1 / denominator, upstream = Double(gradZ.pointer[index])
+                        for k in 1...depth {
+                            let ratio = q[depth - k] * reciprocal
+                            let df = (k % 2 == 0 ? 1.0 : -1.0) * ratio * ratio
+                            let slope = slopes.map { Double($0[offset + k - 1]) } ?? 1
+                            g[k - 1] += Float(upstream * df * slope)
+                        }
                     }
-                }
-                let denominator = positive ? q[depth] : CPUBackend.clipped(q[depth], epsilon)
-                let reciprocal = 1 / denominator, upstream = Double(gradZ.pointer[index])
-                for k in 1...depth {
-                    let ratio = q[depth - k] * reciprocal
-                    let df = (k % 2 == 0 ? 1.0 : -1.0) * ratio * ratio
-                    g[k - 1] += Float(upstream * df * slopes[k])
                 }
             }
         }
