@@ -321,16 +321,20 @@ struct SpeedChild {
         let profile = ProcessInfo.processInfo.environment["SEER_PROFILE_STEP"] != nil
         let clock0 = ContinuousClock()
         var phases = [0.0, 0.0, 0.0]
-        var opTimes: [String: Double] = [:]
+        var opTimes: [String: Double] = [:], profiledSteps = 0
         func step() -> Float {
             let t0 = clock0.now
             let tape = Tape()
-            if profile { tape.backwardProfile = [:] }
+            if profile { tape.backwardProfile = [:]; tape.forwardProfile = [:] }
             let loss = net.loss(inputs: x, targets: y, ForwardContext(tape: tape, training: true))
             let t1 = clock0.now
             optimizer.zeroGradients()
             tape.backward(loss)
-            if profile { for (k, v) in tape.backwardProfile ?? [:] { opTimes[k, default: 0] += v } }
+            if profile {
+                for (k, v) in tape.backwardProfile ?? [:] { opTimes["backward " + k, default: 0] += v }
+                for (k, v) in tape.forwardProfile ?? [:] { opTimes["forward " + k, default: 0] += v }
+                profiledSteps += 1
+            }
             let t2 = clock0.now
             optimizer.step(learningRate: 1e-3)
             let t3 = clock0.now
@@ -341,8 +345,10 @@ struct SpeedChild {
         }
         defer {
             if profile {
-                var lines = "forward \(phases[0]) backward \(phases[1]) step \(phases[2])\n"
-                for (k, v) in opTimes.sorted(by: { $0.value > $1.value }) { lines += "  \(k): \(v)\n" }
+                let perStep = 1000 / Double(max(1, profiledSteps))
+                var lines = String(format: "ms per step over %d steps: forward %.1f backward %.1f optimiser %.1f\n", profiledSteps,
+                                   phases[0] * perStep, phases[1] * perStep, phases[2] * perStep)
+                for (k, v) in opTimes.sorted(by: { $0.value > $1.value }) { lines += String(format: "  %8.2f  ", v * perStep) + k + "\n" }
                 FileHandle.standardError.write(Data(lines.utf8))
             }
         }

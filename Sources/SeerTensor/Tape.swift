@@ -74,6 +74,13 @@ public final class Tape {
     /// When set, `backward` adds the seconds spent in each op's backward here, by op name
     /// (a profile of where a training step's backward time goes).
     public var backwardProfile: [String: Double]?
+    /// When set, `record` adds the seconds since the previous record (or since this was set) to
+    /// the op being recorded: each tracked op's forward time, by op name, as long as the forward
+    /// pass does no untracked work of note between ops.
+    public var forwardProfile: [String: Double]? {
+        didSet { lastRecord = ContinuousClock.now }
+    }
+    private var lastRecord = ContinuousClock.now
 
     private var records: [Record] = []
     private var nextId = 0
@@ -111,6 +118,11 @@ public final class Tape {
     /// Records an op whose output is `output` (a new, untracked result) and returns it tracked.
     public func record(_ output: Tensor, op: StaticString = "custom", backward: @escaping Backward) -> Tensor {
         let id = newId()
+        if forwardProfile != nil {
+            let now = ContinuousClock.now
+            forwardProfile![String(describing: op), default: 0] += (now - lastRecord).seconds
+            lastRecord = now
+        }
         records.append(Record(output: id, op: op, backward: backward))
         return Tensor(shape: output.shape, storage: output.storage, tape: self, id: id)
     }
