@@ -16,6 +16,21 @@ struct TapeTests {
         #expect(gradient == values.map { 2 * $0 + 1 })
     }
 
+    @Test func profilesNameEachRecordedOpInBothPasses() throws {
+        let tape = Tape()
+        tape.forwardProfile = [:]
+        tape.backwardProfile = [:]
+        let x = tape.watch(Tensor((0..<4096).map { Float($0 % 7) }, shape: [64, 64]))
+        let y = x.matmul(x).gelu()
+        let loss = y.sum()
+        tape.backward(loss)
+        let forward = try #require(tape.forwardProfile), backward = try #require(tape.backwardProfile)
+        for op in ["matmul(_:transposeSelf:transposeOther:)", "unary(_:)"] {
+            #expect((forward[op] ?? -1) >= 0 && (backward[op] ?? -1) >= 0, "\(op) missing: \(forward.keys) / \(backward.keys)")
+        }
+        #expect(forward.values.reduce(0, +) > 0)
+    }
+
     @Test func gradientsAccumulateAcrossBranches() throws {
         // Two branches through different ops meet again: L = Σ 2x + Σ_j (Σ_i x_ij), so dL/dx = 3.
         let tape = Tape()
