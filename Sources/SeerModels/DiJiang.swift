@@ -210,8 +210,8 @@ public struct DiJiangBlock: ParameterContainer {
         let m = featureMap.projection  // Mᵀ [d_h, d_h]
         // (M W_h)ᵀ = W_hᵀ Mᵀ for each of the 2H heads' [d_h, d] blocks of W.
         let weight = queryKey.weight.tensor(on: tape).reshaped([2 * h, dh, d]).transposed().matmul(m).transposed().reshaped([2 * d, d])
-        var z = u.matmul(weight, transposeOther: true)
-        if let bias = queryKey.bias { z = z.addingBias(bias.tensor(on: tape).reshaped([2 * h, dh]).matmul(m).reshaped([2 * d])) }
+        let bias = queryKey.bias.map { $0.tensor(on: tape).reshaped([2 * h, dh]).matmul(m).reshaped([2 * d]) }
+        let z = Tensor.linear([Tensor.ColumnBlock(u)], weight: weight, bias: bias)
         var features = z.reshaped([n, t, 2 * h, dh]).softmax()
         if let featureWeights { features = features * featureWeights.tensor(on: tape) }
         return (features, value(u, on: tape).reshaped([n, t, h, dh]))

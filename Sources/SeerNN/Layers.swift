@@ -27,11 +27,16 @@ public struct Linear: ParameterContainer {
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
-    /// x: [..., in] → [..., out]
+    /// x: [..., in] → [..., out] (the bias written first and the product accumulated onto it:
+    /// no separate bias pass).
     public func callAsFunction(_ x: Tensor, on tape: Tape?) -> Tensor {
-        let y = x.matmul(weight.tensor(on: tape), transposeOther: true)
-        guard let bias else { return y }
-        return y.addingBias(bias.tensor(on: tape))
+        Tensor.linear([Tensor.ColumnBlock(x)], weight: weight.tensor(on: tape), bias: bias?.tensor(on: tape))
+    }
+
+    /// [x₁[…, c₁] | x₂[…, c₂] | …] → […, out], plus `residual` when given: the layer applied to a
+    /// concatenation of column blocks without forming it (see `Tensor.linear`).
+    public func callAsFunction(_ blocks: [Tensor.ColumnBlock], adding residual: Tensor.ColumnBlock? = nil, on tape: Tape?) -> Tensor {
+        Tensor.linear(blocks, weight: weight.tensor(on: tape), bias: bias?.tensor(on: tape), adding: residual)
     }
 }
 

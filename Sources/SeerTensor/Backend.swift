@@ -27,6 +27,16 @@ public protocol Backend: Sendable {
     /// C[rows, n] += A[rows, k] · Bᵀ with B: [n, k] (a weight in `Linear`'s layout).
     func matmulAccumulateTransposedB(_ a: TensorStorage, _ b: TensorStorage, _ c: TensorStorage, rows: Int, n: Int, k: Int)
 
+    /// C = op(A)·op(B) + β·C on row-major blocks inside the storages, each starting at its offset
+    /// with its own row stride (ld): column blocks of wider tensors are used in place.
+    func stridedMatmul(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                       _ a: TensorStorage, aOffset: Int, lda: Int, _ b: TensorStorage, bOffset: Int, ldb: Int,
+                       beta: Float, _ c: TensorStorage, cOffset: Int, ldc: Int)
+    /// out[r, j] = bias[j] + residual[r·residualStride + residualOffset + j], either term absent = 0
+    /// (out: [rows, n]) — the starting value of a product accumulated with β = 1.
+    func fillRows(_ out: TensorStorage, rows: Int, n: Int, bias: TensorStorage?, residual: TensorStorage?,
+                  residualOffset: Int, residualStride: Int)
+
     // MARK: binary — out[o, i] = a[o, i] ∘ b[o, i] (b: [outer, inner]) or a[o, i] ∘ b[i] (b broadcast: [inner])
     func binaryForward(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, _ out: TensorStorage,
                        outer: Int, inner: Int, broadcastB: Bool)

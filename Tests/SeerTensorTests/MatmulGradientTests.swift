@@ -82,4 +82,75 @@ struct MatmulGradientTests {
                     return zip(first, second).map { $0 + $1 }
                 })
     }
+
+    /// Reference of `Tensor.linear`: rows of [x[…, c₁] | y[…, c₂]]·wᵀ + bias + r[…, c_r].
+    static func referenceLinear(_ parts: [(values: [Double], width: Int, columns: Range<Int>)], rows: Int, weight: [Double], n: Int,
+                                bias: [Double]?, residual: (values: [Double], width: Int, columns: Range<Int>)?) -> [Double] {
+        let k = parts.reduce(0) { $0 + $1.columns.count }
+        var out = [Double](repeating: 0, count: rows * n)
+        for r in 0..<rows {
+            let input = parts.flatMap { part in part.columns.map { part.values[r * part.width + $0] } }
+            for j in 0..<n {
+                var sum = bias?[j] ?? 0
+                if let residual { sum += residual.values[r * residual.width + residual.columns.lowerBound + j] }
+                for i in 0..<k { sum += input[i] * weight[j * k + i] }
+                out[r * n + j] = sum
+            }
+        }
+        return out
+    }
+
+    @Test func linearOnColumnBlocksWithBiasAndResidual() {
+        // [x[…, 1..<4] | y]·wᵀ + b + x[…, 2..<6]: x is both a block and the (strided) residual, so
+        // its gradient gathers both paths; y is read whole.
+        var rng = SplitMix64(seed: 71)
+        let x = Operand.random([2, 3, 6], &rng), y = Operand.random([2, 3, 2], &rng)
+        let w = Operand.random([4, 5], &rng), b = Operand.random([4], &rng)
+        checkOp("linear blocks + bias + residual", [x, y, w, b], seed: 71, seer: { t in
+            Tensor.linear([Tensor.ColumnBlock(t[0], 1..<4), Tensor.ColumnBlock(t[1])], weight: t[2], bias: t[3],
+                          adding: Tensor.ColumnBlock(t[0], 2..<6))
+        }, reference: { v in
+            Self.referenceLinear([(v[0], 6, 1..<4), (v[1], 2, 0..<2)], rows: 6, weight: v[2], n: 4, bias: v[3],
+                                 residual: (v[0], 6, 2..<6))
+        })
+    }
+
+    @Test func linearWithAWholeResidualAndNoBias() {
+        // The residual's gradient is the output's, handed on; the block is the residual itself.
+        var rng = SplitMix64(seed: 73)
+        let x = Operand.random([5, 3], &rng), w = Operand.random([3, 3], &rng)
+        checkOp("linear + whole residual", [x, w], seed: 73, seer: { t in
+            Tensor.linear([Tensor.ColumnBlock(t[0])], weight: t[1], adding: Tensor.ColumnBlock(t[0]))
+        }, reference: { v in
+            Self.referenceLinear([(v[0], 3, 0..<3)], rows: 5, weight: v[1], n: 3, bias: nil, residual: (v[0], 3, 0..<3))
+        })
+    }
+
+    @Test func linearOnBlocksEqualsTheConcatenatedProductAtSplitSizes() throws {
+        // Big enough that every product is shared across threads: the fused op against
+        // concatenate → matmul → bias → add on the same values, outputs and every gradient.
+        var rng = SplitMix64(seed: 79)
+        let rows = 192, d = 48
+        let pairs = Tensor(rng.values(rows * 2 * d).map { Float($0) }, shape: [rows, 2 * d])
+        let c = Tensor(rng.values(rows * d).map { Float($0) }, shape: [rows, d])
+        let w = Tensor(rng.values(d * 2 * d).map { Float($0) }, shape: [d, 2 * d])
+        let b = Tensor(rng.values(d).map { Float($0) }, shape: [d])
+        let seed = rng.values(rows * d).map { Float($0) }
+        func run(fused: Bool) throws -> [[Float]] {
+            let tape = Tape()
+            let (tp, tc, tw, tb) = (tape.watch(pairs), tape.watch(c), tape.watch(w), tape.watch(b))
+            let y = fused
+                ? Tensor.linear([Tensor.ColumnBlock(tc), Tensor.ColumnBlock(tp, 0..<d)], weight: tw, bias: tb,
+                                adding: Tensor.ColumnBlock(tp, d..<(2 * d)))
+                : Tensor.concatenate([tc, tp.slice(axis: 1, 0..<d)], axis: 1).matmul(tw, transposeOther: true).addingBias(tb)
+                    + tp.slice(axis: 1, d..<(2 * d))
+            tape.backward((y * Tensor(seed, shape: [rows, d])).sum())
+            return [y.array] + (try [tp, tc, tw, tb].map { try #require(tape.gradient(of: $0)) })
+        }
+        let (fused, plain) = (try run(fused: true), try run(fused: false))
+        for (name, (a, b)) in zip(["output", "d pairs", "d c", "d w", "d b"], zip(fused, plain)) {
+            let worst = zip(a, b).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
+            #expect(worst < 1e-4, "\(name): fused and concatenated differ by \(worst)")
+        }
+    }
 }

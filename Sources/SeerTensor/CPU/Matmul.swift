@@ -76,4 +76,30 @@ extension CPUBackend {
             }
         }
     }
+
+    public func stridedMatmul(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                              _ a: TensorStorage, aOffset: Int, lda: Int, _ b: TensorStorage, bOffset: Int, ldb: Int,
+                              beta: Float, _ c: TensorStorage, cOffset: Int, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a.pointer + aOffset, lda: lda,
+              b: b.pointer + bOffset, ldb: ldb, beta: beta, c: c.pointer + cOffset, ldc: ldc)
+    }
+
+    public func fillRows(_ out: TensorStorage, rows: Int, n: Int, bias: TensorStorage?, residual: TensorStorage?,
+                         residualOffset: Int, residualStride: Int) {
+        let po = out.pointer, pb = bias?.pointer, pr = residual.map { $0.pointer + residualOffset }
+        Parallelism.forEachChunk(rows, grain: max(1, (1 << 14) / max(1, n))) { range in
+            for r in range {
+                let o = po + r * n
+                switch (pb, pr) {
+                case let (b?, res?):
+                    let x = res + r * residualStride
+                    for j in 0..<n { o[j] = b[j] + x[j] }
+                case let (b?, nil): o.update(from: b, count: n)
+                case let (nil, res?): o.update(from: res + r * residualStride, count: n)
+                case (nil, nil): o.update(repeating: 0, count: n)
+                }
+            }
+        }
+    }
 }
