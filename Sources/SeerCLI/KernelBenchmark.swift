@@ -172,8 +172,8 @@ struct KernelBenchmark {
             let flops = 6 * 2 * Double(heads) * Double(steps) * Double(steps) / 2 * Double(d)
             func run(_ stored: TensorStorage?) -> Double {
                 time {
-                    kernels.attentionForward(q, k, v, o, logsumexp: lse, probabilities: stored, heads: heads, time: steps, d: d)
-                    kernels.attentionBackward(q, k, v, o, logsumexp: lse, probabilities: stored, gradO: g, gradQ: gq, gradK: gk, gradV: gv,
+                    kernels.attentionForward(q, k, v, o, layout: .dense(d), logsumexp: lse, probabilities: stored, heads: heads, time: steps, d: d)
+                    kernels.attentionBackward(q, k, v, o, layout: .dense(d), logsumexp: lse, probabilities: stored, gradO: g, gradQ: gq, gradK: gk, gradV: gv,
                                               heads: heads, time: steps, d: d)
                 }
             }

@@ -52,12 +52,9 @@ public struct TransformerBlock: ParameterContainer {
 
     /// x [N, T, d] → [N, T, d], causal.
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-        let (n, t, d) = (x.shape[0], x.shape[1], width)
         let tape = context.tape
-        let parts = qkv(norm1(x, on: tape), on: tape).split(axis: 2, sizes: [d, d, d])
-        func heads(_ y: Tensor) -> Tensor { y.reshaped([n, t, self.heads, d / self.heads]).permuted([0, 2, 1, 3]) }
-        let attended = Tensor.causalAttention(query: heads(parts[0]), key: heads(parts[1]), value: heads(parts[2]), mode: attention)
-        let merged = attended.permuted([0, 2, 1, 3]).reshaped([n, t, d])
+        // q, k, v are read in place from the projection and the heads come back side by side.
+        let merged = Tensor.causalSelfAttention(qkv: qkv(norm1(x, on: tape), on: tape), heads: heads, mode: attention)
         let h = x + context.dropout(projection(merged, on: tape), dropout)
         let ffn = contract(expand(norm2(h, on: tape), on: tape).gelu(), on: tape)
         return h + context.dropout(ffn, dropout)

@@ -120,9 +120,10 @@ public protocol Backend: Sendable {
     // q, k, v, o: [heads, time, d] (heads = batch × heads); logsumexp: [heads, time].
     // `probabilities` ([heads, time, time]) is filled when given (stored mode) and then used by the
     // backward; when nil the backward recomputes blocks from `logsumexp` (streamed mode).
-    func attentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage,
+    // (layout: where each head's rows live — `.dense(d)` is [heads, time, d] for each operand)
+    func attentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage, layout: AttentionLayout,
                           logsumexp: TensorStorage, probabilities: TensorStorage?, heads: Int, time: Int, d: Int)
-    func attentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage,
+    func attentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, _ o: TensorStorage, layout: AttentionLayout,
                            logsumexp: TensorStorage, probabilities: TensorStorage?, gradO: TensorStorage,
                            gradQ: TensorStorage, gradK: TensorStorage, gradV: TensorStorage, heads: Int, time: Int, d: Int)
 
@@ -160,5 +161,30 @@ public func backend(for device: Device) -> any Backend {
     case .cpu: return CPUBackend()
     case .cuda:
         preconditionFailure("no CUDA backend is loaded; check devices with CUDAProbe.check before creating tensors on \(device)")
+    }
+}
+
+/// Where the rows of attention's heads live. Head h is head `h % groups` of sequence `h / groups`;
+/// its query row t starts at (sequence·time + t)·rowStride + (h % groups)·d, its key and value
+/// rows `keyOffset` and `valueOffset` further (gradients likewise), and its output row at
+/// (sequence·time + t)·outStride + (h % groups)·d. `.dense(d)`: every operand [heads, time, d];
+/// `.packed(heads:width:)`: q, k, v read in place from one [batch, time, 3·width] projection and
+/// the output written [batch, time, width] with the heads side by side.
+public struct AttentionLayout: Sendable, Equatable {
+    public var groups: Int, rowStride: Int, keyOffset: Int, valueOffset: Int, outStride: Int
+
+    public static func dense(_ d: Int) -> AttentionLayout {
+        AttentionLayout(groups: 1, rowStride: d, keyOffset: 0, valueOffset: 0, outStride: d)
+    }
+
+    public static func packed(heads: Int, width: Int) -> AttentionLayout {
+        AttentionLayout(groups: heads, rowStride: 3 * width, keyOffset: width, valueOffset: 2 * width, outStride: width)
+    }
+
+    /// Offsets of head h's first query row and first output row.
+    @inline(__always)
+    func bases(head h: Int, time: Int, d: Int) -> (input: Int, output: Int) {
+        let sequence = h / groups, group = h % groups
+        return (sequence * time * rowStride + group * d, sequence * time * outStride + group * d)
     }
 }

@@ -162,4 +162,68 @@ struct SequenceGradientTests {
             #expect(worst.ratio <= 1, "T=\(time) \(name)[\(worst.index)]: streamed and stored modes differ")
         }
     }
+
+    /// q, k, v packed [batch, time, 3·width] → per head [batch·heads, time, d] (reference layout).
+    static func unpack(_ qkv: [Double], batch: Int, time: Int, heads: Int, d: Int, part: Int) -> [Double] {
+        let width = heads * d
+        var out = [Double](repeating: 0, count: batch * heads * time * d)
+        for b in 0..<batch { for h in 0..<heads { for t in 0..<time { for j in 0..<d {
+            out[((b * heads + h) * time + t) * d + j] = qkv[(b * time + t) * 3 * width + part * width + h * d + j]
+        } } } }
+        return out
+    }
+
+    @Test(arguments: AttentionMode.allCases, [(5, 1), (70, 2)])
+    func selfAttentionReadsThePackedProjectionInPlace(mode: AttentionMode, shape: (time: Int, batch: Int)) {
+        // [batch, time, 3·width] in, [batch, time, width] out, heads side by side: against the
+        // Double reference per head, finite differences on every row of a few time steps.
+        let (time, batch, heads, d) = (shape.time, shape.batch, 2, 3)
+        let width = heads * d
+        var rng = SplitMix64(seed: 230 + UInt64(time))
+        let times = time <= 16 ? Array(0..<time) : [0, 1, 23, 62, 63, 64, 65, time - 1]
+        let probe = (0..<batch).flatMap { b in times.flatMap { t in (0..<(3 * width)).map { (b * time + t) * 3 * width + $0 } } }
+        let qkv = Operand(rng.values(batch * time * 3 * width, in: -1.5...1.5), [batch, time, 3 * width], probe: probe)
+        checkOp("self-attention \(mode) packed [\(batch), \(time), \(3 * width)]", [qkv], seed: 230 + UInt64(time),
+                seer: { Tensor.causalSelfAttention(qkv: $0[0], heads: heads, mode: mode) },
+                reference: { v in
+                    let parts = (0..<3).map { Self.unpack(v[0], batch: batch, time: time, heads: heads, d: d, part: $0) }
+                    let o = referenceAttention(parts[0], parts[1], parts[2], heads: batch * heads, time: time, d: d)
+                    var packed = [Double](repeating: 0, count: batch * time * width)
+                    for b in 0..<batch { for h in 0..<heads { for t in 0..<time { for j in 0..<d {
+                        packed[(b * time + t) * width + h * d + j] = o[((b * heads + h) * time + t) * d + j]
+                    } } } }
+                    return packed
+                })
+    }
+
+    @Test(arguments: AttentionMode.allCases, [130, 200])
+    func selfAttentionEqualsSplitPermuteAttendPermute(mode: AttentionMode, time: Int) throws {
+        // The packed op against the composition it replaces in GPT, outputs and the gradient of
+        // the projection, at lengths of several blocks and with heads shared across threads.
+        let (batch, heads, d) = (2, 4, 8)
+        let width = heads * d
+        var rng = SplitMix64(seed: 260 + UInt64(time))
+        let values = Tensor(rng.values(batch * time * 3 * width, in: -1.5...1.5).map { Float($0) }, shape: [batch, time, 3 * width])
+        let weights = rng.values(batch * time * width).map { Float($0) }
+        func run(packed: Bool) throws -> [[Float]] {
+            let tape = Tape()
+            let qkv = tape.watch(values)
+            let o: Tensor
+            if packed {
+                o = Tensor.causalSelfAttention(qkv: qkv, heads: heads, mode: mode)
+            } else {
+                let parts = qkv.split(axis: 2, sizes: [width, width, width])
+                func split(_ y: Tensor) -> Tensor { y.reshaped([batch, time, heads, d]).permuted([0, 2, 1, 3]) }
+                o = Tensor.causalAttention(query: split(parts[0]), key: split(parts[1]), value: split(parts[2]), mode: mode)
+                    .permuted([0, 2, 1, 3]).reshaped([batch, time, width])
+            }
+            tape.backward(weightedSum([o], weights: weights, on: tape))
+            return [o.array, try #require(tape.gradient(of: qkv))]
+        }
+        let (packed, composed) = (try run(packed: true), try run(packed: false))
+        for (name, (a, b)) in zip(["output", "d qkv"], zip(packed, composed)) {
+            let worst = worstViolation(a, b.map { Double($0) }, tolerance: 1e-5)
+            #expect(worst.ratio <= 1, "T=\(time) \(name)[\(worst.index)]: packed and composed differ")
+        }
+    }
 }

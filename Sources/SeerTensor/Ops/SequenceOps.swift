@@ -32,20 +32,37 @@ extension Tensor {
     public static func causalAttention(query q: Tensor, key k: Tensor, value v: Tensor, mode: AttentionMode = .streamed) -> Tensor {
         precondition(q.shape == k.shape && k.shape == v.shape && q.rank >= 2, "attention needs equal [..., time, d] shapes")
         let time = q.shape[q.rank - 2], d = q.shape.last, heads = q.count / max(1, time * d)
+        return attention(q, k, v, outShape: q.shape, layout: .dense(d), heads: heads, time: time, d: d, mode: mode)
+    }
+
+    /// Causal multi-head self-attention reading q, k, v in place from one projection
+    /// [batch, time, 3·width] (q, k, v in thirds, the heads in order inside each third) and
+    /// returning [batch, time, width] with the heads side by side — no split and no permutes
+    /// either way (a GPT block's `qkv` output goes in, its output projection's input comes out).
+    public static func causalSelfAttention(qkv: Tensor, heads: Int, mode: AttentionMode = .streamed) -> Tensor {
+        precondition(qkv.rank == 3 && qkv.shape[2] % (3 * heads) == 0, "self-attention takes [batch, time, 3·width], not \(qkv.shape)")
+        let (batch, time, width) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
+        return attention(qkv, qkv, qkv, outShape: [batch, time, width], layout: .packed(heads: heads, width: width), heads: batch * heads,
+                         time: time, d: width / heads, mode: mode)
+    }
+
+    private static func attention(_ q: Tensor, _ k: Tensor, _ v: Tensor, outShape: Shape, layout: AttentionLayout, heads: Int, time: Int,
+                                  d: Int, mode: AttentionMode) -> Tensor {
         let kernels = q.kernels
-        let out = Tensor(shape: q.shape, storage: TensorStorage(count: q.count))
+        let out = Tensor(shape: outShape, storage: TensorStorage(count: outShape.count))
         let lse = TensorStorage(count: heads * time)
         let probabilities = mode == .stored ? TensorStorage(count: heads * time * time) : nil
-        kernels.attentionForward(q.storage, k.storage, v.storage, out.storage, logsumexp: lse, probabilities: probabilities,
+        kernels.attentionForward(q.storage, k.storage, v.storage, out.storage, layout: layout, logsumexp: lse, probabilities: probabilities,
                                  heads: heads, time: time, d: d)
         let sq = q.storage, sk = k.storage, sv = v.storage, so = out.storage
-        let iq = q.trackedId, ik = k.trackedId, iv = v.trackedId, n = q.count
+        let iq = q.trackedId, ik = k.trackedId, iv = v.trackedId
         return record(out, inputs: q, k, v) { store, g in
-            // The kernel adds into all three; scratch buffers stand in for untracked inputs.
-            let gq = store.buffer(iq, count: n) ?? TensorStorage(zeros: n)
-            let gk = store.buffer(ik, count: n) ?? TensorStorage(zeros: n)
-            let gv = store.buffer(iv, count: n) ?? TensorStorage(zeros: n)
-            kernels.attentionBackward(sq, sk, sv, so, logsumexp: lse, probabilities: probabilities, gradO: g,
+            // The kernel adds into all three (one buffer when q, k, v are one tensor); scratch
+            // buffers stand in for untracked inputs.
+            let gq = store.buffer(iq, count: sq.count) ?? TensorStorage(zeros: sq.count)
+            let gk = store.buffer(ik, count: sk.count) ?? TensorStorage(zeros: sk.count)
+            let gv = store.buffer(iv, count: sv.count) ?? TensorStorage(zeros: sv.count)
+            kernels.attentionBackward(sq, sk, sv, so, layout: layout, logsumexp: lse, probabilities: probabilities, gradO: g,
                                       gradQ: gq, gradK: gk, gradV: gv, heads: heads, time: time, d: d)
         }
     }
