@@ -43,7 +43,7 @@ public struct LadderLayer: ParameterContainer {
 
     /// x [..., p] → [..., L]
     public func callAsFunction(_ x: Tensor, on tape: Tape?) -> Tensor {
-        x.matmul(weight.tensor(on: tape), transposeOther: true).addingBias(bias.tensor(on: tape))
+        Tensor.linear([Tensor.ColumnBlock(x)], weight: weight.tensor(on: tape), bias: bias.tensor(on: tape))
             .continuedFraction(depth: config.depth, config.form)
     }
 
@@ -122,10 +122,20 @@ public struct ContinuedFractionFFN: ParameterContainer {
     public var parameters: [Parameter] { collectParameters([gate, linear, ladders, mix]) }
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+        output(x, adding: nil, context)
+    }
+
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor {
+        output(x, adding: residual, context)
+    }
+
+    /// U·x + V·z (+ residual) as one output buffer: the products accumulate onto the residual.
+    func output(_ x: Tensor, adding residual: Tensor?, _ context: ForwardContext) -> Tensor {
         let tape = context.tape
         let gated = x.gated(by: gate(x, on: tape), .sigmoid)
-        // U·x + V·z as one output buffer: the V product accumulates into the U product.
-        return Tensor.sumOfProducts(x, linear.weight.tensor(on: tape), ladders(gated, on: tape), mix.weight.tensor(on: tape))
+        return Tensor.linear([(Tensor.ColumnBlock(x), linear.weight.tensor(on: tape)),
+                              (Tensor.ColumnBlock(ladders(gated, on: tape)), mix.weight.tensor(on: tape))],
+                             adding: residual.map { Tensor.ColumnBlock($0) })
     }
 }
 
@@ -286,6 +296,7 @@ public struct CoFrGeNetBlock: ParameterContainer {
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         let h = x + context.dropout(mixer(norm1(x, on: context.tape), context), dropout)
+        guard context.training && dropout > 0 else { return feedForward(norm2(h, on: context.tape), adding: h, context) }
         return h + context.dropout(feedForward(norm2(h, on: context.tape), context), dropout)
     }
 }

@@ -28,6 +28,14 @@ public enum FeedForwardKind: String, Equatable, Sendable, CaseIterable {
 /// A feed-forward sub-layer: [..., d] → [..., d].
 public protocol TokenFeedForward: ParameterContainer {
     func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor
+    /// residual + FFN(x); implementations add the residual inside their last product.
+    func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor
+}
+
+extension TokenFeedForward {
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor {
+        residual + self(x, context)
+    }
 }
 
 extension ContinuedFractionFFN: TokenFeedForward {}
@@ -149,6 +157,10 @@ public struct FeedForward: TokenFeedForward {
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         contract(expand(x, on: context.tape).gelu(), on: context.tape)
     }
+
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor {
+        contract([Tensor.ColumnBlock(expand(x, on: context.tape).gelu())], adding: Tensor.ColumnBlock(residual), on: context.tape)
+    }
 }
 
 /// One pre-LN DiJiang block.
@@ -222,7 +234,13 @@ public struct DiJiangBlock: ParameterContainer {
         let tape = context.tape
         let (n, t) = (x.shape[0], x.shape[1])
         let normed = o.rmsNorm(gamma: unitGain).reshaped([n, t, width])
-        let h = x + context.dropout(projection(normed.gated(by: gate(u, on: tape), .silu), on: tape), dropout)
+        let gated = normed.gated(by: gate(u, on: tape), .silu)
+        // Without dropout the residuals are added inside the last products (see Tensor.linear).
+        guard context.training && dropout > 0 else {
+            let h = projection([Tensor.ColumnBlock(gated)], adding: Tensor.ColumnBlock(x), on: tape)
+            return feedForward(norm2(h, on: tape), adding: h, context)
+        }
+        let h = x + context.dropout(projection(gated, on: tape), dropout)
         return h + context.dropout(feedForward(norm2(h, on: tape), context), dropout)
     }
 

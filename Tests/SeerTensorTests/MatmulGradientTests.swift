@@ -115,6 +115,20 @@ struct MatmulGradientTests {
         })
     }
 
+    @Test func linearWithOneWeightPerBlockAndAResidual() {
+        // x·uᵀ + z[…, 1..<3]·vᵀ + r: two weights, a strided block, a whole residual, no bias.
+        var rng = SplitMix64(seed: 75)
+        let x = Operand.random([4, 3], &rng), u = Operand.random([2, 3], &rng)
+        let z = Operand.random([4, 5], &rng), v = Operand.random([2, 2], &rng), r = Operand.random([4, 2], &rng)
+        checkOp("linear, a weight per block", [x, u, z, v, r], seed: 75, seer: { t in
+            Tensor.linear([(Tensor.ColumnBlock(t[0]), t[1]), (Tensor.ColumnBlock(t[2], 1..<3), t[3])], adding: Tensor.ColumnBlock(t[4]))
+        }, reference: { a in
+            let first = Self.referenceLinear([(a[0], 3, 0..<3)], rows: 4, weight: a[1], n: 2, bias: nil, residual: (a[4], 2, 0..<2))
+            let second = Self.referenceLinear([(a[2], 5, 1..<3)], rows: 4, weight: a[3], n: 2, bias: nil, residual: nil)
+            return zip(first, second).map { $0 + $1 }
+        })
+    }
+
     @Test func linearWithAWholeResidualAndNoBias() {
         // The residual's gradient is the output's, handed on; the block is the residual itself.
         var rng = SplitMix64(seed: 73)

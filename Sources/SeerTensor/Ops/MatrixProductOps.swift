@@ -32,23 +32,7 @@ extension Tensor {
     /// b: [..., k₂] with the same leading axes): the second product accumulates into the first's
     /// output (GEMM with β = 1), so the sum costs no separate pass and no second buffer.
     public static func sumOfProducts(_ a: Tensor, _ w: Tensor, _ b: Tensor, _ v: Tensor) -> Tensor {
-        precondition(w.rank == 2 && v.rank == 2 && w.shape[0] == v.shape[0], "weights \(w.shape) and \(v.shape) must be [n, k]")
-        let k1 = w.shape[1], k2 = v.shape[1], n = w.shape[0]
-        precondition(a.shape.dims.last == k1 && b.shape.dims.last == k2 && Array(a.shape.dims.dropLast()) == Array(b.shape.dims.dropLast()),
-                     "sumOfProducts: \(a.shape)·\(w.shape)ᵀ and \(b.shape)·\(v.shape)ᵀ do not line up")
-        let rows = a.count / k1
-        let out = Tensor(shape: Shape(Array(a.shape.dims.dropLast()) + [n]), storage: TensorStorage(count: rows * n))
-        let kernels = a.kernels
-        kernels.matmulForward(a.storage, w.storage, out.storage, batch: 1, m: rows, n: n, k: k1, transA: false, transB: true, sharedB: true)
-        kernels.matmulAccumulateTransposedB(b.storage, v.storage, out.storage, rows: rows, n: n, k: k2)
-        let sa = a.storage, sw = w.storage, sb = b.storage, sv = v.storage
-        let ia = a.trackedId, iw = w.trackedId, ib = b.trackedId, iv = v.trackedId
-        return record(out, inputs: a, w, b, v) { store, g in
-            kernels.matmulBackward(sa, sw, gradC: g, gradA: store.buffer(ia, count: sa.count), gradB: store.buffer(iw, count: sw.count),
-                                   batch: 1, m: rows, n: n, k: k1, transA: false, transB: true, sharedB: true)
-            kernels.matmulBackward(sb, sv, gradC: g, gradA: store.buffer(ib, count: sb.count), gradB: store.buffer(iv, count: sv.count),
-                                   batch: 1, m: rows, n: n, k: k2, transA: false, transB: true, sharedB: true)
-        }
+        linear([(ColumnBlock(a), w), (ColumnBlock(b), v)])
     }
 
     /// Columns `columns` of the last axis of `tensor` (all of them by default): one input block
@@ -80,51 +64,79 @@ extension Tensor {
     /// has those and n.
     public static func linear(_ blocks: [ColumnBlock], weight: Tensor, bias: Tensor? = nil, adding residual: ColumnBlock? = nil) -> Tensor {
         precondition(!blocks.isEmpty && weight.rank == 2, "linear needs input blocks and a [n, k] weight, got \(weight.shape)")
-        let n = weight.shape[0], k = weight.shape[1]
-        let leading = Array(blocks[0].tensor.shape.dims.dropLast()), rows = blocks[0].rows
+        let k = weight.shape[1]
         precondition(blocks.reduce(0) { $0 + $1.columns.count } == k,
                      "linear: the blocks have \(blocks.map(\.columns.count)) columns, the weight \(weight.shape) takes \(k)")
-        for block in blocks + (residual.map { [$0] } ?? []) {
-            precondition(Array(block.tensor.shape.dims.dropLast()) == leading, "linear: \(block.tensor.shape) and \(blocks[0].tensor.shape) differ in leading axes")
+        var offset = 0
+        let terms = blocks.map { block -> LinearTerm in
+            defer { offset += block.columns.count }
+            return LinearTerm(block: block, weight: weight, weightOffset: offset)
         }
-        if let bias { precondition(bias.rank == 1 && bias.count == n, "bias \(bias.shape) does not match the weight \(weight.shape)") }
+        return linear(terms, bias: bias, adding: residual)
+    }
+
+    /// y = Σᵢ xᵢ[…, cᵢ]·wᵢᵀ + bias + r[…, c_r]   (wᵢ: [n, |cᵢ|]) — the same with one weight per
+    /// block (e.g. the Cffn's U·x + V·z).
+    public static func linear(_ terms: [(ColumnBlock, Tensor)], bias: Tensor? = nil, adding residual: ColumnBlock? = nil) -> Tensor {
+        linear(terms.map { LinearTerm(block: $0.0, weight: $0.1, weightOffset: 0) }, bias: bias, adding: residual)
+    }
+
+    /// One product of `linear`: a block times columns weightOffset ..< +|c| of a weight.
+    private struct LinearTerm {
+        let block: ColumnBlock, weight: Tensor, weightOffset: Int
+    }
+
+    private static func linear(_ terms: [LinearTerm], bias: Tensor?, adding residual: ColumnBlock?) -> Tensor {
+        let n = terms[0].weight.shape[0]
+        let leading = Array(terms[0].block.tensor.shape.dims.dropLast()), rows = terms[0].block.rows
+        for term in terms {
+            precondition(term.weight.rank == 2 && term.weight.shape[0] == n, "linear: weight \(term.weight.shape) does not give \(n) outputs")
+            precondition(term.weightOffset + term.block.columns.count <= term.weight.shape[1],
+                         "linear: \(term.block.columns.count) columns from \(term.weightOffset) exceed the weight \(term.weight.shape)")
+        }
+        for block in terms.map(\.block) + (residual.map { [$0] } ?? []) {
+            precondition(Array(block.tensor.shape.dims.dropLast()) == leading,
+                         "linear: \(block.tensor.shape) and \(terms[0].block.tensor.shape) differ in leading axes")
+        }
+        if let bias { precondition(bias.rank == 1 && bias.count == n, "bias \(bias.shape) does not match \(n) outputs") }
         if let residual { precondition(residual.columns.count == n, "residual columns \(residual.columns) do not match \(n) outputs") }
         let out = Tensor(shape: Shape(leading + [n]), storage: TensorStorage(count: rows * n))
-        let kernels = weight.kernels
+        let kernels = terms[0].weight.kernels
         let prefilled = bias != nil || residual != nil
         if prefilled {
             kernels.fillRows(out.storage, rows: rows, n: n, bias: bias?.storage, residual: residual?.tensor.storage,
                              residualOffset: residual?.columns.lowerBound ?? 0, residualStride: residual?.width ?? 0)
         }
-        var offset = 0
-        for (i, block) in blocks.enumerated() {
-            kernels.stridedMatmul(transA: false, transB: true, m: rows, n: n, k: block.columns.count,
-                                  block.tensor.storage, aOffset: block.columns.lowerBound, lda: block.width,
-                                  weight.storage, bOffset: offset, ldb: k, beta: i == 0 && !prefilled ? 0 : 1, out.storage, cOffset: 0, ldc: n)
-            offset += block.columns.count
+        for (i, term) in terms.enumerated() {
+            kernels.stridedMatmul(transA: false, transB: true, m: rows, n: n, k: term.block.columns.count,
+                                  term.block.tensor.storage, aOffset: term.block.columns.lowerBound, lda: term.block.width,
+                                  term.weight.storage, bOffset: term.weightOffset, ldb: term.weight.shape[1],
+                                  beta: i == 0 && !prefilled ? 0 : 1, out.storage, cOffset: 0, ldc: n)
         }
-        let parts = blocks.map { (storage: $0.tensor.storage, id: $0.tensor.trackedId, count: $0.tensor.count, start: $0.columns.lowerBound,
-                                  columns: $0.columns.count, width: $0.width) }
-        let sw = weight.storage, iw = weight.trackedId, ib = bias?.trackedId
+        let parts = terms.map { (storage: $0.block.tensor.storage, id: $0.block.tensor.trackedId, count: $0.block.tensor.count,
+                                 start: $0.block.columns.lowerBound, columns: $0.block.columns.count, width: $0.block.width,
+                                 weight: $0.weight.storage, weightId: $0.weight.trackedId, weightOffset: $0.weightOffset,
+                                 weightWidth: $0.weight.shape[1]) }
+        let ib = bias?.trackedId
         let ir = residual?.tensor.trackedId, residualCount = residual?.tensor.count ?? 0
         let residualStart = residual?.columns.lowerBound ?? 0, residualWidth = residual?.width ?? 0
-        var inputs = blocks.map(\.tensor) + [weight]
+        var inputs = terms.flatMap { [$0.block.tensor, $0.weight] }
         if let bias { inputs.append(bias) }
         if let residual { inputs.append(residual.tensor) }
         return record(out, inputs: inputs) { store, g in
-            var offset = 0
             for part in parts {
                 if let gx = store.buffer(part.id, count: part.count) {
                     // dx[…, c] += g·w[:, block]
                     kernels.stridedMatmul(transA: false, transB: false, m: rows, n: part.columns, k: n, g, aOffset: 0, lda: n,
-                                          sw, bOffset: offset, ldb: k, beta: 1, gx, cOffset: part.start, ldc: part.width)
+                                          part.weight, bOffset: part.weightOffset, ldb: part.weightWidth, beta: 1,
+                                          gx, cOffset: part.start, ldc: part.width)
                 }
-                if let gw = store.buffer(iw, count: sw.count) {
+                if let gw = store.buffer(part.weightId, count: part.weight.count) {
                     // dw[:, block] += gᵀ·x[…, c]
                     kernels.stridedMatmul(transA: true, transB: false, m: n, n: part.columns, k: rows, g, aOffset: 0, lda: n,
-                                          part.storage, bOffset: part.start, ldb: part.width, beta: 1, gw, cOffset: offset, ldc: k)
+                                          part.storage, bOffset: part.start, ldb: part.width, beta: 1,
+                                          gw, cOffset: part.weightOffset, ldc: part.weightWidth)
                 }
-                offset += part.columns
             }
             if let gb = store.buffer(ib, count: n) { kernels.reduceLeading(g, into: gb, outer: rows, inner: n, negated: false) }
             guard ir != nil else { return }
