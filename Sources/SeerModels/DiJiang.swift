@@ -173,8 +173,6 @@ public struct DiJiangBlock: ParameterContainer {
     public let decay: Parameter
     public let featureWeights: Parameter?
     public let feedForward: any TokenFeedForward
-    /// The constant gain of the per-head RMSNorm (ones, untracked: see the file header).
-    let unitGain: Tensor
 
     public init(_ name: String, config: DiJiangConfig, layer: Int, residualScale: Float, rng: inout SeededGenerator) {
         let d = config.width, h = config.heads
@@ -183,7 +181,6 @@ public struct DiJiangBlock: ParameterContainer {
         heads = h
         dropout = config.dropout
         featureMap = DCTFeatureMap(size: d / h, seed: config.featureSeed &+ UInt64(layer) &* 0x9E37_79B9)
-        unitGain = Tensor.filled([d / h], with: 1)
         norm1 = LayerNorm("\(name).ln1", features: d)
         queryKey = Linear("\(name).qk", inputs: d, outputs: 2 * d, initializer: .normal(std: 0.02), rng: &rng)
         value = Linear("\(name).v", inputs: d, outputs: d, initializer: .normal(std: 0.02), rng: &rng)
@@ -233,8 +230,8 @@ public struct DiJiangBlock: ParameterContainer {
     func finish(_ x: Tensor, _ u: Tensor, attended o: Tensor, _ context: ForwardContext) -> Tensor {
         let tape = context.tape
         let (n, t) = (x.shape[0], x.shape[1])
-        let normed = o.rmsNorm(gamma: unitGain).reshaped([n, t, width])
-        let gated = normed.gated(by: gate(u, on: tape), .silu)
+        // SiLU(u·W_g) ⊙ RMSNorm_head(o) in one fused pass (rows of d_h).
+        let gated = o.reshaped([n, t, width]).normalizedGated(by: gate(u, on: tape), .silu, rowLength: headWidth)
         // Without dropout the residuals are added inside the last products (see Tensor.linear).
         guard context.training && dropout > 0 else {
             let h = projection([Tensor.ColumnBlock(gated)], adding: Tensor.ColumnBlock(x), on: tape)

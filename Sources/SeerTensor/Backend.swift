@@ -93,6 +93,13 @@ public protocol Backend: Sendable {
     func rmsNormBackward(_ x: TensorStorage, gamma: TensorStorage, rstd: TensorStorage, gradOut: TensorStorage,
                          gradX: TensorStorage?, gradGamma: TensorStorage?, rows: Int, n: Int)
 
+    // MARK: normalised gate — out = f(gate) ⊙ x / rms(x) per row of n, f = sigmoid or SiLU
+    // (x, gate, out: [rows, n]; rstd: [rows]); the backward recomputes f(gate) and x / rms(x)
+    func normalizedGatedForward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, _ out: TensorStorage, rstd: TensorStorage,
+                                rows: Int, n: Int, epsilon: Float)
+    func normalizedGatedBackward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, rstd: TensorStorage, gradOut: TensorStorage,
+                                 gradGate: TensorStorage?, gradX: TensorStorage?, rows: Int, n: Int)
+
     // MARK: embedding — out[r] = table[index[r]]   (table: [vocab, d]; out: [rows, d])
     func embeddingForward(_ table: TensorStorage, indices: [Int32], _ out: TensorStorage, d: Int)
     func embeddingBackward(indices: [Int32], gradOut: TensorStorage, gradTable: TensorStorage, d: Int)

@@ -143,6 +143,54 @@ struct ElementwiseGradientTests {
                 reference: { $0[0].map { $0 * referenceUnary(op, $0) } })
     }
 
+    @Test(arguments: [UnaryOp.sigmoid, .silu])
+    func normalizedGate(op: UnaryOp) {
+        // f(gate) ⊙ x/rms(x) per row of 8: 70 rows, so blocks of 64 rows and a ragged 6, with
+        // rows of very different scales (the norm must undo them).
+        var rng = SplitMix64(seed: 41)
+        let rows = 70, n = 8
+        let scales = (0..<rows).map { _ in rng.uniform(0.05...20) }
+        var x = Operand((0..<(rows * n)).map { Double(Float(rng.uniform(-1...1) * scales[$0 / n])) }, [rows, n])
+        var gate = Operand.random([rows, n], &rng, in: -4...4)
+        func reference(_ v: [[Double]]) -> [Double] {
+            (0..<(rows * n)).map { i in
+                let row = (i / n) * n
+                let ms = (row..<(row + n)).reduce(0.0) { $0 + v[0][$1] * v[0][$1] } / Double(n)
+                return referenceUnary(op, v[1][i]) * v[0][i] / (ms + 1e-6).squareRoot()
+            }
+        }
+        checkOp("normalized gate \(op)", [x, gate], seed: 41, seer: { $0[0].normalizedGated(by: $0[1], op, rowLength: n) },
+                reference: reference)
+        gate.differentiable = false
+        checkOp("normalized gate \(op), constant gate", [x, gate], seed: 42, seer: { $0[0].normalizedGated(by: $0[1], op, rowLength: n) },
+                reference: reference)
+        gate.differentiable = true
+        x.differentiable = false
+        checkOp("normalized gate \(op), constant input", [x, gate], seed: 43,
+                seer: { $0[0].normalizedGated(by: $0[1], op, rowLength: n) }, reference: reference)
+    }
+
+    @Test func normalizedGateEqualsRMSNormThenGate() throws {
+        // Against the two ops it replaces in DiJiang, values and both gradients, at a size
+        // shared across threads.
+        var rng = SplitMix64(seed: 44)
+        let x = Tensor(rng.values(64 * 1024).map(Float.init), shape: [64, 32, 32])
+        let gate = Tensor(rng.signedValues(64 * 1024, magnitude: 0...6).map(Float.init), shape: [64, 32, 32])
+        let weights = Tensor(rng.values(64 * 1024).map(Float.init), shape: [64, 32, 32])
+        func run(fused: Bool) throws -> [[Float]] {
+            let tape = Tape()
+            let (tx, tg) = (tape.watch(x), tape.watch(gate))
+            let y = fused ? tx.normalizedGated(by: tg, .silu, rowLength: 32)
+                          : tx.rmsNorm(gamma: Tensor.filled([32], with: 1)).gated(by: tg, .silu)
+            tape.backward((y * weights).sum())
+            return [y.array, try #require(tape.gradient(of: tx)), try #require(tape.gradient(of: tg))]
+        }
+        let (fused, plain) = (try run(fused: true), try run(fused: false))
+        for (name, (a, b)) in zip(["output", "dx", "dgate"], zip(fused, plain)) {
+            #expect(worstViolation(a, b.map(Double.init), tolerance: 1e-5).ratio <= 1, "\(name): fused and unfused differ")
+        }
+    }
+
     @Test func fusedGateEqualsTheUnfusedOps() {
         var rng = SplitMix64(seed: 38)
         let x = Tensor(rng.signedValues(4096, magnitude: 0...3).map(Float.init), shape: [4, 1024])

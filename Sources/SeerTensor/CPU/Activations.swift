@@ -91,4 +91,79 @@ extension CPUBackend {
             }
         }
     }
+
+    // out = f(gate) ⊙ x·r per row, r = 1/sqrt(mean(x²) + ε); rows are taken a block at a time so
+    // that σ(gate) of the block comes from the vectorised kernel into a stack buffer.
+    public func normalizedGatedForward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, _ out: TensorStorage, rstd: TensorStorage,
+                                       rows: Int, n: Int, epsilon: Float) {
+        precondition(op == .sigmoid || op == .silu, "gates are sigmoid or SiLU, not \(op)")
+        let pg = gate.pointer, px = x.pointer, po = out.pointer, pr = rstd.pointer
+        let blockRows = max(1, Self.gateBlock / max(1, n))
+        Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: blockRows * n) { s in
+                var first = range.lowerBound
+                while first < range.upperBound {
+                    let count = min(blockRows, range.upperBound - first)
+                    seer_sigmoid_forward(pg + first * n, s.baseAddress!, count * n)
+                    for r in 0..<count {
+                        let row = px + (first + r) * n, g = pg + (first + r) * n, o = po + (first + r) * n, sr = s.baseAddress! + r * n
+                        let inv = 1 / (VectorMath.sumOfSquares(row, n) / Float(n) + epsilon).squareRoot()
+                        pr[first + r] = inv
+                        if op == .sigmoid {
+                            for j in 0..<n { o[j] = sr[j] * row[j] * inv }
+                        } else {
+                            for j in 0..<n { o[j] = g[j] * sr[j] * row[j] * inv }
+                        }
+                    }
+                    first += count
+                }
+            }
+        }
+    }
+
+    // With n̂ = x·r and f = f(gate): dgate += dy ⊙ n̂ ⊙ f'(gate); dn̂ = dy ⊙ f;
+    // dx += r·(dn̂ − n̂·mean(dn̂ ⊙ n̂)).
+    public func normalizedGatedBackward(_ op: UnaryOp, gate: TensorStorage, _ x: TensorStorage, rstd: TensorStorage,
+                                        gradOut: TensorStorage, gradGate: TensorStorage?, gradX: TensorStorage?, rows: Int, n: Int) {
+        precondition(op == .sigmoid || op == .silu, "gates are sigmoid or SiLU, not \(op)")
+        guard gradGate != nil || gradX != nil else { return }
+        let pg = gate.pointer, px = x.pointer, pr = rstd.pointer, gy = gradOut.pointer
+        let dg = gradGate?.pointer, dx = gradX?.pointer
+        let blockRows = max(1, Self.gateBlock / max(1, n))
+        Parallelism.forEachChunk(rows, grain: max(1, 4096 / max(1, n))) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: blockRows * n + 3 * n) { buffer in
+                let s = buffer.baseAddress!, dn = s + blockRows * n, normed = dn + n, dgate = normed + n
+                var first = range.lowerBound
+                while first < range.upperBound {
+                    let count = min(blockRows, range.upperBound - first)
+                    seer_sigmoid_forward(pg + first * n, s, count * n)
+                    for r in 0..<count {
+                        let offset = (first + r) * n, inv = pr[first + r]
+                        let row = px + offset, g = pg + offset, y = gy + offset, sr = s + r * n
+                        // Unit-stride loops without reductions (vectorised); the one sum is dot's.
+                        for j in 0..<n { normed[j] = row[j] * inv }
+                        if op == .sigmoid {
+                            for j in 0..<n {
+                                let sigma = sr[j]
+                                dn[j] = y[j] * sigma
+                                dgate[j] = y[j] * normed[j] * sigma * (1 - sigma)
+                            }
+                        } else {
+                            for j in 0..<n {
+                                let sigma = sr[j], a = g[j]
+                                dn[j] = y[j] * a * sigma
+                                dgate[j] = y[j] * normed[j] * sigma * (1 + a * (1 - sigma))
+                            }
+                        }
+                        if let dg { let d = dg + offset; for j in 0..<n { d[j] += dgate[j] } }
+                        if let dx {
+                            let mean = VectorMath.dot(dn, normed, n) / Float(n), d = dx + offset
+                            for j in 0..<n { d[j] += inv * (dn[j] - normed[j] * mean) }
+                        }
+                    }
+                    first += count
+                }
+            }
+        }
+    }
 }

@@ -27,6 +27,25 @@ extension Tensor {
         }
     }
 
+    /// f(gate) ⊙ RMSNorm(self) with a unit gain, the norm over rows of `rowLength` values of the
+    /// last axis (e.g. per head), fused: one pass forward, one backward; neither f(gate) nor the
+    /// normalised rows are kept (only one 1/rms per row). `gate` has this tensor's element count
+    /// (its shape is taken as this tensor's). DiJiang's output: SiLU(u·W_g) ⊙ norm(o).
+    public func normalizedGated(by gate: Tensor, _ activation: UnaryOp, rowLength n: Int, epsilon: Float = 1e-6) -> Tensor {
+        precondition(activation == .sigmoid || activation == .silu, "a gate is sigmoid or SiLU, not \(activation)")
+        precondition(gate.count == count && n > 0 && count % n == 0, "gate \(gate.shape) and \(shape) (rows of \(n)) do not line up")
+        let rows = count / n
+        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let rstd = TensorStorage(count: rows)
+        let kernels = self.kernels
+        kernels.normalizedGatedForward(activation, gate: gate.storage, storage, out.storage, rstd: rstd, rows: rows, n: n, epsilon: epsilon)
+        let sx = storage, sg = gate.storage, ix = trackedId, ig = gate.trackedId
+        return Tensor.record(out, inputs: self, gate) { store, g in
+            kernels.normalizedGatedBackward(activation, gate: sg, sx, rstd: rstd, gradOut: g, gradGate: store.buffer(ig, count: sg.count),
+                                            gradX: store.buffer(ix, count: sx.count), rows: rows, n: n)
+        }
+    }
+
     /// GELU, exact (erf) form.
     public func gelu() -> Tensor { unary(.gelu) }
     /// SiLU (swish): x·σ(x).
