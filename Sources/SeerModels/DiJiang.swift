@@ -215,15 +215,21 @@ public struct DiJiangBlock: ParameterContainer {
     /// the tiny per-step product M W_h), but one [d → 2d] product per token instead of the
     /// projection followed by a d_h × d_h product on every head of every token.
     func featuresAndValues(_ u: Tensor, _ tape: Tape?) -> (features: Tensor, value: Tensor) {
+        let (logits, value) = featureLogitsAndValues(u, tape)
+        var features = logits.softmax()
+        if let featureWeights { features = features * featureWeights.tensor(on: tape) }
+        return (features, value)
+    }
+
+    /// The feature logits z [N, T, 2H, d_h] (φ = softmax(z)) and values [N, T, H, d_h].
+    func featureLogitsAndValues(_ u: Tensor, _ tape: Tape?) -> (logits: Tensor, value: Tensor) {
         let (n, t, d, h, dh) = (u.shape[0], u.shape[1], width, heads, headWidth)
         let m = featureMap.projection  // Mᵀ [d_h, d_h]
         // (M W_h)ᵀ = W_hᵀ Mᵀ for each of the 2H heads' [d_h, d] blocks of W.
         let weight = queryKey.weight.tensor(on: tape).reshaped([2 * h, dh, d]).transposed().matmul(m).transposed().reshaped([2 * d, d])
         let bias = queryKey.bias.map { $0.tensor(on: tape).reshaped([2 * h, dh]).matmul(m).reshaped([2 * d]) }
         let z = Tensor.linear([Tensor.ColumnBlock(u)], weight: weight, bias: bias)
-        var features = z.reshaped([n, t, 2 * h, dh]).softmax()
-        if let featureWeights { features = features * featureWeights.tensor(on: tape) }
-        return (features, value(u, on: tape).reshaped([n, t, h, dh]))
+        return (z.reshaped([n, t, 2 * h, dh]), value(u, on: tape).reshaped([n, t, h, dh]))
     }
 
     /// x + Wo·(SiLU(u·Wg) ⊙ norm(o)) and the FFN sub-layer, given the attention output o [N, T, H, d_h].
@@ -244,8 +250,15 @@ public struct DiJiangBlock: ParameterContainer {
     /// x [N, T, d] → [N, T, d], causal.
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         let u = norm1(x, on: context.tape)
-        let (features, v) = featuresAndValues(u, context.tape)
-        let o = Tensor.decayedLinearAttention(features: features, value: v, decayLogit: decay.tensor(on: context.tape))
+        let o: Tensor
+        if featureWeights == nil {
+            // The softmax features are made (and differentiated) inside the kernel pair.
+            let (logits, v) = featureLogitsAndValues(u, context.tape)
+            o = Tensor.decayedLinearAttention(featureLogits: logits, value: v, decayLogit: decay.tensor(on: context.tape))
+        } else {
+            let (features, v) = featuresAndValues(u, context.tape)
+            o = Tensor.decayedLinearAttention(features: features, value: v, decayLogit: decay.tensor(on: context.tape))
+        }
         return finish(x, u, attended: o, context)
     }
 }

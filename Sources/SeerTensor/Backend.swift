@@ -142,13 +142,17 @@ public protocol Backend: Sendable {
     // use the same layout. v, o: [batch, time, groups, e]; theta: [groups]; states: [heads, ⌈time/64⌉,
     // m, e], the state entering each chunk of 64, written by the forward and read by the backward
     // (which recomputes everything else chunk by chunk).
+    // With `logits` (same layout as the joint q/k), the forward first writes φ = softmax(logits)
+    // per row of m into q/k, and with `throughSoftmax` the
+    // backward's gradQ/gradK are the logits' gradients: ∂L/∂φ stays in a per-head scratch and
+    // goes through the softmax backward there (the features are not a separate op either way).
     func linearAttentionForward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
                                 _ o: TensorStorage, states: TensorStorage, heads: Int, groups: Int, time: Int, m: Int, e: Int,
-                                featureStride: Int, keyOffset: Int)
+                                featureStride: Int, keyOffset: Int, logits: TensorStorage?)
     func linearAttentionBackward(_ q: TensorStorage, _ k: TensorStorage, _ v: TensorStorage, theta: TensorStorage,
                                  states: TensorStorage, gradO: TensorStorage, gradQ: TensorStorage, gradK: TensorStorage,
                                  gradV: TensorStorage, gradTheta: TensorStorage?, heads: Int, groups: Int, time: Int, m: Int, e: Int,
-                                 featureStride: Int, keyOffset: Int)
+                                 featureStride: Int, keyOffset: Int, throughSoftmax: Bool)
 
     // MARK: continued-fraction ladders — z[r, j] = 1/(a_1 + 1/(a_2 + … + 1/a_K)) of x[r, j·K ..< (j+1)·K]
     // a_k = ε + softplus(x_k) (positive) or x_k with the last continuant clipped to ±ε (signed);

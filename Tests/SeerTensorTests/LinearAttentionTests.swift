@@ -9,6 +9,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Testing
 @testable import SeerTensor
 
@@ -103,6 +104,51 @@ struct LinearAttentionTests {
                     let (q, k) = split($0[0])
                     return referenceLinearAttention(q, k, $0[1], $0[2], batch: batch, heads: heads, time: time, m: m, e: e)
                 })
+    }
+
+    @Test("feature logits: the softmax inside the kernel pair matches the reference, forward and gradients")
+    func featureLogits() {
+        let (batch, heads, time, m, e) = (2, 3, 70, 4, 3)
+        var rng = SplitMix64(seed: 43)
+        var logits = Operand(rng.values(batch * time * 2 * heads * m, in: -2...2), [batch, time, 2 * heads, m])
+        logits.probe = (0..<30).map { _ in rng.index(below: batch * time * 2 * heads * m) }
+        var v = Operand(rng.values(batch * time * heads * e), [batch, time, heads, e])
+        v.probe = (0..<20).map { _ in rng.index(below: batch * time * heads * e) }
+        let theta = Operand([0.2, 1.5, 4].map { Double(Float($0)) }, [heads])
+        checkOp("linear attention from feature logits", [logits, v, theta], seed: 5, gradientTolerance: 2e-4,
+                seer: { Tensor.decayedLinearAttention(featureLogits: $0[0], value: $0[1], decayLogit: $0[2]) },
+                reference: { x in
+                    // softmax per row of m in Double, then split into φq and φk rows.
+                    var q: [Double] = [], k: [Double] = []
+                    for row in 0..<(batch * time * 2 * heads) {
+                        let z = Array(x[0][(row * m)..<((row + 1) * m)]), top = z.max()!
+                        let exps = z.map { Foundation.exp($0 - top) }, total = exps.reduce(0, +)
+                        if (row % (2 * heads)) < heads { q += exps.map { $0 / total } } else { k += exps.map { $0 / total } }
+                    }
+                    return referenceLinearAttention(q, k, x[1], x[2], batch: batch, heads: heads, time: time, m: m, e: e)
+                })
+    }
+
+    @Test("feature logits equal softmax-then-kernel at a ragged multi-chunk length, outputs and every gradient")
+    func featureLogitsEqualTheSeparateSoftmax() throws {
+        let (batch, heads, time, m, e) = (2, 4, 150, 8, 8)
+        var rng = SplitMix64(seed: 47)
+        let z = Tensor(rng.values(batch * time * 2 * heads * m, in: -3...3).map(Float.init), shape: [batch, time, 2 * heads, m])
+        let v = Tensor(rng.values(batch * time * heads * e).map(Float.init), shape: [batch, time, heads, e])
+        let theta = Tensor([0.5, 2, 4, 7], shape: [heads])
+        let weights = Tensor(rng.values(batch * time * heads * e).map(Float.init), shape: [batch, time, heads, e])
+        func run(fused: Bool) throws -> [[Float]] {
+            let tape = Tape()
+            let (tz, tv, tt) = (tape.watch(z), tape.watch(v), tape.watch(theta))
+            let o = fused ? Tensor.decayedLinearAttention(featureLogits: tz, value: tv, decayLogit: tt)
+                          : Tensor.decayedLinearAttention(features: tz.softmax(), value: tv, decayLogit: tt)
+            tape.backward((o * weights).sum())
+            return [o.array] + (try [tz, tv, tt].map { try #require(tape.gradient(of: $0)) })
+        }
+        let (fused, separate) = (try run(fused: true), try run(fused: false))
+        for (name, (a, b)) in zip(["output", "dz", "dv", "dθ"], zip(fused, separate)) {
+            #expect(worstViolation(a, b.map(Double.init), tolerance: 1e-5).ratio <= 1, "\(name): fused and separate softmax differ")
+        }
     }
 
     @Test("T = 16384 with λ ≈ 1 and λ ≈ 0 stays finite, forward and backward")

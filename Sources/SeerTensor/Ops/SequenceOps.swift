@@ -88,8 +88,19 @@ extension Tensor {
                                decayLogit: theta)
     }
 
+    /// The same from the feature logits z [batch, time, 2·heads, m]: φ = softmax(z) per row of m
+    /// (MODELS.md §3's positive features) is computed inside the kernel pair, head by head, and
+    /// the gradient reaches z through the softmax there — no separate feature op or feature
+    /// gradient buffer. The features are kept (as the separate op would keep them).
+    public static func decayedLinearAttention(featureLogits z: Tensor, value v: Tensor, decayLogit theta: Tensor) -> Tensor {
+        precondition(z.rank == 4 && z.shape[2] % 2 == 0, "joint feature logits must be [batch, time, 2·heads, m], not \(z.shape)")
+        let groups = z.shape[2] / 2
+        return linearAttention(query: z, key: z, keyOffset: groups * z.shape[3], groups: groups, value: v, decayLogit: theta,
+                               softmaxOfInputs: true)
+    }
+
     private static func linearAttention(query q: Tensor, key k: Tensor, keyOffset: Int, groups: Int, value v: Tensor,
-                                        decayLogit theta: Tensor) -> Tensor {
+                                        decayLogit theta: Tensor, softmaxOfInputs: Bool = false) -> Tensor {
         let time = q.shape[1], m = q.shape[3], e = v.shape[3], heads = q.shape[0] * groups
         precondition(v.rank == 4 && v.shape[0] == q.shape[0] && v.shape[1] == time && v.shape[2] == groups,
                      "values must be [\(q.shape[0]), \(time), \(groups), e] beside features \(q.shape), not \(v.shape)")
@@ -98,9 +109,11 @@ extension Tensor {
         let chunks = (time + linearAttentionChunkLength - 1) / linearAttentionChunkLength
         let out = Tensor(shape: v.shape, storage: TensorStorage(count: v.count))
         let states = TensorStorage(count: heads * chunks * m * e)
-        kernels.linearAttentionForward(q.storage, k.storage, v.storage, theta: theta.storage, out.storage, states: states,
-                                       heads: heads, groups: groups, time: time, m: m, e: e, featureStride: stride, keyOffset: keyOffset)
-        let sq = q.storage, sk = k.storage, sv = v.storage, st = theta.storage, joint = keyOffset != 0
+        // Through the softmax, q = k are logits and the kernel writes the features here.
+        let features = softmaxOfInputs ? TensorStorage(count: q.count) : nil
+        let sq = features ?? q.storage, sk = features ?? k.storage, sv = v.storage, st = theta.storage, joint = keyOffset != 0
+        kernels.linearAttentionForward(sq, sk, sv, theta: st, out.storage, states: states, heads: heads, groups: groups, time: time,
+                                       m: m, e: e, featureStride: stride, keyOffset: keyOffset, logits: softmaxOfInputs ? q.storage : nil)
         let iq = q.trackedId, ik = k.trackedId, iv = v.trackedId, it = theta.trackedId, nq = q.count, nv = v.count
         return record(out, inputs: joint ? [q, v, theta] : [q, k, v, theta]) { store, g in
             let gq = store.buffer(iq, count: nq) ?? TensorStorage(zeros: nq)
@@ -108,7 +121,7 @@ extension Tensor {
             let gv = store.buffer(iv, count: nv) ?? TensorStorage(zeros: nv)
             kernels.linearAttentionBackward(sq, sk, sv, theta: st, states: states, gradO: g, gradQ: gq, gradK: gk, gradV: gv,
                                             gradTheta: store.buffer(it, count: groups), heads: heads, groups: groups, time: time,
-                                            m: m, e: e, featureStride: stride, keyOffset: keyOffset)
+                                            m: m, e: e, featureStride: stride, keyOffset: keyOffset, throughSoftmax: softmaxOfInputs)
         }
     }
 }
