@@ -24,8 +24,6 @@ public protocol Backend: Sendable {
     func matmulBackward(_ a: TensorStorage, _ b: TensorStorage, gradC: TensorStorage,
                         gradA: TensorStorage?, gradB: TensorStorage?,
                         batch: Int, m: Int, n: Int, k: Int, transA: Bool, transB: Bool, sharedB: Bool)
-    /// C[rows, n] += A[rows, k] · Bᵀ with B: [n, k] (a weight in `Linear`'s layout).
-    func matmulAccumulateTransposedB(_ a: TensorStorage, _ b: TensorStorage, _ c: TensorStorage, rows: Int, n: Int, k: Int)
 
     /// C = op(A)·op(B) + β·C on row-major blocks inside the storages, each starting at its offset
     /// with its own row stride (ld): column blocks of wider tensors are used in place.

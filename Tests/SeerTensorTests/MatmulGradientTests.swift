@@ -70,19 +70,6 @@ struct MatmulGradientTests {
         check(leading: [2], m: 3, n: 4, k: 1, transA: true, transB: true, sharedB: true, seed: 17)
     }
 
-    @Test func sumOfTwoProducts() {
-        // a·wᵀ + b·vᵀ: [2, 3, 4]·[5, 4]ᵀ + [2, 3, 2]·[5, 2]ᵀ; the second GEMM accumulates into the first.
-        var rng = SplitMix64(seed: 61)
-        let a = Operand.random([2, 3, 4], &rng), w = Operand.random([5, 4], &rng)
-        let b = Operand.random([2, 3, 2], &rng), v = Operand.random([5, 2], &rng)
-        checkOp("a·wᵀ + b·vᵀ", [a, w, b, v], seed: 61, seer: { Tensor.sumOfProducts($0[0], $0[1], $0[2], $0[3]) },
-                reference: { x in
-                    let first = referenceMatmul(x[0], x[1], batch: 1, m: 6, n: 5, k: 4, transA: false, transB: true, sharedB: true)
-                    let second = referenceMatmul(x[2], x[3], batch: 1, m: 6, n: 5, k: 2, transA: false, transB: true, sharedB: true)
-                    return zip(first, second).map { $0 + $1 }
-                })
-    }
-
     /// Reference of `Tensor.linear`: rows of [x[…, c₁] | y[…, c₂]]·wᵀ + bias + r[…, c_r].
     static func referenceLinear(_ parts: [(values: [Double], width: Int, columns: Range<Int>)], rows: Int, weight: [Double], n: Int,
                                 bias: [Double]?, residual: (values: [Double], width: Int, columns: Range<Int>)?) -> [Double] {

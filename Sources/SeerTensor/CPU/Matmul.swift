@@ -18,11 +18,6 @@ extension CPUBackend {
         }
     }
 
-    public func matmulAccumulateTransposedB(_ a: TensorStorage, _ b: TensorStorage, _ c: TensorStorage, rows: Int, n: Int, k: Int) {
-        sgemm(transA: false, transB: true, m: rows, n: n, k: k, alpha: 1, a: a.pointer, lda: k, b: b.pointer, ldb: k, beta: 1,
-              c: c.pointer, ldc: n)
-    }
-
     // dA = dC · op(B)ᵀ (or its transpose when A is stored transposed); dB = op(A)ᵀ · dC (likewise).
     public func matmulBackward(_ a: TensorStorage, _ b: TensorStorage, gradC: TensorStorage,
                                gradA: TensorStorage?, gradB: TensorStorage?,

@@ -28,13 +28,6 @@ extension Tensor {
         }
     }
 
-    /// a·wᵀ + b·vᵀ for weights w [n, k₁] and v [n, k₂] in `Linear`'s layout (a: [..., k₁],
-    /// b: [..., k₂] with the same leading axes): the second product accumulates into the first's
-    /// output (GEMM with β = 1), so the sum costs no separate pass and no second buffer.
-    public static func sumOfProducts(_ a: Tensor, _ w: Tensor, _ b: Tensor, _ v: Tensor) -> Tensor {
-        linear([(ColumnBlock(a), w), (ColumnBlock(b), v)])
-    }
-
     /// Columns `columns` of the last axis of `tensor` (all of them by default): one input block
     /// of `linear(_:weight:bias:adding:)`, read in place.
     public struct ColumnBlock {
