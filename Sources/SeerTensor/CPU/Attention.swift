@@ -3,7 +3,9 @@
 // on blocks of 64 query rows and keeps only each row's log-sum-exp; the backward recomputes
 // the probabilities block by block, so no T×T matrix ever exists (memory ∝ 64·T per thread).
 // Heads are shared out across Seer's threads, each head's products one single-threaded OpenBLAS
-// call (they are too small to split well: 64 × T × d).
+// call (they are too small to split well: 64 × T × d). Rows are found through an
+// `AttentionLayout` (row strides and offsets), so GPT's packed [N, T, 3d] projection is read in
+// place and the output written with the heads side by side.
 import CVectorMath
 #if canImport(Glibc)
 import Glibc
