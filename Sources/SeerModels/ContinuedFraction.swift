@@ -125,8 +125,9 @@ public struct ContinuedFractionFFN: ParameterContainer {
         output(x, adding: nil, context)
     }
 
-    public func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor {
-        output(x, adding: residual, context)
+    public func callAsFunction(_ x: Tensor, residual: Tensor, dropout p: Float, _ context: ForwardContext) -> Tensor {
+        guard context.dropsOut(p) else { return output(x, adding: residual, context) }
+        return residual + context.dropout(output(x, adding: nil, context), p)
     }
 
     /// U·x + V·z (+ residual) as one output buffer: the products accumulate onto the residual.
@@ -296,8 +297,7 @@ public struct CoFrGeNetBlock: ParameterContainer {
 
     public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
         let h = x + context.dropout(mixer(norm1(x, on: context.tape), context), dropout)
-        guard context.training && dropout > 0 else { return feedForward(norm2(h, on: context.tape), adding: h, context) }
-        return h + context.dropout(feedForward(norm2(h, on: context.tape), context), dropout)
+        return feedForward(norm2(h, on: context.tape), residual: h, dropout: dropout, context)
     }
 }
 

@@ -28,13 +28,14 @@ public enum FeedForwardKind: String, Equatable, Sendable, CaseIterable {
 /// A feed-forward sub-layer: [..., d] → [..., d].
 public protocol TokenFeedForward: ParameterContainer {
     func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor
-    /// residual + FFN(x); implementations add the residual inside their last product.
-    func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor
+    /// residual + dropout(FFN(x)); implementations add the residual inside their last product
+    /// when no dropout acts.
+    func callAsFunction(_ x: Tensor, residual: Tensor, dropout p: Float, _ context: ForwardContext) -> Tensor
 }
 
 extension TokenFeedForward {
-    public func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor {
-        residual + self(x, context)
+    public func callAsFunction(_ x: Tensor, residual: Tensor, dropout p: Float, _ context: ForwardContext) -> Tensor {
+        residual + context.dropout(self(x, context), p)
     }
 }
 
@@ -158,8 +159,8 @@ public struct FeedForward: TokenFeedForward {
         contract(expand(x, on: context.tape).gelu(), on: context.tape)
     }
 
-    public func callAsFunction(_ x: Tensor, adding residual: Tensor, _ context: ForwardContext) -> Tensor {
-        contract([Tensor.ColumnBlock(expand(x, on: context.tape).gelu())], adding: Tensor.ColumnBlock(residual), on: context.tape)
+    public func callAsFunction(_ x: Tensor, residual: Tensor, dropout p: Float, _ context: ForwardContext) -> Tensor {
+        contract([Tensor.ColumnBlock(expand(x, on: context.tape).gelu())], residual: Tensor.ColumnBlock(residual), dropout: p, context)
     }
 }
 
@@ -238,13 +239,8 @@ public struct DiJiangBlock: ParameterContainer {
         let (n, t) = (x.shape[0], x.shape[1])
         // SiLU(u·W_g) ⊙ RMSNorm_head(o) in one fused pass (rows of d_h).
         let gated = o.reshaped([n, t, width]).normalizedGated(by: gate(u, on: tape), .silu, rowLength: headWidth)
-        // Without dropout the residuals are added inside the last products (see Tensor.linear).
-        guard context.training && dropout > 0 else {
-            let h = projection([Tensor.ColumnBlock(gated)], adding: Tensor.ColumnBlock(x), on: tape)
-            return feedForward(norm2(h, on: tape), adding: h, context)
-        }
-        let h = x + context.dropout(projection(gated, on: tape), dropout)
-        return h + context.dropout(feedForward(norm2(h, on: tape), context), dropout)
+        let h = projection([Tensor.ColumnBlock(gated)], residual: Tensor.ColumnBlock(x), dropout: dropout, context)
+        return feedForward(norm2(h, on: tape), residual: h, dropout: dropout, context)
     }
 
     /// x [N, T, d] → [N, T, d], causal.

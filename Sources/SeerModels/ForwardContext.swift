@@ -27,9 +27,24 @@ public final class ForwardContext {
         return seedState
     }
 
+    /// Whether dropout with probability `p` acts in this pass (training and p > 0).
+    public func dropsOut(_ p: Float) -> Bool { training && p > 0 }
+
     /// Dropout with probability `p` when training and p > 0; the identity otherwise.
     public func dropout(_ x: Tensor, _ p: Float) -> Tensor {
-        training && p > 0 ? x.dropout(probability: p, seed: dropoutSeed()) : x
+        dropsOut(p) ? x.dropout(probability: p, seed: dropoutSeed()) : x
+    }
+}
+
+extension Linear {
+    /// residual + dropout(layer(blocks)), the one residual-sum every block of the zoo ends its
+    /// sub-layers with. When no dropout acts in this pass the residual is the product's starting
+    /// value (`Tensor.linear(…, adding:)`: no separate sum); otherwise it is added after the
+    /// dropout, as the definition says.
+    public func callAsFunction(_ blocks: [Tensor.ColumnBlock], residual: Tensor.ColumnBlock, dropout p: Float,
+                               _ context: ForwardContext) -> Tensor {
+        guard context.dropsOut(p) else { return self(blocks, adding: residual, on: context.tape) }
+        return residual.values + context.dropout(self(blocks, on: context.tape), p)
     }
 }
 

@@ -55,14 +55,9 @@ public struct TransformerBlock: ParameterContainer {
         let tape = context.tape
         // q, k, v are read in place from the projection and the heads come back side by side.
         let merged = Tensor.causalSelfAttention(qkv: qkv(norm1(x, on: tape), on: tape), heads: heads, mode: attention)
-        // Without dropout the residuals are added inside the last products (see Tensor.linear).
-        guard context.training && dropout > 0 else {
-            let h = projection([Tensor.ColumnBlock(merged)], adding: Tensor.ColumnBlock(x), on: tape)
-            return contract([Tensor.ColumnBlock(expand(norm2(h, on: tape), on: tape).gelu())], adding: Tensor.ColumnBlock(h), on: tape)
-        }
-        let h = x + context.dropout(projection(merged, on: tape), dropout)
-        let ffn = contract(expand(norm2(h, on: tape), on: tape).gelu(), on: tape)
-        return h + context.dropout(ffn, dropout)
+        let h = projection([Tensor.ColumnBlock(merged)], residual: Tensor.ColumnBlock(x), dropout: dropout, context)
+        let hidden = expand(norm2(h, on: tape), on: tape).gelu()
+        return contract([Tensor.ColumnBlock(hidden)], residual: Tensor.ColumnBlock(h), dropout: dropout, context)
     }
 }
 

@@ -11,7 +11,8 @@
 //
 // [A B] is one Linear(2d→d) applied to the pairs view [N, n/2, 2d] of h^l — a reshape, not a
 // copy; the odd half (the residual), the even half (read by the down pass) and the concatenated
-// inputs of D_l and the output FFN are read in place by `Tensor.linear`. The input is padded at the front with a learned vector to m·2^L tokens, 8 ≤ m < 16.
+// inputs of D_l and the output FFN are read in place by `Tensor.linear`. The input is padded at
+// the front with a learned vector to m·2^L tokens, 8 ≤ m < 16.
 import SeerNN
 import SeerTensor
 
@@ -71,9 +72,10 @@ public struct PairMixer: ParameterContainer {
 
     func callAsFunction(_ pair: Tensor, on tape: Tape?) -> Tensor { output(input(pair, on: tape).gelu(), on: tape) }
 
-    /// The same map on the concatenation of column blocks (not formed), plus `residual`.
-    func callAsFunction(_ blocks: [Tensor.ColumnBlock], adding residual: Tensor.ColumnBlock?, on tape: Tape?) -> Tensor {
-        output([Tensor.ColumnBlock(input(blocks, on: tape).gelu())], adding: residual, on: tape)
+    /// residual + dropout(the same map on the concatenation of column blocks, not formed).
+    func callAsFunction(_ blocks: [Tensor.ColumnBlock], residual: Tensor.ColumnBlock, dropout p: Float,
+                        _ context: ForwardContext) -> Tensor {
+        output([Tensor.ColumnBlock(input(blocks, on: context.tape).gelu())], residual: residual, dropout: p, context)
     }
 }
 
@@ -125,18 +127,14 @@ public struct NTBlock: ParameterContainer {
         let tape = context.tape
         precondition(levels <= self.levels, "\(levels) levels needed, the block has \(self.levels) (raise maxTokens)")
         precondition(length % (1 << levels) == 0, "length \(length) is not a multiple of 2^\(levels)")
-        // Without dropout on the mixers' outputs the residuals are added inside the products (the
-        // output starts as residual + bias, the GEMMs accumulate onto it), the halves of a pair
-        // and the concatenated inputs are read in place: no slice, concatenation or sum is formed.
-        let fused = !(context.training && dropout > 0)
+        // The halves of a pair and the concatenated inputs are read in place, and without
+        // dropout the residuals start the products' outputs: no slice, concatenation or sum is
+        // formed (see Linear's residual form).
         var pyramid = [x]
         var h = x
         for l in 0..<levels {
             let pairs = h.reshaped([n, h.shape[1] / 2, 2 * d])
-            let odd = Tensor.ColumnBlock(pairs, d..<(2 * d))
-            let merged = fused
-                ? merges[l]([Tensor.ColumnBlock(pairs)], adding: odd, on: tape)
-                : pairs.slice(axis: 2, d..<(2 * d)) + context.dropout(merges[l](pairs, on: tape), dropout)
+            let merged = merges[l]([Tensor.ColumnBlock(pairs)], residual: Tensor.ColumnBlock(pairs, d..<(2 * d)), dropout: dropout, context)
             h = mergeNorms[l](merged, on: tape)
             pyramid.append(h)
         }
@@ -147,17 +145,11 @@ public struct NTBlock: ParameterContainer {
         for l in (0..<levels).reversed() {
             let below = pyramid[l]
             let blocks = [Tensor.ColumnBlock(c), Tensor.ColumnBlock(below.reshaped([n, below.shape[1] / 2, 2 * d]), 0..<d)]
-            let summed = fused
-                ? splits[l](blocks, adding: Tensor.ColumnBlock(c), on: tape)
-                : c + context.dropout(splits[l](blocks, adding: nil, on: tape), dropout)
-            let odd = splitNorms[l](summed, on: tape)
+            let odd = splitNorms[l](splits[l](blocks, residual: Tensor.ColumnBlock(c), dropout: dropout, context), on: tape)
             c = Tensor.concatenate([c, odd], axis: 2).reshaped([n, below.shape[1], d])
         }
         let hidden = expand([Tensor.ColumnBlock(c), Tensor.ColumnBlock(x)], on: tape).gelu()
-        let out = fused
-            ? contract([Tensor.ColumnBlock(hidden)], adding: Tensor.ColumnBlock(x), on: tape)
-            : x + context.dropout(contract(hidden, on: tape), dropout)
-        return outputNorm(out, on: tape)
+        return outputNorm(contract([Tensor.ColumnBlock(hidden)], residual: Tensor.ColumnBlock(x), dropout: dropout, context), on: tape)
     }
 
     /// The causal mixer over the top nodes [N, m, d].

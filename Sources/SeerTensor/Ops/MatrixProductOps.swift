@@ -44,6 +44,11 @@ extension Tensor {
 
         var width: Int { tensor.shape.dims.last ?? 1 }
         var rows: Int { tensor.count / max(1, width) }
+
+        /// The block as a tensor of its own: the tensor itself when it is whole, else a slice (a copy).
+        public var values: Tensor {
+            columns == 0..<width ? tensor : tensor.slice(axis: tensor.rank - 1, columns)
+        }
     }
 
     /// y = [x₁[…, c₁] | x₂[…, c₂] | …]·wᵀ + bias + r[…, c_r]   (w: [n, Σ|cᵢ|], bias: [n], |c_r| = n)

@@ -89,9 +89,10 @@ extension Tensor {
     }
 
     /// The same from the feature logits z [batch, time, 2·heads, m]: φ = softmax(z) per row of m
-    /// (MODELS.md §3's positive features) is computed inside the kernel pair, head by head, and
-    /// the gradient reaches z through the softmax there — no separate feature op or feature
-    /// gradient buffer. The features are kept (as the separate op would keep them).
+    /// (MODELS.md §3's positive features) is computed by the kernel pair — one contiguous pass
+    /// before the heads run — and the gradient reaches z through the softmax inside the backward,
+    /// head by head: no separate feature op and no feature-gradient buffer. The features are kept
+    /// (as the separate op would keep them).
     public static func decayedLinearAttention(featureLogits z: Tensor, value v: Tensor, decayLogit theta: Tensor) -> Tensor {
         precondition(z.rank == 4 && z.shape[2] % 2 == 0, "joint feature logits must be [batch, time, 2·heads, m], not \(z.shape)")
         let groups = z.shape[2] / 2
