@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // Seer: time-series forecasting, anomaly detection and classification with attention-free nets.
-// Module layout and dependency direction: see ARCHITECTURE.md (SeerCLI → Seer → {SeerModels,
-// SeerEval} → {SeerNN, SeerData}; SeerNN → SeerTensor → {CBLAS, CCUDA}; SeerData → {CCSV, CSQLite}).
+// Module layout and dependency direction: see docs/ARCHITECTURE.md (SeerCLI → {Seer, SeerBench} →
+// SeerTasks → {SeerModels, SeerEval, SeerData}; SeerModels → SeerNN → SeerTensor → {CBLAS, CCUDA};
+// SeerData → {CCSV, CSQLite}; everything → SeerBase).
 import PackageDescription
 
 let package = Package(
@@ -23,26 +24,33 @@ let package = Package(
 
         // Transcendental element-wise kernels, baseline + AVX2/FMA chosen at run time.
         .target(name: "CVectorMath"),
-        .target(name: "SeerTensor", dependencies: ["CBLAS", "CCUDA", "CVectorMath"]),
-        .target(name: "SeerNN", dependencies: ["SeerTensor"]),
-        .target(name: "SeerData", dependencies: ["CCSV", "CSQLite"]),
-        .target(name: "SeerModels", dependencies: ["SeerNN", "SeerData"]),
+        // Errors with exit codes, durable files, JSON and the seeded RNG: what every layer shares.
+        .target(name: "SeerBase"),
+        .target(name: "SeerTensor", dependencies: ["SeerBase", "CBLAS", "CCUDA", "CVectorMath"]),
+        .target(name: "SeerNN", dependencies: ["SeerBase", "SeerTensor"]),
+        .target(name: "SeerData", dependencies: ["SeerBase", "CCSV", "CSQLite"]),
+        .target(name: "SeerModels", dependencies: ["SeerBase", "SeerNN", "SeerTensor"]),
         .target(name: "SeerEval", dependencies: ["SeerData"]),
-        .target(name: "Seer", dependencies: ["SeerData", "SeerModels", "SeerEval", "SeerNN", "SeerTensor"]),
+        // One folder per job (Forecast/ now; Detect/ and Classify/ with their issues).
+        .target(name: "SeerTasks", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"]),
+        // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer.
+        .target(name: "SeerBench", dependencies: ["SeerTasks", "CBLAS"]),
+        .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks"]),
         .executableTarget(
             name: "SeerCLI",
-            // CBLAS only for `seer bench kernels`, whose peer figure is raw cblas_sgemm.
-            dependencies: ["Seer", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Seer", "SeerBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // A program using only the public API; SeerCLITests depends on it, so `swift test` builds and runs it.
         .executableTarget(name: "seer-example-forecast", dependencies: ["Seer"], path: "examples/forecast"),
 
-        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "CBLAS", "CVectorMath"]),
-        .testTarget(name: "SeerNNTests", dependencies: ["SeerNN"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "CCSV", "CSQLite"]),
+        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath"]),
+        .testTarget(name: "SeerNNTests", dependencies: ["SeerNN", "SeerBase"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "SeerBase", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
-        .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor"]),
+        .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
+        .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
+        .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData"]),
         .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "seer-example-forecast"]),
     ]
 )

@@ -1,28 +1,18 @@
-// Turns library errors into a one-line message on stderr and the documented exit code:
-// 0 ok, 64 usage, 65 bad input data, 66 missing input, 74 I/O error, 1 other.
+// Turns any error into a one-line message on stderr and the documented exit code (0 ok, 64
+// usage, 65 bad input data, 66 missing input, 69 unavailable, 74 I/O error, 75 temporary, 1
+// other). Library errors adopt `SeerError` and speak of settings, not flags; here, and only
+// here, the flag that changes each setting is added to the message.
 import ArgumentParser
-import Seer
 import Foundation
+import Seer
 
 /// Runs `body`, reporting any error the way the CLI promises.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as DataError {
-        printError(error.description)
+    } catch let error as any SeerError {
+        printError(error.description + (flagAdvice(for: error).map { ": \($0)" } ?? ""))
         throw ExitCode(error.exitCode)
-    } catch let error as UsageFailure {
-        printError(error.message)
-        throw ExitCode(64)
-    } catch let error as ForecasterError {
-        printError(error.description)
-        throw ExitCode(65)
-    } catch let error as CheckpointError {
-        printError(error.description)
-        throw ExitCode(error.exitCode)
-    } catch let error as DeviceUnavailable {
-        printError(error.description)
-        throw ExitCode(64)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {
@@ -35,13 +25,36 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// A usage problem found while running (after parsing): the message and exit 64, without the
-/// usage text ArgumentParser prints for parse-time `ValidationError`s.
-struct UsageFailure: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
+/// The command-line options that change what a library error complains about.
+func flagAdvice(for error: any SeerError) -> String? {
+    switch error {
+    case ForecasterError.tooShort: return "lower --lookback or --horizon"
+    case ForecasterError.missingValues: return "use --missing interpolate or ffill"
+    case ForecastTaskError.noValues: return "pick the value column with --target"
+    case ForecastTaskError.nothingToChooseBy: return "pick a --model"
+    case ForecastTaskError.calibrationDoesNotFit(_, _, _, _, let foldsRequested):
+        return "lower --horizon or --lookback, " + (foldsRequested ? "--calibration-folds or --levels" : "or --levels")
+    case ForecastTaskError.tooFewResiduals: return "raise --calibration-folds or lower --levels"
+    default: return nil
+    }
+}
+
+/// A problem with the request found while running (after parsing): the message and its exit code
+/// (64 by default), without the usage text ArgumentParser prints for parse-time `ValidationError`s.
+struct CommandFailure: SeerError {
+    let kind: FailureKind
+    let description: String
+    init(_ message: String, kind: FailureKind = .usage) {
+        self.kind = kind
+        description = message
+    }
 }
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("seer: error: \(message)\n".utf8))
+}
+
+/// Prints `value` as one pretty, key-sorted JSON document on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(try jsonDocument(value))
 }

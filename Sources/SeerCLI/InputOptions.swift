@@ -1,5 +1,6 @@
 // Options shared by every command that reads series: the input (a CSV or .ts file, or a SQLite
-// table/query), the layout and column roles, and the order and missing-value policies.
+// table/query), the layout and column roles, and the order and missing-value policies — parsed
+// into one `DataSource`.
 import ArgumentParser
 import Foundation
 import Seer
@@ -64,20 +65,27 @@ struct InputOptions: ParsableArguments {
         target.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     }
 
-    var csvOptions: CSVOptions {
-        CSVOptions(layout: layout, delimiter: delimiter.flatMap(CSVOptions.delimiter(named:)), timeColumn: time,
-                   idColumn: id, targetColumns: targetColumns, epochUnit: epochUnit, order: order, missing: missing)
-    }
-
-    /// The input as named in reports: the file, or `DB:table` / `DB:query`.
-    var source: String {
-        if let sqlite { return "\(sqlite):\(table ?? query ?? "")" }
-        return file ?? ""
+    /// The input these options name.
+    var source: DataSource {
+        if let sqlite {
+            let source: SQLiteSource = table.map { .table(name: $0) }
+                ?? .query(sql: query ?? "", parameters: parameters.map { SQLiteValue.text($0) })
+            return .sqlite(database: sqlite, source: source,
+                           options: SQLiteReadOptions(timeColumn: time, targetColumns: targetColumns, idColumn: id,
+                                                      epochUnit: epochUnit, order: order, missing: missing))
+        }
+        if DataSource.isClassificationFile(file!) { return .classification(path: file!) }
+        return .csv(path: file!, options: CSVOptions(layout: layout, delimiter: delimiter.flatMap(CSVOptions.delimiter(named:)), timeColumn: time,
+                                                     idColumn: id, targetColumns: targetColumns, epochUnit: epochUnit, order: order,
+                                                     missing: missing))
     }
 
     /// True when the input is a UCR/UEA classification file.
-    var isClassificationFile: Bool {
-        guard let file else { return false }
-        return file.hasSuffix(".ts") || file.hasSuffix(".tsv")
+    var isClassificationFile: Bool { file.map(DataSource.isClassificationFile) ?? false }
+
+    /// The series of a CSV or SQLite input, ready to forecast.
+    func forecastData() throws -> ForecastData {
+        let source = self.source
+        return try ForecastData(series: try source.loadSeries().series, source: source.name)
     }
 }

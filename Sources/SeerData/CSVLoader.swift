@@ -19,6 +19,7 @@ public struct CSVLoadResult: Sendable {
     public var threadsUsed: Int
 }
 
+import SeerBase
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -5,6 +5,7 @@
 // are fed one line at a time instead. Limits on field size and field count turn a runaway input
 // (a 10 MB line, a binary file) into a clear error instead of a hang. Ranges let `CSVLoader`
 // parse parts of a file in parallel.
+import SeerBase
 import CCSV
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@
 // the header, parses timestamps and numbers straight from libcsv's bytes (no intermediate
 // Strings), and groups long-format rows by id. Wide files take a fast path per batch that keeps
 // the growing columns in locals; chunks of one file parsed in parallel are merged at the end.
+import SeerBase
 
 /// Rows of one series as they arrive.
 final class PartialSeries {

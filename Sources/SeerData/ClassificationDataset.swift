@@ -3,6 +3,7 @@
 // one class label per case. Values are stored in one flat Float32 buffer with an offset and a
 // length per (case, dimension), so a dataset is three allocations rather than one per series
 // and a kernel can take the buffer pointer once.
+import SeerBase
 
 /// Labelled (or unlabelled) multivariate series for classification.
 ///

@@ -2,6 +2,7 @@
 // read-only or read-write, prepare exactly one statement, bind, step, read cells, and run a block
 // in one transaction. Every failure becomes a `DataError` naming the database file and carrying
 // SQLite's own message, so nothing above this file touches C error codes.
+import SeerBase
 import CSQLite
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@
 // (INTEGER/REAL/TEXT/NULL), groups rows by id like a long CSV, then applies the same order and
 // missing-value policies as `CSVLoader`. Table and column names are only ever quoted into SQL,
 // query text is only ever one read-only statement, and values only ever travel as bound parameters.
+import SeerBase
 
 /// Where the rows come from.
 public enum SQLiteSource: Sendable, Equatable {

@@ -2,6 +2,7 @@
 // there are several series), `ds` as ISO text (or the row index), and one REAL column per value
 // column with NULL for NaN. The whole write is one transaction, so a failure at any row, or a
 // crash, leaves the database exactly as it was.
+import SeerBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

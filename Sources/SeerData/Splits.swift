@@ -1,5 +1,6 @@
 // Chronological train/validation/test splits, by fractions or by row counts, including the
 // ETT convention where validation and test windows reach back one look-back into the part before.
+import SeerBase
 
 /// Row ranges of a chronological split.
 public struct ChronologicalSplit: Sendable, Equatable {

@@ -1,5 +1,6 @@
 // Per-column z-scoring fitted on training rows only (population std, as sklearn's
 // StandardScaler), with the inverse transform for putting forecasts back on the data's scale.
+import SeerBase
 
 /// Column-wise mean/std scaling.
 public struct StandardScaler: Sendable, Equatable, Codable {

@@ -1,6 +1,7 @@
 // Checks and repairs of a series' time axis and values: duplicate and out-of-order timestamps,
 // gaps and off-step rows against the inferred frequency, and the missing-value policies. Every
 // finding carries the row and source line it refers to.
+import SeerBase
 
 /// One irregular step between consecutive rows.
 public struct StepIssue: Sendable, Equatable, Codable {

@@ -1,6 +1,7 @@
 // The series container every part of Seer reads: a time axis (epoch seconds or a plain row
 // index) and named Float32 columns, NaN marking a missing value. Stored column by column, as
 // channel-independent models and per-column statistics want it.
+import SeerBase
 
 /// The time axis of a series.
 public enum TimeAxis: Sendable, Equatable {

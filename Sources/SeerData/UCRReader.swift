@@ -3,6 +3,7 @@
 // label, then values). Archive files are a few MB, so each is read whole with POSIX calls and
 // parsed as bytes; values go through NumberParser, and Strings are made only for header words
 // and class labels.
+import SeerBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

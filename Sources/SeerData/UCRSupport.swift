@@ -1,5 +1,6 @@
 // Pieces of the UCR/UEA readers that are not about either format: the class table (declared
 // or collected labels), a byte-buffer line splitter, and whole-file reading with POSIX calls.
+import SeerBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

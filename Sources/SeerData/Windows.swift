@@ -1,6 +1,7 @@
 // Sliding windows over a series for supervised training: each window is a look-back of L rows
 // followed by a horizon of H rows, windows start every `stride` rows. Windows are described by
 // their start row and copied out in one flat buffer per batch (channel-last), never as [[Float]].
+import SeerBase
 
 /// The windows of a series: window w covers rows `starts[w] ..< starts[w] + lookback + horizon`.
 public struct SlidingWindows: Sendable, Equatable {

@@ -2,6 +2,7 @@
 // replaces an FFN, the causal token mixers CAttnM (default) and CAttnU, the dyadic release
 // schedule, and the net built from them. These save parameters, not sequence cost: both mixers
 // are O(T²) in time and memory, like stored attention.
+import SeerBase
 import SeerNN
 import SeerTensor
 

@@ -11,6 +11,7 @@
 // Layout stays token-major ([N, T, heads, d_h]) from the projection to the output: no permutes,
 // and φq, φk come out of one feature map call as one tensor the kernel reads in place. The
 // RMSNorm has no gain of its own: a gain g would be exactly Wo·diag(g), a reparametrisation.
+import SeerBase
 import SeerNN
 import SeerTensor
 #if canImport(Glibc)

@@ -2,6 +2,7 @@
 // FFN = Linear(d→4d) → GELU → Linear(4d→d), causal multi-head attention through the tensor
 // core's stored or streamed kernel, and a final LayerNorm. GPT-2 initialisation: N(0, 0.02), the
 // residual projections scaled by 1/√(2·layers).
+import SeerBase
 import SeerNN
 import SeerTensor
 

@@ -2,6 +2,7 @@
 // look-back window — DLinear (moving-average trend + remainder, one Linear(L→H) each; Zeng et al.
 // 2023) and RLinear (RevIN + Linear(L→H); Li et al. 2023). Channels are independent and share
 // weights. The decomposition is a fixed linear filter of the data, so only the maps train.
+import SeerBase
 import SeerNN
 import SeerTensor
 

@@ -13,6 +13,7 @@
 // copy; the odd half (the residual), the even half (read by the down pass) and the concatenated
 // inputs of D_l and the output FFN are read in place by `Tensor.linear`. The input is padded at
 // the front with a learned vector to m·2^L tokens, 8 ≤ m < 16.
+import SeerBase
 import SeerNN
 import SeerTensor
 

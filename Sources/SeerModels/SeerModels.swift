@@ -1,9 +1,5 @@
-// SeerModels: the zoo of docs/MODELS.md plus Forecaster, Classifier and Trainer.
-// The nets arrive with the training stack; this file fixes the module's place in the graph.
-import SeerData
+// SeerModels: the zoo of docs/MODELS.md — the sequence nets (NT, DiJiang, continued-fraction
+// nets, GPT) with their embeddings, RevIN and heads, the linear and naive baselines, and the
+// Trainer. It knows tensors and layers, never files, series or tasks: SeerTasks turns data into
+// windows and windows into forecasts.
 import SeerNN
-
-/// Names of the model families Seer will accept wherever a model name is asked for.
-public enum ModelFamily: String, CaseIterable, Sendable {
-    case nt, dijiang, cofrgenet, gpt, dlinear, rlinear, naive, seasonalNaive = "seasonal-naive"
-}

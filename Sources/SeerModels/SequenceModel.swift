@@ -1,6 +1,7 @@
 // A zoo net wrapped with MODELS.md §0's shared pieces: channel layout (independent series
 // sharing weights, or all channels in one token), RevIN, token embedding and one head —
 // direct multi-horizon, autoregressive next point/patch, or classifier.
+import SeerBase
 import SeerNN
 import SeerTensor
 

@@ -2,6 +2,7 @@
 // length P, stride S; Linear(P·F → d)), plus a sinusoidal, learned or no position embedding.
 // Cutting patches is a data transform on the (untracked) input; only the projection and the
 // learned positions train.
+import SeerBase
 import SeerNN
 import SeerTensor
 #if canImport(Glibc)

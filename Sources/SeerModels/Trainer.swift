@@ -5,11 +5,9 @@
 // weights kept in memory (and handed to `onImprovement`, e.g. to save a checkpoint). A loss or
 // gradient that is not finite stops training: the best weights so far are restored and
 // `TrainingError.nonFinite` says where it happened.
+import SeerBase
 import SeerNN
 import SeerTensor
-#if canImport(Glibc)
-import Glibc
-#endif
 
 public struct TrainerConfig: Equatable, Sendable {
     public enum Schedule: String, Sendable, Codable {
@@ -247,11 +245,4 @@ public final class Trainer {
         }
         return order
     }
-}
-
-/// Seconds on the monotonic clock.
-func monotonicSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }

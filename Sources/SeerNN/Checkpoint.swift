@@ -3,6 +3,7 @@
 // directory in one atomic step, so a failed or interrupted save — full disk, crash, kill —
 // leaves the previous model exactly as it was, and a loader never sees new weights with an old
 // config.
+import SeerBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -27,9 +28,9 @@ public enum Checkpoint {
     /// reported before anything is written. An existing `directory` that holds other files than
     /// a model's is refused rather than replaced, so a mistyped path cannot delete unrelated data.
     public static func save(directory: String, tensors: SafeTensorsFile, config: [String: JSONValue],
-                            seerVersion: String) throws(CheckpointError) {
+                            seerVersion: String) throws(DataError) {
         try save(directory: directory, tensors: tensors, config: config, seerVersion: seerVersion,
-                 beforeSwap: { _ throws(CheckpointError) in })
+                 beforeSwap: { _ throws(DataError) in })
     }
 
     /// `save`, with test hooks: `beforeSwap` is called on the finished, synced staging directory
@@ -38,9 +39,9 @@ public enum Checkpoint {
     /// atomic exchange.
     static func save(directory: String, tensors: SafeTensorsFile, config: [String: JSONValue], seerVersion: String,
                      allowExchange: Bool = true,
-                     beforeSwap: (String) throws(CheckpointError) -> Void) throws(CheckpointError) {
+                     beforeSwap: (String) throws(DataError) -> Void) throws(DataError) {
         let target = DurableFiles.trimmingTrailingSlashes(directory)
-        guard !target.isEmpty else { throw CheckpointError(.io, "empty model directory path", file: directory) }
+        guard !target.isEmpty else { throw DataError(.io, "empty model directory path", file: directory) }
         let tensorsPath = target + "/" + tensorsFileName
         let configPath = target + "/" + configFileName
 
@@ -53,7 +54,7 @@ public enum Checkpoint {
         do {
             configText = try JSONValue.object(fullConfig).jsonText(indent: 2) + "\n"
         } catch {
-            throw CheckpointError(error.kind, error.message, file: configPath)
+            throw DataError(error.kind, error.message, file: configPath)
         }
 
         let existing = try DurableFiles.entryKind(target)
@@ -61,12 +62,12 @@ public enum Checkpoint {
         case .none: break
         case .directory: try checkReplaceable(target)
         case .symbolicLink:
-            throw CheckpointError(.io, "is a symbolic link; save to the directory it points to instead", file: target)
+            throw DataError(.io, "is a symbolic link; save to the directory it points to instead", file: target)
         case .other:
-            throw CheckpointError(.io, "exists and is not a directory", file: target)
+            throw DataError(.io, "exists and is not a directory", file: target)
         }
 
-        let staging = try DurableFiles.createUnique(prefix: target + ".tmp-") { candidate throws(CheckpointError) in
+        let staging = try DurableFiles.createUnique(prefix: target + ".tmp-") { candidate throws(DataError) in
             try DurableFiles.makeDirectory(candidate)
         }
         do {
@@ -87,30 +88,30 @@ public enum Checkpoint {
     }
 
     /// Reads the model directory `directory`: config first, so a model from a newer Seer is
-    /// refused with `.newerFormat` before its weights are parsed under rules that may have changed.
+    /// refused (a `.badInput` error naming the version) before its weights are parsed under rules that may have changed.
     /// The returned config includes `format_version` and `seer_version`.
-    public static func load(directory: String) throws(CheckpointError) -> (tensors: SafeTensorsFile, config: [String: JSONValue]) {
+    public static func load(directory: String) throws(DataError) -> (tensors: SafeTensorsFile, config: [String: JSONValue]) {
         let target = DurableFiles.trimmingTrailingSlashes(directory)
         switch try DurableFiles.entryKind(target) {
-        case .none: throw CheckpointError(.missing, "no such model directory", file: directory)
+        case .none: throw DataError(.missingInput, "no such model directory", file: directory)
         case .directory, .symbolicLink: break  // loading through a link is harmless
         case .other:
-            throw CheckpointError(.badFile, "is not a model directory (expected \(configFileName) and \(tensorsFileName) inside)",
+            throw DataError(.badInput, "is not a model directory (expected \(configFileName) and \(tensorsFileName) inside)",
                                   file: directory)
         }
         let configPath = target + "/" + configFileName
         let parsed = try JSONValue(parsing: DurableFiles.readFile(configPath), source: configPath)
         guard case .object(let config) = parsed else {
-            throw CheckpointError(.badFile, "must hold a JSON object", file: configPath)
+            throw DataError(.badInput, "must hold a JSON object", file: configPath)
         }
         guard let versionValue = config["format_version"] else {
-            throw CheckpointError(.badFile, "has no format_version", file: configPath)
+            throw DataError(.badInput, "has no format_version", file: configPath)
         }
         guard let version = versionValue.intValue, version >= 1 else {
-            throw CheckpointError(.badFile, "format_version must be a positive integer", file: configPath)
+            throw DataError(.badInput, "format_version must be a positive integer", file: configPath)
         }
         guard version <= formatVersion else {
-            throw CheckpointError(.newerFormat, "model format version \(version) was written by a newer Seer; "
+            throw DataError(.badInput, "model format version \(version) was written by a newer Seer; "
                                   + "this Seer reads versions up to \(formatVersion)", file: configPath)
         }
         let tensors = try SafeTensors.read(target + "/" + tensorsFileName)
@@ -121,20 +122,20 @@ public enum Checkpoint {
     private static let modelFiles = [tensorsFileName, configFileName]
 
     /// Replacing `directory` deletes its old content, so it must look like a model directory.
-    private static func checkReplaceable(_ directory: String) throws(CheckpointError) {
+    private static func checkReplaceable(_ directory: String) throws(DataError) {
         let foreign = try DurableFiles.contents(ofDirectory: directory).filter { !modelFiles.contains($0) }.sorted()
         guard foreign.isEmpty else {
             let shown = foreign.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
             let more = foreign.count > 3 ? ", ..." : ""
-            throw CheckpointError(.io, "refusing to replace: it holds files that are not part of a Seer model (\(shown)\(more))",
+            throw DataError(.io, "refusing to replace: it holds files that are not part of a Seer model (\(shown)\(more))",
                                   file: directory)
         }
     }
 
     /// First save: `target` does not exist, so one rename publishes the staged model.
-    private static func moveIntoPlace(_ staging: String, _ target: String) throws(CheckpointError) {
+    private static func moveIntoPlace(_ staging: String, _ target: String) throws(DataError) {
         guard rename(staging, target) == 0 else {
-            throw CheckpointError(.io, "cannot move the saved model into place: \(DurableFiles.reason())", file: target)
+            throw DataError(.io, "cannot move the saved model into place: \(DurableFiles.reason())", file: target)
         }
     }
 
@@ -142,22 +143,22 @@ public enum Checkpoint {
     /// copy (now under the staging name). Where the OS cannot exchange, fall back to two renames
     /// (old aside, new in), restoring the old one if the second fails; between the two, `target`
     /// briefly does not exist, but the old model is never deleted before the new one is in place.
-    private static func swapIntoPlace(_ staging: String, _ target: String, allowExchange: Bool) throws(CheckpointError) {
+    private static func swapIntoPlace(_ staging: String, _ target: String, allowExchange: Bool) throws(DataError) {
         if allowExchange, try DurableFiles.exchange(staging, target) {
             // The new model is in place; failing to delete the old copy must not turn a
             // successful save into an error, so the cleanup is best effort.
             DurableFiles.remove(files: modelFiles, andDirectory: staging)
             return
         }
-        let aside = try DurableFiles.createUnique(prefix: target + ".old-") { candidate throws(CheckpointError) in
+        let aside = try DurableFiles.createUnique(prefix: target + ".old-") { candidate throws(DataError) in
             guard rename(target, candidate) == 0 else {
-                throw CheckpointError(.io, "cannot move the old model aside: \(DurableFiles.reason())", file: target)
+                throw DataError(.io, "cannot move the old model aside: \(DurableFiles.reason())", file: target)
             }
         }
         guard rename(staging, target) == 0 else {
             let message = "cannot move the saved model into place: \(DurableFiles.reason())"
             _ = rename(aside, target)
-            throw CheckpointError(.io, message, file: target)
+            throw DataError(.io, message, file: target)
         }
         DurableFiles.remove(files: modelFiles, andDirectory: aside)
     }

@@ -1,4 +1,5 @@
 // Weight initialisers, all drawing from a SeededGenerator so a seed fixes every weight.
+import SeerBase
 
 /// How to fill a new parameter.
 public enum Initializer: Sendable, Equatable {

@@ -1,5 +1,6 @@
 // The basic layers: Linear, LayerNorm, RMSNorm, Embedding and Dropout. Each lists its
 // parameters explicitly; forward takes the tape to record on (nil for inference).
+import SeerBase
 import SeerTensor
 
 /// Anything with trainable parameters.

@@ -1,6 +1,7 @@
 // The bridge between a model's parameters and its safetensors weights: names and shapes must
 // match exactly in both directions, so a checkpoint of another architecture is refused with a
 // message instead of silently loading part of it.
+import SeerBase
 
 extension Checkpoint {
     /// The parameters' current values, keyed by their names.
@@ -11,7 +12,7 @@ extension Checkpoint {
 
     /// Loads `file` into `parameters`. Every parameter must have an entry of its shape, and
     /// every entry a parameter; nothing is changed unless all match.
-    public static func load(_ file: SafeTensorsFile, into parameters: [Parameter], source: String) throws(CheckpointError) {
+    public static func load(_ file: SafeTensorsFile, into parameters: [Parameter], source: String) throws(DataError) {
         var byName: [String: Parameter] = [:]
         for p in parameters { byName[p.name] = p }
         let missing = parameters.map(\.name).filter { file[$0] == nil }
@@ -20,11 +21,11 @@ extension Checkpoint {
             var parts: [String] = []
             if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
             if !extra.isEmpty { parts.append("unexpected \(extra.joined(separator: ", "))") }
-            throw CheckpointError(.badFile, "weights do not match the model: " + parts.joined(separator: "; "), file: source)
+            throw DataError(.badInput, "weights do not match the model: " + parts.joined(separator: "; "), file: source)
         }
         for p in parameters {
             guard let entry = file[p.name], entry.shape == p.shape.dims else {
-                throw CheckpointError(.badFile, "tensor \(p.name) has shape \(file[p.name]?.shape ?? []) but the model needs \(p.shape.dims)",
+                throw DataError(.badInput, "tensor \(p.name) has shape \(file[p.name]?.shape ?? []) but the model needs \(p.shape.dims)",
                                       file: source)
             }
         }

@@ -8,6 +8,7 @@
 //
 // Seer writes F32 only, and reads F32, F64, F16 and BF16 (widened to Float). Header checks live
 // in SafeTensorsHeader.swift.
+import SeerBase
 
 /// Encoder and decoder of safetensors files.
 public enum SafeTensors {
@@ -33,15 +34,15 @@ public enum SafeTensors {
     /// The bytes of a safetensors file holding `file`'s tensors as F32, in name order with
     /// contiguous offsets, the header padded with spaces so the byte buffer starts 8-byte aligned
     /// (as the reference writer does, so readers can map it and view it in place). Throws
-    /// `.badFile` for a tensor whose value count does not match its shape, a negative dimension,
+    /// `.badInput` for a tensor whose value count does not match its shape, a negative dimension,
     /// a duplicate name or the reserved name `__metadata__`.
-    public static func encode(_ file: SafeTensorsFile) throws(CheckpointError) -> [UInt8] {
+    public static func encode(_ file: SafeTensorsFile) throws(DataError) -> [UInt8] {
         try encode(file, destination: "safetensors data")
     }
 
     /// `encode`, with errors naming `destination`.
-    static func encode(_ file: SafeTensorsFile, destination: String) throws(CheckpointError) -> [UInt8] {
-        func bad(_ message: String) -> CheckpointError { CheckpointError(.badFile, message, file: destination) }
+    static func encode(_ file: SafeTensorsFile, destination: String) throws(DataError) -> [UInt8] {
+        func bad(_ message: String) -> DataError { DataError(.badInput, message, file: destination) }
         var header = "{"
         if !file.metadata.isEmpty {
             let pairs = file.metadata.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
@@ -92,7 +93,7 @@ public enum SafeTensors {
 
     /// Writes `file` to `path` atomically: a crash or error leaves the old file or the new one,
     /// never a torn mix. Nothing is touched when the tensors themselves are invalid.
-    public static func write(_ file: SafeTensorsFile, to path: String) throws(CheckpointError) {
+    public static func write(_ file: SafeTensorsFile, to path: String) throws(DataError) {
         let bytes = try encode(file, destination: path)
         try DurableFiles.writeAtomically(bytes, to: path)
     }
@@ -100,14 +101,14 @@ public enum SafeTensors {
     // MARK: Decoding
 
     /// Reads and checks the safetensors file at `path`.
-    public static func read(_ path: String) throws(CheckpointError) -> SafeTensorsFile {
+    public static func read(_ path: String) throws(DataError) -> SafeTensorsFile {
         try decode(DurableFiles.readFile(path), source: path)
     }
 
     /// Parses a whole safetensors file. Every length, offset and type in the header is checked
-    /// before any data is read, so a malformed or hostile file is a `.badFile` error naming
+    /// before any data is read, so a malformed or hostile file is a `.badInput` error naming
     /// `source`, never an out-of-bounds read; F64, F16 and BF16 tensors are converted to Float.
-    public static func decode(_ bytes: [UInt8], source: String) throws(CheckpointError) -> SafeTensorsFile {
+    public static func decode(_ bytes: [UInt8], source: String) throws(DataError) -> SafeTensorsFile {
         let header = try SafeTensorsHeader(bytes, source: source)
         let entries = bytes.withUnsafeBytes { raw in
             header.tensors.map { tensor in

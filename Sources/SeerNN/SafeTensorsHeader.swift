@@ -1,6 +1,7 @@
 // Validation of a safetensors header. Everything a reader later trusts — the header length, each
 // tensor's dtype, shape and byte range, and how the ranges tile the buffer — is checked here
 // against the actual file size, with overflow-checked arithmetic, before a single value is read.
+import SeerBase
 
 /// The checked header of a safetensors file: where the byte buffer starts and each tensor's span.
 struct SafeTensorsHeader {
@@ -21,8 +22,8 @@ struct SafeTensorsHeader {
     let metadata: [String: String]
 
     /// Checks the first 8 + N bytes of `bytes` and every entry against the rest.
-    init(_ bytes: [UInt8], source: String) throws(CheckpointError) {
-        func bad(_ message: String) -> CheckpointError { CheckpointError(.badFile, message, file: source) }
+    init(_ bytes: [UInt8], source: String) throws(DataError) {
+        func bad(_ message: String) -> DataError { DataError(.badInput, message, file: source) }
 
         guard bytes.count >= 8 else {
             throw bad("file is \(bytes.count) bytes; a safetensors file starts with an 8-byte header length")
@@ -64,7 +65,7 @@ struct SafeTensorsHeader {
 
     /// `__metadata__` must map strings to strings. null counts as absent, as in the reference
     /// reader, whose field is optional.
-    private static func metadata(_ node: JSONParser.Node, _ bad: (String) -> CheckpointError) throws(CheckpointError) -> [String: String] {
+    private static func metadata(_ node: JSONParser.Node, _ bad: (String) -> DataError) throws(DataError) -> [String: String] {
         if case .null = node { return [:] }
         guard case .object(let pairs) = node else { throw bad("__metadata__ must be an object, found \(node.kindName)") }
         var metadata: [String: String] = [:]
@@ -80,16 +81,16 @@ struct SafeTensorsHeader {
     /// One entry: `{"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}`. Other keys
     /// are ignored, as the reference reader does, so files with future annotations still load.
     private static func tensor(_ name: String, _ node: JSONParser.Node, bufferLength: Int,
-                               _ bad: (String) -> CheckpointError) throws(CheckpointError) -> Tensor {
+                               _ bad: (String) -> DataError) throws(DataError) -> Tensor {
         guard case .object(let fields) = node else {
             throw bad("tensor '\(name)' must be an object with dtype, shape and data_offsets, found \(node.kindName)")
         }
-        func field(_ key: String) throws(CheckpointError) -> JSONParser.Node {
+        func field(_ key: String) throws(DataError) -> JSONParser.Node {
             guard let value = fields.first(where: { $0.key == key })?.value else { throw bad("tensor '\(name)' has no \(key)") }
             return value
         }
         /// A JSON array of integers ≥ 0, or an error naming what was wrong.
-        func naturals(_ key: String) throws(CheckpointError) -> [Int] {
+        func naturals(_ key: String) throws(DataError) -> [Int] {
             let node = try field(key)
             guard case .array(let elements) = node else { throw bad("tensor '\(name)': \(key) must be an array, found \(node.kindName)") }
             var numbers: [Int] = []
@@ -131,7 +132,7 @@ struct SafeTensorsHeader {
     /// The format requires the tensors to cover the byte buffer exactly: no byte shared by two
     /// tensors (which would let one write show through another) and no byte owned by none
     /// (room to smuggle data past readers).
-    private static func checkTiling(_ tensors: [Tensor], bufferLength: Int, _ bad: (String) -> CheckpointError) throws(CheckpointError) {
+    private static func checkTiling(_ tensors: [Tensor], bufferLength: Int, _ bad: (String) -> DataError) throws(DataError) {
         let ordered = tensors.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) }
         var covered = 0
         var previous: Tensor?

@@ -1,5 +1,6 @@
 // Bad CSV input gives a DataError naming file, line and column, with the right kind (exit 65,
 // or 66 for a missing file), and never a crash or a hang.
+import SeerBase
 import Foundation
 import Testing
 @testable import SeerData

@@ -1,5 +1,6 @@
 // CSV layouts and dialects on small inline files: wide, long (and renamed columns), NAB, no
 // time column, epoch times, delimiters, quoting, CRLF, BOM, no final newline, missing markers.
+import SeerBase
 import Testing
 @testable import SeerData
 

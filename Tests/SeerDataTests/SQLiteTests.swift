@@ -1,6 +1,7 @@
 // SQLite in and out: round trips through SQLiteSeriesWriter/SQLiteSeriesReader, tables made with
 // raw SQL (through the C API, so the tests do not trust the wrapper they test), injection
 // attempts through table names and query text, and errors that must leave the database unchanged.
+import SeerBase
 import CSQLite
 import Foundation
 import Testing

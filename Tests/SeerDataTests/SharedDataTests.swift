@@ -1,6 +1,7 @@
 // Every CSV in ../shared/data loads with the row and column counts its README gives, and the
 // documented quirks (CRLF, no final newline, empty header cell, empty co2 values, NAB's repeated
 // DST hour and machine_temperature's step back) are detected and handled as documented.
+import SeerBase
 import Testing
 @testable import SeerData
 

@@ -1,6 +1,7 @@
 // Tests of the UCR/UEA classification readers: the shared archive files against the table in
 // shared/data/README.md §7 (skipped when ../shared/data is absent), and tiny inline .ts/.tsv
 // texts for each feature of the formats and each bad-input check.
+import SeerBase
 import Foundation
 import Testing
 @testable import SeerData

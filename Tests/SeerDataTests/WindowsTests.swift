@@ -1,4 +1,5 @@
 // Sliding windows, chronological splits and the train-only scaler.
+import SeerBase
 import Testing
 @testable import SeerData
 

@@ -2,6 +2,7 @@
 // the Trainer, Cffn's parameter count and its behaviour on extreme inputs, and the net's
 // parameter saving against GPT at equal width. Gradients, causality and save/load are in the
 // shared net suites; the ladder kernel itself in SeerTensorTests.
+import SeerBase
 import Testing
 @testable import SeerModels
 import SeerNN

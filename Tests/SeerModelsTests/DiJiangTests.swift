@@ -1,6 +1,7 @@
 // The DiJiang-style net's pieces (MODELS.md §3): the DCT feature map's test vector and its
 // quasi-Monte-Carlo scales, the initial decay spans, and the recurrent stream against the full
 // chunked forward. Gradients, causality and save/load are in the shared net suites.
+import SeerBase
 import Testing
 @testable import SeerModels
 import SeerNN

@@ -1,6 +1,7 @@
 // The direct head's linear skip started at its least-squares solution: it recovers an exact
 // linear map in RevIN's normalised space, the model then forecasts as that linear model (head at
 // zero), and the Trainer keeps those starting weights unless an epoch validates better.
+import SeerBase
 import Testing
 @testable import SeerModels
 import SeerNN

@@ -1,4 +1,5 @@
 // The NT streaming step reproduces the full-sequence forward over a 200-token frame.
+import SeerBase
 import Testing
 @testable import SeerModels
 import SeerNN

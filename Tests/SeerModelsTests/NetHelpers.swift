@@ -1,5 +1,6 @@
 // Shared helpers for the zoo tests: tiny configurations, seeded inputs and a whole-net
 // finite-difference gradient check.
+import SeerBase
 import Testing
 @testable import SeerModels
 import SeerNN

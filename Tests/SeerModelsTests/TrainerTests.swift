@@ -1,5 +1,6 @@
 // The Trainer: reproducible curves, early stopping, the NaN guard restoring good weights,
 // progress output, and save → load giving identical predictions.
+import SeerBase
 import Foundation
 import Testing
 @testable import SeerModels
@@ -105,27 +106,6 @@ struct TrainerTests {
             #expect(error.description.contains("initial weights were restored"), "\(error)")
             #expect(model.parameters.map(\.values) == initial, "the weights before training are back")
         }
-    }
-
-    @Test func plainLinesWhenNotATerminal() throws {
-        var lines: [String] = []
-        let progress = ConsoleProgress(.lines) { lines.append($0) }
-        let model = tinyGPT(seed: 6, lookback: 12)
-        try Trainer(TrainerConfig(epochs: 2, batchSize: 8), observer: progress)
-            .fit(model, train: sineSamples(count: 8, steps: 12, seed: 1), validation: sineSamples(count: 4, steps: 12, seed: 2))
-        #expect(lines.count == 3, "\(lines)")
-        #expect(lines[0].hasPrefix("epoch 1/2  loss ") && lines[0].contains("  val ") && lines[0].contains(" it/s"), "\(lines[0])")
-        #expect(lines[2].contains("kept epoch"), "\(lines[2])")
-        #expect(!lines.joined().contains("\r"))
-        var bar: [String] = []
-        let drawn = ConsoleProgress(.bar) { bar.append($0) }
-        drawn.trainingBegan(epochs: 2, stepsPerEpoch: 4)
-        for step in 1...4 { drawn.stepFinished(epoch: 1, step: step, loss: 0.5) }
-        #expect(bar.contains { $0.contains("epoch 1/2 [") && $0.contains("4/4") && $0.contains("ETA") }, "\(bar)")
-        var quiet: [String] = []
-        let silent = ConsoleProgress(.quiet) { quiet.append($0) }
-        try Trainer(TrainerConfig(epochs: 1, batchSize: 8), observer: silent).fit(model, train: sineSamples(count: 8, steps: 12, seed: 1))
-        #expect(quiet.isEmpty)
     }
 
     @Test(arguments: ["nt", "dijiang", "dijiang-cffn", "cofrgenet", "cofrgenet-u"])

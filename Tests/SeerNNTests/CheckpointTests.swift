@@ -1,6 +1,7 @@
 // Model directories: save/load round trip, version checks, and the promise that a failed or
 // interrupted save leaves the previous model byte for byte as it was. Also JSONValue, which
 // config.json is made of.
+import SeerBase
 import Foundation
 import Testing
 @testable import SeerNN
@@ -54,7 +55,7 @@ struct CheckpointTests {
             try Checkpoint.save(directory: directory, tensors: tensors, config: config, seerVersion: "0.1.0")
             let newer = SafeTensorsFile(entries: [SafeTensorsEntry(name: "w", shape: [1], values: [9])])
             try Checkpoint.save(directory: directory, tensors: newer, config: [:], seerVersion: "0.2.0",
-                                allowExchange: false, beforeSwap: { _ throws(CheckpointError) in })
+                                allowExchange: false, beforeSwap: { _ throws(DataError) in })
             #expect(try Checkpoint.load(directory: directory).tensors == newer)
             #expect(try listing(root) == ["model"], "the set-aside old copy is deleted")
         }
@@ -79,8 +80,8 @@ struct CheckpointTests {
             let directory = root + "/model"
             try Checkpoint.save(directory: directory, tensors: tensors, config: config, seerVersion: "0.1.0")
             try Data("{\"format_version\": 2, \"seer_version\": \"9.0\"}".utf8).write(to: URL(fileURLWithPath: directory + "/config.json"))
-            let error = #expect(throws: CheckpointError.self) { try Checkpoint.load(directory: directory) }
-            #expect(error?.kind == .newerFormat && error?.exitCode == 65)
+            let error = #expect(throws: DataError.self) { try Checkpoint.load(directory: directory) }
+            #expect(error?.kind == .badInput && error?.exitCode == 65 && error?.message.contains("written by a newer Seer") == true)
             #expect(error?.file == directory + "/config.json")
             #expect(error?.message.contains("version 2") == true && error?.message.contains("up to 1") == true,
                     "\(String(describing: error))")
@@ -89,30 +90,30 @@ struct CheckpointTests {
 
     @Test func missingAndMalformedDirectories() throws {
         try withScratchDirectory { root throws in
-            let absent = #expect(throws: CheckpointError.self) { try Checkpoint.load(directory: root + "/absent") }
-            #expect(absent?.kind == .missing && absent?.exitCode == 66)
+            let absent = #expect(throws: DataError.self) { try Checkpoint.load(directory: root + "/absent") }
+            #expect(absent?.kind == .missingInput && absent?.exitCode == 66)
 
             let directory = root + "/model"
             try Checkpoint.save(directory: directory, tensors: tensors, config: config, seerVersion: "0.1.0")
             let configURL = URL(fileURLWithPath: directory + "/config.json")
-            let cases: [(String, CheckpointError.Kind, String)] = [
-                ("{\"seer_version\": \"0.1\"}", .badFile, "has no format_version"),
-                ("{\"format_version\": 1.5}", .badFile, "positive integer"),
-                ("{\"format_version\": \"1\"}", .badFile, "positive integer"),
-                ("[1]", .badFile, "JSON object"),
-                ("{\"format_version\": 1, \"format_version\": 2}", .badFile, "duplicate key 'format_version'"),
-                ("{\"format_version\": 1", .badFile, "invalid JSON at byte"),
+            let cases: [(String, DataError.Kind, String)] = [
+                ("{\"seer_version\": \"0.1\"}", .badInput, "has no format_version"),
+                ("{\"format_version\": 1.5}", .badInput, "positive integer"),
+                ("{\"format_version\": \"1\"}", .badInput, "positive integer"),
+                ("[1]", .badInput, "JSON object"),
+                ("{\"format_version\": 1, \"format_version\": 2}", .badInput, "duplicate key 'format_version'"),
+                ("{\"format_version\": 1", .badInput, "invalid JSON at byte"),
             ]
             for (text, kind, fragment) in cases {
                 try Data(text.utf8).write(to: configURL)
-                let error = #expect(throws: CheckpointError.self) { try Checkpoint.load(directory: directory) }
+                let error = #expect(throws: DataError.self) { try Checkpoint.load(directory: directory) }
                 #expect(error?.kind == kind && error?.message.contains(fragment) == true, "\(text): \(String(describing: error))")
             }
 
             try Data("{\"format_version\": 1}".utf8).write(to: configURL)
             try FileManager.default.removeItem(atPath: directory + "/model.safetensors")
-            let noTensors = #expect(throws: CheckpointError.self) { try Checkpoint.load(directory: directory) }
-            #expect(noTensors?.kind == .missing && noTensors?.file == directory + "/model.safetensors")
+            let noTensors = #expect(throws: DataError.self) { try Checkpoint.load(directory: directory) }
+            #expect(noTensors?.kind == .missingInput && noTensors?.file == directory + "/model.safetensors")
         }
     }
 
@@ -125,16 +126,16 @@ struct CheckpointTests {
             let before = try snapshot(directory)
 
             let broken = SafeTensorsFile(entries: [SafeTensorsEntry(name: "w", shape: [2, 3], values: [1, 2, 3])])
-            let error = #expect(throws: CheckpointError.self) {
+            let error = #expect(throws: DataError.self) {
                 try Checkpoint.save(directory: directory, tensors: broken, config: config, seerVersion: "0.2.0")
             }
-            #expect(error?.kind == .badFile && error?.file == directory + "/model.safetensors")
+            #expect(error?.kind == .badInput && error?.file == directory + "/model.safetensors")
             #expect(error?.message.contains("tensor 'w' has 3 values for shape [2, 3]") == true)
 
-            let nan = #expect(throws: CheckpointError.self) {
+            let nan = #expect(throws: DataError.self) {
                 try Checkpoint.save(directory: directory, tensors: tensors, config: ["lr": .number(.nan)], seerVersion: "0.2.0")
             }
-            #expect(nan?.kind == .badFile && nan?.file == directory + "/config.json")
+            #expect(nan?.kind == .badInput && nan?.file == directory + "/config.json")
 
             #expect(try snapshot(directory) == before)
             #expect(try listing(root) == ["model"])
@@ -150,10 +151,10 @@ struct CheckpointTests {
             let newer = SafeTensorsFile(entries: [SafeTensorsEntry(name: "w", shape: [1], values: [9])])
 
             var staged: [String: Data] = [:]
-            let error = #expect(throws: CheckpointError.self) {
-                try Checkpoint.save(directory: directory, tensors: newer, config: [:], seerVersion: "0.2.0") { staging throws(CheckpointError) in
+            let error = #expect(throws: DataError.self) {
+                try Checkpoint.save(directory: directory, tensors: newer, config: [:], seerVersion: "0.2.0") { staging throws(DataError) in
                     staged = (try? snapshot(staging)) ?? [:]
-                    throw CheckpointError(.io, "injected failure", file: staging)
+                    throw DataError(.io, "injected failure", file: staging)
                 }
             }
             #expect(error?.message == "injected failure")
@@ -163,9 +164,9 @@ struct CheckpointTests {
             #expect(try Checkpoint.load(directory: directory).tensors == tensors)
 
             // A first save that fails leaves no directory at all.
-            #expect(throws: CheckpointError.self) {
-                try Checkpoint.save(directory: root + "/fresh", tensors: newer, config: [:], seerVersion: "0.2.0") { _ throws(CheckpointError) in
-                    throw CheckpointError(.io, "injected failure", file: "")
+            #expect(throws: DataError.self) {
+                try Checkpoint.save(directory: root + "/fresh", tensors: newer, config: [:], seerVersion: "0.2.0") { _ throws(DataError) in
+                    throw DataError(.io, "injected failure", file: "")
                 }
             }
             #expect(try listing(root) == ["model"])
@@ -177,14 +178,14 @@ struct CheckpointTests {
             let directory = root + "/project"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
             try Data("keep me".utf8).write(to: URL(fileURLWithPath: directory + "/notes.txt"))
-            let error = #expect(throws: CheckpointError.self) {
+            let error = #expect(throws: DataError.self) {
                 try Checkpoint.save(directory: directory, tensors: tensors, config: config, seerVersion: "0.1.0")
             }
             #expect(error?.kind == .io && error?.message.contains("'notes.txt'") == true)
             #expect(try listing(directory) == ["notes.txt"] && listing(root) == ["project"])
 
             try Data("a file".utf8).write(to: URL(fileURLWithPath: root + "/plain"))
-            let plain = #expect(throws: CheckpointError.self) {
+            let plain = #expect(throws: DataError.self) {
                 try Checkpoint.save(directory: root + "/plain", tensors: tensors, config: config, seerVersion: "0.1.0")
             }
             #expect(plain?.message.contains("not a directory") == true)
@@ -200,7 +201,7 @@ struct CheckpointTests {
             #expect(try JSONValue(parsing: Array(text.utf8), source: "t") == value, "\(text)")
         }
         #expect(try JSONValue.object(["b": 1, "a": 0.5]).jsonText(indent: 0) == "{\"a\":0.5,\"b\":1}")
-        #expect(throws: CheckpointError.self) { try JSONValue.number(.infinity).jsonText() }
+        #expect(throws: DataError.self) { try JSONValue.number(.infinity).jsonText() }
         #expect(try JSONValue(parsing: Array("\"\\ud83d\\ude00\"".utf8), source: "t") == "😀")
     }
 

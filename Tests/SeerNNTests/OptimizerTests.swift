@@ -1,4 +1,5 @@
 // Golden values for one optimiser step, schedules, clipping, flat parameter groups and the RNG.
+import SeerBase
 import Testing
 @testable import SeerNN
 import SeerTensor

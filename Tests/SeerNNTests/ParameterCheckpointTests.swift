@@ -1,5 +1,6 @@
 // Saving a model's parameters and loading them into a fresh model gives identical predictions;
 // weights of another shape or with other names are refused without touching the model.
+import SeerBase
 import Foundation
 import Testing
 @testable import SeerNN
@@ -24,14 +25,14 @@ struct ParameterCheckpointTests {
         let before = model.parameters.map(\.values)
         var renamed = Checkpoint.tensors(from: model.parameters).entries
         renamed[0].name = "other.weight"
-        let error = #expect(throws: CheckpointError.self) {
+        let error = #expect(throws: DataError.self) {
             try Checkpoint.load(SafeTensorsFile(entries: renamed), into: model.parameters, source: "x")
         }
         #expect(error?.message.contains("missing") == true && error?.message.contains("other.weight") == true)
         let wrongShape = Checkpoint.tensors(from: TinyMLP(seed: 4).parameters).entries.map { entry in
             entry.name == "fc1.weight" ? SafeTensorsEntry(name: entry.name, shape: [4, 16], values: entry.values) : entry
         }
-        #expect(throws: CheckpointError.self) {
+        #expect(throws: DataError.self) {
             try Checkpoint.load(SafeTensorsFile(entries: wrongShape), into: model.parameters, source: "x")
         }
         #expect(model.parameters.map(\.values) == before)

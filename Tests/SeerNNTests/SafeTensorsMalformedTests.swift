@@ -1,6 +1,7 @@
-// Malformed and hostile safetensors files: each must give a `.badFile` error that says what is
+// Malformed and hostile safetensors files: each must give a `.badInput` error that says what is
 // wrong, never a crash or an out-of-bounds read. Files are built by hand so each breaks exactly
 // one rule.
+import SeerBase
 import Testing
 @testable import SeerNN
 
@@ -14,11 +15,11 @@ struct SafeTensorsMalformedTests {
     }
 
     /// Decoding `bytes` fails with `.badFile` and a message containing `fragment`.
-    func expectBad(_ bytes: [UInt8], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let error = #expect(throws: CheckpointError.self, sourceLocation: sourceLocation) {
+    func expectBad(_ bytes: [UInt8], _ fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let error = #expect(throws: DataError.self, sourceLocation: sourceLocation) {
             try SafeTensors.decode(bytes, source: "bad.safetensors")
         }
-        #expect(error?.kind == .badFile, sourceLocation: sourceLocation)
+        #expect(error?.kind == .badInput, sourceLocation: sourceLocation)
         #expect(error?.file == "bad.safetensors", sourceLocation: sourceLocation)
         #expect(error?.message.contains(fragment) == true, "\(String(describing: error))", sourceLocation: sourceLocation)
     }
@@ -112,11 +113,11 @@ struct SafeTensorsMalformedTests {
     }
 
     /// Every truncation of a valid file and thousands of random corruptions either decode or
-    /// throw CheckpointError; none may crash (a crash fails the whole test run).
+    /// throw DataError; none may crash (a crash fails the whole test run).
     @Test func truncationsAndCorruptionsNeverCrash() throws {
         let valid = try SafeTensors.encode(SafeTensorsTests.sample)
         for length in 0..<valid.count {
-            #expect(throws: CheckpointError.self) { try SafeTensors.decode(Array(valid[..<length]), source: "cut") }
+            #expect(throws: DataError.self) { try SafeTensors.decode(Array(valid[..<length]), source: "cut") }
         }
         var rng = SeededGenerator(seed: 2024)
         var decoded = 0

@@ -1,6 +1,7 @@
 // safetensors: round trips, the on-disk layout, interchange with the Python reference
 // implementation (a committed Python-written fixture, and Seer-written files read by Python),
 // the 16-bit float conversions, and atomic writes. Malformed input: SafeTensorsMalformedTests.
+import SeerBase
 import Foundation
 import Testing
 @testable import SeerNN
@@ -83,8 +84,8 @@ struct SafeTensorsTests {
             (SafeTensorsFile(entries: [SafeTensorsEntry(name: "__metadata__", shape: [], values: [1])]), "reserved"),
         ]
         for (file, fragment) in cases {
-            let error = #expect(throws: CheckpointError.self) { try SafeTensors.encode(file) }
-            #expect(error?.kind == .badFile && error?.message.contains(fragment) == true, "\(String(describing: error))")
+            let error = #expect(throws: DataError.self) { try SafeTensors.encode(file) }
+            #expect(error?.kind == .badInput && error?.message.contains(fragment) == true, "\(String(describing: error))")
         }
     }
 
@@ -194,7 +195,7 @@ struct SafeTensorsTests {
             #expect(try SafeTensors.read(path).names == Self.sample.names)
 
             let broken = SafeTensorsFile(entries: [SafeTensorsEntry(name: "w", shape: [4], values: [1])])
-            let error = #expect(throws: CheckpointError.self) { try SafeTensors.write(broken, to: path) }
+            let error = #expect(throws: DataError.self) { try SafeTensors.write(broken, to: path) }
             #expect(error?.file == path)
             #expect(try snapshot(directory) == before, "a refused write leaves the old file untouched")
 
@@ -207,17 +208,17 @@ struct SafeTensorsTests {
 
     @Test func readAndWriteReportMissingPaths() throws {
         try withScratchDirectory { directory throws in
-            let missing = #expect(throws: CheckpointError.self) { try SafeTensors.read(directory + "/nope.safetensors") }
-            #expect(missing?.kind == .missing && missing?.exitCode == 66)
+            let missing = #expect(throws: DataError.self) { try SafeTensors.read(directory + "/nope.safetensors") }
+            #expect(missing?.kind == .missingInput && missing?.exitCode == 66)
             #expect(missing?.description.hasPrefix(directory + "/nope.safetensors: ") == true)
 
-            let noDirectory = #expect(throws: CheckpointError.self) {
+            let noDirectory = #expect(throws: DataError.self) {
                 try SafeTensors.write(Self.sample, to: directory + "/absent/model.safetensors")
             }
             #expect(noDirectory?.kind == .io && noDirectory?.exitCode == 74)
             #expect(try listing(directory).isEmpty)
 
-            let isDirectory = #expect(throws: CheckpointError.self) { try SafeTensors.read(directory) }
+            let isDirectory = #expect(throws: DataError.self) { try SafeTensors.read(directory) }
             #expect(isDirectory?.kind == .io)
         }
     }

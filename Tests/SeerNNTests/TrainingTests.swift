@@ -1,5 +1,6 @@
 // End-to-end training of tiny nets on fixed problems: the loss falls, the same seed gives
 // bit-identical weights after 20 steps, and a different seed gives different ones.
+import SeerBase
 import Testing
 @testable import SeerNN
 import SeerTensor

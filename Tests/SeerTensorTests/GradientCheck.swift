@@ -11,6 +11,7 @@
 //   * accumulation: a second backward into pre-filled gradient buffers must add to them.
 // Inputs are drawn as Float32 values and handed to the reference as exact Doubles, so both sides
 // see the same point and every difference is Seer's rounding (or a bug).
+import SeerBase
 import Testing
 @testable import SeerTensor
 
@@ -109,7 +110,7 @@ func worstViolation(_ actual: [Float], _ expected: [Double], tolerance: Double, 
 func checkOp(_ name: String, _ operands: [Operand], seed: UInt64 = 1,
              forwardTolerance: Double = 1e-4, gradientTolerance: Double = 1e-4,
              seer: ([Tensor]) -> [Tensor], reference: ([[Double]]) -> [Double],
-             sourceLocation: SourceLocation = #_sourceLocation) -> OpCheck {
+             sourceLocation: Testing.SourceLocation = #_sourceLocation) -> OpCheck {
     let tape = Tape()
     let inputs = operands.map { $0.differentiable ? tape.watch($0.tensor) : $0.tensor }
     let outputs = seer(inputs)
@@ -193,7 +194,7 @@ func checkOp(_ name: String, _ operands: [Operand], seed: UInt64 = 1,
 /// overwriting. So the backward runs again with each differentiable operand watched into a
 /// buffer pre-filled with random values, and each buffer must end as prefill + gradient.
 func checkAccumulation(_ name: String, _ operands: [Operand], gradients: [[Float]], weights: [Float], seed: UInt64,
-                       tolerance: Double, seer: ([Tensor]) -> [Tensor], sourceLocation: SourceLocation) {
+                       tolerance: Double, seer: ([Tensor]) -> [Tensor], sourceLocation: Testing.SourceLocation) {
     var rng = SplitMix64(seed: seed ^ 0xACC0_ACC0)
     let tape = Tape()
     var sinks: [(operand: Int, buffer: TensorStorage, prefill: [Float])] = []
@@ -223,7 +224,7 @@ func checkAccumulation(_ name: String, _ operands: [Operand], gradients: [[Float
 func checkOp(_ name: String, _ operands: [Operand], seed: UInt64 = 1,
              forwardTolerance: Double = 1e-4, gradientTolerance: Double = 1e-4,
              seer: ([Tensor]) -> Tensor, reference: ([[Double]]) -> [Double],
-             sourceLocation: SourceLocation = #_sourceLocation) -> OpCheck {
+             sourceLocation: Testing.SourceLocation = #_sourceLocation) -> OpCheck {
     checkOp(name, operands, seed: seed, forwardTolerance: forwardTolerance, gradientTolerance: gradientTolerance,
             seer: { [seer($0)] }, reference: reference, sourceLocation: sourceLocation)
 }

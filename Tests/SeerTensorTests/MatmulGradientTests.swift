@@ -5,6 +5,7 @@
 // accumulates the second into the first (GEMM with β = 1).
 // Tolerance: tol = 1e-4 forward and backward (the bounds are in GradientCheck.swift); inner
 // dimensions here are ≤ 6, so Float32 accumulation error stays near 1e-6.
+import SeerBase
 import Testing
 @testable import SeerTensor
 
@@ -34,7 +35,7 @@ struct MatmulGradientTests {
     /// Checks `a.matmul(b)` for leading axes `leading`, sizes m, n, k and the given transposes;
     /// `sharedB` makes b a rank-2 weight.
     func check(leading: [Int], m: Int, n: Int, k: Int, transA: Bool, transB: Bool, sharedB: Bool, seed: UInt64,
-               sourceLocation: SourceLocation = #_sourceLocation) {
+               sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         var rng = SplitMix64(seed: seed)
         let batch = leading.reduce(1, *)
         let aShape = Shape(leading + (transA ? [k, m] : [m, k]))

@@ -5,6 +5,7 @@
 // Tolerance: tol = 1e-4 forward and backward (the bounds are in GradientCheck.swift; attention
 // sums ≤ 130 O(1) terms per entry). Stored vs streamed: 1e-5·(1 + |b|), as the two differ only
 // in how their Float32 sums are blocked.
+import SeerBase
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,7 +100,7 @@ struct SequenceGradientTests {
     /// takes ~7 s in a debug build, and stored vs streamed below compares every element anyway.
     @discardableResult
     func checkAttention(leading: [Int], time: Int, d: Int, mode: AttentionMode, seed: UInt64,
-                        sourceLocation: SourceLocation = #_sourceLocation) -> OpCheck {
+                        sourceLocation: Testing.SourceLocation = #_sourceLocation) -> OpCheck {
         var rng = SplitMix64(seed: seed)
         let shape = Shape(leading + [time, d]), heads = leading.reduce(1, *)
         let times = time <= 16 ? nil : [0, 1, time / 3, 62, 63, 64, 65, 127, 128, time - 2, time - 1]

@@ -1,0 +1,407 @@
+// `seer bench speed` (BENCHMARKS.md §5): one AdamW training step of the standard config (2
+// layers, d = 128, 4 heads, FFN 4d for GPT, batch 16, point tokens, next-value MSE on noisy
+// sines) for each net at each T, every (net, T) in a fresh process so peak memory is its own;
+// beside it PyTorch's GPT from ../shared/bench/torch_reference.py, measured in the same run.
+// `--scaling` holds B·T = 65,536 tokens and doubles T from 256 to 65,536.
+import CBLAS
+import Foundation
+import SeerBase
+import SeerData
+import SeerEval
+import SeerModels
+import SeerNN
+import SeerTasks
+import SeerTensor
+
+/// One (net, T) measurement, from a child process (Seer) or the PyTorch script.
+public struct SpeedFigure: Codable {
+    var model: String
+    var seq: Int
+    var batch: Int
+    var parameters: Int?
+    var steps: Int?
+    var stepsPerSecond: Double?
+    var msPerStep: Double?
+    var tokensPerSecond: Double?
+    var gflops: Double?
+    var peakRSSMiB: Double?
+    /// Peak tensor bytes during a step above those live before it (Seer only).
+    var activationMiB: Double?
+    var lossFirst: Double?
+    var lossLast: Double?
+    /// Why there is no figure (out of memory, failed), if there is none.
+    var failure: String?
+}
+
+public struct SpeedBenchResult: Codable {
+    var threads: Int
+    var batch: Int
+    var width: Int
+    var mode: String
+    var sgemmGFLOPs: Double
+    var torch: String?
+    var figures: [SpeedFigure]
+    var ratios: [SpeedRatio]
+
+    public var text: String {
+        var table = TextTable(["net", "T", "B", "params", "steps/s", "ms/step", "tokens/s", "GFLOP/s", "of sgemm",
+                               "peak RSS MiB", "activations MiB", "loss"])
+        for f in figures {
+            if let failure = f.failure {
+                table.add([f.model, String(f.seq), String(f.batch), f.parameters.map(String.init) ?? "—", failure, "", "", "", "", "", "", ""])
+                continue
+            }
+            table.add([f.model, String(f.seq), String(f.batch), f.parameters.map(String.init) ?? "—",
+                       formatNumber(f.stepsPerSecond), formatNumber(f.msPerStep), formatNumber(f.tokensPerSecond.map { $0.rounded() }),
+                       formatNumber(f.gflops), f.gflops.map { String(format: "%.2f", $0 / sgemmGFLOPs) } ?? "—",
+                       formatNumber(f.peakRSSMiB), formatNumber(f.activationMiB),
+                       f.lossFirst.map { String(format: "%.3f→%.3f", $0, f.lossLast ?? .nan) } ?? "—"])
+        }
+        var ratioTable = TextTable(["comparison", "T", "ratio", "target", "met"])
+        for r in ratios {
+            ratioTable.add([r.name, String(r.seq), formatNumber(r.ratio), r.target.map { String(format: "≥ %.1f", $0) } ?? "—",
+                            r.target.map { r.ratio >= $0 ? "yes" : "NO" } ?? ""])
+        }
+        return "Training-step benchmark (\(mode); \(threads) threads; \(mode.hasPrefix("scaling") ? "B = 65,536 / T" : "batch \(batch)"); d = \(width); "
+            + "raw sgemm \(String(format: "%.1f", sgemmGFLOPs)) GFLOP/s\(torch.map { "; torch \($0)" } ?? "; no torch (skipped or not installed)"))\n"
+            + table.render(indent: "  ") + "\n\n" + ratioTable.render(indent: "  ")
+    }
+}
+
+public struct SpeedRatio: Codable {
+    var name: String
+    var seq: Int
+    var ratio: Double
+    var target: Double?
+}
+
+public struct SpeedBenchmark {
+    public var models: [String]
+    public var seqs: [Int]
+    public var batch: Int
+    public var width: Int
+    public var heads: Int
+    public var layers: Int
+    public var threads: Int
+    public var minTime: Double
+    public var torch: Bool
+    public var scaling: Bool
+    public var maxStepSeconds: Double
+    public var log: Bool
+
+    public init(models: [String], seqs: [Int], batch: Int, width: Int, heads: Int, layers: Int, threads: Int, minTime: Double, torch: Bool, scaling: Bool, maxStepSeconds: Double, log: Bool) {
+        self.models = models
+        self.seqs = seqs
+        self.batch = batch
+        self.width = width
+        self.heads = heads
+        self.layers = layers
+        self.threads = threads
+        self.minTime = minTime
+        self.torch = torch
+        self.scaling = scaling
+        self.maxStepSeconds = maxStepSeconds
+        self.log = log
+    }
+
+    static let scalingTokens = 65_536
+
+    public func run() throws -> SpeedBenchResult {
+        var figures: [SpeedFigure] = []
+        let sgemm = Parallelism.withOpenBLASThreads(threads) { Self.sgemmRate() }
+        let script = Self.torchScript()
+        let torchVersion = torch ? script.flatMap(Self.torchVersion) : nil
+        for seq in seqs {
+            let b = scaling ? max(1, Self.scalingTokens / seq) : batch
+            for model in models {
+                if let reason = Self.predictedOutOfMemory(model: model, seq: seq, batch: b, heads: heads, layers: layers) {
+                    figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, failure: reason))
+                    continue
+                }
+                let (predicted, parameters) = predictedStep(model: model, seq: seq, batch: b, sgemm: sgemm)
+                if predicted > maxStepSeconds {
+                    figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, parameters: parameters,
+                                               failure: String(format: "skipped: ~%.0f s per step predicted (cap %.0f s)", predicted, maxStepSeconds)))
+                    continue
+                }
+                figures.append(seerFigure(model: model, seq: seq, batch: b))
+                if log { FileHandle.standardError.write(Data("  measured seer-\(model) T=\(seq)\n".utf8)) }
+            }
+            // PyTorch's GPT does the products Seer's does: the same prediction decides.
+            if let script, torchVersion != nil, predictedStep(model: "gpt", seq: seq, batch: b, sgemm: sgemm).seconds <= maxStepSeconds {
+                figures.append(torchFigure(script: script, seq: seq, batch: b))
+                if log { FileHandle.standardError.write(Data("  measured torch-gpt T=\(seq)\n".utf8)) }
+            }
+        }
+        return SpeedBenchResult(threads: threads, batch: batch, width: width, mode: scaling ? "scaling, B·T = 65,536" : "standard config",
+                                sgemmGFLOPs: sgemm, torch: torchVersion, figures: figures, ratios: ratios(figures))
+    }
+
+    /// Seconds a training step should take at 40 % of raw sgemm, and the net's parameter count;
+    /// steps predicted past `maxStepSeconds` are reported as skipped rather than run.
+    func predictedStep(model: String, seq: Int, batch: Int, sgemm: Double) -> (seconds: Double, parameters: Int) {
+        let net = SpeedChild(model: model, seq: seq, batch: batch, width: width, heads: heads, layers: layers, minTime: minTime).net()
+        let flops = SpeedChild.trainingFLOPs(net, model: model, seq: seq, width: width, layers: layers, parameters: net.parameterCount)
+        return (flops * Double(batch) / (0.4 * sgemm * 1e9), net.parameterCount)
+    }
+
+    func ratios(_ figures: [SpeedFigure]) -> [SpeedRatio] {
+        func rate(_ model: String, _ seq: Int) -> Double? { figures.first { $0.model == model && $0.seq == seq }?.stepsPerSecond }
+        var out: [SpeedRatio] = []
+        for seq in seqs {
+            if let seer = rate("seer-gpt", seq), let torch = rate("torch-gpt", seq) {
+                out.append(SpeedRatio(name: "seer-gpt / torch-gpt steps/s", seq: seq, ratio: seer / torch, target: seq <= 1024 ? 1.0 : nil))
+            }
+            // Each attention-free net against Seer's GPT, with the issue targets where one is set.
+            for (net, targets) in Self.speedTargets {
+                guard let r = rate(net, seq), let gpt = rate("seer-gpt", seq) else { continue }
+                out.append(SpeedRatio(name: "\(net) / seer-gpt steps/s", seq: seq, ratio: r / gpt, target: scaling ? nil : targets[seq]))
+            }
+            let memory = { (model: String) in figures.first { $0.model == model && $0.seq == seq }?.activationMiB }
+            for (net, _) in Self.speedTargets where seq >= 4096 {
+                if let a = memory(net), let g = memory("seer-gpt") {
+                    out.append(SpeedRatio(name: "\(net) / seer-gpt activation memory", seq: seq, ratio: a / g, target: nil))
+                }
+            }
+            if let nt = rate("seer-nt", seq), let torch = rate("torch-gpt", seq) {
+                out.append(SpeedRatio(name: "seer-nt / torch-gpt steps/s", seq: seq, ratio: nt / torch, target: nil))
+            }
+        }
+        if scaling, let first = seqs.first {
+            for model in Self.speedTargets.map(\.net) + ["seer-gpt"] {
+                guard let base = figures.first(where: { $0.model == model && $0.seq == first && $0.failure == nil }) else { continue }
+                for f in figures where f.model == model && f.seq != first && f.failure == nil {
+                    if let ms = f.msPerStep, let baseMs = base.msPerStep {
+                        out.append(SpeedRatio(name: "\(model) step time / T=\(first)", seq: f.seq, ratio: ms / baseMs, target: nil))
+                    }
+                    if let a = f.activationMiB, let baseA = base.activationMiB {
+                        out.append(SpeedRatio(name: "\(model) activations / T=\(first)", seq: f.seq, ratio: a / baseA, target: nil))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The attention-free nets compared with Seer's GPT, and their steps/s targets by T
+    /// (issue 5: NT; issue 6: DiJiang with the GPT's FFN, and with the continued-fraction FFN).
+    static let speedTargets: [(net: String, targets: [Int: Double])] = [
+        ("seer-nt", [1024: 2, 4096: 3]), ("seer-nt-recompute", [:]),
+        ("seer-dijiang", [1024: 1.3, 4096: 2.5]), ("seer-dijiang-cffn", [1024: 2]), ("seer-cofrgenet", [:]),
+    ]
+
+    /// Every net `--models` accepts.
+    public static let knownModels = ["gpt", "gpt-stored", "nt", "nt-recompute", "dijiang", "dijiang-cffn", "cofrgenet"]
+
+    /// Stored attention keeps B·H·T² floats per layer, CAttnM three B·T² tensors (logits, masked,
+    /// weights); refuse configs that cannot fit in RAM.
+    static func predictedOutOfMemory(model: String, seq: Int, batch: Int, heads: Int, layers: Int) -> String? {
+        let perLayer: Int
+        switch model {
+        case "gpt-stored": perLayer = heads
+        case "cofrgenet": perLayer = 3
+        default: return nil
+        }
+        let bytes = Double(batch * perLayer * layers) * Double(seq) * Double(seq) * 4
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        return bytes > 0.7 * memory ? String(format: "out of memory: T×T weights need %.0f GiB", bytes / 1_073_741_824) : nil
+    }
+
+    func seerFigure(model: String, seq: Int, batch: Int) -> SpeedFigure {
+        let arguments = ["bench", "speed-child", "--model", model, "--seq", String(seq), "--batch", String(batch), "--width", String(width),
+                         "--heads", String(heads), "--layers", String(layers), "--threads", String(threads), "--min-time", String(minTime)]
+        do {
+            let output = try runProcess(currentExecutablePath(), arguments)
+            return try JSONDecoder().decode(SpeedFigure.self, from: Data(output.utf8))
+        } catch {
+            return SpeedFigure(model: "seer-" + model, seq: seq, batch: batch, failure: "failed: \(error)")
+        }
+    }
+
+    func torchFigure(script: String, seq: Int, batch: Int) -> SpeedFigure {
+        struct TorchOutput: Decodable {
+            var params: Int, steps: Int, steps_per_s: Double, ms_per_step: Double, tokens_per_s: Double
+            var approx_gflops: Double, peak_rss_mib: Double, loss_first: Double, loss_last: Double
+        }
+        do {
+            let output = try runProcess("/usr/bin/env", ["python3", script, "--one", "gpt", String(seq), "--threads=\(threads)",
+                                                         "--batch=\(batch)", "--d=\(width)", "--heads=\(heads)", "--layers=\(layers)",
+                                                         "--min-time=\(minTime)"])
+            let line = output.split(separator: "\n").last.map(String.init) ?? ""
+            let r = try JSONDecoder().decode(TorchOutput.self, from: Data(line.utf8))
+            return SpeedFigure(model: "torch-gpt", seq: seq, batch: batch, parameters: r.params, steps: r.steps, stepsPerSecond: r.steps_per_s,
+                               msPerStep: r.ms_per_step, tokensPerSecond: r.tokens_per_s, gflops: r.approx_gflops, peakRSSMiB: r.peak_rss_mib,
+                               lossFirst: r.loss_first, lossLast: r.loss_last)
+        } catch {
+            return SpeedFigure(model: "torch-gpt", seq: seq, batch: batch, failure: "failed: \(error)")
+        }
+    }
+
+    static func torchScript() -> String? {
+        ["../shared/bench/torch_reference.py", "shared/bench/torch_reference.py"].first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    static func torchVersion(_ script: String) -> String? {
+        (try? runProcess("/usr/bin/env", ["python3", "-c", "import torch; print(torch.__version__)"]))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Raw cblas_sgemm GFLOP/s on 2048³ (median of 5), the machine limit of BENCHMARKS §5.
+    static func sgemmRate() -> Double {
+        let n = 2048
+        let a = [Float](repeating: 0.5, count: n * n), b = a
+        var c = [Float](repeating: 0, count: n * n)
+        var samples: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<6 {
+            let start = clock.now
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, &c, Int32(n))
+            samples.append((clock.now - start).seconds)
+        }
+        let median = samples.dropFirst().sorted()[2]
+        return 2 * Double(n * n * n) / median / 1e9
+    }
+}
+
+/// The child: one net at one T, timed in this process.
+public struct SpeedChild {
+    /// Training FLOPs of one sequence (forward 2 per multiply-add, backward 4). GPT as
+    /// torch_reference.py counts it: 6 per weight per token (positions excluded) plus
+    /// 12·layers·T·d per token for attention. NT by its actual products: each pyramid level
+    /// runs on half the tokens of the one below, so its weights are not used once per token.
+    static func trainingFLOPs(_ net: SequenceModel, model: String, seq: Int, width d: Int, layers: Int, parameters: Int) -> Double {
+        let positions = net.embedding.positions?.count ?? 0
+        if model.hasPrefix("gpt") {
+            return Double(seq) * (6 * Double(parameters - positions) + 12 * Double(layers * seq * d))
+        }
+        if model.hasPrefix("dijiang"), let net = net.backbone as? DiJiangNet {
+            // Weights once per token, plus per head and token: the fixed q/k feature projections
+            // (2·d_h²), the in-chunk products (64·(m + e), causal half kept as the kernel computes
+            // it whole) and the state read and update (2·d_h²), all multiply-adds.
+            let dh = Double(d / net.config.heads), h = Double(net.config.heads)
+            let perToken = h * (2 * dh * dh + 64 * 2 * dh + 2 * dh * dh)
+            return Double(seq) * (6 * Double(parameters - positions) + 6 * Double(layers) * perToken)
+        }
+        if model == "cofrgenet", let net = net.backbone as? CoFrGeNet {
+            // CAttnM per token: logits over all T positions (L·T) and the T×d mixing product, both
+            // computed whole; the position table F is not used once per token like the weights.
+            let table = net.blocks.count * net.config.fraction.ladders * (net.config.maxTokens ?? seq)
+            let perToken = Double(net.config.fraction.ladders * seq + seq * d)
+            return Double(seq) * (6 * Double(parameters - positions - table) + 6 * Double(layers) * perToken)
+        }
+        guard let nt = net.backbone as? NTNet else { return 0 }
+        let frame = NTConfig.frame(tokens: seq)
+        let dd = Double(d * d)
+        var macs = 0.0
+        for _ in nt.blocks {
+            for l in 0..<frame.levels { macs += 2 * Double(frame.padded >> (l + 1)) * 3 * dd }  // up and down
+            macs += Double(frame.top) * 12 * dd * Double(nt.config.topAttentionLayers)          // top mixer
+            macs += Double(frame.padded) * 3 * Double(nt.config.ffnMultiplier) * dd             // output FFN
+        }
+        macs += Double(seq) * Double(2 * d + 1)                                                 // embedding, head
+        return 6 * macs
+    }
+
+    public var model: String, seq: Int, batch: Int, width: Int, heads: Int, layers: Int, minTime: Double
+
+    public init(model: String, seq: Int, batch: Int, width: Int, heads: Int, layers: Int, minTime: Double) {
+        self.model = model
+        self.seq = seq
+        self.batch = batch
+        self.width = width
+        self.heads = heads
+        self.layers = layers
+        self.minTime = minTime
+    }
+
+    func net() -> SequenceModel {
+        let backbone: BackboneConfig
+        switch model {
+        case "gpt": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .streamed))
+        case "gpt-stored": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .stored))
+        case "dijiang": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers))
+        case "dijiang-cffn": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers, feedForward: .continuedFraction))
+        case "cofrgenet": backbone = .cofrgenet(CoFrGeNetConfig(width: width, layers: layers))
+        default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq,
+                                         recompute: model == "nt-recompute"))
+        }
+        return SequenceModel(SequenceModelConfig(backbone: backbone, head: .autoregressive, lookback: seq, position: .learned))
+    }
+
+    /// Noisy sines of random phase and frequency, as torch_reference.py draws them.
+    func batchData() -> (Tensor, Tensor) {
+        var rng = SeededGenerator(seed: 0)
+        var x: [Float] = [], y: [Float] = []
+        for _ in 0..<batch {
+            let phase = rng.uniform(0, 2 * Float.pi), frequency = 0.02 + 0.08 * rng.uniform()
+            let s = (0...seq).map { sinf(frequency * Float($0) + phase) + 0.05 * rng.normal() }
+            x += s.prefix(seq)
+            y += s.dropFirst()
+        }
+        return (Tensor(x, shape: [batch, seq, 1]), Tensor(y, shape: [batch, seq, 1]))
+    }
+
+    public func run() -> SpeedFigure {
+        let net = net()
+        let group = ParameterGroup(net.parameters)
+        let optimizer = Adam.adamW(group)
+        let (x, y) = batchData()
+        let profile = ProcessInfo.processInfo.environment["SEER_PROFILE_STEP"] != nil
+        let clock0 = ContinuousClock()
+        var phases = [0.0, 0.0, 0.0]
+        var opTimes: [String: Double] = [:], profiledSteps = 0
+        func step() -> Float {
+            let t0 = clock0.now
+            let tape = Tape()
+            if profile { tape.backwardProfile = [:]; tape.forwardProfile = [:] }
+            let loss = net.loss(inputs: x, targets: y, ForwardContext(tape: tape, training: true))
+            let t1 = clock0.now
+            optimizer.zeroGradients()
+            tape.backward(loss)
+            if profile {
+                for (k, v) in tape.backwardProfile ?? [:] { opTimes["backward " + k, default: 0] += v }
+                for (k, v) in tape.forwardProfile ?? [:] { opTimes["forward " + k, default: 0] += v }
+                profiledSteps += 1
+            }
+            let t2 = clock0.now
+            optimizer.step(learningRate: 1e-3)
+            let t3 = clock0.now
+            if profile {
+                phases[0] += (t1 - t0).seconds; phases[1] += (t2 - t1).seconds; phases[2] += (t3 - t2).seconds
+            }
+            return loss.item
+        }
+        defer {
+            if profile {
+                let perStep = 1000 / Double(max(1, profiledSteps))
+                var lines = String(format: "ms per step over %d steps: forward %.1f backward %.1f optimiser %.1f\n", profiledSteps,
+                                   phases[0] * perStep, phases[1] * perStep, phases[2] * perStep)
+                for (k, v) in opTimes.sorted(by: { $0.value > $1.value }) { lines += String(format: "  %8.2f  ", v * perStep) + k + "\n" }
+                FileHandle.standardError.write(Data(lines.utf8))
+            }
+        }
+        _ = step()  // optimiser state allocated here
+        let before = TensorMemory.live
+        TensorMemory.resetPeak()
+        _ = step()
+        let activations = TensorMemory.peak - before
+        let clock = ContinuousClock()
+        let start = clock.now
+        var steps = 0, first: Float = .nan, last: Float = .nan
+        while true {
+            last = step()
+            if steps == 0 { first = last }
+            steps += 1
+            if (clock.now - start).seconds >= minTime && steps >= 3 { break }
+        }
+        let seconds = (clock.now - start).seconds
+        let tokens = Double(batch * seq)
+        let flops = Self.trainingFLOPs(net, model: model, seq: seq, width: width, layers: layers, parameters: group.parameterCount)
+            * Double(batch) * Double(steps)
+        return SpeedFigure(model: "seer-" + model, seq: seq, batch: batch, parameters: group.parameterCount, steps: steps,
+                           stepsPerSecond: Double(steps) / seconds, msPerStep: 1000 * seconds / Double(steps),
+                           tokensPerSecond: tokens * Double(steps) / seconds, gflops: flops / seconds / 1e9,
+                           peakRSSMiB: Double(peakRSSBytes()) / 1_048_576, activationMiB: Double(activations) / 1_048_576,
+                           lossFirst: Double(first), lossLast: Double(last))
+    }
+}

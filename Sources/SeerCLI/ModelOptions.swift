@@ -1,0 +1,76 @@
+// Options that say which forecaster to build and how (forecast, train, backtest), and the
+// prediction-interval levels — parsed into the library's `ForecastRequest`.
+import ArgumentParser
+import Foundation
+import Seer
+
+/// How to build and train a forecaster (forecast, train, backtest).
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Steps to forecast.")
+    var horizon: Int
+
+    @Option(help: "Model: nt, dijiang, cofrgenet, gpt, dlinear, rlinear, naive, seasonal-naive or auto.")
+    var model = "auto"
+
+    @Option(help: "Look-back window in steps (default: 4·H, at most half the shortest series' length beyond H, ≤ 512).")
+    var lookback: Int?
+
+    @Option(help: "Most training epochs of the neural nets and linear models (default: enough for 500 optimizer steps, at least 10; early stopping on held-out windows).")
+    var epochs: Int?
+
+    @Option(help: "Seed of initialisation and data order (same seed ⇒ same forecast).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Season of seasonal-naive in steps (default: from the frequency: 24 for H, 7 for D, 12 for MS …).")
+    var season: Int?
+
+    @Option(help: "Device: cpu (cuda when a CUDA backend is available).")
+    var device = "cpu"
+
+    func validate() throws {
+        if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
+        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        if let season, season < 1 { throw ValidationError("--season must be at least 1") }
+        guard device == "cpu" || device == "cuda" else { throw ValidationError("--device must be cpu or cuda, not '\(device)'") }
+    }
+
+    /// The request itself: a horizon ≤ 0 or an unknown model is bad input (exit 65, as issue 7
+    /// specifies: they are values of the forecast asked for, not a malformed command line), and
+    /// `cuda` is refused with a clear message until the CUDA backend trains models.
+    func request() throws -> ForecastRequest {
+        guard horizon >= 1 else { throw CommandFailure("--horizon must be at least 1 step, not \(horizon)", kind: .badInput) }
+        guard let choice = ModelChoice(name: model) else {
+            throw CommandFailure("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'",
+                                 kind: .badInput)
+        }
+        if device == "cuda" {
+            throw CommandFailure("--device cuda: Seer's forecasters train on the CPU backend only in this version; use --device cpu")
+        }
+        return ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, season: season, seed: seed)
+    }
+}
+
+/// Prediction-interval levels (percent).
+struct LevelOptions: ParsableArguments {
+    @Option(help: "Prediction-interval levels in percent, comma-separated (e.g. 80,95): split-conformal from backtest residuals.")
+    var levels: String?
+
+    @Option(help: "Backtest folds that calibrate the intervals (default: enough residuals for the highest level, at least 5; on a short series the folds' cutoffs move closer than H steps so they fit).")
+    var calibrationFolds: Int?
+
+    var parsed: [Int] {
+        get throws {
+            guard let levels else { return [] }
+            let values = levels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 < 100 } ?? false }) else {
+                throw ValidationError("--levels takes whole percentages between 1 and 99, e.g. 80,95; not '\(levels)'")
+            }
+            return Array(Set(values.map { $0! })).sorted()
+        }
+    }
+
+    func validate() throws {
+        _ = try parsed
+        guard (calibrationFolds ?? 1) >= 1 else { throw ValidationError("--calibration-folds must be at least 1") }
+    }
+}

@@ -1,0 +1,52 @@
+// Where a forecast goes (forecast, predict): CSV on stdout or in a file, a SQLite table, JSON,
+// and the SVG plot and HTML report beside it; the summary line goes to stderr.
+import ArgumentParser
+import Foundation
+import Seer
+
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Write the CSV here instead of stdout.")
+    var out: String?
+
+    @Option(help: "Write the forecast into this SQLite database (with --out-table), in one transaction.")
+    var outSqlite: String?
+
+    @Option(help: "Table for --out-sqlite (replaced when it exists).")
+    var outTable: String?
+
+    @Option(help: "Write an SVG overlay of history and forecast (one panel per series, up to 8).")
+    var plot: String?
+
+    @Option(help: "Write a self-contained HTML report (inputs, model, held-out errors, plot, forecast table).")
+    var report: String?
+
+    @Flag(help: "Print one JSON document instead of CSV.")
+    var json = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        if (outSqlite == nil) != (outTable == nil) { throw ValidationError("--out-sqlite and --out-table go together") }
+    }
+
+    var progress: ConsoleProgress.Style? { quiet || json ? nil : .automatic }
+
+    /// Writes `result` where asked (and its pictures) and the summary to stderr.
+    func emit(_ result: ForecastResult, data: ForecastData, source: String) throws {
+        if let plot { try writeFileAtomically(ForecastFigures.forecast(data, result), to: plot) }
+        if let report { try writeFileAtomically(ForecastFigures.report(data, result, source: source), to: report) }
+        if let outSqlite, let outTable { try result.writeSQLite(to: outSqlite, table: outTable) }
+        if json {
+            try printJSON(result)
+        } else if let out {
+            try writeFileAtomically(result.csv, to: out)
+        } else if outSqlite == nil {
+            print(result.csv, terminator: "")
+        }
+        if !quiet && !json {
+            let written = [out, outSqlite.map { "\($0):\(outTable!)" }, plot, report].compactMap { $0 }
+            FileHandle.standardError.write(Data((result.summary + written.map { "\nwrote \($0)" }.joined() + "\n").utf8))
+        }
+    }
+}

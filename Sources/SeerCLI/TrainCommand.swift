@@ -1,0 +1,37 @@
+// `seer train … --save DIR`: train a forecaster (with its conformal widths when --levels is
+// given) and keep it as a model directory whose config.json carries the model card.
+import ArgumentParser
+import Foundation
+import Seer
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a forecaster and save it as a model directory (model.safetensors + config.json).")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var options: ModelOptions
+    @OptionGroup var levels: LevelOptions
+
+    @Option(help: "Model directory to write (replaced atomically; a failed run leaves the old one).")
+    var save: String
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            let request = try options.request()
+            let data = try input.forecastData()
+            let run = ForecastRun(data: data, request: request, progress: quiet ? nil : .automatic)
+            let trained = try run.train()
+            let widths = try run.calibrate(trained.forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
+            try trained.forecaster.save(to: save, card: ModelCard(trained, data: data, halfWidths: widths))
+            if !quiet {
+                let config = trained.forecaster.config
+                let line = "trained \(config.model.rawValue) (\(trained.chosenBy)); look-back \(config.lookback), horizon \(config.horizon); saved \(save)\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+    }
+}

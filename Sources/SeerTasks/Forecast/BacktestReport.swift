@@ -1,0 +1,73 @@
+// A rolling-origin backtest as users receive it: one row per sequence, fold and forecast step
+// (`unique_id,cutoff,ds,y,<model>`, as Nixtla's cross-validation writes it), the model and how it
+// was chosen, and the overall MSE and MAE. With `auto` the model is chosen on the history before
+// the first cutoff, so the backtest stays out of sample.
+import SeerBase
+import SeerData
+import SeerEval
+import SeerModels
+
+/// The rows and figures of a backtest.
+public struct BacktestReport: Codable, Sendable {
+    public struct Row: Codable, Sendable {
+        public var uniqueId: String, cutoff: String, ds: String, y: Float, forecast: Float
+        enum CodingKeys: String, CodingKey { case uniqueId = "unique_id", cutoff, ds, y, forecast }
+    }
+
+    public var model: String, chosenBy: String, lookback: Int, horizon: Int, folds: Int, step: Int, refit: Bool, mse: Double, mae: Double
+    public var rows: [Row]
+    /// The folds themselves (for plots); not in the JSON.
+    public var foldResults: [BacktestFold] = []
+
+    enum CodingKeys: String, CodingKey { case model, chosenBy, lookback, horizon, folds, step, refit, mse, mae, rows }
+
+    /// Backtests `run`'s request over `run.data`: `folds` cutoffs `step` apart (nil: H), refitting
+    /// before each (or once before the earliest).
+    public init(_ run: ForecastRun, folds: Int, step: Int?, refit: Bool, observer: TrainingObserver?) throws {
+        let data = run.data, step = step ?? run.request.horizon
+        var run = run
+        chosenBy = "named by --model"
+        if run.request.model == .auto {
+            let earlier = try data.droppingLast(run.request.horizon + (folds - 1) * step)
+            let chosen = try ForecastRun(data: earlier, request: run.request).train()
+            run.request.model = .family(chosen.forecaster.config.model)
+            chosenBy = chosen.chosenBy + " before the first cutoff"
+        }
+        guard case .family(let family) = run.request.model else { preconditionFailure("the model was just chosen") }
+        let config = run.config(family)
+        let result = try Forecaster(config).backtest(data.values, folds: folds, step: step, refit: refit, observer: observer)
+        var rows: [Row] = []
+        for fold in result.folds {
+            for (s, cutoff) in fold.cutoffs.enumerated() {
+                guard let cutoff else { continue }
+                for (k, value) in fold.forecasts[s].enumerated() {
+                    rows.append(Row(uniqueId: data.sequences[s].id, cutoff: data.ds(s, step: cutoff - 1), ds: data.ds(s, step: cutoff + k),
+                                    y: data.sequences[s].values[cutoff + k], forecast: value))
+                }
+            }
+        }
+        model = config.model.rawValue
+        lookback = config.lookback
+        horizon = config.horizon
+        self.folds = folds
+        self.step = step
+        self.refit = refit
+        mse = result.mse
+        mae = result.mae
+        self.rows = rows
+        foldResults = result.folds
+    }
+
+    /// The rows as CSV text with a header.
+    public var csv: String {
+        var text = CSVWriter.line(["unique_id", "cutoff", "ds", "y", model])
+        for row in rows { text += CSVWriter.line([row.uniqueId, row.cutoff, row.ds, "\(row.y)", "\(row.forecast)"]) }
+        return text
+    }
+
+    /// One line: model, folds, look-back and the errors.
+    public var summary: String {
+        "backtest of \(model) (\(chosenBy)): \(folds) folds × H = \(horizon)\(step == horizon ? "" : " (cutoffs \(step) apart)"), "
+            + "look-back \(lookback); MSE \(formatNumber(mse)), MAE \(formatNumber(mae))"
+    }
+}

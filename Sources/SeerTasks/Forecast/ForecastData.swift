@@ -1,0 +1,75 @@
+// An input made ready to forecast: every value column of every series becomes one univariate
+// sequence (a global model trains on all of them, channels independent), with an id for the
+// output (`unique_id`), its values and its time axis, plus the frequency inferred from the
+// timestamps so steps past the end get timestamps too.
+import SeerBase
+import SeerData
+
+/// One univariate sequence to forecast: its id in the output, values and time axis.
+public struct ForecastSequence: Sendable {
+    public var id: String
+    public var values: [Float]
+    public var timestamps: [Int64]?
+
+    public init(id: String, values: [Float], timestamps: [Int64]?) {
+        self.id = id
+        self.values = values
+        self.timestamps = timestamps
+    }
+}
+
+/// An input split into sequences, with its frequency.
+public struct ForecastData: Sendable {
+    public var sequences: [ForecastSequence]
+    public var frequency: Frequency?
+
+    public init(sequences: [ForecastSequence], frequency: Frequency?) throws {
+        guard !sequences.isEmpty else { throw ForecastTaskError.noValueColumns }
+        self.sequences = sequences
+        self.frequency = frequency
+    }
+
+    /// Every value column of every series as one sequence; ids name the series, and the column
+    /// too when a series has several. `source` names the input in errors.
+    public init(series: [TimeSeries], source: String) throws {
+        let sequences = series.flatMap { s in
+            s.columns.map { c in
+                ForecastSequence(id: s.columns.count == 1 && series.count > 1 ? s.id : (series.count == 1 ? c.name : "\(s.id)/\(c.name)"),
+                                 values: c.values, timestamps: s.time.timestamps)
+            }
+        }
+        guard !sequences.isEmpty else { throw ForecastTaskError.noValueColumns }
+        if let empty = sequences.first(where: { !$0.values.contains(where: \.isFinite) }) {
+            throw ForecastTaskError.noValues(rows: empty.values.count, at: SourceLocation(file: source, columnName: empty.id))
+        }
+        try self.init(sequences: sequences, frequency: sequences.first?.timestamps.flatMap { Frequency.infer($0) })
+    }
+
+    /// The values of every sequence, in order.
+    public var values: [[Float]] { sequences.map(\.values) }
+
+    /// The same sequences without their last `steps` steps (the history before a backtest's cutoffs).
+    public func droppingLast(_ steps: Int) throws -> ForecastData {
+        try ForecastData(sequences: sequences.map { ForecastSequence(id: $0.id, values: Array($0.values.dropLast(steps)),
+                                                                     timestamps: $0.timestamps.map { Array($0.dropLast(steps)) }) },
+                         frequency: frequency)
+    }
+
+    /// The timestamp of step `step` of sequence `s` — steps past the end continue the frequency;
+    /// nil without a time axis (or, past the end, without a frequency).
+    public func timestamp(_ s: Int, step: Int) -> Int64? {
+        guard let timestamps = sequences[s].timestamps, let last = timestamps.last else { return nil }
+        if step < timestamps.count { return timestamps[step] }
+        return frequency.map { $0.advance(last, by: step - timestamps.count + 1) }
+    }
+
+    /// The `ds` text of step `step` of sequence `s` (the row index without timestamps).
+    public func ds(_ s: Int, step: Int) -> String { timestamp(s, step: step).map { CivilTime.format($0) } ?? String(step) }
+
+    /// Timestamps of the H steps after sequence `s` (nil without a time axis or frequency).
+    public func futureTimestamps(_ s: Int, horizon: Int) -> [Int64]? {
+        let n = sequences[s].values.count
+        let stamps = (n..<(n + horizon)).compactMap { timestamp(s, step: $0) }
+        return stamps.count == horizon ? stamps : nil
+    }
+}

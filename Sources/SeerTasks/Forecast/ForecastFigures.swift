@@ -1,0 +1,114 @@
+// Pictures of forecasts: one panel per sequence (the first `maxPanels`), history grey, actuals
+// blue, forecasts red, interval bands shaded (wider levels lighter), dates on the x axis when
+// the series has timestamps; and the HTML report that wraps a forecast's inputs, model, scores
+// and figure.
+import SeerData
+import SeerEval
+import SeerModels
+
+/// The SVG figures and the HTML report of forecasts and backtests.
+public enum ForecastFigures {
+    public static let maxPanels = 8
+
+    /// x values of sequence `s`'s steps (epoch seconds when timestamped, else indices).
+    static func xs(_ data: ForecastData, _ s: Int, steps: Range<Int>) -> [Double] {
+        steps.map { step in data.timestamp(s, step: step).map(Double.init) ?? Double(step) }
+    }
+
+    static func panel(_ data: ForecastData, _ s: Int, title: String) -> LinePlot {
+        var plot = LinePlot(title: title, series: [])
+        plot.height = 280
+        if data.sequences[s].timestamps != nil { plot.xLabel = LinePlot.dateLabel }
+        return plot
+    }
+
+    /// The forecast of every sequence after its history.
+    public static func forecast(_ data: ForecastData, _ result: ForecastResult) -> String {
+        var plots: [LinePlot] = []
+        for s in data.sequences.indices.prefix(maxPanels) {
+            let n = data.sequences[s].values.count, h = result.horizon
+            let rows = Array(result.rows[(s * h)..<((s + 1) * h)])
+            var plot = panel(data, s, title: "\(data.sequences[s].id): \(result.model), \(h) steps")
+            let future = xs(data, s, steps: n..<(n + h))
+            // Bands from the widest level in, so narrower ones shade on top.
+            for (i, level) in result.levels.enumerated().reversed() {
+                plot.bands.append(LinePlot.Band(name: "\(level) % interval", color: LinePlot.predictionColor,
+                                                opacity: 0.12 + 0.1 * Double(result.levels.count - 1 - i),
+                                                x: future, lower: rows.map { Double($0.bounds[2 * i]) }, upper: rows.map { Double($0.bounds[2 * i + 1]) }))
+            }
+            plot.series.append(LinePlot.Series(name: "history", color: LinePlot.historyColor, x: xs(data, s, steps: 0..<n),
+                                               y: data.sequences[s].values.map(Double.init)))
+            // The forecast line starts at the last observed value, so it joins the history.
+            plot.series.append(LinePlot.Series(name: "forecast", color: LinePlot.predictionColor,
+                                               x: xs(data, s, steps: (n - 1)..<n) + future,
+                                               y: [Double(data.sequences[s].values[n - 1])] + rows.map { Double($0.value) }, width: 2))
+            plots.append(plot)
+        }
+        return LinePlot.stacked(plots)
+    }
+
+    /// Every backtest fold of every sequence over its history: actuals of the folds in blue,
+    /// each fold's forecast in red (one segment per fold).
+    public static func backtest(_ data: ForecastData, model: String, folds: [BacktestFold]) -> String {
+        var plots: [LinePlot] = []
+        for s in data.sequences.indices.prefix(maxPanels) {
+            let values = data.sequences[s].values, n = values.count
+            var plot = panel(data, s, title: "\(data.sequences[s].id): \(model) backtest, \(folds.count) folds")
+            let x = xs(data, s, steps: 0..<n)
+            var actual = [Double](repeating: .nan, count: n), forecast: [Double] = [], forecastX: [Double] = []
+            for fold in folds {
+                guard let cutoff = fold.cutoffs[s] else { continue }
+                for (k, value) in fold.forecasts[s].enumerated() {
+                    actual[cutoff + k] = Double(values[cutoff + k])
+                    forecastX.append(x[cutoff + k])
+                    forecast.append(Double(value))
+                }
+                forecastX.append(.nan)
+                forecast.append(.nan)
+            }
+            if let first = actual.firstIndex(where: { !$0.isNaN }), first > 0 { actual[first - 1] = Double(values[first - 1]) }
+            plot.series = [
+                LinePlot.Series(name: "history", color: LinePlot.historyColor, x: x, y: values.map(Double.init)),
+                LinePlot.Series(name: "actual", color: LinePlot.truthColor, x: x, y: actual, width: 2),
+                LinePlot.Series(name: "forecast", color: LinePlot.predictionColor, x: forecastX, y: forecast, width: 2),
+            ]
+            plots.append(plot)
+        }
+        return LinePlot.stacked(plots)
+    }
+
+    /// The HTML report of a forecast run.
+    public static func report(_ data: ForecastData, _ result: ForecastResult, source: String) -> String {
+        let lengths = data.sequences.map(\.values.count)
+        let inputs: [(String, String)] = [
+            ("input", source),
+            ("sequences", "\(data.sequences.count)" + (data.sequences.count > 1 ? " (\(data.sequences.prefix(5).map(\.id).joined(separator: ", "))\(data.sequences.count > 5 ? ", …" : ""))" : " (\(data.sequences[0].id))")),
+            ("steps per sequence", lengths.min() == lengths.max() ? "\(lengths[0])" : "\(lengths.min()!)–\(lengths.max()!)"),
+            ("frequency", result.frequency ?? "none (row index)"),
+            ("history", data.sequences[0].timestamps.map { "\(CivilTime.format($0.first!)) → \(CivilTime.format($0.last!))" } ?? "steps 0–\(lengths[0] - 1)"),
+        ]
+        let model: [(String, String)] = [
+            ("model", result.model), ("chosen by", result.chosenBy)] + result.settings.map { ($0.name, $0.value) } + [
+            ("look-back", "\(result.lookback) steps"), ("horizon", "\(result.horizon) steps"),
+            ("intervals", result.levels.isEmpty ? "none" : result.levels.map { "\($0) %" }.joined(separator: ", ") + ", split-conformal from backtest residuals"),
+        ]
+        let scores = result.validationMSE.sorted { $0.value < $1.value }.map { [$0.key, formatNumber($0.value)] }
+        var sections = [
+            HTMLReport.Section("Inputs", [.keyValues(inputs)]),
+            HTMLReport.Section("Model", [.keyValues(model)]),
+        ]
+        if !scores.isEmpty {
+            sections.append(HTMLReport.Section("Held-out error", [
+                .paragraph("Mean squared error on the last 20 % of each sequence's look-back → horizon windows, which training did not use."),
+                .table(header: ["model", "MSE"], rows: scores),
+            ]))
+        }
+        sections.append(HTMLReport.Section("Forecast", [
+            .figure(svg: forecast(data, result), caption: "History grey, forecast red" + (result.levels.isEmpty ? "" : ", intervals shaded")
+                + (data.sequences.count > maxPanels ? "; the first \(maxPanels) of \(data.sequences.count) sequences" : "") + "."),
+            .table(header: ["unique_id", "ds"] + result.columnNames,
+                   rows: result.rows.prefix(200).map { [$0.uniqueId, $0.ds, formatNumber(Double($0.value))] + $0.bounds.map { formatNumber(Double($0)) } }),
+        ]))
+        return HTMLReport(title: "Seer forecast: \(source)", sections: sections).html()
+    }
+}

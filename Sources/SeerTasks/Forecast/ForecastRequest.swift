@@ -1,0 +1,52 @@
+// What a user asks of a forecast: the horizon, which model (or `auto`), and the settings they
+// may leave to Seer (look-back, epochs, season) — the library's form of `seer forecast`'s
+// options, so the CLI, the HTTP API and the nightly retrainer ask in the same words.
+import SeerModels
+
+/// A named model family, or the automatic choice among the candidates.
+public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
+    case auto
+    case family(ModelFamily)
+
+    /// `auto` or a family's name; nil for a name Seer does not know.
+    public init?(name: String) {
+        if name == "auto" {
+            self = .auto
+        } else if let family = ModelFamily(rawValue: name) {
+            self = .family(family)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .auto: return "auto"
+        case .family(let family): return family.rawValue
+        }
+    }
+}
+
+/// A forecast request.
+public struct ForecastRequest: Equatable, Sendable {
+    /// Steps to forecast (H ≥ 1).
+    public var horizon: Int
+    public var model: ModelChoice
+    /// Look-back window L; nil: 4·H, at most half the shortest series' length beyond H, ≤ 512.
+    public var lookback: Int?
+    /// Most training epochs; nil: the automatic step budget (`ForecasterConfig.epochs`).
+    public var epochs: Int?
+    /// Season of seasonal-naive in steps; nil: from the frequency.
+    public var season: Int?
+    /// Seed of initialisation and data order (same seed, same forecast).
+    public var seed: UInt64
+
+    public init(horizon: Int, model: ModelChoice = .auto, lookback: Int? = nil, epochs: Int? = nil, season: Int? = nil, seed: UInt64 = 0) {
+        self.horizon = horizon
+        self.model = model
+        self.lookback = lookback
+        self.epochs = epochs
+        self.season = season
+        self.seed = seed
+    }
+}

@@ -1,0 +1,112 @@
+// A forecast as users receive it: long-format rows `unique_id,ds,<model>[,<model>-lo-80,…]`
+// (Nixtla's column names), the model, how it was chosen and its settings, and the held-out
+// errors — with the writers for each output kind: CSV text, a SQLite table, a JSON document and
+// the one-line summary.
+import Foundation
+import SeerBase
+import SeerData
+import SeerEval
+import SeerModels
+
+public struct ForecastRow: Codable, Sendable {
+    public var uniqueId: String
+    public var ds: String
+    public var value: Float
+    /// lo, hi per level, levels ascending.
+    public var bounds: [Float]
+
+    enum CodingKeys: String, CodingKey { case uniqueId = "unique_id", ds, value, bounds }
+}
+
+/// One line of the model's configuration in a report.
+public struct ForecastSetting: Codable, Sendable {
+    public var name: String
+    public var value: String
+}
+
+public struct ForecastResult: Codable, Sendable {
+    public var model: String
+    public var chosenBy: String
+    /// Architecture, size and training of the model, for the report and the JSON.
+    public var settings: [ForecastSetting] = []
+    public var lookback: Int
+    public var horizon: Int
+    public var frequency: String?
+    public var levels: [Int]
+    public var validationMSE: [String: Double]
+    public var rows: [ForecastRow]
+    /// Future timestamps per sequence (for SQLite output and plots); not in the JSON.
+    public var timestamps: [[Int64]?] = []
+
+    enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, validationMSE, rows }
+
+    /// The forecast of `forecaster` from the end of every sequence of `data`, with interval
+    /// half-widths per level (`widths`, from `ForecastRun.calibrate` or a model card).
+    public init(_ forecaster: Forecaster, data: ForecastData, chosenBy: String, scores: [String: Double], widths: [Int: [Float]]) throws {
+        let predictions = try forecaster.predict(data.values)
+        var rows: [ForecastRow] = []
+        for (s, forecast) in predictions.enumerated() {
+            let n = data.sequences[s].values.count
+            for (k, value) in forecast.enumerated() {
+                var bounds: [Float] = []
+                for level in widths.keys.sorted() { bounds += [value - widths[level]![k], value + widths[level]![k]] }
+                rows.append(ForecastRow(uniqueId: data.sequences[s].id, ds: data.ds(s, step: n + k), value: value, bounds: bounds))
+            }
+        }
+        model = forecaster.config.model.rawValue
+        self.chosenBy = chosenBy
+        settings = forecaster.settings
+        lookback = forecaster.config.lookback
+        horizon = forecaster.config.horizon
+        frequency = data.frequency?.description
+        levels = widths.keys.sorted()
+        validationMSE = scores
+        self.rows = rows
+        timestamps = data.sequences.indices.map { data.futureTimestamps($0, horizon: forecaster.config.horizon) }
+    }
+
+    /// The value columns after `unique_id,ds`: the model, then lo/hi per level.
+    public var columnNames: [String] { [model] + levels.flatMap { ["\(model)-lo-\($0)", "\(model)-hi-\($0)"] } }
+
+    /// The rows as CSV text with a header.
+    public var csv: String {
+        var text = CSVWriter.line(["unique_id", "ds"] + columnNames)
+        for row in rows { text += CSVWriter.line([row.uniqueId, row.ds, "\(row.value)"] + row.bounds.map { "\($0)" }) }
+        return text
+    }
+
+    /// The rows as one series per id (for the SQLite writer).
+    public func collection() throws -> SeriesCollection {
+        var series: [TimeSeries] = []
+        var start = 0
+        for (s, stamps) in timestamps.enumerated() {
+            let rowsOfId = rows[start..<(start + horizon)]
+            start += horizon
+            var columns = [SeriesColumn(name: model, values: rowsOfId.map(\.value))]
+            for (i, name) in columnNames.dropFirst().enumerated() { columns.append(SeriesColumn(name: name, values: rowsOfId.map { $0.bounds[i] })) }
+            series.append(try TimeSeries(id: rowsOfId.first?.uniqueId ?? "series\(s)", time: stamps.map { .timestamps($0) } ?? .index(count: horizon),
+                                         columns: columns, source: "forecast"))
+        }
+        return try SeriesCollection(series)
+    }
+
+    /// Writes the rows into `table` of the SQLite database `path` (replacing the table) in one transaction.
+    public func writeSQLite(to path: String, table: String) throws {
+        try SQLiteSeriesWriter.write(try collection(), to: path, table: table, ifExists: .replace, writeIds: true)
+    }
+
+    /// One line: the model, how it was chosen, look-back, horizon, frequency, held-out errors, intervals.
+    public var summary: String {
+        let scores = validationMSE.sorted { $0.value < $1.value }.map { "\($0.key) \(formatNumber($0.value))" }.joined(separator: ", ")
+        return "model \(model) (\(chosenBy)); look-back \(lookback), horizon \(horizon)"
+            + (frequency.map { ", frequency \($0)" } ?? "") + (scores.isEmpty ? "" : "; held-out MSE: \(scores)")
+            + (levels.isEmpty ? "" : "; conformal intervals \(levels.map { "\($0) %" }.joined(separator: ", ")) from backtest residuals")
+    }
+}
+
+/// `value` as a pretty-printed JSON document with sorted keys (the form of every `--json` output).
+public func jsonDocument<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,115 @@
+// Choosing, training and calibrating the forecaster of one forecast, train or backtest job: the
+// default look-back and season, `auto` over the candidates by held-out MSE, and split-conformal
+// interval widths from a rolling-origin backtest.
+import SeerBase
+import SeerData
+import SeerModels
+
+/// The trained forecaster of a run, how it was chosen, and the held-out MSE of each model fitted.
+public struct TrainedForecaster {
+    public let forecaster: Forecaster
+    /// "named by the request", "auto: lowest held-out MSE", …
+    public let chosenBy: String
+    public let scores: [String: Double]
+}
+
+/// Choosing, training and calibrating a forecaster for `ForecastData`.
+public struct ForecastRun {
+    public var data: ForecastData
+    public var request: ForecastRequest
+    /// Progress of each model's training (nil: silent).
+    public var progress: ConsoleProgress.Style?
+
+    public init(data: ForecastData, request: ForecastRequest, progress: ConsoleProgress.Style? = nil) {
+        self.data = data
+        self.request = request
+        self.progress = progress
+    }
+
+    /// Models `auto` chooses among.
+    public static let autoCandidates: [ModelFamily] = [.nt, .dijiang, .dlinear, .rlinear, .naive, .seasonalNaive]
+
+    /// The look-back: the request's, or 4·H, at most half the shortest series' length beyond H, ≤ 512.
+    public var lookback: Int {
+        let shortest = data.sequences.map(\.values.count).min() ?? 0
+        let h = request.horizon
+        return request.lookback ?? max(1, min(4 * h, 512, max(h, (shortest - h) / 2)))
+    }
+
+    /// The season of seasonal-naive: the request's, or the frequency's natural one.
+    public var season: Int { request.season ?? ForecastRun.defaultSeason(data.frequency) }
+
+    /// The natural season of a frequency in steps (24 for hourly, 7 for daily, 12 for monthly …; 1 without one).
+    public static func defaultSeason(_ frequency: Frequency?) -> Int {
+        guard let frequency else { return 1 }
+        switch frequency.unit {
+        case .hour: return 24 % frequency.multiple == 0 ? 24 / frequency.multiple : 1
+        case .day: return 7
+        case .businessDay: return 5
+        case .week: return 52
+        case .monthStart, .monthEnd: return 12
+        case .quarterStart, .quarterEnd: return 4
+        default: return 1
+        }
+    }
+
+    /// The configuration of `family` for this run.
+    public func config(_ family: ModelFamily) -> ForecasterConfig {
+        ForecasterConfig(model: family, lookback: lookback, horizon: request.horizon, epochs: request.epochs, season: season, seed: request.seed)
+    }
+
+    func observer() -> TrainingObserver? { progress.map { ConsoleProgress($0) } }
+
+    /// Trains the requested model, or every `auto` candidate keeping the lowest held-out MSE.
+    public func train() throws -> TrainedForecaster {
+        let values = data.values
+        var scores: [String: Double] = [:]
+        if case .family(let family) = request.model {
+            let forecaster = Forecaster(config(family))
+            try forecaster.fit(values, observer: observer())
+            if let error = try forecaster.validationError(values) { scores[family.rawValue] = error }
+            return TrainedForecaster(forecaster: forecaster, chosenBy: "named by --model", scores: scores)
+        }
+        var best: (Forecaster, Double)?
+        for family in ForecastRun.autoCandidates {
+            let candidate = Forecaster(config(family))
+            try candidate.fit(values, observer: observer())
+            guard let error = try candidate.validationError(values) else { continue }
+            scores[family.rawValue] = error
+            if best == nil || error < best!.1 { best = (candidate, error) }
+        }
+        guard let best else { throw ForecastTaskError.nothingToChooseBy }
+        return TrainedForecaster(forecaster: best.0, chosenBy: "auto: lowest held-out MSE", scores: scores)
+    }
+
+    /// The fewest residuals n with ⌈(n + 1)·level⌉ ≤ n (level in percent).
+    public static func residualsNeeded(level: Int) -> Int {
+        (1...).first { Int((Double($0 + 1) * Double(level) / 100).rounded(.up)) <= $0 }!
+    }
+
+    /// Conformal half-widths per level from a rolling-origin backtest of `forecaster`'s config:
+    /// `folds` folds (nil: enough for the highest level, at least 5), cutoffs H steps apart, or
+    /// closer where the history is too short for that.
+    public func calibrate(_ forecaster: Forecaster, levels: [Int], folds requested: Int?) throws -> [Int: [Float]] {
+        guard !levels.isEmpty else { return [:] }
+        let calibrator = Forecaster(forecaster.config)
+        let series = data.sequences.count, needed = levels.map(ForecastRun.residualsNeeded).max()!
+        let folds = requested ?? max(5, (needed + series - 1) / series)
+        guard let step = calibrator.foldStep(data.values, folds: folds) else {
+            throw ForecastTaskError.calibrationDoesNotFit(folds: folds, minimumHistory: calibrator.minimumHistory,
+                                                          longest: data.values.map(\.count).max() ?? 0,
+                                                          fit: calibrator.foldsThatFit(data.values, folds: folds, step: 1),
+                                                          foldsRequested: requested != nil)
+        }
+        let backtest = try calibrator.backtest(data.values, folds: folds, step: step)
+        var widths: [Int: [Float]] = [:]
+        for level in levels {
+            guard let w = backtest.halfWidths(level: Double(level) / 100) else {
+                throw ForecastTaskError.tooFewResiduals(level: level, needed: ForecastRun.residualsNeeded(level: level),
+                                                        available: backtest.absoluteResiduals.first?.count ?? 0, folds: folds, series: series)
+            }
+            widths[level] = w
+        }
+        return widths
+    }
+}

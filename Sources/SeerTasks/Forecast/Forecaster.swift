@@ -1,0 +1,215 @@
+// The forecasting front door of the library (Darts/Nixtla style): pick a model by name, `fit` it
+// on one or more univariate histories (a global model: every sequence's windows train the same
+// weights, channels independent), `predict` the next `horizon` steps of each, and `save`/`load`
+// it as a model directory (model.safetensors + config.json). Neural nets use the direct
+// multi-horizon head with RevIN, patches of 16 (stride 8) once the look-back allows, and the
+// small-data defaults of MODELS.md §2 (d = 32, 2 blocks, dropout 0.2); the linear baselines train
+// as their authors did (lr 5e-3); repeat-last and seasonal-naive have nothing to train.
+import SeerBase
+import SeerModels
+import SeerNN
+import SeerTensor
+
+/// Everything that defines a forecaster; stored in its model directory's config.json.
+public struct ForecasterConfig: Equatable, Sendable {
+    public var model: ModelFamily
+    /// Input steps L.
+    public var lookback: Int
+    /// Steps forecast H.
+    public var horizon: Int
+    /// Width d of the neural nets.
+    public var width = 32
+    public var layers = 2
+    public var dropout: Float = 0.2
+    /// Most training epochs; nil: automatic — as many as give `minimumSteps` optimizer steps
+    /// (at least 10 epochs), so a short series trains as long as a long one.
+    public var epochs: Int?
+    public var batchSize = 32
+    /// nil: 1e-3 for the nets, 5e-3 for DLinear/RLinear.
+    public var learningRate: Float?
+    /// Season of seasonal-naive (steps).
+    public var season = 1
+    public var seed: UInt64 = 0
+
+    /// Optimizer steps the automatic epoch count aims for (NeuralForecast-style step budget).
+    public static let minimumSteps = 500
+    /// Early stopping waits this many steps (and at least 3 epochs) for a better held-out loss.
+    public static let patienceSteps = 100
+
+    public init(model: ModelFamily, lookback: Int, horizon: Int, width: Int = 32, layers: Int = 2, dropout: Float = 0.2,
+                epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil, season: Int = 1, seed: UInt64 = 0) {
+        self.model = model
+        self.lookback = lookback
+        self.horizon = horizon
+        self.width = width
+        self.layers = layers
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.season = season
+        self.seed = seed
+    }
+
+    /// The learning rate training uses: `learningRate`, or 5e-3 for DLinear/RLinear and 1e-3 for the nets.
+    public var effectiveLearningRate: Float {
+        learningRate ?? (model == .dlinear || model == .rlinear ? 5e-3 : 1e-3)
+    }
+
+    /// Epochs and early-stopping patience (epochs) for `trainingWindows` windows.
+    public func trainingPlan(trainingWindows: Int) -> (epochs: Int, patience: Int) {
+        let stepsPerEpoch = max(1, (trainingWindows + batchSize - 1) / batchSize)
+        let epochs = self.epochs ?? min(1000, max(10, (Self.minimumSteps + stepsPerEpoch - 1) / stepsPerEpoch))
+        return (epochs, max(3, (Self.patienceSteps + stepsPerEpoch - 1) / stepsPerEpoch))
+    }
+
+    /// Point tokens for short look-backs, patches of 16 with stride 8 from 32 steps on.
+    public var tokenization: Tokenization { lookback >= 32 ? .patch(length: 16, stride: 8) : .point }
+
+    /// The sequence model of a neural family (nil for the baselines).
+    public var sequenceModel: SequenceModelConfig? {
+        guard let backbone = BackboneConfig.smallData(model, width: width, layers: layers, dropout: dropout,
+                                                      tokens: tokenization.tokenCount(steps: lookback)) else { return nil }
+        return SequenceModelConfig(backbone: backbone, head: .direct(horizon: horizon), lookback: lookback, tokenization: tokenization,
+                                   seed: seed)
+    }
+}
+
+extension BackboneConfig {
+    /// The forecasting defaults of MODELS.md §2 for a neural family (4 heads where a net has
+    /// heads; nil for the baselines); `continuedFractionFFN` puts the Cffn in DiJiang's blocks.
+    public static func smallData(_ family: ModelFamily, width: Int, layers: Int, dropout: Float, tokens: Int,
+                                 continuedFractionFFN: Bool = false) -> BackboneConfig? {
+        switch family {
+        case .nt: return .nt(NTConfig(width: width, blocks: layers, topHeads: 4, dropout: dropout, maxTokens: tokens))
+        case .dijiang:
+            return .dijiang(DiJiangConfig(width: width, heads: 4, layers: layers, feedForward: continuedFractionFFN ? .continuedFraction : .mlp,
+                                          dropout: dropout))
+        case .cofrgenet: return .cofrgenet(CoFrGeNetConfig(width: width, layers: layers, dropout: dropout))
+        case .gpt: return .gpt(GPTConfig(width: width, heads: 4, layers: layers, dropout: dropout))
+        case .dlinear, .rlinear, .naive, .seasonalNaive: return nil
+        }
+    }
+}
+
+public enum ForecasterError: SeerError, Equatable {
+    /// No sequence is long enough for one training window of look-back + horizon steps.
+    case tooShort(longest: Int, needed: Int)
+    /// A history holds NaN or ±Inf where a window needs values.
+    case missingValues(sequence: Int)
+    /// The model directory does not describe a forecaster this version understands.
+    case badModel(String)
+
+    public var kind: FailureKind { .badInput }
+
+    public var description: String {
+        switch self {
+        case .tooShort(let longest, let needed):
+            return "the longest series has \(longest) steps; training needs at least \(needed) (look-back + horizon + 1)"
+        case .missingValues(let sequence):
+            return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
+        case .badModel(let why):
+            return "not a Seer forecaster: \(why)"
+        }
+    }
+}
+
+/// A trained (or trainable) forecaster over univariate sequences.
+public final class Forecaster {
+    public let config: ForecasterConfig
+    let net: (any Trainable & Forecasting)?
+    let baseline: (any Forecasting)?
+    /// The last fit's report (nil for the baselines and for loaded models).
+    public private(set) var report: TrainingReport?
+
+    public init(_ config: ForecasterConfig) {
+        precondition(config.lookback >= 1 && config.horizon >= 1, "look-back and horizon must be positive")
+        self.config = config
+        if let sequence = config.sequenceModel {
+            net = SequenceModel(sequence)
+            baseline = nil
+        } else {
+            switch config.model {
+            case .dlinear, .rlinear:
+                net = LinearForecaster(LinearConfig(kind: config.model == .dlinear ? .dlinear : .rlinear, lookback: config.lookback,
+                                                    horizon: config.horizon, movingAverage: min(25, config.lookback % 2 == 1 ? config.lookback : config.lookback - 1),
+                                                    seed: config.seed))
+                baseline = nil
+            case .seasonalNaive:
+                net = nil
+                baseline = SeasonalNaive(period: max(1, config.season), horizon: config.horizon)
+            default:
+                net = nil
+                baseline = RepeatLast(lookback: config.lookback, horizon: config.horizon)
+            }
+        }
+    }
+
+    /// `Forecaster(model: .nt, lookback: 96, horizon: 24)`.
+    public convenience init(model: ModelFamily, lookback: Int, horizon: Int) {
+        self.init(ForecasterConfig(model: model, lookback: lookback, horizon: horizon))
+    }
+
+    /// The trainable parameters (empty for the baselines).
+    public var parameters: [Parameter] { net?.parameters ?? [] }
+
+    /// Windows (look-back → horizon) of every sequence; the last `validationFraction` of each
+    /// sequence's windows (by end time) are held out for early stopping and model choice.
+    func windows(_ sequences: [[Float]], validationFraction: Double) throws -> (train: SampleSet, validation: SampleSet?) {
+        let (l, h) = (config.lookback, config.horizon)
+        var trainX: [Float] = [], trainY: [Float] = [], validX: [Float] = [], validY: [Float] = []
+        let longest = sequences.map(\.count).max() ?? 0
+        guard longest >= l + h + 1 else { throw ForecasterError.tooShort(longest: longest, needed: l + h + 1) }
+        for (index, s) in sequences.enumerated() where s.count >= l + h {
+            guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
+            let count = s.count - l - h + 1
+            let held = count >= 5 ? max(1, Int((Double(count) * validationFraction).rounded())) : 0
+            for start in 0..<count {
+                let x = s[start..<(start + l)], y = s[(start + l)..<(start + l + h)]
+                if start >= count - held { validX += x; validY += y } else { trainX += x; trainY += y }
+            }
+        }
+        let train = SampleSet(inputs: trainX, inputShape: [l, 1], targets: trainY, targetShape: [h, 1])
+        let validation = validX.isEmpty ? nil : SampleSet(inputs: validX, inputShape: [l, 1], targets: validY, targetShape: [h, 1])
+        return (train, validation)
+    }
+
+    /// Trains on the histories (each one univariate sequence) and keeps the best weights.
+    @discardableResult
+    public func fit(_ sequences: [[Float]], validationFraction: Double = 0.2, observer: TrainingObserver? = nil) throws -> TrainingReport? {
+        guard let net else { return nil }
+        let (train, validation) = try windows(sequences, validationFraction: validationFraction)
+        let plan = config.trainingPlan(trainingWindows: train.count)
+        var trainer = TrainerConfig(epochs: plan.epochs, batchSize: config.batchSize, learningRate: config.effectiveLearningRate,
+                                    seed: config.seed)
+        trainer.patience = validation == nil ? nil : plan.patience
+        report = try Trainer(trainer, observer: observer).fit(net, train: train, validation: validation)
+        return report
+    }
+
+    /// The next `horizon` steps of each history (each needs at least `lookback` finite values,
+    /// `season` for seasonal-naive).
+    public func predict(_ histories: [[Float]]) throws -> [[Float]] {
+        let need = config.model == .seasonalNaive ? max(1, config.season) : config.lookback
+        for (index, s) in histories.enumerated() {
+            guard s.count >= need else { throw ForecasterError.tooShort(longest: s.count, needed: need) }
+            guard s.suffix(need).allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
+        }
+        let l = config.model == .seasonalNaive ? need : config.lookback
+        let x = histories.flatMap { $0.suffix(l) }
+        let windows = Tensor(x, shape: [histories.count, l, 1])
+        let y = (net ?? baseline!).forecast(windows, .inference()).array
+        return (0..<histories.count).map { Array(y[($0 * config.horizon)..<(($0 + 1) * config.horizon)]) }
+    }
+
+    /// Mean squared error of forecasts from every window's look-back against its horizon, over
+    /// the last `validationFraction` of each sequence's windows (the ones `fit` held out).
+    public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
+        guard let validation = try windows(sequences, validationFraction: validationFraction).validation else { return nil }
+        let (x, y) = validation.batch(Array(0..<validation.count))
+        let forecasts = (net ?? baseline!).forecast(x, .inference()).array, truth = y.array
+        var total = 0.0
+        for i in truth.indices { total += Double(forecasts[i] - truth[i]) * Double(forecasts[i] - truth[i]) }
+        return total / Double(max(1, truth.count))
+    }
+}

@@ -1,0 +1,91 @@
+// The library's forecasting front door: every model family fits and predicts, save → load gives
+// identical forecasts (with the caller's metadata), and bad histories get clear errors.
+import Foundation
+import Testing
+import SeerModels
+@testable import SeerTasks
+import SeerNN
+import SeerTensor
+
+/// Two seasonal series with different levels and trends (a global model sees both).
+func seasonalSequences(length: Int = 120) -> [[Float]] {
+    (0..<2).map { k in (0..<length).map { t in Float(k) * 3 + 0.01 * Float(t) + sinf(2 * .pi * Float(t) / 12 + Float(k)) } }
+}
+
+struct ForecasterTests {
+    @Test(arguments: ModelFamily.allCases)
+    func everyFamilyFitsAndPredicts(model: ModelFamily) throws {
+        var config = ForecasterConfig(model: model, lookback: 36, horizon: 6, width: 8, epochs: 2, season: 12, seed: 1)
+        config.batchSize = 16
+        let forecaster = Forecaster(config)
+        let sequences = seasonalSequences()
+        try forecaster.fit(sequences)
+        let forecasts = try forecaster.predict(sequences)
+        #expect(forecasts.count == 2 && forecasts.allSatisfy { $0.count == 6 && $0.allSatisfy(\.isFinite) })
+        if model == .seasonalNaive {
+            // The last season repeated: exactly the values 12 steps before each future step.
+            #expect(forecasts[0] == Array(sequences[0][(120 - 12)..<(120 - 6)]))
+        }
+        if model == .naive { #expect(forecasts[1] == [Float](repeating: sequences[1][119], count: 6)) }
+    }
+
+    @Test func dlinearLearnsASeasonalPattern() throws {
+        let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 36, horizon: 6, epochs: 30, seed: 2))
+        let sequences = seasonalSequences(length: 240)
+        try forecaster.fit(sequences)
+        let error = try #require(try forecaster.validationError(sequences))
+        let naive = try #require(try Forecaster(ForecasterConfig(model: .naive, lookback: 36, horizon: 6)).validationError(sequences))
+        #expect(error < 0.05 && error < naive / 10, "DLinear validation MSE \(error) vs repeat-last \(naive)")
+    }
+
+    @Test(arguments: [ModelFamily.nt, .dijiang, .dlinear, .seasonalNaive])
+    func saveThenLoadForecastsTheSame(model: ModelFamily) throws {
+        let forecaster = Forecaster(ForecasterConfig(model: model, lookback: 24, horizon: 4, width: 8, epochs: 1, season: 12, seed: 3))
+        let sequences = seasonalSequences()
+        try forecaster.fit(sequences)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-forecaster-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try forecaster.save(to: directory, metadata: ["frequency": .string("MS")])
+        let (loaded, metadata) = try Forecaster.load(from: directory)
+        #expect(loaded.config == forecaster.config)
+        #expect(metadata["frequency"]?.stringValue == "MS")
+        #expect(try loaded.predict(sequences) == forecaster.predict(sequences))
+    }
+
+    @Test func automaticEpochsAimForAStepBudget() throws {
+        // 48 windows in batches of 32: 2 steps an epoch → 250 epochs for 500 steps, patience 50 (100 steps).
+        let auto = ForecasterConfig(model: .nt, lookback: 60, horizon: 24)
+        #expect(auto.epochs == nil)
+        #expect(auto.trainingPlan(trainingWindows: 48) == (250, 50))
+        // A big data set: 1,719 steps an epoch → the floor of 10 epochs, patience 3.
+        #expect(auto.trainingPlan(trainingWindows: 55_000) == (10, 3))
+        // One window, one step an epoch: 500 epochs.
+        #expect(auto.trainingPlan(trainingWindows: 1) == (500, 100))
+        var given = auto
+        given.epochs = 4
+        #expect(given.trainingPlan(trainingWindows: 48) == (4, 50))
+        // The automatic setting survives a save → load.
+        let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 4, seed: 3))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-forecaster-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try forecaster.save(to: directory)
+        #expect(try Forecaster.load(from: directory).forecaster.config.epochs == nil)
+    }
+
+    @Test func badHistoriesAreRefusedClearly() throws {
+        let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 6, epochs: 1))
+        #expect(throws: ForecasterError.tooShort(longest: 20, needed: 31)) { try forecaster.fit([[Float](repeating: 1, count: 20)]) }
+        var holes = seasonalSequences()[0]
+        holes[50] = .nan
+        #expect(throws: ForecasterError.missingValues(sequence: 0)) { try forecaster.fit([holes]) }
+        #expect(throws: ForecasterError.missingValues(sequence: 0)) { try forecaster.predict([Array(holes.prefix(60))]) }
+        #expect(throws: ForecasterError.tooShort(longest: 10, needed: 24)) { try forecaster.predict([[Float](repeating: 0, count: 10)]) }
+        let message = ForecasterError.tooShort(longest: 20, needed: 31).description
+        #expect(message.contains("20 steps") && message.contains("look-back + horizon + 1"))
+        // Library errors speak of settings; only the CLI names its flags.
+        for error in [ForecasterError.tooShort(longest: 20, needed: 31), .missingValues(sequence: 2), .badModel("x")] {
+            #expect(!error.description.contains("--"), "\(error)")
+            #expect(error.exitCode == 65)
+        }
+    }
+}
