@@ -120,7 +120,8 @@ public struct ETTBenchmark {
     public var training = ETTNetTraining()
     public var log: Bool
 
-    public static let knownModels = ["naive", "dlinear", "rlinear", "nt", "dijiang", "dijiang-cffn", "cofrgenet", "gpt"]
+    /// Every model variant of the catalog (the speed-only memory modes aside).
+    public static let knownModels = ModelVariant.names { $0.purpose == .model }
 
     public init(file: String, split: [Int], models: [String], lookbacks: [Int], horizons: [Int], epochs: Int, width: Int, learningRate: Float, training: ETTNetTraining = ETTNetTraining(), log: Bool) {
         self.file = file
@@ -142,6 +143,7 @@ public struct ETTBenchmark {
         guard series.rowCount >= trainRows + validRows + testRows else {
             throw DataError(.usage, "\(file) has \(series.rowCount) rows; the split \(split.map(String.init).joined(separator: ",")) needs \(split.reduce(0, +))")
         }
+        let season = ForecastRun.defaultSeason(series.time.timestamps.flatMap { Frequency.infer($0) })
         let scaler = try StandardScaler.fit(series, rows: 0..<trainRows)
         let scaled = try scaler.transform(series)
         let channels = scaled.columnCount
@@ -172,7 +174,7 @@ public struct ETTBenchmark {
                 guard train.count > 0, test.count > 0 else { continue }
                 for model in models {
                     let started = ContinuousClock.now
-                    let (forecaster, trained, kept, parameters) = try fit(model, lookback: l, horizon: h, channels: channels, train: train,
+                    let (forecaster, trained, kept, parameters) = try fit(model, lookback: l, horizon: h, season: season, channels: channels, train: train,
                                                                     validation: validation)
                     let seconds = (ContinuousClock.now - started).seconds
                     let (mse, mae) = evaluate(forecaster, test)
@@ -189,27 +191,29 @@ public struct ETTBenchmark {
     }
 
     /// A trained model of `name`, the epochs it ran, the epoch it kept, and its parameter count.
-    func fit(_ name: String, lookback l: Int, horizon h: Int, channels: Int, train: SampleSet, validation: SampleSet)
+    func fit(_ name: String, lookback l: Int, horizon h: Int, season: Int, channels: Int, train: SampleSet, validation: SampleSet)
         throws -> (model: any Forecasting, epochs: Int, kept: Int, parameters: Int) {
         let net: any Trainable & Forecasting
         var config = TrainerConfig(epochs: epochs, batchSize: training.batchSize, learningRate: learningRate, seed: 1)
         config.patience = training.patience
         config.averaging = training.averaging
         config.schedule = training.schedule
-        switch name {
-        case "naive":
-            return (RepeatLast(lookback: l, horizon: h), 0, 0, 0)
-        case "dlinear", "rlinear":
+        let variant = ModelVariant.named(name)!
+        switch variant.descriptor.kind {
+        case .naive:
+            let baseline: any Forecasting = variant.family == .seasonalNaive ? SeasonalNaive(period: min(season, l), horizon: h)
+                : RepeatLast(lookback: l, horizon: h)
+            return (baseline, 0, 0, 0)
+        case .linear:
             // As their authors train them: ≤ 10 epochs (fewer when --epochs says so), lr 5e-3, batch 32,
             // patience 3, raw weights; DLinear's scripts halve the rate every epoch (their "type1").
             net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
-            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: 5e-3, schedule: name == "dlinear" ? .halving : .cosine,
-                                   patience: 3, seed: 1)
-        default:
+            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: variant.descriptor.learningRate ?? 5e-3,
+                                   schedule: name == "dlinear" ? .halving : .cosine, patience: 3, seed: 1)
+        case .net:
             let tokens = Tokenization.patch(length: training.patchLength, stride: training.patchStride)
-            let family = ModelFamily(rawValue: name == "dijiang-cffn" ? "dijiang" : name)!
-            let backbone = BackboneConfig.smallData(family, width: width, layers: training.layers, dropout: training.dropout,
-                                                    tokens: tokens.tokenCount(steps: l), continuedFractionFFN: name == "dijiang-cffn")!
+            let backbone = variant.backbone(NetShape(width: width, layers: training.layers, heads: 4, dropout: training.dropout),
+                                            tokens: tokens.tokenCount(steps: l))!
             let sequence = SequenceModel(SequenceModelConfig(backbone: backbone, head: .direct(horizon: h), lookback: l, channels: channels,
                                                              tokenization: tokens, headDropout: training.headDropout,
                                                              linearSkip: training.linearSkip, seed: 1))

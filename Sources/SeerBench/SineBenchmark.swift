@@ -57,7 +57,8 @@ public struct SineBenchmark {
     public var models: [String] = SineBenchmark.knownModels
     public var output: String
 
-    public static let knownModels = ["nt", "dijiang", "dijiang-cffn", "cofrgenet"]
+    /// The zoo's nets compared with GPT (every net variant of the catalog but GPT's own and the memory modes).
+    public static let knownModels = ModelVariant.names { $0.descriptor.kind == .net && $0.family != .gpt && $0.purpose == .model }
     public var log: Bool
 
     var series: [Float] { (0..<length).map { Float(sin(2 * Double.pi * Double($0) / period)) } }
@@ -89,20 +90,17 @@ public struct SineBenchmark {
                 .map { (width: $0, gap: abs(net(backbone($0), seed: 0).parameterCount - gptParameters)) }
                 .min { $0.gap < $1.gap }!.width
         }
-        let nets: [(name: String, plot: String, backbone: (Int) -> BackboneConfig)] = [
-            ("nt", "nt", { .nt(NTConfig(width: $0, blocks: 2, topHeads: 4, maxTokens: window)) }),
-            ("dijiang", "dijiang", { .dijiang(DiJiangConfig(width: $0, heads: 4, layers: 2)) }),
-            ("dijiang-cffn", "dijiang-cffn", { .dijiang(DiJiangConfig(width: $0, heads: 4, layers: 2, feedForward: .continuedFraction)) }),
-            ("cofrgenet", "cofrgenet", { .cofrgenet(CoFrGeNetConfig(width: $0, layers: 2)) }),
-        ]
+        func backbone(_ variant: ModelVariant) -> (Int) -> BackboneConfig {
+            { variant.backbone(NetShape(width: $0, layers: 2, heads: 4), tokens: window)! }
+        }
         var rows: [SineRow] = []
         rows.append(try neural("gpt", "equal width = equal params", .gpt(gptConfig), width: width, plot: "gpt"))
-        for candidate in nets where models.contains(candidate.name) {
-            rows.append(try neural(candidate.name, "equal width", candidate.backbone(width), width: width, plot: candidate.plot))
-            let matched = equalParameterWidth(candidate.backbone)
+        for variant in ModelVariant.all where models.contains(variant.name) {
+            let build = backbone(variant)
+            rows.append(try neural(variant.name, "equal width", build(width), width: width, plot: variant.name))
+            let matched = equalParameterWidth(build)
             if matched != width {
-                rows.append(try neural(candidate.name, "equal params", candidate.backbone(matched), width: matched,
-                                       plot: candidate.plot + "-equal-params"))
+                rows.append(try neural(variant.name, "equal params", build(matched), width: matched, plot: variant.name + "-equal-params"))
             }
         }
         rows.append(try dlinear())

@@ -191,16 +191,19 @@ public struct SpeedBenchmark {
     ]
 
     /// Every net `--models` accepts.
-    public static let knownModels = ["gpt", "gpt-stored", "nt", "nt-recompute", "dijiang", "dijiang-cffn", "cofrgenet"]
+    public static let knownModels = ModelVariant.names { $0.descriptor.kind == .net }
 
     /// Stored attention keeps B·H·T² floats per layer, CAttnM three B·T² tensors (logits, masked,
     /// weights); refuse configs that cannot fit in RAM.
     static func predictedOutOfMemory(model: String, seq: Int, batch: Int, heads: Int, layers: Int) -> String? {
+        guard let variant = ModelVariant.named(model) else { return nil }
         let perLayer: Int
-        switch model {
-        case "gpt-stored": perLayer = heads
-        case "cofrgenet": perLayer = 3
-        default: return nil
+        if variant.options.storedAttention {
+            perLayer = heads
+        } else if variant.family == .cofrgenet {
+            perLayer = 3
+        } else {
+            return nil
         }
         let bytes = Double(batch * perLayer * layers) * Double(seq) * Double(seq) * 4
         let memory = Double(ProcessInfo.processInfo.physicalMemory)
@@ -271,10 +274,11 @@ public struct SpeedChild {
     /// runs on half the tokens of the one below, so its weights are not used once per token.
     static func trainingFLOPs(_ net: SequenceModel, model: String, seq: Int, width d: Int, layers: Int, parameters: Int) -> Double {
         let positions = net.embedding.positions?.count ?? 0
-        if model.hasPrefix("gpt") {
+        let family = ModelVariant.named(model)?.family
+        if family == .gpt {
             return Double(seq) * (6 * Double(parameters - positions) + 12 * Double(layers * seq * d))
         }
-        if model.hasPrefix("dijiang"), let net = net.backbone as? DiJiangNet {
+        if family == .dijiang, let net = net.backbone as? DiJiangNet {
             // Weights once per token, plus per head and token: the fixed q/k feature projections
             // (2·d_h²), the in-chunk products (64·(m + e), causal half kept as the kernel computes
             // it whole) and the state read and update (2·d_h²), all multiply-adds.
@@ -282,7 +286,7 @@ public struct SpeedChild {
             let perToken = h * (2 * dh * dh + 64 * 2 * dh + 2 * dh * dh)
             return Double(seq) * (6 * Double(parameters - positions) + 6 * Double(layers) * perToken)
         }
-        if model == "cofrgenet", let net = net.backbone as? CoFrGeNet {
+        if family == .cofrgenet, let net = net.backbone as? CoFrGeNet {
             // CAttnM per token: logits over all T positions (L·T) and the T×d mixing product, both
             // computed whole; the position table F is not used once per token like the weights.
             let table = net.blocks.count * net.config.fraction.ladders * (net.config.maxTokens ?? seq)
@@ -315,16 +319,7 @@ public struct SpeedChild {
     }
 
     func net() -> SequenceModel {
-        let backbone: BackboneConfig
-        switch model {
-        case "gpt": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .streamed))
-        case "gpt-stored": backbone = .gpt(GPTConfig(width: width, heads: heads, layers: layers, attention: .stored))
-        case "dijiang": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers))
-        case "dijiang-cffn": backbone = .dijiang(DiJiangConfig(width: width, heads: heads, layers: layers, feedForward: .continuedFraction))
-        case "cofrgenet": backbone = .cofrgenet(CoFrGeNetConfig(width: width, layers: layers))
-        default: backbone = .nt(NTConfig(width: width, blocks: layers, topAttentionLayers: 1, topHeads: heads, maxTokens: seq,
-                                         recompute: model == "nt-recompute"))
-        }
+        let backbone = ModelVariant.named(model)!.backbone(NetShape(width: width, layers: layers, heads: heads), tokens: seq)!
         return SequenceModel(SequenceModelConfig(backbone: backbone, head: .autoregressive, lookback: seq, position: .learned))
     }
 

@@ -9,7 +9,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Steps to forecast.")
     var horizon: Int
 
-    @Option(help: "Model: nt, dijiang, cofrgenet, gpt, dlinear, rlinear, naive, seasonal-naive or auto.")
+    @Option(help: "Model: \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto.")
     var model = "auto"
 
     @Option(help: "Look-back window in steps (default: 4·H, at most half the shortest series' length beyond H, ≤ 512).")

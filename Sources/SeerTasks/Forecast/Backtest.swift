@@ -118,11 +118,5 @@ extension Forecaster {
 
     /// Steps of history a fold needs before its cutoff: one training window for trained models,
     /// the look-back (or season) for the baselines.
-    public var minimumHistory: Int {
-        switch config.model {
-        case .naive: return config.lookback
-        case .seasonalNaive: return max(1, config.season)
-        default: return config.lookback + config.horizon + 1
-        }
-    }
+    public var minimumHistory: Int { config.minimumHistory }
 }

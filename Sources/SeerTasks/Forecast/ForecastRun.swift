@@ -27,7 +27,7 @@ public struct ForecastRun {
     }
 
     /// Models `auto` chooses among.
-    public static let autoCandidates: [ModelFamily] = [.nt, .dijiang, .dlinear, .rlinear, .naive, .seasonalNaive]
+    public static let autoCandidates: [ModelFamily] = ModelFamily.allCases.filter { $0.descriptor.autoCandidate }
 
     /// The look-back: the request's, or 4·H, at most half the shortest series' length beyond H, ≤ 512.
     public var lookback: Int {

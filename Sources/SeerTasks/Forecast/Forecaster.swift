@@ -51,9 +51,9 @@ public struct ForecasterConfig: Equatable, Sendable {
         self.seed = seed
     }
 
-    /// The learning rate training uses: `learningRate`, or 5e-3 for DLinear/RLinear and 1e-3 for the nets.
+    /// The learning rate training uses: `learningRate`, or the family's (5e-3 for DLinear/RLinear, 1e-3 for the nets).
     public var effectiveLearningRate: Float {
-        learningRate ?? (model == .dlinear || model == .rlinear ? 5e-3 : 1e-3)
+        learningRate ?? model.descriptor.learningRate ?? 1e-3
     }
 
     /// Epochs and early-stopping patience (epochs) for `trainingWindows` windows.
@@ -68,28 +68,21 @@ public struct ForecasterConfig: Equatable, Sendable {
 
     /// The sequence model of a neural family (nil for the baselines).
     public var sequenceModel: SequenceModelConfig? {
-        guard let backbone = BackboneConfig.smallData(model, width: width, layers: layers, dropout: dropout,
-                                                      tokens: tokenization.tokenCount(steps: lookback)) else { return nil }
+        let shape = NetShape(width: width, layers: layers, heads: model.descriptor.smallData?.heads ?? 4, dropout: dropout)
+        guard let backbone = model.descriptor.backbone(shape, tokens: tokenization.tokenCount(steps: lookback)) else { return nil }
         return SequenceModelConfig(backbone: backbone, head: .direct(horizon: horizon), lookback: lookback, tokenization: tokenization,
                                    seed: seed)
     }
-}
 
-extension BackboneConfig {
-    /// The forecasting defaults of MODELS.md §2 for a neural family (4 heads where a net has
-    /// heads; nil for the baselines); `continuedFractionFFN` puts the Cffn in DiJiang's blocks.
-    public static func smallData(_ family: ModelFamily, width: Int, layers: Int, dropout: Float, tokens: Int,
-                                 continuedFractionFFN: Bool = false) -> BackboneConfig? {
-        switch family {
-        case .nt: return .nt(NTConfig(width: width, blocks: layers, topHeads: 4, dropout: dropout, maxTokens: tokens))
-        case .dijiang:
-            return .dijiang(DiJiangConfig(width: width, heads: 4, layers: layers, feedForward: continuedFractionFFN ? .continuedFraction : .mlp,
-                                          dropout: dropout))
-        case .cofrgenet: return .cofrgenet(CoFrGeNetConfig(width: width, layers: layers, dropout: dropout))
-        case .gpt: return .gpt(GPTConfig(width: width, heads: 4, layers: layers, dropout: dropout))
-        case .dlinear, .rlinear, .naive, .seasonalNaive: return nil
-        }
-    }
+    /// Steps of history one fit (or one backtest fold) needs; see `ModelFamilyDescriptor.minimumHistory`.
+    public var minimumHistory: Int { model.descriptor.minimumHistory(lookback: lookback, horizon: horizon, season: season) }
+
+    /// Steps of a history's end a forecast reads (the look-back; one season for seasonal-naive).
+    public var inputSteps: Int { model.descriptor.inputSteps(lookback: lookback, season: season) }
+
+    /// Steps of each window cut for training and validation: the look-back, or more when the
+    /// model reads more (seasonal-naive with a season longer than the look-back).
+    var windowLength: Int { max(lookback, inputSteps) }
 }
 
 public enum ForecasterError: SeerError, Equatable {
@@ -125,23 +118,19 @@ public final class Forecaster {
     public init(_ config: ForecasterConfig) {
         precondition(config.lookback >= 1 && config.horizon >= 1, "look-back and horizon must be positive")
         self.config = config
-        if let sequence = config.sequenceModel {
-            net = SequenceModel(sequence)
+        switch config.model.descriptor.kind {
+        case .net:
+            net = SequenceModel(config.sequenceModel!)
             baseline = nil
-        } else {
-            switch config.model {
-            case .dlinear, .rlinear:
-                net = LinearForecaster(LinearConfig(kind: config.model == .dlinear ? .dlinear : .rlinear, lookback: config.lookback,
-                                                    horizon: config.horizon, movingAverage: min(25, config.lookback % 2 == 1 ? config.lookback : config.lookback - 1),
-                                                    seed: config.seed))
-                baseline = nil
-            case .seasonalNaive:
-                net = nil
-                baseline = SeasonalNaive(period: max(1, config.season), horizon: config.horizon)
-            default:
-                net = nil
-                baseline = RepeatLast(lookback: config.lookback, horizon: config.horizon)
-            }
+        case .linear:
+            net = LinearForecaster(LinearConfig(kind: config.model == .dlinear ? .dlinear : .rlinear, lookback: config.lookback,
+                                                horizon: config.horizon, movingAverage: min(25, config.lookback % 2 == 1 ? config.lookback : config.lookback - 1),
+                                                seed: config.seed))
+            baseline = nil
+        case .naive:
+            net = nil
+            baseline = config.model == .seasonalNaive ? SeasonalNaive(period: max(1, config.season), horizon: config.horizon)
+                : RepeatLast(lookback: config.lookback, horizon: config.horizon)
         }
     }
 
@@ -156,7 +145,7 @@ public final class Forecaster {
     /// Windows (look-back → horizon) of every sequence; the last `validationFraction` of each
     /// sequence's windows (by end time) are held out for early stopping and model choice.
     func windows(_ sequences: [[Float]], validationFraction: Double) throws -> (train: SampleSet, validation: SampleSet?) {
-        let (l, h) = (config.lookback, config.horizon)
+        let (l, h) = (config.windowLength, config.horizon)
         var trainX: [Float] = [], trainY: [Float] = [], validX: [Float] = [], validY: [Float] = []
         let longest = sequences.map(\.count).max() ?? 0
         guard longest >= l + h + 1 else { throw ForecasterError.tooShort(longest: longest, needed: l + h + 1) }
@@ -190,14 +179,13 @@ public final class Forecaster {
     /// The next `horizon` steps of each history (each needs at least `lookback` finite values,
     /// `season` for seasonal-naive).
     public func predict(_ histories: [[Float]]) throws -> [[Float]] {
-        let need = config.model == .seasonalNaive ? max(1, config.season) : config.lookback
+        let need = config.inputSteps
         for (index, s) in histories.enumerated() {
             guard s.count >= need else { throw ForecasterError.tooShort(longest: s.count, needed: need) }
             guard s.suffix(need).allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
         }
-        let l = config.model == .seasonalNaive ? need : config.lookback
-        let x = histories.flatMap { $0.suffix(l) }
-        let windows = Tensor(x, shape: [histories.count, l, 1])
+        let x = histories.flatMap { $0.suffix(need) }
+        let windows = Tensor(x, shape: [histories.count, need, 1])
         let y = (net ?? baseline!).forecast(windows, .inference()).array
         return (0..<histories.count).map { Array(y[($0 * config.horizon)..<(($0 + 1) * config.horizon)]) }
     }

@@ -9,21 +9,7 @@ extension Forecaster {
         let c = config
         let parameters = self.parameters.map(\.count).reduce(0, +)
         var out: [ForecastSetting] = []
-        switch c.model {
-        case .nt, .dijiang, .cofrgenet, .gpt:
-            let tokens: String
-            switch c.tokenization {
-            case .point: tokens = "point tokens"
-            case .patch(let length, let stride): tokens = "patches of \(length) (stride \(stride))"
-            }
-            out.append(ForecastSetting(name: "network", value: "width \(c.width), \(c.layers) blocks, dropout \(c.dropout), \(tokens), RevIN, direct head"))
-        case .dlinear, .rlinear:
-            out.append(ForecastSetting(name: "network", value: c.model == .dlinear ? "trend + remainder linear maps" : "RevIN + one linear map"))
-        case .naive:
-            out.append(ForecastSetting(name: "network", value: "none: the last value repeated"))
-        case .seasonalNaive:
-            out.append(ForecastSetting(name: "network", value: "none: the last season (\(c.season) steps) repeated"))
-        }
+        out.append(ForecastSetting(name: "network", value: c.model.descriptor.network(c)))
         guard parameters > 0 else { return out }
         out.append(ForecastSetting(name: "parameters", value: "\(parameters)"))
         out.append(ForecastSetting(name: "optimiser", value: "AdamW, lr \(c.effectiveLearningRate), batch \(c.batchSize), seed \(c.seed)"))

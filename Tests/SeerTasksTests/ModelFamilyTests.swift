@@ -1,0 +1,61 @@
+// The model catalog: one descriptor per family, consistent with what the forecaster builds, and
+// the benchmark variants resolvable by name.
+import SeerModels
+import SeerTensor
+@testable import SeerTasks
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct ModelFamilyTests {
+    @Test func everyFamilyHasOneConsistentDescriptor() {
+        #expect(ModelFamilyDescriptor.all.map(\.family) == ModelFamily.allCases)
+        for d in ModelFamilyDescriptor.all {
+            let shape = NetShape(width: 8, layers: 1, heads: 2)
+            #expect((d.backbone(shape, tokens: 4) != nil) == (d.kind == .net), "\(d.name)")
+            #expect((d.learningRate == nil) == (d.kind == .naive), "\(d.name)")
+            #expect((d.smallData != nil) == (d.kind == .net) && (d.largeData != nil) == (d.kind == .net), "\(d.name)")
+            #expect(!d.summary.isEmpty)
+            // The forecaster a family builds trains exactly when its descriptor says it does.
+            let forecaster = Forecaster(ForecasterConfig(model: d.family, lookback: 8, horizon: 2, width: 8, season: 3))
+            #expect(forecaster.parameters.isEmpty == (d.kind == .naive), "\(d.name)")
+        }
+        #expect(ForecastRun.autoCandidates == [.nt, .dijiang, .dlinear, .rlinear, .naive, .seasonalNaive])
+    }
+
+    @Test func minimumHistoryFollowsTheFamily() {
+        #expect(ModelFamily.nt.descriptor.minimumHistory(lookback: 24, horizon: 6, season: 12) == 31)
+        #expect(ModelFamily.naive.descriptor.minimumHistory(lookback: 24, horizon: 6, season: 12) == 24)
+        #expect(ModelFamily.seasonalNaive.descriptor.minimumHistory(lookback: 24, horizon: 6, season: 12) == 12)
+        #expect(ModelFamily.seasonalNaive.descriptor.inputSteps(lookback: 4, season: 12) == 12)
+    }
+
+    @Test func benchmarkVariantsResolve() {
+        let names = ModelVariant.all.map(\.name)
+        #expect(Set(names).count == names.count, "variant names are unique")
+        for name in ["dijiang-cffn", "gpt-stored", "nt-recompute"] { #expect(ModelVariant.named(name) != nil, "\(name)") }
+        guard case .dijiang(let c)? = ModelVariant.named("dijiang-cffn")?.backbone(NetShape(width: 8, layers: 1, heads: 2), tokens: 4) else {
+            Issue.record("dijiang-cffn builds a DiJiang backbone")
+            return
+        }
+        #expect(c.feedForward == .continuedFraction)
+        guard case .gpt(let g)? = ModelVariant.named("gpt-stored")?.backbone(NetShape(width: 8, layers: 1, heads: 2), tokens: 4) else {
+            Issue.record("gpt-stored builds a GPT backbone")
+            return
+        }
+        #expect(g.attention == .stored)
+        #expect(ModelVariant.named("no-such-net") == nil)
+    }
+
+    /// Found by a backtest of weekly data: a season (52) longer than the look-back (32) crashed
+    /// seasonal-naive's held-out error; its windows now reach back a whole season.
+    @Test func seasonLongerThanTheLookBackIsScoredNotCrashed() throws {
+        let series = (0..<400).map { Float(sin(2 * Double.pi * Double($0) / 52)) }
+        let forecaster = Forecaster(ForecasterConfig(model: .seasonalNaive, lookback: 32, horizon: 8, season: 52))
+        try forecaster.fit([series])
+        let error = try #require(try forecaster.validationError([series]))
+        #expect(error < 1e-8, "a pure season repeats exactly: \(error)")
+        #expect(try forecaster.predict([series])[0].count == 8)
+    }
+}
