@@ -1,7 +1,10 @@
 // Timestamp text → epoch seconds (UTC). Accepts the forms users' CSVs carry: `YYYY-MM-DD`,
 // `YYYY-MM`, `YYYY/MM/DD`, a time `HH:MM[:SS[.ffffff]]` after a space or `T`, and a zone `Z`,
-// `±HH:MM`, `±HHMM` or `±HH`. Plain integers are epoch seconds or milliseconds, decided per
-// column (see `EpochUnit`), never per row, so a column cannot silently mix the two.
+// `±HH:MM`, `±HHMM` or `±HH`. Quarters and months as R, pandas and tsibble export them read as
+// the first day of the period: `1970 Q1`, `1970-Q1`, `1970Q1`, `Q1 1970`, and `1991 Jul`,
+// `1991-Jul`, `Jul 1991`, `July 1991` (English month names, full or three letters; `Q` and
+// names in any case). Plain integers are epoch seconds or milliseconds, decided per column
+// (see `EpochUnit`), never per row, so a column cannot silently mix the two.
 
 /// How integer timestamps in a column are read.
 public enum EpochUnit: String, Sendable, CaseIterable {
@@ -57,11 +60,17 @@ public enum TimestampParser {
             return .integer(negative ? -value : value)
         }
 
-        guard let year = digits(p, 0, 4, n) else { return .invalid(reason: "expected a date like 2024-01-31") }
-        guard n > 4, p[4] == 0x2D || p[4] == 0x2F else { return .invalid(reason: "expected '-' after the year") }
+        // Quarter and month-name cells are tried only where the ISO form has already failed, so
+        // ordinary dates pay nothing for them.
+        guard let year = digits(p, 0, 4, n) else {
+            return parsePeriod(p, n) ?? .invalid(reason: "expected a date like 2024-01-31")
+        }
+        guard n > 4, p[4] == 0x2D || p[4] == 0x2F else {
+            return parsePeriod(p, n) ?? .invalid(reason: "expected '-' after the year")
+        }
         let separator = p[4]
         guard let month = digits(p, 5, 2, n), (1...12).contains(month) else {
-            return .invalid(reason: "month must be 01-12")
+            return parsePeriod(p, n) ?? .invalid(reason: "month must be 01-12")
         }
         var day = 1
         var i = 7
@@ -122,6 +131,68 @@ public enum TimestampParser {
         guard i == n else { return .invalid(reason: "unexpected text after the timestamp") }
         let civil = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         return .value(civil.epochSeconds - Int64(offsetSeconds), droppedFraction: droppedFraction)
+    }
+
+    /// Lowercase English month names; a cell may also use their first three letters.
+    private static let monthNames = ["january", "february", "march", "april", "may", "june", "july",
+                                     "august", "september", "october", "november", "december"]
+
+    /// A four-digit year and a quarter or month word, in either order, as the first day of that
+    /// period. Nil when the cell does not have this shape, so the caller's ISO message stands;
+    /// a cell that has it but names no quarter or month (`2020-Q5`, `1991 Jux`) is invalid,
+    /// never read as something else. Out of line: it is off the path ordinary dates take.
+    @inline(never)
+    static func parsePeriod(_ p: UnsafePointer<UInt8>, _ n: Int) -> ParsedTimestamp? {
+        let year: Int
+        let word: Range<Int>
+        if let y = digits(p, 0, 4, n) {
+            // Year first: the word follows a space or '-', or directly for a quarter (`1970Q1`,
+            // pandas' Period form); exporters do not write `1991Jul`, so it stays unclaimed.
+            var i = 4
+            if i < n && (p[i] == 0x20 || p[i] == 0x2D) { i += 1 }
+            guard i < n, isLetter(p[i]), i > 4 || p[i] | 0x20 == 0x71 else { return nil }
+            year = y
+            word = i..<n
+        } else {
+            // Word first (`Q1 1970`, `Jul 1991`): the word, one space or '-', and the year last.
+            guard isLetter(p[0]) else { return nil }
+            var i = 1
+            while i < n && p[i] != 0x20 && p[i] != 0x2D { i += 1 }
+            guard i + 5 == n, let y = digits(p, i + 1, 4, n) else { return nil }
+            year = y
+            word = 0..<i
+        }
+        let a = word.lowerBound, count = word.count
+        let month: Int
+        if p[a] | 0x20 == 0x71 && count >= 2 && p[a + 1] &- 0x30 < 10 {  // 'Q' and a digit
+            guard count == 2, let q = digits(p, a + 1, 1, n), (1...4).contains(q) else {
+                return .invalid(reason: "quarter must be Q1-Q4")
+            }
+            month = 3 * q - 2
+        } else if let m = monthNumber(p + a, count) {
+            month = m
+        } else {
+            return .invalid(reason: "expected a month name like Jul or July, or a quarter Q1-Q4")
+        }
+        return .value(CivilTime(year: year, month: month, day: 1).epochSeconds, droppedFraction: false)
+    }
+
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+
+    /// 1...12 for a full or three-letter English month name in any case, else nil.
+    static func monthNumber(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+        guard count >= 3 else { return nil }
+        for (index, name) in monthNames.enumerated() where count == 3 || count == name.utf8.count {
+            // `| 0x20` lowercases a letter; no other byte can become a lowercase letter by it.
+            var k = 0
+            for expected in name.utf8.prefix(count) {
+                guard p[k] | 0x20 == expected else { break }
+                k += 1
+            }
+            if k == count { return index + 1 }
+        }
+        return nil
     }
 
     /// Convenience for tests and options: parses a full timestamp string to epoch seconds,
