@@ -155,7 +155,7 @@ public enum TimestampParser {
             word = i..<n
         } else {
             // Word first (`Q1 1970`, `Jul 1991`): the word, one space or '-', and the year last.
-            guard isLetter(p[0]) else { return nil }
+            guard n > 0, isLetter(p[0]) else { return nil }
             var i = 1
             while i < n && p[i] != 0x20 && p[i] != 0x2D { i += 1 }
             guard i + 5 == n, let y = digits(p, i + 1, 4, n) else { return nil }

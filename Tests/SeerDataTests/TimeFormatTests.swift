@@ -2,6 +2,7 @@
 // them): golden epoch values for every accepted form, clear rejections of near misses, and wide
 // CSVs whose time column is found from such cells and whose frequency is inferred as QS / MS.
 import Testing
+import SeerBase
 @testable import SeerData
 
 struct TimeFormatTests {
