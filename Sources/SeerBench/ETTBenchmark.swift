@@ -208,7 +208,7 @@ public struct ETTBenchmark {
             // As their authors train them: ≤ 10 epochs (fewer when --epochs says so), lr 5e-3, batch 32,
             // patience 3, raw weights; DLinear's scripts halve the rate every epoch (their "type1").
             net = LinearForecaster(LinearConfig(kind: name == "dlinear" ? .dlinear : .rlinear, lookback: l, horizon: h, channels: channels, seed: 1))
-            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: variant.descriptor.learningRate ?? 5e-3,
+            config = TrainerConfig(epochs: min(10, epochs), batchSize: 32, learningRate: variant.descriptor.smallData?.learningRate ?? 5e-3,
                                    schedule: name == "dlinear" ? .halving : .cosine, patience: 3, seed: 1)
         case .net:
             let tokens = Tokenization.patch(length: training.patchLength, stride: training.patchStride)

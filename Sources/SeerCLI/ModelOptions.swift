@@ -15,8 +15,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Look-back window in steps (default: 4·H, at most half the shortest series' length beyond H, ≤ 512).")
     var lookback: Int?
 
-    @Option(help: "Most training epochs of the neural nets and linear models (default: enough for 500 optimizer steps, at least 10; early stopping on held-out windows).")
+    @Option(help: "Most training epochs of the neural nets and linear models (default: enough for 500 optimizer steps, at least 10, capped by --max-steps; early stopping on held-out windows).")
     var epochs: Int?
+
+    @Option(help: "Most optimizer steps per model (default: 1000 unless --epochs is given; on large inputs each epoch then samples \(ForecasterConfig.checkSteps) batches of windows).")
+    var maxSteps: Int?
+
+    @Option(help: "Windows per optimizer step (default: 32).")
+    var batchSize: Int?
+
+    @Option(help: "Peak learning rate (default: 1e-3 for the nets, 5e-3 for DLinear and RLinear).")
+    var learningRate: Float?
 
     @Option(help: "Seed of initialisation and data order (same seed ⇒ same forecast).")
     var seed: UInt64 = 0
@@ -30,6 +39,9 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard (batchSize ?? 1) >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number") }
+        guard (maxSteps ?? 1) >= 1 else { throw ValidationError("--max-steps must be at least 1") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
         guard device == "cpu" || device == "cuda" else { throw ValidationError("--device must be cpu or cuda, not '\(device)'") }
     }
@@ -46,7 +58,8 @@ struct ModelOptions: ParsableArguments {
         if device == "cuda" {
             throw CommandFailure("--device cuda: Seer's forecasters train on the CPU backend only in this version; use --device cpu")
         }
-        return ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, season: season, seed: seed)
+        return ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, maxSteps: maxSteps, batchSize: batchSize,
+                               learningRate: learningRate, season: season, seed: seed)
     }
 }
 

@@ -39,4 +39,11 @@ public struct SampleSet: BatchSource {
         }
         return (Tensor(x, shape: Shape([indices.count] + inputShape.dims)), Tensor(y, shape: Shape([indices.count] + targetShape.dims)))
     }
+
+    /// At most `limit` samples, evenly spaced over the set (all of them when there are no more).
+    public func evenlySpaced(_ limit: Int) -> SampleSet {
+        guard count > limit, limit > 0 else { return self }
+        let (x, y) = batch((0..<limit).map { $0 * count / limit })
+        return SampleSet(inputs: x.array, inputShape: inputShape, targets: y.array, targetShape: targetShape)
+    }
 }

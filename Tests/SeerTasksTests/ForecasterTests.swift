@@ -56,14 +56,40 @@ struct ForecasterTests {
         // 48 windows in batches of 32: 2 steps an epoch → 250 epochs for 500 steps, patience 50 (100 steps).
         let auto = ForecasterConfig(model: .nt, lookback: 60, horizon: 24)
         #expect(auto.epochs == nil)
-        #expect(auto.trainingPlan(trainingWindows: 48) == (250, 50))
-        // A big data set: 1,719 steps an epoch → the floor of 10 epochs, patience 3.
-        #expect(auto.trainingPlan(trainingWindows: 55_000) == (10, 3))
+        #expect(auto.trainingPlan(trainingWindows: 48) == TrainingPlan(epochs: 250, stepsPerEpoch: nil, patience: 50))
         // One window, one step an epoch: 500 epochs.
-        #expect(auto.trainingPlan(trainingWindows: 1) == (500, 100))
+        #expect(auto.trainingPlan(trainingWindows: 1) == TrainingPlan(epochs: 500, stepsPerEpoch: nil, patience: 100))
+        // A big data set: 1,719 steps an epoch would make 17,190 steps; the cap of 1,000 turns that
+        // into 10 "epochs" of 100 sampled batches, a held-out check after each, patience 3 — with
+        // the nets' large-data batch (64) and rate (3e-3).
+        let large = TrainingPlan(epochs: 10, stepsPerEpoch: 100, patience: 3, batchSize: 64, learningRate: 3e-3)
+        #expect(auto.trainingPlan(trainingWindows: 55_000) == large)
+        var capped = auto
+        capped.maxSteps = 250
+        #expect(capped.trainingPlan(trainingWindows: 55_000) == TrainingPlan(epochs: 2, stepsPerEpoch: 100, patience: 3, batchSize: 64,
+                                                                               learningRate: 3e-3))
+        // DLinear keeps its authors' batch and rate at every size.
+        #expect(ForecasterConfig(model: .dlinear, lookback: 60, horizon: 24).trainingPlan(trainingWindows: 55_000)
+            == TrainingPlan(epochs: 10, stepsPerEpoch: 100, patience: 3, batchSize: 32, learningRate: 5e-3))
+        // A batch or rate in the config wins over the family's.
+        var set = auto
+        set.batchSize = 128
+        set.learningRate = 1e-2
+        #expect(set.trainingPlan(trainingWindows: 55_000) == TrainingPlan(epochs: 10, stepsPerEpoch: 100, patience: 3, batchSize: 128,
+                                                                            learningRate: 1e-2))
+        // Under the cap the plan is unchanged: 11 batches an epoch × 46 epochs = 506 steps.
+        #expect(auto.trainingPlan(trainingWindows: 330) == TrainingPlan(epochs: 46, stepsPerEpoch: nil, patience: 10))
+        // Just over it: 104 batches × 10 epochs = 1,040 steps → 19 epochs of 52 sampled batches of 64.
+        #expect(auto.trainingPlan(trainingWindows: 3_300) == TrainingPlan(epochs: 19, stepsPerEpoch: 52, patience: 3, batchSize: 64,
+                                                                           learningRate: 3e-3))
         var given = auto
         given.epochs = 4
-        #expect(given.trainingPlan(trainingWindows: 48) == (4, 50))
+        #expect(given.trainingPlan(trainingWindows: 48) == TrainingPlan(epochs: 4, stepsPerEpoch: nil, patience: 50))
+        // --epochs keeps its meaning: full passes, no cap unless one is asked for.
+        #expect(given.trainingPlan(trainingWindows: 55_000) == TrainingPlan(epochs: 4, stepsPerEpoch: nil, patience: 3))
+        given.maxSteps = 2_000
+        #expect(given.trainingPlan(trainingWindows: 55_000) == TrainingPlan(epochs: 20, stepsPerEpoch: 100, patience: 3, batchSize: 64,
+                                                                             learningRate: 3e-3))
         // The automatic setting survives a save → load.
         let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 4, seed: 3))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-forecaster-\(UUID().uuidString)").path

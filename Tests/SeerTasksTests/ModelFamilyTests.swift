@@ -14,8 +14,8 @@ import Glibc
         for d in ModelFamilyDescriptor.all {
             let shape = NetShape(width: 8, layers: 1, heads: 2)
             #expect((d.backbone(shape, tokens: 4) != nil) == (d.kind == .net), "\(d.name)")
-            #expect((d.learningRate == nil) == (d.kind == .naive), "\(d.name)")
-            #expect((d.smallData != nil) == (d.kind == .net) && (d.largeData != nil) == (d.kind == .net), "\(d.name)")
+            #expect((d.smallData == nil) == (d.kind == .naive) && (d.largeData == nil) == (d.kind == .naive), "\(d.name)")
+            #expect((d.smallData?.shape != nil) == (d.kind == .net), "\(d.name)")
             #expect(!d.summary.isEmpty)
             // The forecaster a family builds trains exactly when its descriptor says it does.
             let forecaster = Forecaster(ForecasterConfig(model: d.family, lookback: 8, horizon: 2, width: 8, season: 3))

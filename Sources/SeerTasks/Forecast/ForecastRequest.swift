@@ -36,16 +36,27 @@ public struct ForecastRequest: Equatable, Sendable {
     public var lookback: Int?
     /// Most training epochs; nil: the automatic step budget (`ForecasterConfig.epochs`).
     public var epochs: Int?
+    /// Most optimizer steps per model; nil: the automatic cap (`ForecasterConfig.defaultMaxSteps`)
+    /// unless `epochs` is given.
+    public var maxSteps: Int?
+    /// Windows per optimizer step; nil: the forecaster's default.
+    public var batchSize: Int?
+    /// Peak learning rate; nil: the family's (`ModelFamilyDescriptor.learningRate`).
+    public var learningRate: Float?
     /// Season of seasonal-naive in steps; nil: from the frequency.
     public var season: Int?
     /// Seed of initialisation and data order (same seed, same forecast).
     public var seed: UInt64
 
-    public init(horizon: Int, model: ModelChoice = .auto, lookback: Int? = nil, epochs: Int? = nil, season: Int? = nil, seed: UInt64 = 0) {
+    public init(horizon: Int, model: ModelChoice = .auto, lookback: Int? = nil, epochs: Int? = nil, maxSteps: Int? = nil, batchSize: Int? = nil,
+                learningRate: Float? = nil, season: Int? = nil, seed: UInt64 = 0) {
         self.horizon = horizon
         self.model = model
         self.lookback = lookback
         self.epochs = epochs
+        self.maxSteps = maxSteps
+        self.batchSize = batchSize
+        self.learningRate = learningRate
         self.season = season
         self.seed = seed
     }

@@ -55,7 +55,11 @@ public struct ForecastRun {
 
     /// The configuration of `family` for this run.
     public func config(_ family: ModelFamily) -> ForecasterConfig {
-        ForecasterConfig(model: family, lookback: lookback, horizon: request.horizon, epochs: request.epochs, season: season, seed: request.seed)
+        var config = ForecasterConfig(model: family, lookback: lookback, horizon: request.horizon, epochs: request.epochs,
+                                      maxSteps: request.maxSteps, season: season, seed: request.seed)
+        if let batchSize = request.batchSize { config.batchSize = batchSize }
+        config.learningRate = request.learningRate
+        return config
     }
 
     func observer() -> TrainingObserver? { progress.map { ConsoleProgress($0) } }

@@ -10,6 +10,30 @@ import SeerModels
 import SeerNN
 import SeerTensor
 
+/// Epochs, batches, learning rate and early-stopping patience of one fit.
+public struct TrainingPlan: Equatable, Sendable {
+    public var epochs: Int
+    /// Batches per epoch, each epoch a fresh random sample of windows (nil: every window once).
+    public var stepsPerEpoch: Int?
+    /// Epochs without a better held-out loss before training stops.
+    public var patience: Int
+    /// Windows per optimizer step.
+    public var batchSize: Int
+    /// Peak learning rate.
+    public var learningRate: Float
+
+    public init(epochs: Int, stepsPerEpoch: Int?, patience: Int, batchSize: Int = 32, learningRate: Float = 1e-3) {
+        self.epochs = epochs
+        self.stepsPerEpoch = stepsPerEpoch
+        self.patience = patience
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+    }
+
+    /// True when the step cap applied (large data: sampled windows, the family's large-data defaults).
+    public var isCapped: Bool { stepsPerEpoch != nil }
+}
+
 /// Everything that defines a forecaster; stored in its model directory's config.json.
 public struct ForecasterConfig: Equatable, Sendable {
     public var model: ModelFamily
@@ -22,10 +46,17 @@ public struct ForecasterConfig: Equatable, Sendable {
     public var layers = 2
     public var dropout: Float = 0.2
     /// Most training epochs; nil: automatic — as many as give `minimumSteps` optimizer steps
-    /// (at least 10 epochs), so a short series trains as long as a long one.
+    /// (at least 10 epochs), so a short series trains as long as a long one, and at most
+    /// `maxSteps` steps, so a long one does not train for minutes (see `trainingPlan`).
     public var epochs: Int?
-    public var batchSize = 32
-    /// nil: 1e-3 for the nets, 5e-3 for DLinear/RLinear.
+    /// Most optimizer steps of the automatic budget (nil: `defaultMaxSteps`); with `epochs` given,
+    /// a cap only when set.
+    public var maxSteps: Int?
+    /// Windows per optimizer step; nil: the family's default for the data's size (32, or 64 for
+    /// the nets on large data).
+    public var batchSize: Int?
+    /// Peak learning rate; nil: the family's default for the data's size (the nets 1e-3, or 3e-3
+    /// on large data; DLinear/RLinear 5e-3).
     public var learningRate: Float?
     /// Season of seasonal-naive (steps).
     public var season = 1
@@ -35,9 +66,16 @@ public struct ForecasterConfig: Equatable, Sendable {
     public static let minimumSteps = 500
     /// Early stopping waits this many steps (and at least 3 epochs) for a better held-out loss.
     public static let patienceSteps = 100
+    /// The automatic budget's cap on optimizer steps (NeuralForecast's `max_steps` is 1,000).
+    public static let defaultMaxSteps = 1000
+    /// Steps between held-out checks once the cap applies (NeuralForecast's `val_check_steps`).
+    public static let checkSteps = 100
+    /// Held-out windows checked during capped training (evenly spaced); the final held-out
+    /// error still uses them all.
+    public static let checkWindows = 2048
 
     public init(model: ModelFamily, lookback: Int, horizon: Int, width: Int = 32, layers: Int = 2, dropout: Float = 0.2,
-                epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil, season: Int = 1, seed: UInt64 = 0) {
+                epochs: Int? = nil, maxSteps: Int? = nil, batchSize: Int? = nil, learningRate: Float? = nil, season: Int = 1, seed: UInt64 = 0) {
         self.model = model
         self.lookback = lookback
         self.horizon = horizon
@@ -45,22 +83,38 @@ public struct ForecasterConfig: Equatable, Sendable {
         self.layers = layers
         self.dropout = dropout
         self.epochs = epochs
+        self.maxSteps = maxSteps
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.season = season
         self.seed = seed
     }
 
-    /// The learning rate training uses: `learningRate`, or the family's (5e-3 for DLinear/RLinear, 1e-3 for the nets).
-    public var effectiveLearningRate: Float {
-        learningRate ?? model.descriptor.learningRate ?? 1e-3
-    }
-
-    /// Epochs and early-stopping patience (epochs) for `trainingWindows` windows.
-    public func trainingPlan(trainingWindows: Int) -> (epochs: Int, patience: Int) {
-        let stepsPerEpoch = max(1, (trainingWindows + batchSize - 1) / batchSize)
-        let epochs = self.epochs ?? min(1000, max(10, (Self.minimumSteps + stepsPerEpoch - 1) / stepsPerEpoch))
-        return (epochs, max(3, (Self.patienceSteps + stepsPerEpoch - 1) / stepsPerEpoch))
+    /// How training runs over `trainingWindows` windows. Automatic: enough epochs for
+    /// `minimumSteps` steps (10–1,000 epochs, all windows each) with the family's small-data
+    /// batch and rate, unless that plan exceeds the step cap — then, with the family's large-data
+    /// batch and rate, "epochs" of `checkSteps` batches of freshly sampled windows, as many as the
+    /// cap allows, a held-out check after each (NeuralForecast's `max_steps` and
+    /// `val_check_steps`). With `epochs` given: that many full passes (capped only by an explicit
+    /// `maxSteps`). Patience is `patienceSteps` steps, at least 3 epochs. A batch size or rate set
+    /// in the config wins over the family's.
+    public func trainingPlan(trainingWindows: Int) -> TrainingPlan {
+        let family = model.descriptor
+        let small = family.smallData ?? TrainingDefaults(shape: nil, batchSize: 32, learningRate: 1e-3)
+        let batch = batchSize ?? small.batchSize
+        let batches = max(1, (trainingWindows + batch - 1) / batch)
+        let full = self.epochs ?? min(1000, max(10, (Self.minimumSteps + batches - 1) / batches))
+        let cap = maxSteps ?? (self.epochs == nil ? Self.defaultMaxSteps : Int.max)
+        guard full * batches > cap else {
+            return TrainingPlan(epochs: full, stepsPerEpoch: nil, patience: max(3, (Self.patienceSteps + batches - 1) / batches),
+                                batchSize: batch, learningRate: learningRate ?? small.learningRate)
+        }
+        let large = family.largeData ?? small
+        let largeBatch = batchSize ?? large.batchSize
+        let perEpoch = min(max(1, (trainingWindows + largeBatch - 1) / largeBatch), Self.checkSteps, cap)
+        return TrainingPlan(epochs: max(1, cap / perEpoch), stepsPerEpoch: perEpoch,
+                            patience: max(3, (Self.patienceSteps + perEpoch - 1) / perEpoch), batchSize: largeBatch,
+                            learningRate: learningRate ?? large.learningRate)
     }
 
     /// Point tokens for short look-backs, patches of 16 with stride 8 from 32 steps on.
@@ -68,7 +122,7 @@ public struct ForecasterConfig: Equatable, Sendable {
 
     /// The sequence model of a neural family (nil for the baselines).
     public var sequenceModel: SequenceModelConfig? {
-        let shape = NetShape(width: width, layers: layers, heads: model.descriptor.smallData?.heads ?? 4, dropout: dropout)
+        let shape = NetShape(width: width, layers: layers, heads: model.descriptor.smallData?.shape?.heads ?? 4, dropout: dropout)
         guard let backbone = model.descriptor.backbone(shape, tokens: tokenization.tokenCount(steps: lookback)) else { return nil }
         return SequenceModelConfig(backbone: backbone, head: .direct(horizon: horizon), lookback: lookback, tokenization: tokenization,
                                    seed: seed)
@@ -114,6 +168,8 @@ public final class Forecaster {
     let baseline: (any Forecasting)?
     /// The last fit's report (nil for the baselines and for loaded models).
     public private(set) var report: TrainingReport?
+    /// The last fit's plan: epochs, batch, rate (nil for the baselines and for loaded models).
+    public private(set) var plan: TrainingPlan?
 
     public init(_ config: ForecasterConfig) {
         precondition(config.lookback >= 1 && config.horizon >= 1, "look-back and horizon must be positive")
@@ -169,10 +225,13 @@ public final class Forecaster {
         guard let net else { return nil }
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
         let plan = config.trainingPlan(trainingWindows: train.count)
-        var trainer = TrainerConfig(epochs: plan.epochs, batchSize: config.batchSize, learningRate: config.effectiveLearningRate,
-                                    seed: config.seed)
+        var trainer = TrainerConfig(epochs: plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, seed: config.seed)
         trainer.patience = validation == nil ? nil : plan.patience
-        report = try Trainer(trainer, observer: observer).fit(net, train: train, validation: validation)
+        trainer.maxStepsPerEpoch = plan.stepsPerEpoch
+        // A capped plan checks often; an evenly spaced subset of a large held-out set keeps each check cheap.
+        let checked = plan.stepsPerEpoch == nil ? validation : validation.map { $0.evenlySpaced(ForecasterConfig.checkWindows) }
+        self.plan = plan
+        report = try Trainer(trainer, observer: observer).fit(net, train: train, validation: checked)
         return report
     }
 
@@ -194,10 +253,14 @@ public final class Forecaster {
     /// the last `validationFraction` of each sequence's windows (the ones `fit` held out).
     public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
         guard let validation = try windows(sequences, validationFraction: validationFraction).validation else { return nil }
-        let (x, y) = validation.batch(Array(0..<validation.count))
-        let forecasts = (net ?? baseline!).forecast(x, .inference()).array, truth = y.array
-        var total = 0.0
-        for i in truth.indices { total += Double(forecasts[i] - truth[i]) * Double(forecasts[i] - truth[i]) }
-        return total / Double(max(1, truth.count))
+        // In chunks, so a long series' held-out windows never sit in memory as one activation.
+        var total = 0.0, count = 0
+        for start in stride(from: 0, to: validation.count, by: 1024) {
+            let (x, y) = validation.batch(Array(start..<min(validation.count, start + 1024)))
+            let forecasts = (net ?? baseline!).forecast(x, .inference()).array, truth = y.array
+            for i in truth.indices { total += Double(forecasts[i] - truth[i]) * Double(forecasts[i] - truth[i]) }
+            count += truth.count
+        }
+        return total / Double(max(1, count))
     }
 }

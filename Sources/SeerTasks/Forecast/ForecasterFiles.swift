@@ -23,7 +23,8 @@ extension Forecaster {
             "layers": .number(Double(config.layers)),
             "dropout": .number(Double("\(config.dropout)") ?? Double(config.dropout)),  // 0.2, not 0.2000000029
             "epochs": config.epochs.map { .number(Double($0)) } ?? .null,
-            "batch_size": .number(Double(config.batchSize)),
+            "max_steps": config.maxSteps.map { .number(Double($0)) } ?? .null,
+            "batch_size": config.batchSize.map { .number(Double($0)) } ?? .null,
             "learning_rate": config.learningRate.map { .number(Double($0)) } ?? .null,
             "season": .number(Double(config.season)),
             "seed": .number(Double(config.seed)),
@@ -54,7 +55,7 @@ extension Forecaster {
         guard lookback >= 1, horizon >= 1 else { throw ForecasterError.badModel("look-back and horizon must be positive") }
         let config = ForecasterConfig(model: model, lookback: lookback, horizon: horizon, width: try integer("width"),
                                       layers: try integer("layers"), dropout: Float(json["dropout"]?.doubleValue ?? 0),
-                                      epochs: json["epochs"]?.intValue, batchSize: try integer("batch_size"),
+                                      epochs: json["epochs"]?.intValue, maxSteps: json["max_steps"]?.intValue, batchSize: json["batch_size"]?.intValue,
                                       learningRate: json["learning_rate"]?.doubleValue.map { Float($0) }, season: try integer("season"),
                                       seed: UInt64(max(0, try integer("seed"))))
         let forecaster = Forecaster(config)

@@ -12,7 +12,12 @@ extension Forecaster {
         out.append(ForecastSetting(name: "network", value: c.model.descriptor.network(c)))
         guard parameters > 0 else { return out }
         out.append(ForecastSetting(name: "parameters", value: "\(parameters)"))
-        out.append(ForecastSetting(name: "optimiser", value: "AdamW, lr \(c.effectiveLearningRate), batch \(c.batchSize), seed \(c.seed)"))
+        // A loaded model reports its config's settings, or the family's small-data defaults.
+        let defaults = c.model.descriptor.smallData
+        let rate = plan?.learningRate ?? c.learningRate ?? defaults?.learningRate ?? 1e-3
+        let batch = plan?.batchSize ?? c.batchSize ?? defaults?.batchSize ?? 32
+        out.append(ForecastSetting(name: "optimiser", value: "AdamW, lr \(rate), batch \(batch), seed \(c.seed)"
+            + (plan?.isCapped == true ? ", windows sampled per epoch (large-data budget)" : "")))
         if let report {
             out.append(ForecastSetting(name: "training", value: "\(report.epochs.count) epochs, \(report.steps) steps, "
                 + String(format: "%.1f s", report.seconds) + "; kept epoch \(report.bestEpoch)"))
