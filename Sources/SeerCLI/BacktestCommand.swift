@@ -27,6 +27,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Write an SVG overlay of every fold's forecast over the history (one panel per series, up to 8).")
     var plot: String?
 
+    @Option(help: "History drawn before the earliest cutoff in the plot: a step count or 'all' (default: the last max(5·H, 200) steps).")
+    var plotHistory: String?
+
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
 
@@ -36,6 +39,9 @@ struct BacktestCommand: ParsableCommand {
     func validate() throws {
         guard folds >= 1 else { throw ValidationError("--folds must be at least 1") }
         guard (step ?? 1) >= 1 else { throw ValidationError("--step must be at least 1") }
+        if let plotHistory, PlotHistory(parsing: plotHistory) == nil {
+            throw ValidationError("--plot-history takes a positive number of steps or 'all', not '\(plotHistory)'")
+        }
     }
 
     func run() throws {
@@ -44,7 +50,8 @@ struct BacktestCommand: ParsableCommand {
             let data = try input.forecastData()
             let report = try BacktestReport(ForecastRun(data: data, request: request), folds: folds, step: step, refit: refit,
                                             observer: quiet || json ? nil : ConsoleProgress(.automatic))
-            if let plot { try writeFileAtomically(ForecastFigures.backtest(data, model: report.model, folds: report.foldResults), to: plot) }
+            if let plot { try writeFileAtomically(ForecastFigures.backtest(data, model: report.model, folds: report.foldResults,
+                                                                              history: plotHistory.flatMap(PlotHistory.init(parsing:)) ?? .recent), to: plot) }
             if json { return try printJSON(report) }
             if let out { try writeFileAtomically(report.csv, to: out) } else { print(report.csv, terminator: "") }
             if !quiet {

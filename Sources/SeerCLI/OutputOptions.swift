@@ -17,6 +17,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write an SVG overlay of history and forecast (one panel per series, up to 8).")
     var plot: String?
 
+    @Option(help: "History drawn before the forecast in the plot and report: a step count or 'all' (default: the last max(5·H, 200) steps).")
+    var plotHistory: String?
+
     @Option(help: "Write a self-contained HTML report (inputs, model, held-out errors, plot, forecast table).")
     var report: String?
 
@@ -28,14 +31,26 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         if (outSqlite == nil) != (outTable == nil) { throw ValidationError("--out-sqlite and --out-table go together") }
+        _ = try history
+    }
+
+    /// The parsed --plot-history.
+    var history: PlotHistory {
+        get throws {
+            guard let plotHistory else { return .recent }
+            guard let parsed = PlotHistory(parsing: plotHistory) else {
+                throw ValidationError("--plot-history takes a positive number of steps or 'all', not '\(plotHistory)'")
+            }
+            return parsed
+        }
     }
 
     var progress: ConsoleProgress.Style? { quiet || json ? nil : .automatic }
 
     /// Writes `result` where asked (and its pictures) and the summary to stderr.
     func emit(_ result: ForecastResult, data: ForecastData, source: String) throws {
-        if let plot { try writeFileAtomically(ForecastFigures.forecast(data, result), to: plot) }
-        if let report { try writeFileAtomically(ForecastFigures.report(data, result, source: source), to: report) }
+        if let plot { try writeFileAtomically(ForecastFigures.forecast(data, result, history: try history), to: plot) }
+        if let report { try writeFileAtomically(ForecastFigures.report(data, result, source: source, history: try history), to: report) }
         if let outSqlite, let outTable { try result.writeSQLite(to: outSqlite, table: outTable) }
         if json {
             try printJSON(result)

@@ -1,14 +1,26 @@
 // The `seer` command: forecasting (forecast, train, predict, backtest), inspecting data and
-// benchmarks; anomaly scoring and classification arrive with their issues. Errors are printed
-// as `seer: file:line:col: …` and mapped to the exit codes of ARCHITECTURE.md, never a stack trace.
+// benchmarks. Its help says what this build does — anomaly scoring and classification join it
+// with their issues, and the help with them. Errors are printed as `seer: error: file:line:col: …`
+// and mapped to the exit codes of docs/ARCHITECTURE.md, never a stack trace.
 import ArgumentParser
+import Foundation
 import Seer
 
 @main
 struct SeerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seer",
-        abstract: "Time-series forecasting, anomaly detection and classification with attention-free nets.",
+        abstract: "Time-series forecasting with attention-free sequence nets, from CSV or SQLite.",
+        discussion: """
+            Forecast a file in one command (`seer forecast FILE --horizon H`), keep a trained model \
+            (`train` / `predict`), measure it on past cutoffs (`backtest`), look at what is in a file \
+            (`inspect`), and check the speed and accuracy claims (`bench`).
+
+            Models (--model):
+            \(ModelFamilyDescriptor.all.map { "  \($0.name.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+              auto           fits \(ForecastRun.autoCandidates.map(\.rawValue).joined(separator: ", ")),
+                             keeps the lowest held-out error
+            """,
         version: seerVersion,
         subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, InspectCommand.self, BenchCommand.self]
     )

@@ -229,6 +229,35 @@ struct ForecastPictureTests {
         _ = try XMLDocument(xmlString: figure)
     }
 
+    /// Points of each `<path>` in an SVG (history first, then the forecast or actuals).
+    static func pathPoints(_ svg: String) -> [Int] {
+        svg.components(separatedBy: "<path d=\"").dropFirst().map { $0.prefix { $0 != "\"" }.filter { $0 == "M" || $0 == "L" }.count }
+    }
+
+    /// A long series shows its recent history (max(5·H, 200) steps) so the forecast is not a
+    /// sliver at the edge; --plot-history sets the count or draws it all.
+    @Test func plotsDrawTheRecentHistory() throws {
+        let plot = TrainPredictBacktestCLITests.temporary("recent") + ".svg"
+        defer { try? FileManager.default.removeItem(atPath: plot) }
+        let weekly = try CLITests.seer(["forecast", "data/co2_mauna_loa_weekly.csv", "--missing", "interpolate", "--horizon", "4",
+                                        "--model", "naive", "--plot", plot, "--quiet"])
+        #expect(weekly.status == 0, "\(weekly.stderr)")
+        #expect(Self.pathPoints(try String(contentsOfFile: plot, encoding: .utf8)) == [200, 5])
+        for (option, points) in [("24", 24), ("all", 144)] {
+            let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--model", "naive", "--plot", plot,
+                                         "--plot-history", option, "--quiet"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(Self.pathPoints(try String(contentsOfFile: plot, encoding: .utf8)) == [points, 13], "--plot-history \(option)")
+        }
+        let backtest = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "6", "--folds", "2", "--model", "naive",
+                                          "--plot", plot, "--plot-history", "10", "--quiet"])
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        // 10 steps before the earliest cutoff's last observed step, then the two folds' 12 steps.
+        #expect(Self.pathPoints(try String(contentsOfFile: plot, encoding: .utf8)).first == 10 + 1 + 12)
+        let bad = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--plot-history", "0"])
+        #expect(bad.status == 64 && bad.stderr.contains("--plot-history"), "\(bad.stderr)")
+    }
+
     @Test func backtestPlotOverlaysEveryFold() throws {
         let plot = TrainPredictBacktestCLITests.temporary("backtest") + ".svg"
         defer { try? FileManager.default.removeItem(atPath: plot) }

@@ -6,6 +6,37 @@ import SeerData
 import SeerEval
 import SeerModels
 
+/// How much history a forecast or backtest plot draws before the forecasts.
+public enum PlotHistory: Equatable, Sendable {
+    /// The last max(5·H, 200) steps (Nixtla's `max_insample_length` idea): on a long series the
+    /// H forecast steps stay a readable part of the picture.
+    case recent
+    /// The last n steps.
+    case last(Int)
+    /// Every step.
+    case all
+
+    /// Parses `all` or a positive step count.
+    public init?(parsing text: String) {
+        if text == "all" {
+            self = .all
+        } else if let n = Int(text), n >= 1 {
+            self = .last(n)
+        } else {
+            return nil
+        }
+    }
+
+    /// Steps of history to draw before the first forecast step.
+    public func steps(horizon: Int) -> Int {
+        switch self {
+        case .recent: return max(5 * horizon, 200)
+        case .last(let n): return n
+        case .all: return .max
+        }
+    }
+}
+
 /// The SVG figures and the HTML report of forecasts and backtests.
 public enum ForecastFigures {
     public static let maxPanels = 8
@@ -22,11 +53,12 @@ public enum ForecastFigures {
         return plot
     }
 
-    /// The forecast of every sequence after its history.
-    public static func forecast(_ data: ForecastData, _ result: ForecastResult) -> String {
+    /// The forecast of every sequence after (the recent part of) its history.
+    public static func forecast(_ data: ForecastData, _ result: ForecastResult, history: PlotHistory = .recent) -> String {
         var plots: [LinePlot] = []
         for s in data.sequences.indices.prefix(maxPanels) {
             let n = data.sequences[s].values.count, h = result.horizon
+            let first = max(0, n - history.steps(horizon: h))
             let rows = Array(result.rows[(s * h)..<((s + 1) * h)])
             var plot = panel(data, s, title: "\(data.sequences[s].id): \(result.model), \(h) steps")
             let future = xs(data, s, steps: n..<(n + h))
@@ -36,8 +68,8 @@ public enum ForecastFigures {
                                                 opacity: 0.12 + 0.1 * Double(result.levels.count - 1 - i),
                                                 x: future, lower: rows.map { Double($0.bounds[2 * i]) }, upper: rows.map { Double($0.bounds[2 * i + 1]) }))
             }
-            plot.series.append(LinePlot.Series(name: "history", color: LinePlot.historyColor, x: xs(data, s, steps: 0..<n),
-                                               y: data.sequences[s].values.map(Double.init)))
+            plot.series.append(LinePlot.Series(name: "history", color: LinePlot.historyColor, x: xs(data, s, steps: first..<n),
+                                               y: data.sequences[s].values[first...].map(Double.init)))
             // The forecast line starts at the last observed value, so it joins the history.
             plot.series.append(LinePlot.Series(name: "forecast", color: LinePlot.predictionColor,
                                                x: xs(data, s, steps: (n - 1)..<n) + future,
@@ -49,7 +81,7 @@ public enum ForecastFigures {
 
     /// Every backtest fold of every sequence over its history: actuals of the folds in blue,
     /// each fold's forecast in red (one segment per fold).
-    public static func backtest(_ data: ForecastData, model: String, folds: [BacktestFold]) -> String {
+    public static func backtest(_ data: ForecastData, model: String, folds: [BacktestFold], history: PlotHistory = .recent) -> String {
         var plots: [LinePlot] = []
         for s in data.sequences.indices.prefix(maxPanels) {
             let values = data.sequences[s].values, n = values.count
@@ -67,9 +99,13 @@ public enum ForecastFigures {
                 forecast.append(.nan)
             }
             if let first = actual.firstIndex(where: { !$0.isNaN }), first > 0 { actual[first - 1] = Double(values[first - 1]) }
+            // The recent history before the earliest cutoff, then the folds.
+            let horizon = folds.first?.forecasts[s].count ?? 0
+            let earliest = folds.compactMap { $0.cutoffs[s] }.min() ?? n
+            let start = max(0, earliest - 1 - history.steps(horizon: horizon))
             plot.series = [
-                LinePlot.Series(name: "history", color: LinePlot.historyColor, x: x, y: values.map(Double.init)),
-                LinePlot.Series(name: "actual", color: LinePlot.truthColor, x: x, y: actual, width: 2),
+                LinePlot.Series(name: "history", color: LinePlot.historyColor, x: Array(x[start...]), y: values[start...].map(Double.init)),
+                LinePlot.Series(name: "actual", color: LinePlot.truthColor, x: Array(x[start...]), y: Array(actual[start...]), width: 2),
                 LinePlot.Series(name: "forecast", color: LinePlot.predictionColor, x: forecastX, y: forecast, width: 2),
             ]
             plots.append(plot)
@@ -78,7 +114,7 @@ public enum ForecastFigures {
     }
 
     /// The HTML report of a forecast run.
-    public static func report(_ data: ForecastData, _ result: ForecastResult, source: String) -> String {
+    public static func report(_ data: ForecastData, _ result: ForecastResult, source: String, history: PlotHistory = .recent) -> String {
         let lengths = data.sequences.map(\.values.count)
         let inputs: [(String, String)] = [
             ("input", source),
@@ -104,7 +140,7 @@ public enum ForecastFigures {
             ]))
         }
         sections.append(HTMLReport.Section("Forecast", [
-            .figure(svg: forecast(data, result), caption: "History grey, forecast red" + (result.levels.isEmpty ? "" : ", intervals shaded")
+            .figure(svg: forecast(data, result, history: history), caption: "History grey, forecast red" + (result.levels.isEmpty ? "" : ", intervals shaded")
                 + (data.sequences.count > maxPanels ? "; the first \(maxPanels) of \(data.sequences.count) sequences" : "") + "."),
             .table(header: ["unique_id", "ds"] + result.columnNames,
                    rows: result.rows.prefix(200).map { [$0.uniqueId, $0.ds, formatNumber(Double($0.value))] + $0.bounds.map { formatNumber(Double($0)) } }),

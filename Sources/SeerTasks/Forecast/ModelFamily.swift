@@ -159,7 +159,7 @@ public struct ModelFamilyDescriptor: Sendable {
         case .cofrgenet:
             return net(family, "CoFrGeNet: continued-fraction token mixer and FFN", auto: false, forecastingNet)
         case .gpt:
-            return net(family, "GPT: causal softmax attention (the baseline the nets are measured against)", auto: false, forecastingNet)
+            return net(family, "GPT: causal softmax attention, the nets' baseline", auto: false, forecastingNet)
         case .dlinear:
             return ModelFamilyDescriptor(family: family, kind: .linear, summary: "DLinear: trend + remainder linear maps of the look-back",
                                          smallData: linear, largeData: linear, autoCandidate: true)
