@@ -10,6 +10,11 @@ extension OrderPolicy: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}
 extension EpochUnit: ExpressibleByArgument {}
 
+extension Device: ExpressibleByArgument {
+    /// `cpu`, `cuda` or `cuda:N`, parsed once here; the run asks the backend whether it exists.
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
 struct InputOptions: ParsableArguments {
     @Argument(help: "Input file: CSV (wide, long unique_id,ds,y, or NAB timestamp,value) or UCR/UEA .ts/.tsv.")
     var file: String?

@@ -33,8 +33,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Season of seasonal-naive in steps (default: from the frequency: 24 for H, 7 for D, 12 for MS …).")
     var season: Int?
 
-    @Option(help: "Device: cpu (cuda when a CUDA backend is available).")
-    var device = "cpu"
+    @Option(help: "Device: cpu, or cuda / cuda:N where this build has a CUDA backend.")
+    var device: Device = .cpu
 
     func validate() throws {
         if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
@@ -43,23 +43,19 @@ struct ModelOptions: ParsableArguments {
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number") }
         guard (maxSteps ?? 1) >= 1 else { throw ValidationError("--max-steps must be at least 1") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
-        guard device == "cpu" || device == "cuda" else { throw ValidationError("--device must be cpu or cuda, not '\(device)'") }
     }
 
     /// The request itself: a horizon ≤ 0 or an unknown model is bad input (exit 65, as issue 7
-    /// specifies: they are values of the forecast asked for, not a malformed command line), and
-    /// `cuda` is refused with a clear message until the CUDA backend trains models.
+    /// specifies: they are values of the forecast asked for, not a malformed command line); a
+    /// device without a backend is refused by the run (exit 69).
     func request() throws -> ForecastRequest {
         guard horizon >= 1 else { throw CommandFailure("--horizon must be at least 1 step, not \(horizon)", kind: .badInput) }
         guard let choice = ModelChoice(name: model) else {
             throw CommandFailure("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'",
                                  kind: .badInput)
         }
-        if device == "cuda" {
-            throw CommandFailure("--device cuda: Seer's forecasters train on the CPU backend only in this version; use --device cpu")
-        }
         return ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, maxSteps: maxSteps, batchSize: batchSize,
-                               learningRate: learningRate, season: season, seed: seed)
+                               learningRate: learningRate, season: season, seed: seed, device: device)
     }
 }
 

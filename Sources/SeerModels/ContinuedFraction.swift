@@ -76,31 +76,42 @@ public protocol DyadicScheduled {
 /// without a gradient).
 struct DyadicHold {
     let layers: [LadderLayer]
-    let start: [(weight: [Float], bias: [Float])]
+    /// Each layer's starting weights and biases, kept on the parameters' device.
+    let start: [(weight: TensorStorage, bias: TensorStorage)]
     let plannedSteps: Int
 
     init(_ model: Any, plannedSteps: Int) {
         layers = ((model as? DyadicScheduled)?.ladderLayers ?? []).filter(\.config.dyadic)
-        start = layers.map { ($0.weight.values, $0.bias.values) }
+        start = layers.map { layer in
+            let weight = layer.weight.value.backend.allocate(layer.weight.count), bias = layer.bias.value.backend.allocate(layer.bias.count)
+            layer.weight.value.backend.copy(layer.weight.value, into: weight)
+            layer.bias.value.backend.copy(layer.bias.value, into: bias)
+            return (weight, bias)
+        }
         self.plannedSteps = plannedSteps
+    }
+
+    /// Row `row` of a [rows, n] storage, as a view.
+    static func row(_ storage: TensorStorage, _ row: Int, _ n: Int) -> TensorStorage {
+        TensorStorage(viewing: storage, offset: row * n, count: n)
     }
 
     func holdGradients(step: Int) {
         for layer in layers {
-            let inputs = layer.weight.shape[1]
+            let inputs = layer.weight.shape[1], kernels = layer.weight.gradient.backend
             for row in layer.heldRows(step: step, plannedSteps: plannedSteps) {
-                (layer.weight.gradient.pointer + row * inputs).update(repeating: 0, count: inputs)
-                layer.bias.gradient.pointer[row] = 0
+                kernels.fill(Self.row(layer.weight.gradient, row, inputs), with: 0)
+                kernels.fill(Self.row(layer.bias.gradient, row, 1), with: 0)
             }
         }
     }
 
     func restoreValues(step: Int) {
         for (layer, values) in zip(layers, start) {
-            let inputs = layer.weight.shape[1]
+            let inputs = layer.weight.shape[1], kernels = layer.weight.value.backend
             for row in layer.heldRows(step: step, plannedSteps: plannedSteps) {
-                for i in 0..<inputs { layer.weight.value.pointer[row * inputs + i] = values.weight[row * inputs + i] }
-                layer.bias.value.pointer[row] = values.bias[row]
+                kernels.copy(Self.row(values.weight, row, inputs), into: Self.row(layer.weight.value, row, inputs))
+                kernels.copy(Self.row(values.bias, row, 1), into: Self.row(layer.bias.value, row, 1))
             }
         }
     }

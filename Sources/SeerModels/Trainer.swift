@@ -127,14 +127,15 @@ public final class Trainer {
         }
         let dyadic = DyadicHold(model, plannedSteps: planned)
         var rng = SeededGenerator(seed: config.seed)
-        var best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
-        var average = config.averaging.map { _ in best }
+        // Weight snapshots (the best so far, the moving average) live on the group's device.
+        var best = group.snapshot()
+        let average = config.averaging.map { _ in group.snapshot() }
         var report = TrainingReport()
         var sinceImprovement = 0
         let began = monotonicSeconds()
         observer?.trainingBegan(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
 
-        func restoreBest() { best.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) } }
+        func restoreBest() { group.restore(best) }
 
         if config.validateInitialWeights, let validation {
             let initial = evaluate(model, on: validation)
@@ -165,7 +166,7 @@ public final class Trainer {
                 if let clip = config.clipNorm { group.clipGradientNorm(clip) }
                 optimizer.step(learningRate: schedule.rate(at: report.steps))
                 dyadic.restoreValues(step: report.steps)
-                if let decay = config.averaging { Self.accumulate(&average!, group.values.pointer, decay: decay) }
+                if let decay = config.averaging, let average { group.kernels.movingAverage(average, toward: group.values, decay: decay) }
                 report.steps += 1
                 lossSum += Double(value) * Double(indices.count)
                 seen += indices.count
@@ -173,10 +174,10 @@ public final class Trainer {
             }
             let trainLoss = Float(lossSum / Double(max(1, seen)))
             // With averaging, validate (and keep) the average: swap it in, and back after.
-            var raw: [Float]?
+            var raw: TensorStorage?
             if let average {
-                raw = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
-                average.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) }
+                raw = group.snapshot()
+                group.restore(average)
             }
             let validationLoss = validation.map { evaluate(model, on: $0) }
             let monitored = validationLoss ?? trainLoss
@@ -195,13 +196,13 @@ public final class Trainer {
                 report.bestLoss = monitored
                 report.bestEpoch = epoch
                 sinceImprovement = 0
-                best = Array(UnsafeBufferPointer(start: group.values.pointer, count: group.values.count))
+                best = group.snapshot()
             } else {
                 sinceImprovement += 1
             }
             observer?.epochFinished(record, improved: improved)
             if improved { try onImprovement?(report) }
-            raw?.withUnsafeBufferPointer { group.values.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            if let raw { group.restore(raw) }
             if let patience = config.patience, sinceImprovement >= patience, epoch < config.epochs {
                 report.stopReason = .earlyStopped
                 break
@@ -211,14 +212,6 @@ public final class Trainer {
         report.seconds = monotonicSeconds() - began
         observer?.trainingFinished(report)
         return report
-    }
-
-    /// average ← decay·average + (1 − decay)·values.
-    static func accumulate(_ average: inout [Float], _ values: UnsafeMutablePointer<Float>, decay: Float) {
-        let keep = 1 - decay
-        average.withUnsafeMutableBufferPointer { a in
-            for i in a.indices { a[i] = decay * a[i] + keep * values[i] }
-        }
     }
 
     /// Mean loss over `data` in inference mode (no dropout, no tape).

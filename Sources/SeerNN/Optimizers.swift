@@ -2,9 +2,6 @@
 // SGD with momentum; Adam (L2 weight decay added to the gradient, as PyTorch's Adam); AdamW
 // (decoupled decay applied to the weights, skipping norms and biases via the decay mask).
 import SeerTensor
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Updates a group of parameters from their gradients.
 public protocol Optimizer: AnyObject {
@@ -31,16 +28,12 @@ public final class SGD: Optimizer {
         self.group = group
         self.momentum = momentum
         self.weightDecay = weightDecay
-        velocity = TensorStorage(zeros: group.values.count)
+        velocity = group.kernels.zeros(group.values.count)
     }
 
     public func step(learningRate: Float) {
-        let w = group.values.pointer, g = group.gradients.pointer, v = velocity.pointer, mask = group.decayMask.pointer
-        for i in 0..<group.values.count {
-            let grad = g[i] + weightDecay * mask[i] * w[i]
-            v[i] = momentum * v[i] + grad
-            w[i] -= learningRate * v[i]
-        }
+        group.kernels.sgdStep(values: group.values, gradients: group.gradients, decayMask: group.decayMask, velocity: velocity,
+                              learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
         stepCount += 1
     }
 }
@@ -55,8 +48,8 @@ public final class Adam: Optimizer {
     /// Decoupled weight decay (AdamW) instead of L2 in the gradient (Adam).
     public let decoupled: Bool
     public private(set) var stepCount = 0
-    private let firstMoment: TensorStorage
-    private let secondMoment: TensorStorage
+    /// The buffers and settings the backend's step reads.
+    private let state: AdamState
 
     public init(_ group: ParameterGroup, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0, decoupled: Bool = false) {
@@ -66,8 +59,9 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decoupled = decoupled
-        firstMoment = TensorStorage(zeros: group.values.count)
-        secondMoment = TensorStorage(zeros: group.values.count)
+        state = AdamState(values: group.values, gradients: group.gradients, decayMask: group.decayMask,
+                          firstMoment: group.kernels.zeros(group.values.count), secondMoment: group.kernels.zeros(group.values.count),
+                          beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupled: decoupled)
     }
 
     /// AdamW with PyTorch's defaults (decay 0.01).
@@ -78,23 +72,6 @@ public final class Adam: Optimizer {
 
     public func step(learningRate: Float) {
         stepCount += 1
-        let t = Float(stepCount)
-        let correction1 = 1 - powf(beta1, t), correction2 = 1 - powf(beta2, t)
-        let stepSize = learningRate / correction1
-        let w = group.values.pointer, g = group.gradients.pointer, mask = group.decayMask.pointer
-        let m = firstMoment.pointer, v = secondMoment.pointer
-        let b1 = beta1, b2 = beta2, eps = epsilon, decay = weightDecay, decoupled = self.decoupled
-        let inverseRoot2 = 1 / correction2.squareRoot()
-        for i in 0..<group.values.count {
-            var grad = g[i]
-            if decoupled {
-                w[i] -= learningRate * decay * mask[i] * w[i]
-            } else {
-                grad += decay * mask[i] * w[i]
-            }
-            m[i] = b1 * m[i] + (1 - b1) * grad
-            v[i] = b2 * v[i] + (1 - b2) * grad * grad
-            w[i] -= stepSize * m[i] / (v[i].squareRoot() * inverseRoot2 + eps)
-        }
+        group.kernels.adamStep(state, learningRate: learningRate, step: stepCount)
     }
 }

@@ -38,7 +38,7 @@ public final class Parameter {
     /// Overwrites the values (e.g. when loading a checkpoint).
     public func load(_ values: [Float]) {
         precondition(values.count == count, "parameter \(name): \(values.count) values for shape \(shape)")
-        values.withUnsafeBufferPointer { value.pointer.update(from: $0.baseAddress!, count: count) }
+        value.backend.upload(values, into: value)
     }
 }
 
@@ -52,6 +52,8 @@ public final class ParameterGroup {
     public let decayMask: TensorStorage
     /// Where each parameter starts in the flat buffers.
     public let offsets: [Int]
+    /// The backend of the group's device: norms, clipping and optimiser steps run there.
+    public let kernels: any Backend
 
     public init(_ parameters: [Parameter]) {
         var seen = Set<ObjectIdentifier>()
@@ -62,16 +64,21 @@ public final class ParameterGroup {
             offsets.append(total)
             total += (p.count + 15) / 16 * 16  // keep every slice on a 64-byte boundary
         }
-        values = TensorStorage(zeros: total)
-        gradients = TensorStorage(zeros: total)
-        decayMask = TensorStorage(zeros: total)
+        precondition(Set(unique.map(\.value.device)).count <= 1, "a parameter group lives on one device")
+        let kernels = unique.first?.value.backend ?? CPUBackend()
+        values = kernels.zeros(total)
+        gradients = kernels.zeros(total)
+        decayMask = kernels.zeros(total)
         for (p, offset) in zip(unique, offsets) {
-            (values.pointer + offset).update(from: p.value.pointer, count: p.count)
-            (gradients.pointer + offset).update(from: p.gradient.pointer, count: p.count)
-            if p.decays { (decayMask.pointer + offset).update(repeating: 1, count: p.count) }
-            p.value = TensorStorage(viewing: values, offset: offset, count: p.count)
-            p.gradient = TensorStorage(viewing: gradients, offset: offset, count: p.count)
+            let value = TensorStorage(viewing: values, offset: offset, count: p.count)
+            let gradient = TensorStorage(viewing: gradients, offset: offset, count: p.count)
+            kernels.copy(p.value, into: value)
+            kernels.copy(p.gradient, into: gradient)
+            if p.decays { kernels.fill(TensorStorage(viewing: decayMask, offset: offset, count: p.count), with: 1) }
+            p.value = value
+            p.gradient = gradient
         }
+        self.kernels = kernels
         self.parameters = unique
         self.offsets = offsets
     }
@@ -79,32 +86,31 @@ public final class ParameterGroup {
     /// Total number of trainable values (padding excluded).
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-    public func zeroGradients() { gradients.zero() }
+    public func zeroGradients() { kernels.fill(gradients, with: 0) }
 
     /// The L2 norm of all gradients together.
-    public func gradientNorm() -> Float {
-        var sum = 0.0
-        let g = gradients.pointer
-        for i in 0..<gradients.count { sum += Double(g[i]) * Double(g[i]) }
-        return Float(sum.squareRoot())
-    }
+    public func gradientNorm() -> Float { Float(kernels.sumOfSquares(gradients).squareRoot()) }
 
     /// Scales all gradients so their global norm is at most `maxNorm`; returns the norm before.
     @discardableResult
     public func clipGradientNorm(_ maxNorm: Float) -> Float {
         let norm = gradientNorm()
         if norm > maxNorm && norm.isFinite {
-            let factor = maxNorm / (norm + 1e-6)
-            let g = gradients.pointer
-            for i in 0..<gradients.count { g[i] *= factor }
+            kernels.scaleInPlace(gradients, by: maxNorm / (norm + 1e-6))
         }
         return norm
     }
 
     /// True when every gradient is finite.
-    public var gradientsAreFinite: Bool {
-        let g = gradients.pointer
-        for i in 0..<gradients.count where !g[i].isFinite { return false }
-        return true
+    public var gradientsAreFinite: Bool { kernels.allFinite(gradients) }
+
+    /// A copy of the values (a snapshot of the weights, on the group's device).
+    public func snapshot() -> TensorStorage {
+        let copy = kernels.allocate(values.count)
+        kernels.copy(values, into: copy)
+        return copy
     }
+
+    /// Puts a snapshot's values back.
+    public func restore(_ snapshot: TensorStorage) { kernels.copy(snapshot, into: values) }
 }

@@ -16,6 +16,40 @@ public enum RegressionLoss: Sendable, Equatable { case mse, mae, huber(delta: Fl
 public protocol Backend: Sendable {
     var device: Device { get }
 
+    // MARK: memory — every storage an op, a gradient or an optimiser keeps comes from here, so
+    // a device backend owns its memory; host arrays cross only through upload/download.
+    /// Uninitialised storage for `count` floats.
+    func allocate(_ count: Int) -> TensorStorage
+    /// Zero-filled storage for `count` floats.
+    func zeros(_ count: Int) -> TensorStorage
+    /// destination[i] = source[i] (equal counts; either may be a view).
+    func copy(_ source: TensorStorage, into destination: TensorStorage)
+    /// destination[i] = value.
+    func fill(_ destination: TensorStorage, with value: Float)
+    /// destination[i] = values[i], from host memory.
+    func upload(_ values: [Float], into destination: TensorStorage)
+    /// The contents, in host memory.
+    func download(_ source: TensorStorage) -> [Float]
+
+    // MARK: training state — gradient accumulation, norms and clipping, optimiser steps and
+    // weight averages over flat buffers (a parameter group's values, gradients and moments)
+    /// into[i] += g[i] (or −= when `negated`).
+    func accumulate(_ g: TensorStorage, into: TensorStorage, negated: Bool)
+    /// Σ x[i]², accumulated in Double.
+    func sumOfSquares(_ x: TensorStorage) -> Double
+    /// x[i] *= factor, in place.
+    func scaleInPlace(_ x: TensorStorage, by factor: Float)
+    /// True when every x[i] is finite.
+    func allFinite(_ x: TensorStorage) -> Bool
+    /// One Adam step: m ← β1·m + (1−β1)·g', v ← β2·v + (1−β2)·g'², w ← w − lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε),
+    /// with g' = g + λ·mask·w (Adam) or w first decayed by lr·λ·mask·w (AdamW, `decoupled`).
+    func adamStep(_ state: AdamState, learningRate: Float, step t: Int)
+    /// One SGD step: v ← μ·v + g + λ·mask·w, w ← w − lr·v.
+    func sgdStep(values: TensorStorage, gradients: TensorStorage, decayMask: TensorStorage, velocity: TensorStorage,
+                 learningRate: Float, momentum: Float, weightDecay: Float)
+    /// average[i] ← decay·average[i] + (1 − decay)·values[i] (Polyak / EMA weights).
+    func movingAverage(_ average: TensorStorage, toward values: TensorStorage, decay: Float)
+
     // MARK: matmul — C[b] = op(A[b]) · op(B[b])
     // A: [batch, m, k] ([batch, k, m] when transA); B: [batchB, k, n] ([batchB, n, k] when
     // transB) with batchB = batch, or 1 when B is shared; C: [batch, m, n].
@@ -164,13 +198,52 @@ public protocol Backend: Sendable {
 /// Rows per chunk of the decayed linear attention kernels (the states they keep are per chunk).
 public let linearAttentionChunkLength = 64
 
-/// The backend for a device: the CPU one, or a clear error for a device Seer cannot use here.
-public func backend(for device: Device) -> any Backend {
-    switch device {
-    case .cpu: return CPUBackend()
-    case .cuda:
-        preconditionFailure("no CUDA backend is loaded; check devices with CUDAProbe.check before creating tensors on \(device)")
+/// The buffers and hyper-parameters of one Adam or AdamW optimiser.
+public struct AdamState: Sendable {
+    public let values: TensorStorage, gradients: TensorStorage, decayMask: TensorStorage
+    public let firstMoment: TensorStorage, secondMoment: TensorStorage
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    /// AdamW's decoupled decay instead of L2 in the gradient.
+    public let decoupled: Bool
+
+    public init(values: TensorStorage, gradients: TensorStorage, decayMask: TensorStorage, firstMoment: TensorStorage,
+                secondMoment: TensorStorage, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool) {
+        self.values = values
+        self.gradients = gradients
+        self.decayMask = decayMask
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
     }
+}
+
+/// The backend for a device: the CPU one, or `DeviceUnavailable` for a device this build or
+/// machine cannot use (the CLI exits 69) — never a crash.
+public func backend(for device: Device) throws(DeviceUnavailable) -> any Backend {
+    switch device {
+    case .cpu: return cpuBackend
+    case .cuda:
+        try CUDAProbe.check(device)
+        throw DeviceUnavailable(device: device, reason: "this build of Seer has no CUDA kernels yet; use --device cpu")
+    }
+}
+
+let cpuBackend = CPUBackend()
+
+/// The backend of a storage that exists: storages are only made by a backend, so its device
+/// has one (a tensor on an unavailable device cannot exist).
+func loadedBackend(_ device: Device) -> any Backend {
+    guard let backend = try? backend(for: device) else { preconditionFailure("a storage on \(device), which has no backend") }
+    return backend
+}
+
+extension TensorStorage {
+    /// The backend that made this storage (and runs kernels on it).
+    public var backend: any Backend { loadedBackend(device) }
 }
 
 /// Where the rows of attention's heads live. Head h is head `h % groups` of sequence `h / groups`;

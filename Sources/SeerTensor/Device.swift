@@ -1,6 +1,7 @@
 // Where tensors live and kernels run. The CPU backend (OpenBLAS) is always there; CUDA is
 // loaded at run time, so asking for it on a machine without a GPU is a clear error, not a crash.
 import CCUDA
+import SeerBase
 
 /// A compute device: the CPU, or the n-th CUDA GPU.
 public enum Device: Equatable, Hashable, Sendable, CustomStringConvertible {
@@ -26,10 +27,15 @@ public enum Device: Equatable, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Why a CUDA device cannot be used here.
-public struct DeviceUnavailable: Error, CustomStringConvertible, Sendable {
+/// Why a device cannot be used here (exit 69, EX_UNAVAILABLE, from the CLI).
+public struct DeviceUnavailable: SeerError, Sendable {
     public let device: Device
     public let reason: String
+    public init(device: Device, reason: String) {
+        self.device = device
+        self.reason = reason
+    }
+    public var kind: FailureKind { .unavailable }
     public var description: String { "device \(device) is not available: \(reason)" }
 }
 
@@ -39,7 +45,7 @@ public enum CUDAProbe {
     public static func deviceCount() -> Int { max(0, Int(seer_cuda_device_count())) }
 
     /// Throws `DeviceUnavailable` unless `device` can be used.
-    public static func check(_ device: Device) throws {
+    public static func check(_ device: Device) throws(DeviceUnavailable) {
         guard case .cuda(let n) = device else { return }
         let count = Int(seer_cuda_device_count())
         if count < 0 { throw DeviceUnavailable(device: device, reason: String(cString: seer_cuda_last_error())) }

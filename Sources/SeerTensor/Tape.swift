@@ -6,6 +6,8 @@
 
 /// Gradients during one backward pass, by tensor id.
 public final class GradientStore {
+    /// The backend of the pass's device: fresh gradient buffers come from it.
+    fileprivate var backend: any Backend = cpuBackend
     private var gradients: [Int: TensorStorage] = [:]
     /// Buffers that outlive the pass (parameters' gradient buffers), by id.
     fileprivate var sinks: [Int: TensorStorage] = [:]
@@ -18,7 +20,7 @@ public final class GradientStore {
     public func accumulator(_ id: Int, count: Int) -> TensorStorage {
         if let sink = sinks[id] { return sink }
         if let existing = gradients[id] { return existing }
-        let fresh = TensorStorage(zeros: count)
+        let fresh = backend.zeros(count)
         gradients[id] = fresh
         return fresh
     }
@@ -33,12 +35,7 @@ public final class GradientStore {
     public func add(_ g: TensorStorage, into id: Int?, negated: Bool = false) {
         guard let id else { return }
         if let existing = sinks[id] ?? gradients[id] {
-            let src = g.pointer, dst = existing.pointer
-            if negated {
-                Parallelism.forEachChunk(g.count) { range in for i in range { dst[i] -= src[i] } }
-            } else {
-                Parallelism.forEachChunk(g.count) { range in for i in range { dst[i] += src[i] } }
-            }
+            loadedBackend(g.device).accumulate(g, into: existing, negated: negated)
             return
         }
         if !negated, let donor, donor === g {
@@ -46,12 +43,14 @@ public final class GradientStore {
             gradients[id] = g
             return
         }
-        let fresh = TensorStorage(count: g.count)
-        let src = g.pointer, dst = fresh.pointer
+        let kernels = loadedBackend(g.device)
+        let fresh: TensorStorage
         if negated {
-            Parallelism.forEachChunk(g.count) { range in for i in range { dst[i] = -src[i] } }
+            fresh = kernels.zeros(g.count)
+            kernels.accumulate(g, into: fresh, negated: true)
         } else {
-            Parallelism.forEachChunk(g.count) { range in (dst + range.lowerBound).update(from: src + range.lowerBound, count: range.count) }
+            fresh = kernels.allocate(g.count)
+            kernels.copy(g, into: fresh)
         }
         gradients[id] = fresh
     }
@@ -142,8 +141,9 @@ public final class Tape {
     /// then releases the recorded activations. Call once per tape.
     public func backward(_ loss: Tensor) {
         precondition(loss.tape === self, "backward needs a tensor recorded on this tape")
+        store.backend = loss.kernels
         let seed = store.accumulator(loss.id, count: loss.count)
-        seed.pointer.update(repeating: 1, count: loss.count)
+        store.backend.fill(seed, with: 1)
         replay()
     }
 
@@ -152,6 +152,7 @@ public final class Tape {
     public func backward(_ output: Tensor, gradient: TensorStorage) {
         precondition(output.tape === self, "backward needs a tensor recorded on this tape")
         precondition(gradient.count == output.count, "gradient has \(gradient.count) elements, the output \(output.count)")
+        store.backend = output.kernels
         store.add(gradient, into: output.id)
         replay()
     }

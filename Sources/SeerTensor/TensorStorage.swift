@@ -100,9 +100,11 @@ public final class TensorStorage: @unchecked Sendable {
     /// The storage this one is a window into (kept alive by it), or nil when it owns its memory.
     public let base: TensorStorage?
 
-    /// Uninitialised storage for `count` floats.
+    /// Uninitialised host storage for `count` floats. Storage on another device is made by its
+    /// backend (`Backend.allocate`), which owns that device's memory.
     public init(count: Int, device: Device = .cpu) {
         precondition(count >= 0, "negative storage size")
+        precondition(device == .cpu, "storage on \(device) comes from its backend, not from host memory")
         self.count = count
         self.device = device
         let raw = BufferCache.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)

@@ -198,7 +198,12 @@ struct TrainPredictBacktestCLITests {
         let half = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--out-sqlite", database])
         #expect(half.status == 64)
         let cuda = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--device", "cuda"])
-        #expect(cuda.status == 64 && cuda.stderr.contains("--device"))
+        // Parsed into a Device once; a device without a backend here is EX_UNAVAILABLE, not a crash.
+        #expect(cuda.status == 69 && cuda.stderr.contains("device cuda:0 is not available"), "\(cuda.stderr)")
+        let backtest = try CLITests.seer(["backtest", "data/airline_passengers.csv", "--horizon", "3", "--model", "naive", "--device", "cuda:1"])
+        #expect(backtest.status == 69 && backtest.stderr.contains("cuda:1"), "\(backtest.stderr)")
+        let unknown = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "3", "--device", "tpu"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("--device"), "\(unknown.stderr)")
     }
 }
 

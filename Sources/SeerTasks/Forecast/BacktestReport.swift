@@ -6,6 +6,7 @@ import SeerBase
 import SeerData
 import SeerEval
 import SeerModels
+import SeerTensor
 
 /// The rows and figures of a backtest.
 public struct BacktestReport: Codable, Sendable {
@@ -24,6 +25,7 @@ public struct BacktestReport: Codable, Sendable {
     /// Backtests `run`'s request over `run.data`: `folds` cutoffs `step` apart (nil: H), refitting
     /// before each (or once before the earliest).
     public init(_ run: ForecastRun, folds: Int, step: Int?, refit: Bool, observer: TrainingObserver?) throws {
+        _ = try backend(for: run.request.device)
         let data = run.data, step = step ?? run.request.horizon
         var run = run
         chosenBy = "named by --model"

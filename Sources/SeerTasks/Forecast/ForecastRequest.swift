@@ -2,6 +2,7 @@
 // may leave to Seer (look-back, epochs, season) — the library's form of `seer forecast`'s
 // options, so the CLI, the HTTP API and the nightly retrainer ask in the same words.
 import SeerModels
+import SeerTensor
 
 /// A named model family, or the automatic choice among the candidates.
 public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
@@ -47,9 +48,12 @@ public struct ForecastRequest: Equatable, Sendable {
     public var season: Int?
     /// Seed of initialisation and data order (same seed, same forecast).
     public var seed: UInt64
+    /// Where the nets train; a device without a backend here is refused (`DeviceUnavailable`).
+    public var device: Device
 
     public init(horizon: Int, model: ModelChoice = .auto, lookback: Int? = nil, epochs: Int? = nil, maxSteps: Int? = nil, batchSize: Int? = nil,
-                learningRate: Float? = nil, season: Int? = nil, seed: UInt64 = 0) {
+                learningRate: Float? = nil, season: Int? = nil, seed: UInt64 = 0,
+                device: Device = .cpu) {
         self.horizon = horizon
         self.model = model
         self.lookback = lookback
@@ -59,5 +63,6 @@ public struct ForecastRequest: Equatable, Sendable {
         self.learningRate = learningRate
         self.season = season
         self.seed = seed
+        self.device = device
     }
 }

@@ -4,6 +4,7 @@
 import SeerBase
 import SeerData
 import SeerModels
+import SeerTensor
 
 /// The trained forecaster of a run, how it was chosen, and the held-out MSE of each model fitted.
 public struct TrainedForecaster {
@@ -66,6 +67,8 @@ public struct ForecastRun {
 
     /// Trains the requested model, or every `auto` candidate keeping the lowest held-out MSE.
     public func train() throws -> TrainedForecaster {
+        // Ask for the device's backend first: a missing GPU is a clear error before any work.
+        _ = try backend(for: request.device)
         let values = data.values
         var scores: [String: Double] = [:]
         if case .family(let family) = request.model {

@@ -2,7 +2,7 @@
 
 extension Tensor {
     func unary(_ op: UnaryOp) -> Tensor {
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
         let kernels = self.kernels
         kernels.unaryForward(op, storage, out.storage)
         let x = storage, y = out.storage, id = trackedId
@@ -17,7 +17,7 @@ extension Tensor {
     public func gated(by gate: Tensor, _ activation: UnaryOp) -> Tensor {
         precondition(activation == .sigmoid || activation == .silu, "a gate is sigmoid or SiLU, not \(activation)")
         precondition(gate.shape == shape, "gate \(gate.shape) and gated \(shape) differ in shape")
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
         let kernels = self.kernels
         kernels.gatedForward(activation, gate: gate.storage, storage, out.storage)
         let sx = storage, sg = gate.storage, ix = trackedId, ig = gate.trackedId
@@ -35,8 +35,8 @@ extension Tensor {
         precondition(activation == .sigmoid || activation == .silu, "a gate is sigmoid or SiLU, not \(activation)")
         precondition(gate.count == count && n > 0 && count % n == 0, "gate \(gate.shape) and \(shape) (rows of \(n)) do not line up")
         let rows = count / n
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
-        let rstd = TensorStorage(count: rows)
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
+        let rstd = kernels.allocate(rows)
         let kernels = self.kernels
         kernels.normalizedGatedForward(activation, gate: gate.storage, storage, out.storage, rstd: rstd, rows: rows, n: n, epsilon: epsilon)
         let sx = storage, sg = gate.storage, ix = trackedId, ig = gate.trackedId

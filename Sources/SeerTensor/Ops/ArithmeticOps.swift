@@ -10,8 +10,8 @@ extension Tensor {
                          "cannot broadcast \(b.shape) over \(a.shape): the right shape must be a suffix of the left")
         }
         let inner = b.count, outer = a.count / max(1, inner)
-        let out = Tensor(shape: a.shape, storage: TensorStorage(count: a.count))
         let kernels = a.kernels
+        let out = Tensor(shape: a.shape, storage: kernels.allocate(a.count))
         kernels.binaryForward(op, a.storage, b.storage, out.storage, outer: outer, inner: inner, broadcastB: broadcast)
         let ia = a.trackedId, ib = b.trackedId
         if op == .add || op == .sub {
@@ -50,7 +50,7 @@ extension Tensor {
 
     /// Every element times `factor`.
     public func scaled(by factor: Float) -> Tensor {
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
         let kernels = self.kernels
         kernels.scaleForward(storage, factor, out.storage)
         let id = trackedId, n = count

@@ -22,7 +22,7 @@ extension Tensor {
         precondition(depth >= 1 && shape.last % depth == 0, "a ladder input's last axis (\(shape.last)) must be a multiple of the depth \(depth)")
         let ladders = shape.last / depth, rows = count / max(1, shape.last)
         let kernels = self.kernels, positive = form.isPositive, epsilon = form.epsilon
-        let out = Tensor(shape: Shape(Array(shape.dims.dropLast()) + [ladders]), storage: TensorStorage(count: rows * ladders))
+        let out = Tensor(shape: Shape(Array(shape.dims.dropLast()) + [ladders]), storage: kernels.allocate(rows * ladders))
         kernels.continuedFractionForward(storage, out.storage, rows: rows, ladders: ladders, depth: depth, positive: positive, epsilon: epsilon)
         let x = storage, ix = trackedId
         return Tensor.record(out, inputs: self) { store, g in

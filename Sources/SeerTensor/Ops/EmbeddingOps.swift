@@ -9,7 +9,7 @@ extension Tensor {
         let outShape = Shape((indexShape?.dims ?? [indices.count]) + [d])
         precondition(outShape.count == indices.count * d, "index shape does not match the index count")
         let kernels = self.kernels
-        let out = Tensor(shape: outShape, storage: TensorStorage(count: indices.count * d))
+        let out = Tensor(shape: outShape, storage: kernels.allocate(indices.count * d))
         kernels.embeddingForward(storage, indices: indices, out.storage, d: d)
         let id = trackedId, n = count
         return Tensor.record(out, inputs: self) { store, g in

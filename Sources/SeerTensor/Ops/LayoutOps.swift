@@ -14,7 +14,7 @@ extension Tensor {
     public func permuted(_ permutation: [Int]) -> Tensor {
         precondition(permutation.sorted() == Array(0..<rank), "\(permutation) is not a permutation of \(rank) axes")
         let kernels = self.kernels
-        let out = Tensor(shape: Shape(permutation.map { shape[$0] }), storage: TensorStorage(count: count))
+        let out = Tensor(shape: Shape(permutation.map { shape[$0] }), storage: kernels.allocate(count))
         kernels.permute(storage, shape: shape.dims, permutation: permutation, out.storage, accumulate: false)
         var inverse = [Int](repeating: 0, count: rank)
         for (a, p) in permutation.enumerated() { inverse[p] = a }
@@ -39,7 +39,7 @@ extension Tensor {
         var dims = shape.dims
         dims[a] = range.count
         let kernels = self.kernels
-        let out = Tensor(shape: Shape(dims), storage: TensorStorage(count: outer * range.count * inner))
+        let out = Tensor(shape: Shape(dims), storage: kernels.allocate(outer * range.count * inner))
         kernels.copyAxisRange(storage, srcDim: dim, srcStart: range.lowerBound, out.storage, dstDim: range.count, dstStart: 0,
                               length: range.count, outer: outer, inner: inner, accumulate: false)
         let id = trackedId, n = count
@@ -77,7 +77,7 @@ extension Tensor {
         dims[a] = total
         let (outer, _, inner) = first.shape.split(at: a)
         let kernels = first.kernels
-        let out = Tensor(shape: Shape(dims), storage: TensorStorage(count: outer * total * inner))
+        let out = Tensor(shape: Shape(dims), storage: kernels.allocate(outer * total * inner))
         var parts: [(count: Int, id: Int?, start: Int, length: Int)] = []  // sizes only: inputs are not kept
         var start = 0
         for t in tensors {

@@ -9,7 +9,7 @@ extension Tensor {
         precondition(targets.allSatisfy { $0 >= 0 && Int($0) < classes }, "a target class lies outside 0..<\(classes)")
         if let classWeights { precondition(classWeights.count == classes, "class weights must have \(classes) entries") }
         let kernels = self.kernels
-        let probabilities = TensorStorage(count: count)
+        let probabilities = kernels.allocate(count)
         let loss = kernels.crossEntropyForward(storage, targets: targets, weights: classWeights?.storage,
                                                probabilities: probabilities, rows: rows, classes: classes)
         let out = Tensor([loss], shape: [1])

@@ -16,7 +16,7 @@ extension Tensor {
         if !shared {
             precondition(Array(other.shape.dims.dropLast(2)) == leading, "batched matmul needs equal leading axes: \(shape) · \(other.shape)")
         }
-        let out = Tensor(shape: Shape(leading + [m, n]), storage: TensorStorage(count: batch * m * n))
+        let out = Tensor(shape: Shape(leading + [m, n]), storage: kernels.allocate(batch * m * n))
         let kernels = self.kernels
         kernels.matmulForward(storage, other.storage, out.storage, batch: batch, m: m, n: n, k: k,
                               transA: transposeSelf, transB: transposeOther, sharedB: shared)
@@ -98,8 +98,8 @@ extension Tensor {
         }
         if let bias { precondition(bias.rank == 1 && bias.count == n, "bias \(bias.shape) does not match \(n) outputs") }
         if let residual { precondition(residual.columns.count == n, "residual columns \(residual.columns) do not match \(n) outputs") }
-        let out = Tensor(shape: Shape(leading + [n]), storage: TensorStorage(count: rows * n))
         let kernels = terms[0].weight.kernels
+        let out = Tensor(shape: Shape(leading + [n]), storage: kernels.allocate(rows * n))
         let prefilled = bias != nil || residual != nil
         if prefilled {
             kernels.fillRows(out.storage, rows: rows, n: n, bias: bias?.storage, residual: residual?.tensor.storage,

@@ -6,8 +6,8 @@ extension Tensor {
         let n = shape.last, rows = count / max(1, n)
         precondition(gamma.count == n && beta.count == n, "layer norm parameters must have \(n) entries")
         let kernels = self.kernels
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
-        let mean = TensorStorage(count: rows), rstd = TensorStorage(count: rows)
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
+        let mean = kernels.allocate(rows), rstd = kernels.allocate(rows)
         kernels.layerNormForward(storage, gamma: gamma.storage, beta: beta.storage, out.storage, mean: mean, rstd: rstd,
                                  rows: rows, n: n, epsilon: epsilon)
         let x = storage, sg = gamma.storage, ix = trackedId, ig = gamma.trackedId, ib = beta.trackedId
@@ -22,8 +22,8 @@ extension Tensor {
         let n = shape.last, rows = count / max(1, n)
         precondition(gamma.count == n, "RMS norm gain must have \(n) entries")
         let kernels = self.kernels
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
-        let rstd = TensorStorage(count: rows)
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
+        let rstd = kernels.allocate(rows)
         kernels.rmsNormForward(storage, gamma: gamma.storage, out.storage, rstd: rstd, rows: rows, n: n, epsilon: epsilon)
         let x = storage, sg = gamma.storage, ix = trackedId, ig = gamma.trackedId
         return Tensor.record(out, inputs: self, gamma) { store, g in

@@ -19,7 +19,7 @@ extension Tensor {
         var dims = shape.dims
         dims.remove(at: a)
         let scale: Float = mean ? 1 / Float(max(1, dim)) : 1
-        let out = Tensor(shape: Shape(dims), storage: TensorStorage(count: outer * inner))
+        let out = Tensor(shape: Shape(dims), storage: kernels.allocate(outer * inner))
         let kernels = self.kernels
         kernels.reduceSumForward(storage, out.storage, outer: outer, dim: dim, inner: inner, scale: scale)
         let id = trackedId, n = count

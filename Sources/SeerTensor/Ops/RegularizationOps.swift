@@ -7,8 +7,8 @@ extension Tensor {
         precondition(probability >= 0 && probability < 1, "dropout probability must lie in [0, 1)")
         guard probability > 0 else { return self }
         let kernels = self.kernels
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
-        let mask = TensorStorage(count: count)
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
+        let mask = kernels.allocate(count)
         kernels.dropoutForward(storage, out.storage, mask: mask, probability: probability, seed: seed)
         let id = trackedId, n = count
         return Tensor.record(out, inputs: self) { store, g in

@@ -17,7 +17,7 @@ extension Tensor {
         if let bias { precondition(bias.count == channels, "conv bias must have \(channels) entries") }
         let kernel = weight.shape[1]
         let kernels = self.kernels
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
         kernels.causalConvForward(storage, weight: weight.storage, bias: bias?.storage, out.storage,
                                   batch: batch, time: time, channels: channels, kernel: kernel)
         let x = storage, w = weight.storage, ix = trackedId, iw = weight.trackedId, ib = bias?.trackedId
@@ -49,9 +49,9 @@ extension Tensor {
     private static func attention(_ q: Tensor, _ k: Tensor, _ v: Tensor, outShape: Shape, layout: AttentionLayout, heads: Int, time: Int,
                                   d: Int, mode: AttentionMode) -> Tensor {
         let kernels = q.kernels
-        let out = Tensor(shape: outShape, storage: TensorStorage(count: outShape.count))
-        let lse = TensorStorage(count: heads * time)
-        let probabilities = mode == .stored ? TensorStorage(count: heads * time * time) : nil
+        let out = Tensor(shape: outShape, storage: kernels.allocate(outShape.count))
+        let lse = kernels.allocate(heads * time)
+        let probabilities = mode == .stored ? kernels.allocate(heads * time * time) : nil
         kernels.attentionForward(q.storage, k.storage, v.storage, out.storage, layout: layout, logsumexp: lse, probabilities: probabilities,
                                  heads: heads, time: time, d: d)
         let sq = q.storage, sk = k.storage, sv = v.storage, so = out.storage
@@ -59,9 +59,9 @@ extension Tensor {
         return record(out, inputs: q, k, v) { store, g in
             // The kernel adds into all three (one buffer when q, k, v are one tensor); scratch
             // buffers stand in for untracked inputs.
-            let gq = store.buffer(iq, count: sq.count) ?? TensorStorage(zeros: sq.count)
-            let gk = store.buffer(ik, count: sk.count) ?? TensorStorage(zeros: sk.count)
-            let gv = store.buffer(iv, count: sv.count) ?? TensorStorage(zeros: sv.count)
+            let gq = store.buffer(iq, count: sq.count) ?? kernels.zeros(sq.count)
+            let gk = store.buffer(ik, count: sk.count) ?? kernels.zeros(sk.count)
+            let gv = store.buffer(iv, count: sv.count) ?? kernels.zeros(sv.count)
             kernels.attentionBackward(sq, sk, sv, so, layout: layout, logsumexp: lse, probabilities: probabilities, gradO: g,
                                       gradQ: gq, gradK: gk, gradV: gv, heads: heads, time: time, d: d)
         }
@@ -108,18 +108,18 @@ extension Tensor {
         precondition(theta.count == groups, "decay logits must have one entry per head (\(groups)), not \(theta.count)")
         let kernels = q.kernels, stride = q.shape[2] * m
         let chunks = (time + linearAttentionChunkLength - 1) / linearAttentionChunkLength
-        let out = Tensor(shape: v.shape, storage: TensorStorage(count: v.count))
-        let states = TensorStorage(count: heads * chunks * m * e)
+        let out = Tensor(shape: v.shape, storage: kernels.allocate(v.count))
+        let states = kernels.allocate(heads * chunks * m * e)
         // Through the softmax, q = k are logits and the kernel writes the features here.
-        let features = softmaxOfInputs ? TensorStorage(count: q.count) : nil
+        let features = softmaxOfInputs ? kernels.allocate(q.count) : nil
         let sq = features ?? q.storage, sk = features ?? k.storage, sv = v.storage, st = theta.storage, joint = keyOffset != 0
         kernels.linearAttentionForward(sq, sk, sv, theta: st, out.storage, states: states, heads: heads, groups: groups, time: time,
                                        m: m, e: e, featureStride: stride, keyOffset: keyOffset, logits: softmaxOfInputs ? q.storage : nil)
         let iq = q.trackedId, ik = k.trackedId, iv = v.trackedId, it = theta.trackedId, nq = q.count, nv = v.count
         return record(out, inputs: joint ? [q, v, theta] : [q, k, v, theta]) { store, g in
-            let gq = store.buffer(iq, count: nq) ?? TensorStorage(zeros: nq)
-            let gk = joint ? gq : store.buffer(ik, count: nq) ?? TensorStorage(zeros: nq)
-            let gv = store.buffer(iv, count: nv) ?? TensorStorage(zeros: nv)
+            let gq = store.buffer(iq, count: nq) ?? kernels.zeros(nq)
+            let gk = joint ? gq : store.buffer(ik, count: nq) ?? kernels.zeros(nq)
+            let gv = store.buffer(iv, count: nv) ?? kernels.zeros(nv)
             kernels.linearAttentionBackward(sq, sk, sv, theta: st, states: states, gradO: g, gradQ: gq, gradK: gk, gradV: gv,
                                             gradTheta: store.buffer(it, count: groups), heads: heads, groups: groups, time: time,
                                             m: m, e: e, featureStride: stride, keyOffset: keyOffset, throughSoftmax: softmaxOfInputs)

@@ -6,7 +6,7 @@ extension Tensor {
 
     func softmax(log: Bool) -> Tensor {
         let n = shape.last, rows = count / max(1, n)
-        let out = Tensor(shape: shape, storage: TensorStorage(count: count))
+        let out = Tensor(shape: shape, storage: kernels.allocate(count))
         let kernels = self.kernels
         kernels.softmaxForward(storage, out.storage, rows: rows, n: n, log: log)
         let y = out.storage, id = trackedId, total = count

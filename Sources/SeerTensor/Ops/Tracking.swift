@@ -24,7 +24,7 @@ extension Tensor {
     }
 
     /// The backend for this tensor's device.
-    var kernels: any Backend { backend(for: device) }
+    var kernels: any Backend { loadedBackend(device) }
 }
 
 extension GradientStore {
