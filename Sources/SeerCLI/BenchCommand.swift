@@ -9,5 +9,5 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Run Seer's benchmarks (speed, memory, accuracy) beside their peers.",
         subcommands: [IngestBenchCommand.self, KernelBenchCommand.self, SpeedBenchCommand.self, SineBenchCommand.self, ETTBenchCommand.self,
-                      IngestChildCommand.self, SpeedChildCommand.self])
+                      StockBenchCommand.self, IngestChildCommand.self, SpeedChildCommand.self])
 }

@@ -1,6 +1,7 @@
-// A zoo net wrapped with MODELS.md §0's shared pieces: channel layout (independent series
-// sharing weights, or all channels in one token), RevIN, token embedding and one head —
-// direct multi-horizon, autoregressive next point/patch, or classifier.
+// A zoo net wrapped with MODELS.md §0's shared pieces for forecasting: channel layout
+// (independent series sharing weights, or all channels in one token), RevIN, token embedding and
+// a forecasting head — direct multi-horizon, or autoregressive next point/patch. Classifiers are
+// their own type (SequenceClassifier): a model that predicts classes is not a forecaster.
 import SeerBase
 import SeerNN
 import SeerTensor
@@ -20,6 +21,22 @@ public enum BackboneConfig: Equatable, Sendable {
         case .cofrgenet(let c): return c.width
         }
     }
+
+    /// The net, sized for sequences of `tokens` tokens (its position tables and NT's pyramid).
+    public func make(tokens: Int, rng: inout SeededGenerator) -> any SequenceBackbone {
+        switch self {
+        case .gpt(let c): return GPT(config: c, rng: &rng)
+        case .nt(var c):
+            c.maxTokens = max(c.maxTokens, tokens)
+            return NTNet(config: c, rng: &rng)
+        case .dijiang(var c):
+            c.maxTokens = c.maxTokens ?? tokens
+            return DiJiangNet(config: c, rng: &rng)
+        case .cofrgenet(var c):
+            c.maxTokens = c.maxTokens ?? tokens
+            return CoFrGeNet(config: c, rng: &rng)
+        }
+    }
 }
 
 /// How the channels of a multivariate series become sequences.
@@ -30,14 +47,12 @@ public enum ChannelMode: String, Sendable, CaseIterable {
     case mixed
 }
 
-/// What the net predicts.
+/// What a forecasting net predicts.
 public enum HeadKind: Equatable, Sendable {
     /// Flatten all tokens → Linear → `horizon` future steps.
     case direct(horizon: Int)
     /// From every token, the next point (or the next S points after a patch); rolled out at inference.
     case autoregressive
-    /// Mean over tokens → Linear → class logits.
-    case classifier(classes: Int)
 }
 
 public struct SequenceModelConfig: Equatable, Sendable {
@@ -102,27 +117,13 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
         let f = config.rowFeatures, d = config.backbone.width, (_, stride) = config.tokenization.lengthAndStride
         embedding = TokenEmbedding("embed", tokenization: config.tokenization, features: f, width: d, position: config.position,
                                    maxTokens: config.tokens, rng: &rng)
-        switch config.backbone {
-        case .gpt(let c): backbone = GPT(config: c, rng: &rng)
-        case .nt(var c):
-            c.maxTokens = max(c.maxTokens, config.tokens)
-            backbone = NTNet(config: c, rng: &rng)
-        case .dijiang(var c):
-            c.maxTokens = c.maxTokens ?? config.tokens
-            backbone = DiJiangNet(config: c, rng: &rng)
-        case .cofrgenet(var c):
-            c.maxTokens = c.maxTokens ?? config.tokens
-            backbone = CoFrGeNet(config: c, rng: &rng)
-        }
+        backbone = config.backbone.make(tokens: config.tokens, rng: &rng)
         revin = config.revin ? RevIN("revin", features: f, affine: config.revinAffine) : nil
         switch config.head {
         case .direct(let horizon):
             head = Linear("head", inputs: config.tokens * d, outputs: horizon * f, rng: &rng)
         case .autoregressive:
             head = Linear("head", inputs: d, outputs: stride * f, rng: &rng)
-        case .classifier(let classes):
-            let pooled = config.channelMode == .independent ? config.channels * d : d
-            head = Linear("head", inputs: pooled, outputs: classes, rng: &rng)
         }
         if case .direct(let horizon) = config.head, config.linearSkip {
             skip = Linear("skip", inputs: config.lookback * f, outputs: horizon * f, rng: &rng)
@@ -142,7 +143,6 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
         switch config.head {
         case .direct(let h): return h
         case .autoregressive: return config.tokenization.lengthAndStride.stride
-        case .classifier: return 0
         }
     }
 
@@ -162,8 +162,7 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
         return y.reshaped([batch, config.channels, steps]).permuted([0, 2, 1])
     }
 
-    /// Direct: [B, H, C]; autoregressive: [B, n·S, C], the predictions of steps P ..< P + n·S;
-    /// classifier: logits [B, classes].
+    /// Direct: [B, H, C]; autoregressive: [B, n·S, C], the predictions of steps P ..< P + n·S.
     public func callAsFunction(_ windows: Tensor, _ context: ForwardContext) -> Tensor {
         let batch = windows.shape[0]
         var x = rows(windows)
@@ -185,21 +184,12 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
             var y = head(h, on: context.tape).reshaped([n, tokens * stride, f])
             if let revin, let stats { y = revin.denormalize(y, stats, context) }
             return unrows(y, batch: batch)
-        case .classifier:
-            let pooled = h.mean(axis: 1)
-            let features = config.channelMode == .independent ? pooled.reshaped([batch, config.channels * d]) : pooled
-            return head(features, on: context.tape)
         }
     }
 
-    /// Regression: the configured loss against targets shaped like the output; classifier:
-    /// cross-entropy against class indices stored as floats [B].
+    /// The configured regression loss against targets shaped like the output.
     public func loss(inputs: Tensor, targets: Tensor, _ context: ForwardContext) -> Tensor {
-        let output = self(inputs, context)
-        if case .classifier = config.head {
-            return output.crossEntropy(targets: targets.array.map { Int32($0) }, classWeights: nil)
-        }
-        return output.regressionLoss(config.loss, target: targets)
+        self(inputs, context).regressionLoss(config.loss, target: targets)
     }
 
     public func forecast(_ windows: Tensor, _ context: ForwardContext) -> Tensor {

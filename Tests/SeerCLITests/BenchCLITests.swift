@@ -1,5 +1,6 @@
 // End-to-end runs of the model benchmarks on tiny settings: they finish, print a table or one
-// JSON document with the same figures, write their SVG overlays, and refuse bad options with 64.
+// JSON document with the same figures, write their SVG overlays, and refuse bad options with 64
+// (a missing file with 66, a file without the column they need with 65).
 import Foundation
 import Testing
 
@@ -51,6 +52,75 @@ struct BenchCLITests {
         let bad = try CLITests.seer(["bench", "sine", "--window", "7"])
         #expect(bad.status == 64)
         let unknown = try CLITests.seer(["bench", "sine", "--models", "nt,lstm"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("--models"), "\(unknown.stderr)")
+    }
+
+    /// 300 days of a random walk with drift (a fixed LCG, so the file is the same every run), closes
+    /// with two decimals as in a price file; the path, and the closes as the loader's Float32 holds them.
+    static func stockFile(in directory: String) throws -> (path: String, closes: [Double]) {
+        var state: UInt64 = 42, price = 100.0
+        var closes: [Double] = []
+        var csv = "Date,Open,High,Low,Close,Volume\n"
+        for day in 0..<300 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            price += (Double(state >> 11) / 9_007_199_254_740_992.0 - 0.45) * 2  // steps uniform in [−0.9, 1.1): drift +0.1 a day
+            let close = (price * 100).rounded() / 100
+            closes.append(Double(Float(close)))
+            // 28-day months keep every date valid; the gaps are like weekends, not missing data.
+            csv += String(format: "2020-%02d-%02d", day / 28 + 1, day % 28 + 1) + ",\(close),\(close + 0.5),\(close - 0.5),\(close),1000\n"
+        }
+        let path = directory + "/prices.csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, closes)
+    }
+
+    @Test func stockScoresTheModelsAgainstTheRandomWalk() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-stock-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (path, closes) = try Self.stockFile(in: directory)
+        let run = try CLITests.seer(["bench", "stock", "--files", path, "--models", "nt,dlinear", "--lookback", "16", "--width", "8",
+                                     "--epochs", "1", "--output", directory + "/plots", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let file = try #require((document["files"] as? [[String: Any]])?.first)
+        // The last 20 % of 300 days is the test set: rows 240..<300.
+        #expect(file["days"] as? Int == 300 && file["testStart"] as? Int == 240 && file["testDays"] as? Int == 60, "\(file)")
+        let rows = try #require(file["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["model"] as? String ?? "" } == ["nt", "dlinear", "random-walk"])
+        for row in rows {
+            let mae = try #require(row["mae"] as? Double)
+            let rmse = try #require(row["rmse"] as? Double)
+            #expect(mae.isFinite && rmse.isFinite && mae >= 0 && rmse >= 0, "\(row)")
+            let accuracy = try #require(row["directionalAccuracy"] as? Double)
+            #expect(accuracy >= 0 && accuracy <= 1, "\(row)")
+            guard row["model"] as? String != "random-walk" else { continue }
+            #expect((row["maeRatio"] as? Double).map { $0.isFinite && $0 > 0 } == true, "\(row)")
+            let plot = try #require(row["plot"] as? String)
+            let svg = try String(contentsOfFile: plot, encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("#1f5fbf") && svg.contains("#d62728"), "\(plot)")
+        }
+        // Golden: the random walk's MAE is the mean |close[t] − close[t−1]| over the test days.
+        let expected = (240..<300).map { abs(closes[$0] - closes[$0 - 1]) }.reduce(0, +) / 60
+        let walk = try #require(rows.last)
+        #expect(abs((walk["mae"] as? Double ?? -1) - expected) < 1e-5, "\(walk) vs \(expected)")
+        #expect(abs((file["randomWalkMAE"] as? Double ?? -1) - expected) < 1e-5)
+        #expect(walk["maeRatio"] as? Double == 1)
+        // It never calls a direction, so it is right exactly on the flat days.
+        #expect(walk["directionalAccuracy"] as? Double == file["flatShare"] as? Double, "\(walk)")
+    }
+
+    @Test func stockRefusesMissingFilesFilesWithoutCloseAndUnknownModels() throws {
+        let missing = try CLITests.seer(["bench", "stock", "--files", "/no/such/prices.csv"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("/no/such/prices.csv") && missing.stderr.contains("--files"), "\(missing.stderr)")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("seer-stock-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let noClose = try CLITests.temporaryFile("Date,Open\n2020-01-01,1\n2020-01-02,2\n")
+        defer { try? FileManager.default.removeItem(atPath: noClose) }
+        let refused = try CLITests.seer(["bench", "stock", "--files", noClose, "--output", output])
+        #expect(refused.status == 65 && refused.stderr.contains(noClose) && refused.stderr.contains("no Close column"), "\(refused.stderr)")
+        let unknown = try CLITests.seer(["bench", "stock", "--models", "nt,lstm"])
         #expect(unknown.status == 64 && unknown.stderr.contains("--models"), "\(unknown.stderr)")
     }
 }

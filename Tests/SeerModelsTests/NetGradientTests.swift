@@ -74,11 +74,24 @@ struct NetGradientTests {
     }
 
     @Test func mixedChannelsClassifier() {
-        let config = SequenceModelConfig(backbone: .gpt(GPTConfig(width: 8, heads: 2, layers: 1, ffnMultiplier: 2)),
-                                         head: .classifier(classes: 3), lookback: 9, channels: 2, channelMode: .mixed, seed: 4)
-        let model = SequenceModel(config)
+        let config = SequenceClassifierConfig(backbone: .gpt(GPTConfig(width: 8, heads: 2, layers: 1, ffnMultiplier: 2)),
+                                              classes: 3, length: 9, channels: 2, channelMode: .mixed, seed: 4)
+        let model = SequenceClassifier(config)
         let x = Tensor(randomValues(2 * 9 * 2, seed: 7), shape: [2, 9, 2])
         checkWholeNetGradients("classifier", parameters: model.parameters) { model(x, $0) }
+    }
+
+    /// Independent channels each run through the net; their pooled features meet in the head, and
+    /// class weights scale each case's cross-entropy.
+    @Test func independentChannelsWeightedClassifier() {
+        let config = SequenceClassifierConfig(backbone: .dijiang(DiJiangConfig(width: 8, heads: 2, layers: 1, ffnMultiplier: 2)),
+                                              classes: 2, length: 6, channels: 2, classWeights: [1, 3], seed: 5)
+        let model = SequenceClassifier(config)
+        let x = Tensor(randomValues(3 * 6 * 2, seed: 8), shape: [3, 6, 2])
+        #expect(model(x, .inference()).shape == [3, 2])
+        checkWholeNetGradients("weighted classifier", parameters: model.parameters) {
+            model.loss(inputs: x, targets: Tensor([0, 1, 1], shape: [3]), $0)
+        }
     }
 }
 
