@@ -26,6 +26,29 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A setting of a reader or a task that would resolve an error, named in the library's words
+/// (the CLI renders it as the flag that sets it).
+public enum Setting: String, Sendable, Equatable {
+    case duplicateTimestamps = "duplicate-timestamp policy"
+    case missingValues = "missing-value policy"
+}
+
+/// What to change: a setting and the values that would work.
+public struct Remedy: Sendable, Equatable {
+    public var setting: Setting
+    public var values: [String]
+
+    public init(_ setting: Setting, _ values: [String]) {
+        self.setting = setting
+        self.values = values
+    }
+
+    /// "a, b or c".
+    public var choices: String {
+        values.count > 1 ? values.dropLast().joined(separator: ", ") + " or " + values.last! : values.joined()
+    }
+}
+
 /// An error reading, validating or writing an input, an output or a model file.
 public struct DataError: SeerError, Sendable, Equatable {
     public typealias Kind = FailureKind
@@ -33,11 +56,14 @@ public struct DataError: SeerError, Sendable, Equatable {
     public var kind: Kind
     public var location: SourceLocation?
     public var message: String
+    /// A setting that would resolve it, when one would.
+    public var remedy: Remedy?
 
-    public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil) {
+    public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil, remedy: Remedy? = nil) {
         self.kind = kind
         self.message = message
         self.location = location
+        self.remedy = remedy
     }
 
     /// An error about the file or directory `file` as a whole (no line or column).
@@ -55,10 +81,15 @@ public struct DataError: SeerError, Sendable, Equatable {
     /// The file (or directory, or `DB:table`) the problem is in, when known.
     public var file: String? { location?.file }
 
-    public var description: String {
+    /// The place and the message, without the remedy.
+    public var placedMessage: String {
         guard let location else { return message }
         var text = "\(location): "
         if let name = location.columnName { text += "column '\(name)': " }
         return text + message
+    }
+
+    public var description: String {
+        placedMessage + (remedy.map { "; set the \($0.setting.rawValue) to \($0.choices)" } ?? "")
     }
 }

@@ -48,7 +48,7 @@ struct BacktestCommand: ParsableCommand {
         try reportingErrors {
             let request = try options.request()
             let data = try input.forecastData()
-            let report = try BacktestReport(ForecastRun(data: data, request: request), folds: folds, step: step, refit: refit,
+            let report = try BacktestReport(options.run(request, on: data, progress: nil), folds: folds, step: step, refit: refit,
                                             observer: quiet || json ? nil : ConsoleProgress(.automatic))
             if let plot { try writeFileAtomically(ForecastFigures.backtest(data, model: report.model, folds: report.foldResults,
                                                                               history: plotHistory.flatMap(PlotHistory.init(parsing:)) ?? .recent), to: plot) }

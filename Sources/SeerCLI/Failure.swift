@@ -10,6 +10,10 @@ import Seer
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
+    } catch let error as DataError {
+        // The remedy as the flag that sets it.
+        printError(error.placedMessage + (error.remedy.map { "; use \(flag(for: $0.setting)) \($0.choices)" } ?? ""))
+        throw ExitCode(error.exitCode)
     } catch let error as any SeerError {
         printError(error.description + (flagAdvice(for: error).map { ": \($0)" } ?? ""))
         throw ExitCode(error.exitCode)
@@ -25,6 +29,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// The option that sets a reader's or task's setting.
+func flag(for setting: Setting) -> String {
+    switch setting {
+    case .duplicateTimestamps: return "--on-duplicate"
+    case .missingValues: return "--missing"
+    }
+}
+
 /// The command-line options that change what a library error complains about.
 func flagAdvice(for error: any SeerError) -> String? {
     switch error {
@@ -35,6 +47,7 @@ func flagAdvice(for error: any SeerError) -> String? {
     case ForecastTaskError.calibrationDoesNotFit(_, _, _, _, let foldsRequested):
         return "lower --horizon or --lookback, " + (foldsRequested ? "--calibration-folds or --levels" : "or --levels")
     case ForecastTaskError.tooFewResiduals: return "raise --calibration-folds or lower --levels"
+    case is DeviceUnavailable: return "use --device cpu"
     default: return nil
     }
 }

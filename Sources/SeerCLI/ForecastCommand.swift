@@ -25,8 +25,8 @@ struct ForecastCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let request = try options.request()
-            let data = try input.forecastData()
-            let run = ForecastRun(data: data, request: request, progress: output.progress)
+            let run = options.run(request, on: try input.forecastData(), progress: output.progress)
+            let data = run.data
             let trained = try run.train()
             let widths = try run.calibrate(trained.forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
             let result = try ForecastResult(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores, widths: widths)

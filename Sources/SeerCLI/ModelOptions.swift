@@ -59,6 +59,16 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+extension ModelOptions {
+    /// The run of `request` (from these options, checked before the data is read) over `data`,
+    /// reporting a named model as named by the flag.
+    func run(_ request: ForecastRequest, on data: ForecastData, progress: ConsoleProgress.Style?) -> ForecastRun {
+        var run = ForecastRun(data: data, request: request, progress: progress)
+        run.namedChoice = "named by --model"
+        return run
+    }
+}
+
 /// Prediction-interval levels (percent).
 struct LevelOptions: ParsableArguments {
     @Option(help: "Prediction-interval levels in percent, comma-separated (e.g. 80,95): split-conformal from backtest residuals.")

@@ -22,8 +22,8 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let request = try options.request()
-            let data = try input.forecastData()
-            let run = ForecastRun(data: data, request: request, progress: quiet ? nil : .automatic)
+            let run = options.run(request, on: try input.forecastData(), progress: quiet ? nil : .automatic)
+            let data = run.data
             let trained = try run.train()
             let widths = try run.calibrate(trained.forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
             try trained.forecaster.save(to: save, card: ModelCard(trained, data: data, halfWidths: widths))

@@ -96,8 +96,8 @@ extension TimeSeries {
         case .error:
             let what = t[firstBad] == t[firstBad - 1] ? "duplicate timestamp" : "timestamp earlier than the row before"
             let previousLine = lines.line(ofRow: firstBad - 1).map { " (line \($0) has \(CivilTime.format(t[firstBad - 1], dateOnly: false)))" } ?? ""
-            throw DataError(.badInput, "\(what) \(CivilTime.format(t[firstBad], dateOnly: false))\(previousLine); use --on-duplicate keep or sort",
-                            at: location(ofRow: firstBad))
+            throw DataError(.badInput, "\(what) \(CivilTime.format(t[firstBad], dateOnly: false))\(previousLine)",
+                            at: location(ofRow: firstBad), remedy: Remedy(.duplicateTimestamps, ["keep", "sort"]))
         case .keep:
             notes.append("\(id): \(disorder) duplicate or out-of-order timestamp(s) kept in file order (first at \(location(ofRow: firstBad)))")
             return self
@@ -121,8 +121,8 @@ extension TimeSeries {
         case .error:
             let column = missing.firstIndex { $0 > 0 }!
             let row = columns[column].values.firstIndex { $0.isNaN }!
-            throw DataError(.badInput, "missing value (\(total) missing in all); use --missing ffill, interpolate, drop or keep",
-                            at: location(ofRow: row, column: column))
+            throw DataError(.badInput, "missing value (\(total) missing in all)", at: location(ofRow: row, column: column),
+                            remedy: Remedy(.missingValues, ["ffill", "interpolate", "drop", "keep"]))
         case .drop:
             let keep = (0..<rowCount).filter { row in !columns.contains { $0.values[row].isNaN } }
             notes.append("\(id): dropped \(rowCount - keep.count) row(s) with missing values")

@@ -228,7 +228,7 @@ public func backend(for device: Device) throws(DeviceUnavailable) -> any Backend
     case .cpu: return cpuBackend
     case .cuda:
         try CUDAProbe.check(device)
-        throw DeviceUnavailable(device: device, reason: "this build of Seer has no CUDA kernels yet; use --device cpu")
+        throw DeviceUnavailable(device: device, reason: "this build of Seer has no CUDA kernels yet (train on the CPU)")
     }
 }
 

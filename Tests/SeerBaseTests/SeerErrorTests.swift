@@ -18,6 +18,14 @@ import Testing
         #expect(whole.description == "models/m1: no such model directory" && whole.exitCode == 66)
     }
 
+    @Test func aRemedyNamesTheSettingNotAFlag() {
+        let error = DataError(.badInput, "missing value (2 missing in all)", at: SourceLocation(file: "in.csv", line: 4, column: 2),
+                              remedy: Remedy(.missingValues, ["ffill", "interpolate", "drop", "keep"]))
+        #expect(error.description == "in.csv:4:2: missing value (2 missing in all); set the missing-value policy to ffill, interpolate, drop or keep")
+        #expect(error.placedMessage == "in.csv:4:2: missing value (2 missing in all)")
+        #expect(!error.description.contains("--"))
+    }
+
     @Test func anyAdopterIsCaughtAsSeerError() {
         struct Busy: SeerError {
             var kind: FailureKind { .temporary }

@@ -109,6 +109,11 @@ struct CLITests {
         let path = try Self.temporaryFile("d,v\n2024-01-02,1\n2024-01-01,2\n")
         let strict = try Self.seer(["inspect", path, "--on-duplicate", "error"])
         #expect(strict.status == 65 && strict.stderr.contains(":3:"))
+        // The library names the setting; the CLI turns it into the flag that sets it.
+        #expect(strict.stderr.contains("; use --on-duplicate keep or sort") && !strict.stderr.contains("policy"), "\(strict.stderr)")
+        let gappy = try Self.temporaryFile("d,v\n2024-01-01,1\n2024-01-02,\n")
+        let missing = try Self.seer(["inspect", gappy, "--missing", "error"])
+        #expect(missing.status == 65 && missing.stderr.contains("; use --missing ffill, interpolate, drop or keep"), "\(missing.stderr)")
         let sorted = try Self.seer(["inspect", path, "--on-duplicate", "sort", "--json"])
         #expect(sorted.status == 0 && sorted.stdout.contains("rows sorted by time"))
     }

@@ -28,7 +28,7 @@ public struct BacktestReport: Codable, Sendable {
         _ = try backend(for: run.request.device)
         let data = run.data, step = step ?? run.request.horizon
         var run = run
-        chosenBy = "named by --model"
+        chosenBy = run.namedChoice
         if run.request.model == .auto {
             let earlier = try data.droppingLast(run.request.horizon + (folds - 1) * step)
             let chosen = try ForecastRun(data: earlier, request: run.request).train()

@@ -20,6 +20,8 @@ public struct ForecastRun {
     public var request: ForecastRequest
     /// Progress of each model's training (nil: silent).
     public var progress: ConsoleProgress.Style?
+    /// How a named model's choice is reported (the CLI says which flag named it).
+    public var namedChoice = "named in the request"
 
     public init(data: ForecastData, request: ForecastRequest, progress: ConsoleProgress.Style? = nil) {
         self.data = data
@@ -75,7 +77,7 @@ public struct ForecastRun {
             let forecaster = Forecaster(config(family))
             try forecaster.fit(values, observer: observer())
             if let error = try forecaster.validationError(values) { scores[family.rawValue] = error }
-            return TrainedForecaster(forecaster: forecaster, chosenBy: "named by --model", scores: scores)
+            return TrainedForecaster(forecaster: forecaster, chosenBy: namedChoice, scores: scores)
         }
         var best: (Forecaster, Double)?
         for family in ForecastRun.autoCandidates {
