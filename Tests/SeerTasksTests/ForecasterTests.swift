@@ -98,6 +98,22 @@ struct ForecasterTests {
         #expect(try Forecaster.load(from: directory).forecaster.config.epochs == nil)
     }
 
+    /// A long series trains on the capped plan: epochs of sampled batches, the family's large-data
+    /// batch, at most the step cap, and the report says so.
+    @Test func aLongSeriesTrainsWithinTheStepCap() throws {
+        let long = (0..<8_000).map { Float(sin(2 * Double.pi * Double($0) / 24)) + 0.001 * Float($0 % 7) }
+        let forecaster = Forecaster(ForecasterConfig(model: .nt, lookback: 24, horizon: 4, width: 8, maxSteps: 30))
+        let report = try #require(try forecaster.fit([long]))
+        let plan = try #require(forecaster.plan)
+        #expect(plan.isCapped && plan.batchSize == 64 && plan.learningRate == 3e-3 && plan.stepsPerEpoch == 30, "\(plan)")
+        #expect(report.steps <= 30, "\(report.steps) steps")
+        #expect(forecaster.settings.contains { $0.value.contains("windows sampled per epoch") })
+        // A short series keeps the small-data plan.
+        let short = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 4))
+        try short.fit([Array(long.prefix(200))])
+        #expect(short.plan?.isCapped == false && short.plan?.batchSize == 32)
+    }
+
     @Test func badHistoriesAreRefusedClearly() throws {
         let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 6, epochs: 1))
         #expect(throws: ForecasterError.tooShort(longest: 20, needed: 31)) { try forecaster.fit([[Float](repeating: 1, count: 20)]) }
