@@ -285,5 +285,7 @@ struct ExampleProgramTests {
         #expect(lines.first == "airline_passengers: 144 steps, frequency MS", "\(lines)")
         #expect(lines.contains("saved and reloaded: same forecast"))
         #expect(lines.filter { $0.hasPrefix("1961-0") }.count == 6, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("model dlinear (named in the request); look-back 24, horizon 6, frequency MS") }, "\(lines)")
+        #expect(lines.last == "unique_id,ds,dlinear,dlinear-lo-80,dlinear-hi-80", "\(lines)")
     }
 }

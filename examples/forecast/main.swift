@@ -1,5 +1,6 @@
 // A forecasting program written against Seer's public API only (`import Seer`): load a CSV,
-// backtest a model, fit it, forecast the next year, save it and load it back.
+// backtest a model, fit it, forecast the next year, save it and load it back — then the same
+// job as `seer forecast --levels 80` does it, through the task layer.
 //
 //   swift run seer-example-forecast [data/airline_passengers.csv] [horizon]
 import Foundation
@@ -39,6 +40,16 @@ do {
         print("\(ds) \(value)\(band)")
     }
     if !same { exit(1) }
+
+    // 5. The task layer: a request, a run that trains and calibrates, and the CSV the CLI writes.
+    let source = DataSource.csv(path: path, options: CSVOptions(missing: .interpolate))
+    let data = try ForecastData(series: try source.loadSeries().series, source: source.name)
+    let run = ForecastRun(data: data, request: ForecastRequest(horizon: horizon, model: .family(.dlinear)))
+    let trained = try run.train()
+    let result = try ForecastResult(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores,
+                                    widths: try run.calibrate(trained.forecaster, levels: [80], folds: nil))
+    print(result.summary)
+    print(result.csv.split(separator: "\n").first.map(String.init) ?? "")
 } catch {
     FileHandle.standardError.write(Data("seer-example-forecast: \(error)\n".utf8))
     exit(1)
