@@ -67,13 +67,9 @@ struct ETTBenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
-    public func run() throws {
+    func run() throws {
         try reportingErrors {
-            func integers(_ text: String, _ name: String) throws -> [Int] {
-                let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { throw CommandFailure("\(name) takes positive whole numbers, comma-separated, not '\(text)'") }
-                return values.map { $0! }
-            }
+            func integers(_ text: String, _ name: String) throws -> [Int] { try numberList(text, option: name, minimum: 1) }
             let splitRows = try integers(split, "--split")
             guard splitRows.count == 3 else { throw CommandFailure("--split takes three row counts: train,validation,test") }
             let lookbacks = try integers(lookback, "--lookback"), patchSizes = try integers(patch, "--patch")
@@ -84,10 +80,7 @@ struct ETTBenchCommand: ParsableCommand {
                 throw CommandFailure("--schedule is cosine or halving, not '\(schedule)'")
             }
             guard averaging >= 0 && averaging < 1 else { throw CommandFailure("--averaging takes a decay in [0, 1), not \(averaging)") }
-            let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard list.allSatisfy(ETTBenchmark.knownModels.contains) else {
-                throw CommandFailure("--models takes a comma-separated subset of \(ETTBenchmark.knownModels.joined(separator: ", ")), not '\(models)'")
-            }
+            let list = try modelList(models, known: ETTBenchmark.knownModels)
             guard FileManager.default.fileExists(atPath: file) else {
                 throw DataError(.missingInput, "no such file (the ETT data lives in ../shared/data/ett; give --file)", at: SourceLocation(file: file))
             }

@@ -27,8 +27,7 @@ struct KernelBenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             Parallelism.setThreads(threads ?? Parallelism.processorCount)
-            let sizes = memoryRows.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
-            guard !sizes.isEmpty else { throw ValidationError("--memory-rows needs positive whole numbers, e.g. 4096,16384") }
+            let sizes: [Int] = try numberList(memoryRows, option: "--memory-rows", minimum: 1)
             let result = KernelBenchmark(repeats: max(1, repeats), rows: max(16, rows), memoryRows: sizes).run()
             if json { try printJSON(result) } else { print(result.text) }
         }

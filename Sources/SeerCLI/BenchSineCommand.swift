@@ -38,16 +38,12 @@ struct SineBenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let seedList = seeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            guard !seedList.isEmpty else { throw ValidationError("--seeds needs whole numbers, e.g. 1,2,3") }
+            let seedList: [UInt64] = try numberList(seeds, option: "--seeds", minimum: 0)
             guard window >= 8, window % 2 == 0, width >= 4, width % 4 == 0, epochs >= 1, period > 1 else {
                 throw ValidationError("--window must be even and ≥ 8, --width a multiple of 4, --epochs ≥ 1, --period > 1")
             }
             guard length >= 5 * window * 2 else { throw ValidationError("--length must be at least 10 windows (\(10 * window))") }
-            let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard !list.isEmpty, list.allSatisfy(SineBenchmark.knownModels.contains) else {
-                throw ValidationError("--models takes a comma-separated subset of \(SineBenchmark.knownModels.joined(separator: ", ")), not '\(models)'")
-            }
+            let list = try modelList(models, known: SineBenchmark.knownModels)
             let result = try SineBenchmark(length: length, period: period, window: window, width: width, epochs: epochs, seeds: seedList,
                                            models: list, output: output, log: !json).run()
             if json { try printJSON(result) } else { print(result.text) }

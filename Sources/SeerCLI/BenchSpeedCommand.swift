@@ -48,14 +48,9 @@ struct SpeedBenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let known = SpeedBenchmark.knownModels
-            let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard !list.isEmpty, list.allSatisfy(known.contains) else {
-                throw ValidationError("--models takes a comma-separated subset of \(known.joined(separator: ", ")), not '\(models)'")
-            }
+            let list = try modelList(models, known: SpeedBenchmark.knownModels)
             let defaultSeqs = scaling ? "256,512,1024,2048,4096,8192,16384,32768,65536" : "256,1024,4096"
-            let seqs = (seq ?? defaultSeqs).split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !seqs.isEmpty, seqs.allSatisfy({ $0 >= 2 }) else { throw ValidationError("--seq needs whole numbers ≥ 2, e.g. 256,1024") }
+            let seqs: [Int] = try numberList(seq ?? defaultSeqs, option: "--seq", minimum: 2)
             guard batch >= 1, width >= 1, heads >= 1, width % heads == 0, layers >= 1, threads >= 1 else {
                 throw ValidationError("--batch, --width, --heads, --layers and --threads must be positive, width a multiple of heads")
             }

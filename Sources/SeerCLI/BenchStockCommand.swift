@@ -36,22 +36,18 @@ struct StockBenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let parsedSeeds = seeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parsedSeeds.isEmpty, parsedSeeds.allSatisfy({ $0 != nil }) else { throw ValidationError("--seeds needs whole numbers, e.g. 1,2,3") }
+            let parsedSeeds: [UInt64] = try numberList(seeds, option: "--seeds", minimum: 0)
             guard lookback >= 8, width >= 4, width % 4 == 0, epochs >= 1 else {
                 throw ValidationError("--lookback must be ≥ 8, --width a multiple of 4, --epochs ≥ 1")
             }
-            let list = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard !list.isEmpty, list.allSatisfy(StockBenchmark.knownModels.contains) else {
-                throw ValidationError("--models takes a comma-separated subset of \(StockBenchmark.knownModels.joined(separator: ", ")), not '\(models)'")
-            }
-            let paths = files.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let list = try modelList(models, known: StockBenchmark.knownModels)
+            let paths = listItems(files)
             guard !paths.isEmpty else { throw ValidationError("--files takes comma-separated CSV paths") }
             for path in paths where !FileManager.default.fileExists(atPath: path) {
                 throw DataError(.missingInput, "no such file (the stock data lives in ../shared/data/stock; give --files)", file: path)
             }
             let result = try StockBenchmark(files: paths, models: list, lookback: lookback, epochs: epochs, width: width,
-                                            seeds: parsedSeeds.map { $0! }, output: output, log: !json).run()
+                                            seeds: parsedSeeds, output: output, log: !json).run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }
