@@ -40,15 +40,31 @@ func flag(for setting: Setting) -> String {
 /// The command-line options that change what a library error complains about.
 func flagAdvice(for error: any SeerError) -> String? {
     switch error {
-    case ForecasterError.tooShort: return "lower --lookback or --horizon"
+    case ForecasterError.tooShort(_, _, let need): return advice(lowering: need)
     case ForecasterError.missingValues: return "use --missing interpolate or ffill"
     case ForecastTaskError.noValues: return "pick the value column with --target"
     case ForecastTaskError.nothingToChooseBy: return "pick a --model"
-    case ForecastTaskError.calibrationDoesNotFit(_, _, _, _, let foldsRequested):
-        return "lower --horizon or --lookback, " + (foldsRequested ? "--calibration-folds or --levels" : "or --levels")
+    case ForecastTaskError.calibrationDoesNotFit(_, _, _, _, let foldsRequested, let need):
+        return advice(lowering: need) + (foldsRequested ? ", or --calibration-folds or --levels" : ", or --levels")
     case ForecastTaskError.tooFewResiduals: return "raise --calibration-folds or lower --levels"
     case is DeviceUnavailable: return "use --device cpu"
     default: return nil
+    }
+}
+
+/// The options that lower a history need, each with its value now; only those that can go lower.
+func advice(lowering need: HistoryNeed) -> String {
+    switch need {
+    case .window(let lookback, let horizon):
+        return lookback > 1 ? "lower --lookback (now \(lookback)) or --horizon (now \(horizon))" : "lower --horizon (now \(horizon))"
+    case .seasonWindow(let season, let horizon):
+        return "lower --season (now \(season)) or --horizon (now \(horizon))"
+    case .lookback(let lookback):
+        return lookback > 1 ? "give a longer history, or lower --lookback (now \(lookback)) when training" : "give a longer history"
+    case .season(let season):
+        return season > 1 ? "give a longer history, or lower --season (now \(season))" : "give a longer history"
+    case .folds(_, let horizon, let folds, let step):
+        return "lower --folds (now \(folds)), --step (now \(step)) or --horizon (now \(horizon))"
     }
 }
 

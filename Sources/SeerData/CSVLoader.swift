@@ -60,6 +60,7 @@ public enum CSVLoader {
         var collection = SeriesCollection()
         for partial in builder.series {
             var series = try partial.finish(source: path, hasTime: builder.timeField != nil)
+            series.utcOffset = builder.timeZoneOffset
             series = try series.applyingOrder(options.order, notes: &notes)
             series = try series.fillingMissing(options.missing, notes: &notes)
             try collection.append(series)

@@ -85,8 +85,17 @@ final class CSVTableBuilder: CSVRecordHandler {
         return other
     }
 
+    /// The UTC offset every time cell named (nil: none, or not one for all).
+    var timeZoneOffset: Int? { zone.columnOffset }
+    private var zone: TimeZoneState { mergedZone ?? timeDecoder.zone }
+    /// The zone states of later chunks merged with this one's.
+    private var mergedZone: TimeZoneState?
+
     /// Appends the rows of later chunks, in file order; `lineOffsets[i]` shifts chunk i's lines.
     func merge(_ chunks: [CSVTableBuilder], lineOffsets: [Int]) {
+        var zone = timeDecoder.zone
+        for chunk in chunks { zone.merge(chunk.timeDecoder.zone) }
+        mergedZone = zone
         for (chunk, offset) in zip(chunks, lineOffsets) {
             series[0].append(chunk.series[0], lineOffset: offset)
             sawData = sawData || chunk.sawData

@@ -105,6 +105,7 @@ public enum SQLiteSeriesReader {
         var collection = SeriesCollection()
         for partial in partials {
             var series = try partial.finish(source: origin.description, hasTime: roles.time != nil)
+            series.utcOffset = cells.timeZoneOffset
             series = try series.applyingOrder(options.order, notes: &notes)
             series = try series.fillingMissing(options.missing, notes: &notes)
             try collection.append(series)
@@ -237,6 +238,9 @@ private final class CellReader {
     let statement: SQLiteStatement
     let origin: SQLiteSeriesReader.Origin
     private var decoder: TimeColumnDecoder
+
+    /// The UTC offset every text time cell named (nil: none, or not one for all).
+    var timeZoneOffset: Int? { decoder.zone.columnOffset }
 
     /// What the user should know: currently only dropped sub-second parts.
     var notes: [String] { decoder.droppedFractions > 0 ? [TimeColumnDecoder.droppedFractionNote] : [] }

@@ -25,7 +25,9 @@ public enum SQLiteSeriesWriter {
 
     /// The series-id column, written when there are several series (or when asked).
     public static let idColumn = "unique_id"
-    /// The time column: `YYYY-MM-DD HH:MM:SS` text (UTC), or the 0-based row index for an index axis.
+    /// The time column: ISO text in one format for every row (`TimestampFormat`: dates for daily and
+    /// coarser series, else `YYYY-MM-DD HH:MM:SS`, in the input's UTC offset when it gave one), or the
+    /// 0-based row index for an index axis.
     public static let timeColumn = "ds"
 
     /// Writes every series of `collection` to `table` in the database at `path` (created when
@@ -33,15 +35,20 @@ public enum SQLiteSeriesWriter {
     /// kind of time axis. Returns the number of rows written.
     @discardableResult
     public static func write(_ collection: SeriesCollection, to path: String, table: String,
-                             ifExists: IfExists = .fail, writeIds: Bool = false) throws -> Int {
+                             ifExists: IfExists = .fail, writeIds: Bool = false, timestampFormat: TimestampFormat? = nil) throws -> Int {
         let layout = try Layout(collection, table: table, path: path, writeIds: writeIds || collection.count > 1)
+        // One format for the whole `ds` column (TimestampFormat): the caller's, or chosen from the series.
+        let stamps = collection.compactMap(\.time.timestamps)
+        let offsets = Set(collection.map(\.utcOffset))
+        let format = timestampFormat ?? TimestampFormat.choose(stamps, frequency: stamps.first.flatMap { Frequency.infer($0) },
+                                                               utcOffset: offsets.count == 1 ? offsets.first! : nil)
         let existed = fileExists(path)
         do {
             let database = try SQLiteDatabase(path: path, mode: .readWrite)
             defer { database.close() }
             return try database.transaction {
                 try prepareTable(layout, in: database, ifExists: ifExists)
-                return try insertRows(collection, layout: layout, into: database)
+                return try insertRows(collection, layout: layout, format: format, into: database)
             }
         } catch {
             // Opening with SQLITE_OPEN_CREATE made an empty file; a failed write should not leave it behind.
@@ -147,7 +154,7 @@ public enum SQLiteSeriesWriter {
 
     /// Inserts every row with one prepared statement, re-bound per row.
     private static func insertRows(_ collection: SeriesCollection, layout: Layout,
-                                   into database: SQLiteDatabase) throws -> Int {
+                                   format: TimestampFormat, into database: SQLiteDatabase) throws -> Int {
         let insert: SQLiteStatement
         do {
             insert = try database.prepare(layout.insertSQL)
@@ -164,7 +171,7 @@ public enum SQLiteSeriesWriter {
             for row in 0..<series.rowCount {
                 if layout.writeIds { try insert.bind(.text(series.id), at: 1) }
                 if let timestamps {
-                    try insert.bind(.text(try isoText(timestamps[row], series: series, row: row)), at: timeSlot)
+                    try insert.bind(.text(try isoText(timestamps[row], format: format, series: series, row: row)), at: timeSlot)
                 } else {
                     try insert.bind(.integer(Int64(row)), at: timeSlot)
                 }
@@ -187,14 +194,14 @@ public enum SQLiteSeriesWriter {
 
     /// `YYYY-MM-DD HH:MM:SS`. Only years 0000–9999 are written, since only those read back as
     /// four-digit ISO years; anything else stops the write (and rolls it back).
-    private static func isoText(_ t: Int64, series: TimeSeries, row: Int) throws -> String {
+    private static func isoText(_ t: Int64, format: TimestampFormat, series: TimeSeries, row: Int) throws -> String {
         let lowest = CivilTime(year: 0, month: 1, day: 1).epochSeconds
         let highest = CivilTime(year: 10_000, month: 1, day: 1).epochSeconds
         guard t >= lowest && t < highest else {
             throw DataError(.badInput, "timestamp \(t) (epoch seconds) is outside the years 0000-9999 and cannot be written as ISO text",
                             at: series.location(ofRow: row))
         }
-        return CivilTime(epochSeconds: t).formatted(dateOnly: false)
+        return format.format(t)
     }
 
     // MARK: files

@@ -8,6 +8,35 @@ struct TimeCellMismatch: Error {
     let expected: String
 }
 
+/// The UTC offsets a time column's cells gave: outputs write times as the input wrote them, in
+/// its one offset, when every cell named the same one.
+struct TimeZoneState: Equatable {
+    /// Some cell named no zone.
+    var naive = false
+    /// The offset (seconds east of UTC) the zoned cells named, while they agree.
+    var offset: Int?
+    /// Zoned cells named different offsets.
+    var mixed = false
+
+    mutating func see(_ cellOffset: Int?) {
+        guard let cellOffset else { naive = true; return }
+        if let offset, offset != cellOffset { mixed = true }
+        if offset == nil { offset = cellOffset }
+    }
+
+    mutating func merge(_ other: TimeZoneState) {
+        naive = naive || other.naive
+        if let o = other.offset {
+            if let offset, offset != o { mixed = true }
+            if offset == nil { offset = o }
+        }
+        mixed = mixed || other.mixed
+    }
+
+    /// The column's one offset, or nil (no zone, a mix of zoned and naive cells, or several offsets).
+    var columnOffset: Int? { naive || mixed ? nil : offset }
+}
+
 /// Per-column timestamp decoding state.
 struct TimeColumnDecoder {
     enum Mode { case undecided, text, epoch(EpochUnit), year }
@@ -19,13 +48,16 @@ struct TimeColumnDecoder {
     let forcedUnit: EpochUnit?
     /// Cells whose sub-second part was dropped.
     private(set) var droppedFractions = 0
+    /// The UTC offsets the text cells gave.
+    private(set) var zone = TimeZoneState()
 
     init(forcedUnit: EpochUnit?) { self.forcedUnit = forcedUnit }
 
     /// A text cell: a date-time, or an all-digit epoch number / year.
     mutating func decode(_ p: UnsafePointer<UInt8>, count: Int) throws(TimeCellMismatch) -> Int64 {
         switch TimestampParser.parse(p, count: count) {
-        case .value(let t, let dropped):
+        case .value(let t, let dropped, let offset):
+            zone.see(offset)
             switch mode {
             case .undecided: mode = .text
             case .text: break

@@ -46,6 +46,10 @@ public struct TimeSeries: Sendable, Equatable {
     public var source: String
     /// Row → source line (empty when the series did not come from a text file).
     public var lines: LineMap
+    /// The UTC offset (seconds east) every input timestamp named, so outputs can write times as
+    /// the input did; nil when the input named no zone (or not one for every row). Timestamps
+    /// themselves are always UTC epoch seconds.
+    public var utcOffset: Int?
 
     /// Builds a series; throws when a column's length differs from the time axis.
     public init(id: String = "series", time: TimeAxis, columns: [SeriesColumn],

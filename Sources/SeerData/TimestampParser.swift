@@ -19,8 +19,9 @@ public enum EpochUnit: String, Sendable, CaseIterable {
 
 /// Result of parsing one timestamp cell.
 public enum ParsedTimestamp: Equatable, Sendable {
-    /// Epoch seconds, plus whether a non-zero fraction of a second was dropped.
-    case value(Int64, droppedFraction: Bool)
+    /// Epoch seconds (UTC), whether a non-zero fraction of a second was dropped, and the UTC
+    /// offset in seconds the cell gave (`Z` is 0; nil when it named no zone).
+    case value(Int64, droppedFraction: Bool, utcOffset: Int? = nil)
     /// An all-digit cell: an epoch number whose unit the caller decides.
     case integer(Int64)
     case invalid(reason: String)
@@ -85,6 +86,7 @@ public enum TimestampParser {
         var hour = 0, minute = 0, second = 0
         var droppedFraction = false
         var offsetSeconds = 0
+        var zoned = false
         if i < n {
             guard p[i] == 0x20 || p[i] == 0x54 || p[i] == 0x74 else {
                 return .invalid(reason: "expected ' ' or 'T' before the time")
@@ -113,6 +115,7 @@ public enum TimestampParser {
             if i < n {
                 if p[i] == 0x5A || p[i] == 0x7A {  // Z
                     i += 1
+                    zoned = true
                 } else if p[i] == 0x2B || p[i] == 0x2D {
                     let sign = p[i] == 0x2D ? -1 : 1
                     guard let oh = digits(p, i + 1, 2, n), oh <= 18 else { return .invalid(reason: "bad UTC offset") }
@@ -125,12 +128,13 @@ public enum TimestampParser {
                         i += 2
                     }
                     offsetSeconds = sign * (oh * 3600 + om * 60)
+                    zoned = true
                 }
             }
         }
         guard i == n else { return .invalid(reason: "unexpected text after the timestamp") }
         let civil = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        return .value(civil.epochSeconds - Int64(offsetSeconds), droppedFraction: droppedFraction)
+        return .value(civil.epochSeconds - Int64(offsetSeconds), droppedFraction: droppedFraction, utcOffset: zoned ? offsetSeconds : nil)
     }
 
     /// Lowercase English month names; a cell may also use their first three letters.
@@ -204,7 +208,7 @@ public enum TimestampParser {
             return parse(base, count: buffer.count)
         }
         switch result {
-        case .value(let t, _): return t
+        case .value(let t, _, _): return t
         case .integer(let t): return t
         case .invalid: return nil
         }

@@ -96,6 +96,23 @@ struct ForecastCLITests {
         return path
     }
 
+    /// "Lower --lookback or --horizon" only where that is true: seasonal-naive's minimum is its
+    /// season, a look-back of 1 cannot go lower, and each message names the real minimum.
+    @Test func tooShortSaysWhatSetsTheMinimum() throws {
+        let path = try Self.dailyCSV("short", (0..<10).map { Float($0) })
+        let seasonal = try CLITests.seer(["forecast", path, "--horizon", "3", "--model", "seasonal-naive", "--season", "12"])
+        #expect(seasonal.status == 65 && seasonal.stderr.contains("at least 12") && seasonal.stderr.contains("--season (now 12)"), "\(seasonal.stderr)")
+        #expect(!seasonal.stderr.contains("--lookback"), "\(seasonal.stderr)")
+        let one = try CLITests.seer(["forecast", path, "--horizon", "9", "--model", "dlinear", "--lookback", "1"])
+        #expect(one.status == 65 && one.stderr.contains("at least 11 are needed (look-back 1 + horizon 9 + 1)"), "\(one.stderr)")
+        #expect(one.stderr.contains("lower --horizon (now 9)") && !one.stderr.contains("--lookback"), "\(one.stderr)")
+        let folds = try CLITests.seer(["backtest", path, "--horizon", "3", "--folds", "4", "--model", "naive", "--lookback", "2"])
+        #expect(folds.status == 65 && folds.stderr.contains("--folds (now 4)"), "\(folds.stderr)")
+        // A baseline forecasts a history too short for a held-out window, without a score.
+        let naive = try CLITests.seer(["forecast", path, "--horizon", "3", "--model", "naive", "--lookback", "8", "--quiet"])
+        #expect(naive.status == 0 && naive.stdout.split(separator: "\n").count == 4, "\(naive.stderr)")
+    }
+
     @Test func emptyTargetsAndConstantSeries() throws {
         let empty = try Self.dailyCSV("empty", [Float?](repeating: nil, count: 56))
         defer { try? FileManager.default.removeItem(atPath: empty) }

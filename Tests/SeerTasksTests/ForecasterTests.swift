@@ -116,16 +116,16 @@ struct ForecasterTests {
 
     @Test func badHistoriesAreRefusedClearly() throws {
         let forecaster = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 6, epochs: 1))
-        #expect(throws: ForecasterError.tooShort(longest: 20, needed: 31)) { try forecaster.fit([[Float](repeating: 1, count: 20)]) }
+        #expect(throws: ForecasterError.tooShort(longest: 20, needed: 31, need: .window(lookback: 24, horizon: 6))) { try forecaster.fit([[Float](repeating: 1, count: 20)]) }
         var holes = seasonalSequences()[0]
         holes[50] = .nan
         #expect(throws: ForecasterError.missingValues(sequence: 0)) { try forecaster.fit([holes]) }
         #expect(throws: ForecasterError.missingValues(sequence: 0)) { try forecaster.predict([Array(holes.prefix(60))]) }
-        #expect(throws: ForecasterError.tooShort(longest: 10, needed: 24)) { try forecaster.predict([[Float](repeating: 0, count: 10)]) }
-        let message = ForecasterError.tooShort(longest: 20, needed: 31).description
-        #expect(message.contains("20 steps") && message.contains("look-back + horizon + 1"))
+        #expect(throws: ForecasterError.tooShort(longest: 10, needed: 24, need: .lookback(24))) { try forecaster.predict([[Float](repeating: 0, count: 10)]) }
+        let message = ForecasterError.tooShort(longest: 20, needed: 31, need: .window(lookback: 24, horizon: 6)).description
+        #expect(message.contains("20 steps") && message.contains("at least 31") && message.contains("look-back 24 + horizon 6 + 1"), "\(message)")
         // Library errors speak of settings; only the CLI names its flags.
-        for error in [ForecasterError.tooShort(longest: 20, needed: 31), .missingValues(sequence: 2), .badModel("x")] {
+        for error in [ForecasterError.tooShort(longest: 20, needed: 31, need: .window(lookback: 24, horizon: 6)), .missingValues(sequence: 2), .badModel("x")] {
             #expect(!error.description.contains("--"), "\(error)")
             #expect(error.exitCode == 65)
         }

@@ -69,7 +69,8 @@ extension Forecaster {
             let usable = sequences.indices.filter { cutoffs[$0] != nil }
             guard !usable.isEmpty else {
                 // (the longest sequence cannot hold this fold; see `foldsThatFit`)
-                throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + tail(k))
+                throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + tail(k),
+                                               need: .folds(minimumHistory: minimumHistory, horizon: h, folds: k, step: step))
             }
             let histories = usable.map { Array(sequences[$0].prefix(cutoffs[$0]!)) }
             let model: Forecaster

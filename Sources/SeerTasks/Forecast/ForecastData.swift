@@ -22,11 +22,14 @@ public struct ForecastSequence: Sendable {
 public struct ForecastData: Sendable {
     public var sequences: [ForecastSequence]
     public var frequency: Frequency?
+    /// How every output column of timestamps (`ds`, `cutoff`) is written: one format for all rows.
+    public var timestampFormat: TimestampFormat
 
-    public init(sequences: [ForecastSequence], frequency: Frequency?) throws {
+    public init(sequences: [ForecastSequence], frequency: Frequency?, utcOffset: Int? = nil) throws {
         guard !sequences.isEmpty else { throw ForecastTaskError.noValueColumns }
         self.sequences = sequences
         self.frequency = frequency
+        timestampFormat = TimestampFormat.choose(sequences.compactMap(\.timestamps), frequency: frequency, utcOffset: utcOffset)
     }
 
     /// Every value column of every series as one sequence; ids name the series, and the column
@@ -42,7 +45,10 @@ public struct ForecastData: Sendable {
         if let empty = sequences.first(where: { !$0.values.contains(where: \.isFinite) }) {
             throw ForecastTaskError.noValues(rows: empty.values.count, at: SourceLocation(file: source, columnName: empty.id))
         }
-        try self.init(sequences: sequences, frequency: sequences.first?.timestamps.flatMap { Frequency.infer($0) })
+        // Times are written in the input's offset when every series gave the same one.
+        let offsets = Set(series.map(\.utcOffset))
+        try self.init(sequences: sequences, frequency: sequences.first?.timestamps.flatMap { Frequency.infer($0) },
+                      utcOffset: offsets.count == 1 ? offsets.first! : nil)
     }
 
     /// The values of every sequence, in order.
@@ -52,7 +58,7 @@ public struct ForecastData: Sendable {
     public func droppingLast(_ steps: Int) throws -> ForecastData {
         try ForecastData(sequences: sequences.map { ForecastSequence(id: $0.id, values: Array($0.values.dropLast(steps)),
                                                                      timestamps: $0.timestamps.map { Array($0.dropLast(steps)) }) },
-                         frequency: frequency)
+                         frequency: frequency, utcOffset: timestampFormat.utcOffset)
     }
 
     /// The timestamp of step `step` of sequence `s` — steps past the end continue the frequency;
@@ -64,7 +70,7 @@ public struct ForecastData: Sendable {
     }
 
     /// The `ds` text of step `step` of sequence `s` (the row index without timestamps).
-    public func ds(_ s: Int, step: Int) -> String { timestamp(s, step: step).map { CivilTime.format($0) } ?? String(step) }
+    public func ds(_ s: Int, step: Int) -> String { timestamp(s, step: step).map(timestampFormat.format) ?? String(step) }
 
     /// Timestamps of the H steps after sequence `s` (nil without a time axis or frequency).
     public func futureTimestamps(_ s: Int, horizon: Int) -> [Int64]? {

@@ -121,7 +121,7 @@ public enum ForecastFigures {
             ("sequences", "\(data.sequences.count)" + (data.sequences.count > 1 ? " (\(data.sequences.prefix(5).map(\.id).joined(separator: ", "))\(data.sequences.count > 5 ? ", …" : ""))" : " (\(data.sequences[0].id))")),
             ("steps per sequence", lengths.min() == lengths.max() ? "\(lengths[0])" : "\(lengths.min()!)–\(lengths.max()!)"),
             ("frequency", result.frequency ?? "none (row index)"),
-            ("history", data.sequences[0].timestamps.map { "\(CivilTime.format($0.first!)) → \(CivilTime.format($0.last!))" } ?? "steps 0–\(lengths[0] - 1)"),
+            ("history", data.sequences[0].timestamps.map { "\(data.timestampFormat.format($0.first!)) → \(data.timestampFormat.format($0.last!))" } ?? "steps 0–\(lengths[0] - 1)"),
         ]
         let model: [(String, String)] = [
             ("model", result.model), ("chosen by", result.chosenBy)] + result.settings.map { ($0.name, $0.value) } + [

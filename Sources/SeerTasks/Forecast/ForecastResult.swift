@@ -37,6 +37,8 @@ public struct ForecastResult: Codable, Sendable {
     public var rows: [ForecastRow]
     /// Future timestamps per sequence (for SQLite output and plots); not in the JSON.
     public var timestamps: [[Int64]?] = []
+    /// How `ds` is written (the input's format rule), for every output kind; not in the JSON.
+    public var timestampFormat = TimestampFormat(dateOnly: false)
 
     enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, validationMSE, rows }
 
@@ -63,6 +65,7 @@ public struct ForecastResult: Codable, Sendable {
         validationMSE = scores
         self.rows = rows
         timestamps = data.sequences.indices.map { data.futureTimestamps($0, horizon: forecaster.config.horizon) }
+        timestampFormat = data.timestampFormat
     }
 
     /// The value columns after `unique_id,ds`: the model, then lo/hi per level.
@@ -92,7 +95,7 @@ public struct ForecastResult: Codable, Sendable {
 
     /// Writes the rows into `table` of the SQLite database `path` (replacing the table) in one transaction.
     public func writeSQLite(to path: String, table: String) throws {
-        try SQLiteSeriesWriter.write(try collection(), to: path, table: table, ifExists: .replace, writeIds: true)
+        try SQLiteSeriesWriter.write(try collection(), to: path, table: table, ifExists: .replace, writeIds: true, timestampFormat: timestampFormat)
     }
 
     /// One line: the model, how it was chosen, look-back, horizon, frequency, held-out errors, intervals.

@@ -108,7 +108,7 @@ public struct ForecastRun {
             throw ForecastTaskError.calibrationDoesNotFit(folds: folds, minimumHistory: calibrator.minimumHistory,
                                                           longest: data.values.map(\.count).max() ?? 0,
                                                           fit: calibrator.foldsThatFit(data.values, folds: folds, step: 1),
-                                                          foldsRequested: requested != nil)
+                                                          foldsRequested: requested != nil, setBy: calibrator.config.historyNeed)
         }
         let backtest = try calibrator.backtest(data.values, folds: folds, step: step)
         var widths: [Int: [Float]] = [:]

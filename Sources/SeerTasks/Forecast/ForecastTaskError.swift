@@ -14,7 +14,7 @@ public enum ForecastTaskError: SeerError, Equatable {
     case nothingToChooseBy
     /// Intervals need `folds` backtest folds, each `minimumHistory` + H steps; the longest
     /// series holds only `fit` of them even with cutoffs one step apart.
-    case calibrationDoesNotFit(folds: Int, minimumHistory: Int, longest: Int, fit: Int, foldsRequested: Bool)
+    case calibrationDoesNotFit(folds: Int, minimumHistory: Int, longest: Int, fit: Int, foldsRequested: Bool, setBy: HistoryNeed)
     /// A level needs `needed` residuals per horizon step; the backtest gave `available`.
     case tooFewResiduals(level: Int, needed: Int, available: Int, folds: Int, series: Int)
 
@@ -33,7 +33,7 @@ public enum ForecastTaskError: SeerError, Equatable {
             return DataError(.badInput, "no values to forecast: all \(rows) rows are empty or NaN", at: location).description
         case .nothingToChooseBy:
             return "choosing a model automatically needs enough history for held-out windows"
-        case .calibrationDoesNotFit(let folds, let minimumHistory, let longest, let fit, _):
+        case .calibrationDoesNotFit(let folds, let minimumHistory, let longest, let fit, _, _):
             return "intervals need \(folds) backtest folds, each with \(minimumHistory) steps of history + H; the longest "
                 + "series (\(longest) steps) holds \(fit) even with cutoffs one step apart"
         case .tooFewResiduals(let level, let needed, let available, let folds, let series):

@@ -131,6 +131,14 @@ public struct ForecasterConfig: Equatable, Sendable {
     /// Steps of history one fit (or one backtest fold) needs; see `ModelFamilyDescriptor.minimumHistory`.
     public var minimumHistory: Int { model.descriptor.minimumHistory(lookback: lookback, horizon: horizon, season: season) }
 
+    /// What sets `minimumHistory`: a training window, the look-back (repeat-last) or the season.
+    public var historyNeed: HistoryNeed {
+        switch model.descriptor.kind {
+        case .naive: return model == .seasonalNaive ? .season(max(1, season)) : .lookback(lookback)
+        case .net, .linear: return .window(lookback: lookback, horizon: horizon)
+        }
+    }
+
     /// Steps of a history's end a forecast reads (the look-back; one season for seasonal-naive).
     public var inputSteps: Int { model.descriptor.inputSteps(lookback: lookback, season: season) }
 
@@ -139,9 +147,35 @@ public struct ForecasterConfig: Equatable, Sendable {
     var windowLength: Int { max(lookback, inputSteps) }
 }
 
+/// What sets the history a forecaster needs, so an error can say the real minimum and what lowers it.
+public enum HistoryNeed: Equatable, Sendable {
+    /// One window: look-back + horizon + 1 steps (models that train, and held-out windows).
+    case window(lookback: Int, horizon: Int)
+    /// One window of seasonal-naive, whose season is longer than the look-back: season + horizon + 1.
+    case seasonWindow(season: Int, horizon: Int)
+    /// What a forecast reads: the last `lookback` steps.
+    case lookback(Int)
+    /// What seasonal-naive's forecast reads: the last season.
+    case season(Int)
+    /// Backtest folds: each needs `minimumHistory` steps before its cutoff, and the earliest of
+    /// `folds` cutoffs `step` apart lies H + (folds − 1)·step steps before the end.
+    case folds(minimumHistory: Int, horizon: Int, folds: Int, step: Int)
+
+    /// The sum the minimum is made of, in words.
+    public var explanation: String {
+        switch self {
+        case .window(let l, let h): return "look-back \(l) + horizon \(h) + 1"
+        case .seasonWindow(let s, let h): return "season \(s) + horizon \(h) + 1"
+        case .lookback(let l): return "the model reads the last \(l) steps"
+        case .season(let s): return "seasonal-naive reads the last season of \(s) steps"
+        case .folds(let m, let h, let k, let step): return "\(m) steps of history + horizon \(h) + \(k - 1) more fold(s) \(step) apart"
+        }
+    }
+}
+
 public enum ForecasterError: SeerError, Equatable {
-    /// No sequence is long enough for one training window of look-back + horizon steps.
-    case tooShort(longest: Int, needed: Int)
+    /// No sequence is long enough: the longest has `longest` steps, `needed` are needed, for `need`.
+    case tooShort(longest: Int, needed: Int, need: HistoryNeed)
     /// A history holds NaN or ±Inf where a window needs values.
     case missingValues(sequence: Int)
     /// The model directory does not describe a forecaster this version understands.
@@ -151,8 +185,8 @@ public enum ForecasterError: SeerError, Equatable {
 
     public var description: String {
         switch self {
-        case .tooShort(let longest, let needed):
-            return "the longest series has \(longest) steps; training needs at least \(needed) (look-back + horizon + 1)"
+        case .tooShort(let longest, let needed, let need):
+            return "the longest series has \(longest) steps; at least \(needed) are needed (\(need.explanation))"
         case .missingValues(let sequence):
             return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
         case .badModel(let why):
@@ -204,7 +238,10 @@ public final class Forecaster {
         let (l, h) = (config.windowLength, config.horizon)
         var trainX: [Float] = [], trainY: [Float] = [], validX: [Float] = [], validY: [Float] = []
         let longest = sequences.map(\.count).max() ?? 0
-        guard longest >= l + h + 1 else { throw ForecasterError.tooShort(longest: longest, needed: l + h + 1) }
+        guard longest >= l + h + 1 else {
+            let need: HistoryNeed = l > config.lookback ? .seasonWindow(season: l, horizon: h) : .window(lookback: l, horizon: h)
+            throw ForecasterError.tooShort(longest: longest, needed: l + h + 1, need: need)
+        }
         for (index, s) in sequences.enumerated() where s.count >= l + h {
             guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
             let count = s.count - l - h + 1
@@ -240,7 +277,10 @@ public final class Forecaster {
     public func predict(_ histories: [[Float]]) throws -> [[Float]] {
         let need = config.inputSteps
         for (index, s) in histories.enumerated() {
-            guard s.count >= need else { throw ForecasterError.tooShort(longest: s.count, needed: need) }
+            guard s.count >= need else {
+                throw ForecasterError.tooShort(longest: s.count, needed: need,
+                                               need: config.model == .seasonalNaive ? .season(need) : .lookback(need))
+            }
             guard s.suffix(need).allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
         }
         let x = histories.flatMap { $0.suffix(need) }
@@ -252,6 +292,8 @@ public final class Forecaster {
     /// Mean squared error of forecasts from every window's look-back against its horizon, over
     /// the last `validationFraction` of each sequence's windows (the ones `fit` held out).
     public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
+        // Too short for one window: no held-out score (a baseline can still forecast such a history).
+        guard (sequences.map(\.count).max() ?? 0) >= config.windowLength + config.horizon + 1 else { return nil }
         guard let validation = try windows(sequences, validationFraction: validationFraction).validation else { return nil }
         // In chunks, so a long series' held-out windows never sit in memory as one activation.
         var total = 0.0, count = 0
