@@ -30,9 +30,11 @@ run: deps release
 	@head -5 forecast.csv
 
 ## test: build and run every test (tests needing ../shared/data skip when it is absent; the
-## safetensors interoperability test needs Python's safetensors, installed here when possible).
+## interoperability tests need Python's safetensors, pandas, Polars and DuckDB, installed here
+## when possible, and skip with a message otherwise).
 test: deps
 	@python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install -q safetensors numpy 2>/dev/null || echo "Python safetensors unavailable: its interoperability test will skip"
+	@python3 -c "import pandas, polars, duckdb" 2>/dev/null || python3 -m pip install -q pandas polars duckdb 2>/dev/null || echo "pandas/Polars/DuckDB unavailable: their round-trip tests will skip"
 	$(SWIFT) test
 
 ## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy, training steps against
