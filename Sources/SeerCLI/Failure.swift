@@ -43,7 +43,8 @@ func flagAdvice(for error: any SeerError) -> String? {
     case ForecasterError.tooShort(_, _, let need): return advice(lowering: need)
     case ForecasterError.missingValues: return "use --missing interpolate or ffill"
     case ForecastTaskError.noValues: return "pick the value column with --target"
-    case ForecastTaskError.nothingToChooseBy: return "pick a --model"
+    case ForecastTaskError.nothingFits: return "lower --horizon or --lookback, or give a longer history"
+    case ForecastTaskError.nothingFitsBefore: return "lower --folds, --step or --horizon, or pick a --model"
     case ForecastTaskError.calibrationDoesNotFit(_, _, _, _, let foldsRequested, let need):
         return advice(lowering: need) + (foldsRequested ? ", or --calibration-folds or --levels" : ", or --levels")
     case ForecastTaskError.tooFewResiduals: return "raise --calibration-folds or lower --levels"
@@ -63,7 +64,7 @@ func advice(lowering need: HistoryNeed) -> String {
         return lookback > 1 ? "give a longer history, or lower --lookback (now \(lookback)) when training" : "give a longer history"
     case .season(let season):
         return season > 1 ? "give a longer history, or lower --season (now \(season))" : "give a longer history"
-    case .folds(_, let horizon, let folds, let step):
+    case .folds(_, let horizon, let folds, let step, _):
         return "lower --folds (now \(folds)), --step (now \(step)) or --horizon (now \(horizon))"
     }
 }

@@ -29,7 +29,7 @@ struct ForecastCommand: ParsableCommand {
             let data = run.data
             let trained = try run.train()
             let widths = try run.calibrate(trained.forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
-            let result = try ForecastResult(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores, widths: widths)
+            let result = try ForecastResult(trained, data: data, widths: widths)
             try output.emit(result, data: data, source: input.source.name)
         }
     }

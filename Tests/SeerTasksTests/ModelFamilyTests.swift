@@ -1,5 +1,6 @@
 // The model catalog: one descriptor per family, consistent with what the forecaster builds, and
 // the benchmark variants resolvable by name.
+import SeerData
 import SeerModels
 import SeerTensor
 @testable import SeerTasks
@@ -29,6 +30,29 @@ import Glibc
         #expect(ModelFamily.naive.descriptor.minimumHistory(lookback: 24, horizon: 6, season: 12) == 24)
         #expect(ModelFamily.seasonalNaive.descriptor.minimumHistory(lookback: 24, horizon: 6, season: 12) == 12)
         #expect(ModelFamily.seasonalNaive.descriptor.inputSteps(lookback: 4, season: 12) == 12)
+    }
+
+    /// Below a day the default season is the daily cycle (half-hourly data: 48, not 1).
+    @Test func defaultSeasonsFollowTheFrequency() {
+        let cases: [(Frequency?, Int)] = [(Frequency(.minute, 30), 48), (Frequency(.hour), 24), (Frequency(.hour, 2), 12),
+                                          (Frequency(.minute, 5), 288), (Frequency(.minute, 7), 1), (Frequency(.day), 7),
+                                          (Frequency(.week), 52), (Frequency(.monthStart), 12), (Frequency(.quarterStart), 4), (nil, 1)]
+        for (frequency, season) in cases { #expect(ForecastRun.defaultSeason(frequency) == season, "\(String(describing: frequency))") }
+    }
+
+    /// A history too short for most candidates: they step aside (named), the run still forecasts.
+    @Test func autoStepsShortCandidatesAside() throws {
+        let data = try ForecastData(sequences: [ForecastSequence(id: "y", values: (0..<10).map { Float($0 % 4) }, timestamps: nil)], frequency: nil)
+        let trained = try ForecastRun(data: data, request: ForecastRequest(horizon: 4, lookback: 6)).train()
+        #expect(trained.tooShort["nt"] == 11 && trained.tooShort["dlinear"] == 11, "\(trained.tooShort)")
+        #expect(trained.forecaster.config.model == .naive && trained.chosenBy.contains("too little history"), "\(trained.chosenBy)")
+        #expect(try trained.forecaster.predict(data.values)[0].count == 4)
+        // Two points still forecast (seasonal-naive of season 1); with a season of 5, nothing fits.
+        let tiny = try ForecastData(sequences: [ForecastSequence(id: "y", values: [1, 2], timestamps: nil)], frequency: nil)
+        #expect(try ForecastRun(data: tiny, request: ForecastRequest(horizon: 4, lookback: 6)).train().forecaster.config.model == .seasonalNaive)
+        #expect(throws: ForecastTaskError.nothingFits(longest: 2, needs: ["nt": 11, "dijiang": 11, "dlinear": 11, "rlinear": 11])) {
+            try ForecastRun(data: tiny, request: ForecastRequest(horizon: 4, lookback: 6, season: 5)).train()
+        }
     }
 
     @Test func benchmarkVariantsResolve() {

@@ -70,7 +70,8 @@ extension Forecaster {
             guard !usable.isEmpty else {
                 // (the longest sequence cannot hold this fold; see `foldsThatFit`)
                 throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + tail(k),
-                                               need: .folds(minimumHistory: minimumHistory, horizon: h, folds: k, step: step))
+                                               need: .folds(minimumHistory: minimumHistory, horizon: h, folds: k, step: step,
+                                                            earliestCutoff: (sequences.map(\.count).max() ?? 0) - tail(k)))
             }
             let histories = usable.map { Array(sequences[$0].prefix(cutoffs[$0]!)) }
             let model: Forecaster

@@ -30,8 +30,17 @@ public struct BacktestReport: Codable, Sendable {
         var run = run
         chosenBy = run.namedChoice
         if run.request.model == .auto {
-            let earlier = try data.droppingLast(run.request.horizon + (folds - 1) * step)
-            let chosen = try ForecastRun(data: earlier, request: run.request).train()
+            let cut = run.request.horizon + (folds - 1) * step
+            let earlier = try data.droppingLast(cut)
+            let chosen: TrainedForecaster
+            do {
+                chosen = try ForecastRun(data: earlier, request: run.request).train()
+            } catch ForecastTaskError.nothingFits(let longest, let needs) {
+                let longestIndex = data.sequences.indices.max { data.sequences[$0].values.count < data.sequences[$1].values.count } ?? 0
+                let cutoff = data.sequences[longestIndex].values.count - cut - 1
+                throw ForecastTaskError.nothingFitsBefore(cutoff: cutoff >= 0 ? data.ds(longestIndex, step: cutoff) : "before the first step",
+                                                          longest: longest, needs: needs)
+            }
             run.request.model = .family(chosen.forecaster.config.model)
             chosenBy = chosen.chosenBy + " before the first cutoff"
         }

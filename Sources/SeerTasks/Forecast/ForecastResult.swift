@@ -39,6 +39,8 @@ public struct ForecastResult: Codable, Sendable {
     public var timestamps: [[Int64]?] = []
     /// How `ds` is written (the input's format rule), for every output kind; not in the JSON.
     public var timestampFormat = TimestampFormat(dateOnly: false)
+    /// `auto` candidates the history was too short for (steps each needs); said in the summary.
+    public var tooShort: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, validationMSE, rows }
 
@@ -66,6 +68,12 @@ public struct ForecastResult: Codable, Sendable {
         self.rows = rows
         timestamps = data.sequences.indices.map { data.futureTimestamps($0, horizon: forecaster.config.horizon) }
         timestampFormat = data.timestampFormat
+    }
+
+    /// The forecast of a run's trained model, with how it was chosen and the candidates that stepped aside.
+    public init(_ trained: TrainedForecaster, data: ForecastData, widths: [Int: [Float]]) throws {
+        try self.init(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores, widths: widths)
+        tooShort = trained.tooShort
     }
 
     /// The value columns after `unique_id,ds`: the model, then lo/hi per level.
@@ -104,6 +112,7 @@ public struct ForecastResult: Codable, Sendable {
         return "model \(model) (\(chosenBy)); look-back \(lookback), horizon \(horizon)"
             + (frequency.map { ", frequency \($0)" } ?? "") + (scores.isEmpty ? "" : "; held-out MSE: \(scores)")
             + (levels.isEmpty ? "" : "; conformal intervals \(levels.map { "\($0) %" }.joined(separator: ", ")) from backtest residuals")
+            + (tooShort.isEmpty ? "" : "; too short for " + tooShort.sorted { $0.key < $1.key }.map { "\($0.key) (needs \($0.value))" }.joined(separator: ", "))
     }
 }
 

@@ -12,6 +12,8 @@ public struct TrainedForecaster {
     /// "named by the request", "auto: lowest held-out MSE", …
     public let chosenBy: String
     public let scores: [String: Double]
+    /// `auto` candidates the history was too short for, with the steps each needs.
+    public var tooShort: [String: Int] = [:]
 }
 
 /// Choosing, training and calibrating a forecaster for `ForecastData`.
@@ -42,11 +44,15 @@ public struct ForecastRun {
     /// The season of seasonal-naive: the request's, or the frequency's natural one.
     public var season: Int { request.season ?? ForecastRun.defaultSeason(data.frequency) }
 
-    /// The natural season of a frequency in steps (24 for hourly, 7 for daily, 12 for monthly …; 1 without one).
+    /// The natural season of a frequency in steps: the daily cycle below a day (24 hourly, 48
+    /// half-hourly, 288 for 5 minutes), the week for days, 52 for weeks, 12 for months, 4 for
+    /// quarters; 1 without one.
     public static func defaultSeason(_ frequency: Frequency?) -> Int {
         guard let frequency else { return 1 }
+        if let step = frequency.fixedSeconds, step < 86_400 {
+            return 86_400 % step == 0 ? Int(86_400 / step) : 1
+        }
         switch frequency.unit {
-        case .hour: return 24 % frequency.multiple == 0 ? 24 / frequency.multiple : 1
         case .day: return 7
         case .businessDay: return 5
         case .week: return 52
@@ -80,15 +86,33 @@ public struct ForecastRun {
             return TrainedForecaster(forecaster: forecaster, chosenBy: namedChoice, scores: scores)
         }
         var best: (Forecaster, Double)?
+        var unscored: [Forecaster] = []
+        var tooShort: [String: Int] = [:]
         for family in ForecastRun.autoCandidates {
             let candidate = Forecaster(config(family))
-            try candidate.fit(values, observer: observer())
-            guard let error = try candidate.validationError(values) else { continue }
+            do {
+                try candidate.fit(values, observer: observer())
+            } catch ForecasterError.tooShort(_, let needed, _) {
+                // A short history steps a candidate aside (it is named in the summary), not the run.
+                tooShort[family.rawValue] = needed
+                continue
+            }
+            guard let error = try candidate.validationError(values) else {
+                unscored.append(candidate)
+                continue
+            }
             scores[family.rawValue] = error
             if best == nil || error < best!.1 { best = (candidate, error) }
         }
-        guard let best else { throw ForecastTaskError.nothingToChooseBy }
-        return TrainedForecaster(forecaster: best.0, chosenBy: "auto: lowest held-out MSE", scores: scores)
+        if let best {
+            return TrainedForecaster(forecaster: best.0, chosenBy: "auto: lowest held-out MSE", scores: scores, tooShort: tooShort)
+        }
+        // Too little history for any held-out window: the first candidate that can forecast it.
+        for candidate in unscored where (try? candidate.predict(values)) != nil {
+            return TrainedForecaster(forecaster: candidate, chosenBy: "auto: too little history to compare models, the simplest that fits",
+                                     scores: scores, tooShort: tooShort)
+        }
+        throw ForecastTaskError.nothingFits(longest: values.map(\.count).max() ?? 0, needs: tooShort)
     }
 
     /// The fewest residuals n with ⌈(n + 1)·level⌉ ≤ n (level in percent).

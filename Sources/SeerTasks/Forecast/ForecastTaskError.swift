@@ -10,8 +10,10 @@ public enum ForecastTaskError: SeerError, Equatable {
     case noValueColumns
     /// A value column is empty or NaN in every row.
     case noValues(rows: Int, at: SourceLocation)
-    /// `auto` found no candidate with held-out windows to compare.
-    case nothingToChooseBy
+    /// No `auto` candidate can fit or forecast a history this short; `needs`: the steps each needs.
+    case nothingFits(longest: Int, needs: [String: Int])
+    /// The same, for `auto`'s choice on the history before a backtest's first cutoff.
+    case nothingFitsBefore(cutoff: String, longest: Int, needs: [String: Int])
     /// Intervals need `folds` backtest folds, each `minimumHistory` + H steps; the longest
     /// series holds only `fit` of them even with cutoffs one step apart.
     case calibrationDoesNotFit(folds: Int, minimumHistory: Int, longest: Int, fit: Int, foldsRequested: Bool, setBy: HistoryNeed)
@@ -21,8 +23,13 @@ public enum ForecastTaskError: SeerError, Equatable {
     public var kind: FailureKind {
         switch self {
         case .noValues: return .badInput
-        case .noValueColumns, .nothingToChooseBy, .calibrationDoesNotFit, .tooFewResiduals: return .usage
+        case .nothingFits, .nothingFitsBefore: return .badInput
+        case .noValueColumns, .calibrationDoesNotFit, .tooFewResiduals: return .usage
         }
+    }
+
+    static func list(_ needs: [String: Int]) -> String {
+        needs.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     public var description: String {
@@ -31,8 +38,11 @@ public enum ForecastTaskError: SeerError, Equatable {
             return "the input holds no value columns to forecast"
         case .noValues(let rows, let location):
             return DataError(.badInput, "no values to forecast: all \(rows) rows are empty or NaN", at: location).description
-        case .nothingToChooseBy:
-            return "choosing a model automatically needs enough history for held-out windows"
+        case .nothingFits(let longest, let needs):
+            return "the longest series has \(longest) steps; no candidate model can forecast it (steps each needs: \(Self.list(needs)))"
+        case .nothingFitsBefore(let cutoff, let longest, let needs):
+            return "choosing a model on the history up to the first cutoff (\(cutoff)): the longest series has \(longest) steps there; "
+                + "no candidate model can forecast it (steps each needs: \(Self.list(needs)))"
         case .calibrationDoesNotFit(let folds, let minimumHistory, let longest, let fit, _, _):
             return "intervals need \(folds) backtest folds, each with \(minimumHistory) steps of history + H; the longest "
                 + "series (\(longest) steps) holds \(fit) even with cutoffs one step apart"

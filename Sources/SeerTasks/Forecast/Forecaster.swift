@@ -159,7 +159,7 @@ public enum HistoryNeed: Equatable, Sendable {
     case season(Int)
     /// Backtest folds: each needs `minimumHistory` steps before its cutoff, and the earliest of
     /// `folds` cutoffs `step` apart lies H + (folds − 1)·step steps before the end.
-    case folds(minimumHistory: Int, horizon: Int, folds: Int, step: Int)
+    case folds(minimumHistory: Int, horizon: Int, folds: Int, step: Int, earliestCutoff: Int)
 
     /// The sum the minimum is made of, in words.
     public var explanation: String {
@@ -168,7 +168,9 @@ public enum HistoryNeed: Equatable, Sendable {
         case .seasonWindow(let s, let h): return "season \(s) + horizon \(h) + 1"
         case .lookback(let l): return "the model reads the last \(l) steps"
         case .season(let s): return "seasonal-naive reads the last season of \(s) steps"
-        case .folds(let m, let h, let k, let step): return "\(m) steps of history + horizon \(h) + \(k - 1) more fold(s) \(step) apart"
+        case .folds(let m, let h, let k, let step, let cutoff):
+            return "\(m) steps of history before fold \(k)'s cutoff + horizon \(h) + \(k - 1) more fold(s) \(step) apart; "
+                + (cutoff > 0 ? "that cutoff falls at step \(cutoff), leaving \(cutoff) steps" : "that cutoff would fall before the first step")
         }
     }
 }
