@@ -121,7 +121,7 @@ public struct ETTBenchmark {
     public var log: Bool
 
     /// Every model variant of the catalog (the speed-only memory modes aside).
-    public static let knownModels = ModelVariant.names { $0.purpose == .model }
+    public static let knownModels = ModelVariant.names { $0.purpose == .model && $0.descriptor.kind != .statistical }
 
     public init(file: String, split: [Int], models: [String], lookbacks: [Int], horizons: [Int], epochs: Int, width: Int, learningRate: Float, training: ETTNetTraining = ETTNetTraining(), log: Bool) {
         self.file = file
@@ -200,6 +200,8 @@ public struct ETTBenchmark {
         config.schedule = training.schedule
         let variant = ModelVariant.named(name)!
         switch variant.descriptor.kind {
+        case .statistical:
+            preconditionFailure("bench ett runs windowed models only")
         case .naive:
             let baseline: any Forecasting = variant.family == .seasonalNaive ? SeasonalNaive(period: min(season, l), horizon: h)
                 : RepeatLast(lookback: l, horizon: h)

@@ -9,6 +9,7 @@ extension CSVLayout: ExpressibleByArgument {}
 extension OrderPolicy: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}
 extension EpochUnit: ExpressibleByArgument {}
+extension ModelSelection: ExpressibleByArgument {}
 
 extension Device: ExpressibleByArgument {
     /// `cpu`, `cuda` or `cuda:N`, parsed once here; the run asks the backend whether it exists.

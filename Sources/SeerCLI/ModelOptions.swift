@@ -36,6 +36,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Device: cpu, or cuda / cuda:N where this build has a CUDA backend.")
     var device: Device = .cpu
 
+    @Option(help: "How auto compares models: holdout (MSE on the last 20 % of windows) or cv (MASE over 3 rolling-origin folds).")
+    var select: ModelSelection = .heldOut
+
     func validate() throws {
         if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1") }
@@ -55,7 +58,8 @@ struct ModelOptions: ParsableArguments {
                                  kind: .badInput)
         }
         return ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, maxSteps: maxSteps, batchSize: batchSize,
-                               learningRate: learningRate, season: season, seed: seed, device: device)
+                               learningRate: learningRate, season: season, seed: seed, device: device,
+                               selection: select)
     }
 }
 

@@ -18,8 +18,8 @@ struct SeerCommand: ParsableCommand {
 
             Models (--model):
             \(ModelFamilyDescriptor.all.map { "  \($0.name.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
-              auto           fits \(ForecastRun.autoCandidates.map(\.rawValue).joined(separator: ", ")),
-                             keeps the lowest held-out error
+              auto           the lowest held-out error of
+                             \(ForecastRun.autoCandidates.map(\.rawValue).joined(separator: ", "))
             """,
         version: seerVersion,
         subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, InspectCommand.self, BenchCommand.self]

@@ -42,10 +42,13 @@ struct ForecastCLITests {
     }
 
     @Test func autoSaysWhichModelItChose() throws {
-        let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--epochs", "2"])
+        let held = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--epochs", "2"])
+        #expect(held.status == 0 && held.stderr.contains("(auto: lowest held-out MSE)") && held.stderr.contains("held-out MSE:"), "\(held.stderr)")
+        let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "12", "--epochs", "2", "--select", "cv"])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try #require(run.stderr.split(separator: "\n").last.map(String.init))
-        #expect(summary.contains("(auto: lowest held-out MSE)") && summary.contains("held-out MSE:"), "\(summary)")
+        #expect(summary.contains("(auto: lowest MASE over 3 rolling-origin folds)") && summary.contains("cross-validated MASE (3 folds):"), "\(summary)")
+        #expect(summary.contains("theta"), "every candidate is scored: \(summary)")
         let chosen = try #require(Self.rows(run.stdout).first?.last)
         #expect(summary.hasPrefix("model \(chosen) "), "\(summary)")
     }

@@ -27,6 +27,31 @@ public struct BacktestResult: Sendable {
     public let mse: Double
     public let mae: Double
 
+    /// Mean absolute scaled error over every sequence and fold: each fold's MAE divided by the
+    /// in-sample MAE of the seasonal-naive forecast (lag `season`, or 1 when the history before the
+    /// cutoff is not longer than a season) on that fold's history — scale-free, so series of any
+    /// size weigh the same. Folds whose history is constant are left out; nil when none is left.
+    public func mase(_ sequences: [[Float]], season: Int) -> Double? {
+        var total = 0.0, count = 0
+        for fold in folds {
+            for (s, cutoff) in fold.cutoffs.enumerated() {
+                guard let cutoff else { continue }
+                let history = sequences[s].prefix(cutoff)
+                let lag = history.count > season ? max(1, season) : 1
+                guard history.count > lag else { continue }
+                var scale = 0.0
+                for t in lag..<history.count { scale += Double(abs(history[t] - history[t - lag])) }
+                scale /= Double(history.count - lag)
+                guard scale > 0 else { continue }
+                var error = 0.0
+                for (k, value) in fold.forecasts[s].enumerated() { error += Double(abs(sequences[s][cutoff + k] - value)) }
+                total += error / Double(fold.forecasts[s].count) / scale
+                count += 1
+            }
+        }
+        return count > 0 ? total / Double(count) : nil
+    }
+
     /// Split-conformal half-widths q_h for `level` ∈ (0, 1) (nil when too few residuals: fewer
     /// than 1/(1 − level) − 1 per step cannot bound the level).
     public func halfWidths(level: Double) -> [Float]? {
@@ -48,6 +73,12 @@ extension Forecaster {
     /// apart (default: the horizon).
     public func backtest(_ sequences: [[Float]], folds: Int, step: Int? = nil, refit: Bool = true,
                          observer: TrainingObserver? = nil) throws -> BacktestResult {
+        try backtestKeepingModel(sequences, folds: folds, step: step, refit: refit, observer: observer).result
+    }
+
+    /// `backtest`, also returning the model fitted once before the earliest cutoff when `refit` is false.
+    func backtestKeepingModel(_ sequences: [[Float]], folds: Int, step: Int? = nil, refit: Bool = true,
+                              observer: TrainingObserver? = nil) throws -> (result: BacktestResult, fitted: Forecaster?) {
         precondition(folds >= 1, "a backtest needs at least one fold")
         let h = config.horizon, step = step ?? h
         precondition(step >= 1, "folds lie at least one step apart")
@@ -96,8 +127,8 @@ extension Forecaster {
             }
             result.append(BacktestFold(cutoffs: cutoffs, forecasts: forecasts))
         }
-        return BacktestResult(horizon: h, folds: result, absoluteResiduals: residuals, mse: squared / Double(max(1, count)),
-                              mae: absolute / Double(max(1, count)))
+        return (BacktestResult(horizon: h, folds: result, absoluteResiduals: residuals, mse: squared / Double(max(1, count)),
+                               mae: absolute / Double(max(1, count))), once)
     }
 
     /// How many folds (≤ `folds`) the longest sequence can hold with cutoffs `step` apart

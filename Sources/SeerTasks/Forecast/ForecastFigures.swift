@@ -128,15 +128,18 @@ public enum ForecastFigures {
             ("look-back", "\(result.lookback) steps"), ("horizon", "\(result.horizon) steps"),
             ("intervals", result.levels.isEmpty ? "none" : result.levels.map { "\($0) %" }.joined(separator: ", ") + ", split-conformal from backtest residuals"),
         ]
-        let scores = result.validationMSE.sorted { $0.value < $1.value }.map { [$0.key, formatNumber($0.value)] }
+        let scores = result.scores.sorted { $0.value < $1.value }.map { [$0.key, formatNumber($0.value)] }
         var sections = [
             HTMLReport.Section("Inputs", [.keyValues(inputs)]),
             HTMLReport.Section("Model", [.keyValues(model)]),
         ]
         if !scores.isEmpty {
-            sections.append(HTMLReport.Section("Held-out error", [
-                .paragraph("Mean squared error on the last 20 % of each sequence's look-back → horizon windows, which training did not use."),
-                .table(header: ["model", "MSE"], rows: scores),
+            let cross = result.scoreName.hasPrefix("cross-validated")
+            sections.append(HTMLReport.Section(cross ? "Cross-validation" : "Held-out error", [
+                .paragraph(cross ? "Mean absolute scaled error (MAE over the in-sample seasonal-naive MAE) of each candidate over "
+                                 + "rolling-origin folds H steps apart ending at the last row; the lowest was chosen."
+                                 : "Mean squared error on the last 20 % of each sequence's look-back → horizon windows, which training did not use."),
+                .table(header: ["model", cross ? "MASE" : "MSE"], rows: scores),
             ]))
         }
         sections.append(HTMLReport.Section("Forecast", [

@@ -28,6 +28,15 @@ public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// How `auto` compares its candidates.
+public enum ModelSelection: String, Equatable, Sendable, CaseIterable {
+    /// Held-out MSE on the last 20 % of each sequence's windows (the default while the
+    /// cross-validated choice is measured against statsforecast, issue 21).
+    case heldOut = "holdout"
+    /// Mean absolute scaled error over rolling-origin folds H apart ending at the last row.
+    case crossValidation = "cv"
+}
+
 /// A forecast request.
 public struct ForecastRequest: Equatable, Sendable {
     /// Steps to forecast (H ≥ 1).
@@ -50,10 +59,12 @@ public struct ForecastRequest: Equatable, Sendable {
     public var seed: UInt64
     /// Where the nets train; a device without a backend here is refused (`DeviceUnavailable`).
     public var device: Device
+    /// How `auto` compares candidates.
+    public var selection: ModelSelection
 
     public init(horizon: Int, model: ModelChoice = .auto, lookback: Int? = nil, epochs: Int? = nil, maxSteps: Int? = nil, batchSize: Int? = nil,
                 learningRate: Float? = nil, season: Int? = nil, seed: UInt64 = 0,
-                device: Device = .cpu) {
+                device: Device = .cpu, selection: ModelSelection = .heldOut) {
         self.horizon = horizon
         self.model = model
         self.lookback = lookback
@@ -64,5 +75,6 @@ public struct ForecastRequest: Equatable, Sendable {
         self.season = season
         self.seed = seed
         self.device = device
+        self.selection = selection
     }
 }

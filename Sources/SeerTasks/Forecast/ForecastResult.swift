@@ -33,7 +33,10 @@ public struct ForecastResult: Codable, Sendable {
     public var horizon: Int
     public var frequency: String?
     public var levels: [Int]
-    public var validationMSE: [String: Double]
+    /// Each model's score (the named model's held-out MSE, or `auto`'s cross-validated MASE).
+    public var scores: [String: Double]
+    /// What the scores measure.
+    public var scoreName = "held-out MSE"
     public var rows: [ForecastRow]
     /// Future timestamps per sequence (for SQLite output and plots); not in the JSON.
     public var timestamps: [[Int64]?] = []
@@ -42,7 +45,7 @@ public struct ForecastResult: Codable, Sendable {
     /// `auto` candidates the history was too short for (steps each needs); said in the summary.
     public var tooShort: [String: Int] = [:]
 
-    enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, validationMSE, rows }
+    enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, scores, scoreName, rows }
 
     /// The forecast of `forecaster` from the end of every sequence of `data`, with interval
     /// half-widths per level (`widths`, from `ForecastRun.calibrate` or a model card).
@@ -64,7 +67,7 @@ public struct ForecastResult: Codable, Sendable {
         horizon = forecaster.config.horizon
         frequency = data.frequency?.description
         levels = widths.keys.sorted()
-        validationMSE = scores
+        self.scores = scores
         self.rows = rows
         timestamps = data.sequences.indices.map { data.futureTimestamps($0, horizon: forecaster.config.horizon) }
         timestampFormat = data.timestampFormat
@@ -74,6 +77,7 @@ public struct ForecastResult: Codable, Sendable {
     public init(_ trained: TrainedForecaster, data: ForecastData, widths: [Int: [Float]]) throws {
         try self.init(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores, widths: widths)
         tooShort = trained.tooShort
+        scoreName = trained.scoreName
     }
 
     /// The value columns after `unique_id,ds`: the model, then lo/hi per level.
@@ -108,9 +112,9 @@ public struct ForecastResult: Codable, Sendable {
 
     /// One line: the model, how it was chosen, look-back, horizon, frequency, held-out errors, intervals.
     public var summary: String {
-        let scores = validationMSE.sorted { $0.value < $1.value }.map { "\($0.key) \(formatNumber($0.value))" }.joined(separator: ", ")
+        let scores = self.scores.sorted { $0.value < $1.value }.map { "\($0.key) \(formatNumber($0.value))" }.joined(separator: ", ")
         return "model \(model) (\(chosenBy)); look-back \(lookback), horizon \(horizon)"
-            + (frequency.map { ", frequency \($0)" } ?? "") + (scores.isEmpty ? "" : "; held-out MSE: \(scores)")
+            + (frequency.map { ", frequency \($0)" } ?? "") + (scores.isEmpty ? "" : "; \(scoreName): \(scores)")
             + (levels.isEmpty ? "" : "; conformal intervals \(levels.map { "\($0) %" }.joined(separator: ", ")) from backtest residuals")
             + (tooShort.isEmpty ? "" : "; too short for " + tooShort.sorted { $0.key < $1.key }.map { "\($0.key) (needs \($0.value))" }.joined(separator: ", "))
     }

@@ -1,12 +1,12 @@
 // Choosing, training and calibrating the forecaster of one forecast, train or backtest job: the
-// default look-back and season, `auto` over the candidates by held-out MSE, and split-conformal
+// default look-back and season, `auto` over the candidates by rolling-origin MASE, and split-conformal
 // interval widths from a rolling-origin backtest.
 import SeerBase
 import SeerData
 import SeerModels
 import SeerTensor
 
-/// The trained forecaster of a run, how it was chosen, and the held-out MSE of each model fitted.
+/// The trained forecaster of a run, how it was chosen, and each candidate's score.
 public struct TrainedForecaster {
     public let forecaster: Forecaster
     /// "named by the request", "auto: lowest held-out MSE", …
@@ -14,6 +14,8 @@ public struct TrainedForecaster {
     public let scores: [String: Double]
     /// `auto` candidates the history was too short for, with the steps each needs.
     public var tooShort: [String: Int] = [:]
+    /// What `scores` measure.
+    public var scoreName = "held-out MSE"
 }
 
 /// Choosing, training and calibrating a forecaster for `ForecastData`.
@@ -73,7 +75,8 @@ public struct ForecastRun {
 
     func observer() -> TrainingObserver? { progress.map { ConsoleProgress($0) } }
 
-    /// Trains the requested model, or every `auto` candidate keeping the lowest held-out MSE.
+    /// Trains the requested model (scored by its held-out MSE), or chooses among the `auto`
+    /// candidates by rolling-origin cross-validation and trains the winner.
     public func train() throws -> TrainedForecaster {
         // Ask for the device's backend first: a missing GPU is a clear error before any work.
         _ = try backend(for: request.device)
@@ -85,9 +88,17 @@ public struct ForecastRun {
             if let error = try forecaster.validationError(values) { scores[family.rawValue] = error }
             return TrainedForecaster(forecaster: forecaster, chosenBy: namedChoice, scores: scores)
         }
+        switch request.selection {
+        case .heldOut: return try chooseByHeldOutError(values)
+        case .crossValidation: return try chooseByCrossValidation(values)
+        }
+    }
+
+    /// `auto` by the held-out MSE on the last 20 % of each sequence's windows (the ones early
+    /// stopping watched, so it favours the nets a little); candidates too short to fit step aside.
+    func chooseByHeldOutError(_ values: [[Float]]) throws -> TrainedForecaster {
         var best: (Forecaster, Double)?
-        var unscored: [Forecaster] = []
-        var tooShort: [String: Int] = [:]
+        var scores: [String: Double] = [:], tooShort: [String: Int] = [:]
         for family in ForecastRun.autoCandidates {
             let candidate = Forecaster(config(family))
             do {
@@ -97,22 +108,93 @@ public struct ForecastRun {
                 tooShort[family.rawValue] = needed
                 continue
             }
-            guard let error = try candidate.validationError(values) else {
-                unscored.append(candidate)
-                continue
-            }
+            guard let error = try candidate.validationError(values) else { continue }
             scores[family.rawValue] = error
             if best == nil || error < best!.1 { best = (candidate, error) }
         }
         if let best {
             return TrainedForecaster(forecaster: best.0, chosenBy: "auto: lowest held-out MSE", scores: scores, tooShort: tooShort)
         }
-        // Too little history for any held-out window: the first candidate that can forecast it.
-        for candidate in unscored where (try? candidate.predict(values)) != nil {
-            return TrainedForecaster(forecaster: candidate, chosenBy: "auto: too little history to compare models, the simplest that fits",
-                                     scores: scores, tooShort: tooShort)
+        return try simplestThatFits(values, tooShort: tooShort)
+    }
+
+    /// `auto` by rolling-origin cross-validation: the same cutoffs for every candidate (H apart,
+    /// ending at the last row; fewer folds when the history is short), scored by MASE so every
+    /// series weighs the same whatever its scale.
+    func chooseByCrossValidation(_ values: [[Float]]) throws -> TrainedForecaster {
+        let longest = values.map(\.count).max() ?? 0
+        // The fold count that compares the most candidates (more folds on a tie): on a long history
+        // every candidate fits three folds; on a short one fewer folds let more of them compete.
+        var round: (folds: Int, scores: [String: Double], tooShort: [String: Int], best: (family: ModelFamily, score: Double, fitted: Forecaster?))?
+        for folds in stride(from: ForecastRun.crossValidationFolds, through: 1, by: -1) {
+            var best: (family: ModelFamily, score: Double, fitted: Forecaster?)?
+            var foldScores: [String: Double] = [:], foldTooShort: [String: Int] = [:]
+            for family in ForecastRun.autoCandidates {
+                let candidate = Forecaster(config(family))
+                // Nets fit once before the earliest cutoff (refitting per fold would multiply their
+                // cost; NeuralForecast's refit=False); the cheap models refit at every cutoff.
+                let refit = family.descriptor.kind != .net
+                do {
+                    let (result, fitted) = try candidate.backtestKeepingModel(values, folds: folds, refit: refit, observer: observer())
+                    guard let score = result.mase(values, season: season) else { continue }
+                    foldScores[family.rawValue] = score
+                    if best == nil || score < best!.score { best = (family, score, fitted) }
+                } catch ForecasterError.tooShort(_, let needed, _) {
+                    // A short history steps a candidate aside (named in the summary), not the run.
+                    foldTooShort[family.rawValue] = needed
+                }
+            }
+            if let best, foldScores.count > (round?.scores.count ?? 0) {
+                round = (folds, foldScores, foldTooShort, best)
+            }
+            if foldScores.count == ForecastRun.autoCandidates.count { break }
         }
-        throw ForecastTaskError.nothingFits(longest: values.map(\.count).max() ?? 0, needs: tooShort)
+        if let round {
+            let (folds, best) = (round.folds, round.best)
+            // A net fitted before the cutoffs is kept when they withhold at most 2 % of the history
+            // (it reads the latest steps as input all the same); otherwise the winner refits on all.
+            let final: Forecaster
+            if let fitted = best.fitted, Double(request.horizon * folds) <= 0.02 * Double(longest) {
+                final = fitted
+            } else {
+                final = Forecaster(config(best.family))
+                try final.fit(values, observer: observer())
+            }
+            return TrainedForecaster(forecaster: final, chosenBy: "auto: lowest MASE over \(folds) rolling-origin fold\(folds == 1 ? "" : "s")",
+                                     scores: round.scores, tooShort: round.tooShort,
+                                     scoreName: "cross-validated MASE (\(folds) fold\(folds == 1 ? "" : "s"))")
+        }
+        var tooShort: [String: Int] = [:]
+        for family in ForecastRun.autoCandidates { tooShort[family.rawValue] = Forecaster(config(family)).minimumHistory + request.horizon }
+        return try simplestThatFits(values, tooShort: tooShort)
+    }
+
+    /// Too little history to compare any candidates: the simplest that can forecast it.
+    func simplestThatFits(_ values: [[Float]], tooShort: [String: Int]) throws -> TrainedForecaster {
+        let longest = values.map(\.count).max() ?? 0
+        let bySimplicity = ForecastRun.autoCandidates.enumerated().sorted {
+            (ForecastRun.simplicity($0.element), $0.offset) < (ForecastRun.simplicity($1.element), $1.offset)
+        }.map(\.element)
+        for family in bySimplicity {
+            let candidate = Forecaster(config(family))
+            do {
+                try candidate.fit(values, observer: observer())
+                _ = try candidate.predict(values)
+            } catch {
+                continue
+            }
+            return TrainedForecaster(forecaster: candidate, chosenBy: "auto: too little history to compare models, the simplest that fits",
+                                     scores: [:], tooShort: tooShort)
+        }
+        throw ForecastTaskError.nothingFits(longest: longest, needs: tooShort)
+    }
+
+    /// Rolling-origin folds `auto` compares candidates on (fewer when the history is short).
+    public static let crossValidationFolds = 3
+
+    /// 0 for the naive baselines, then statistical, linear, nets: the fallback's order.
+    static func simplicity(_ family: ModelFamily) -> Int {
+        switch family.descriptor.kind { case .naive: return 0; case .statistical: return 1; case .linear: return 2; case .net: return 3 }
     }
 
     /// The fewest residuals n with ⌈(n + 1)·level⌉ ≤ n (level in percent).

@@ -135,6 +135,7 @@ public struct ForecasterConfig: Equatable, Sendable {
     public var historyNeed: HistoryNeed {
         switch model.descriptor.kind {
         case .naive: return model == .seasonalNaive ? .season(max(1, season)) : .lookback(lookback)
+        case .statistical: return .lookback(ThetaMethod.minimumHistory)
         case .net, .linear: return .window(lookback: lookback, horizon: horizon)
         }
     }
@@ -223,6 +224,9 @@ public final class Forecaster {
             net = nil
             baseline = config.model == .seasonalNaive ? SeasonalNaive(period: max(1, config.season), horizon: config.horizon)
                 : RepeatLast(lookback: config.lookback, horizon: config.horizon)
+        case .statistical:
+            net = nil
+            baseline = nil
         }
     }
 
@@ -277,6 +281,7 @@ public final class Forecaster {
     /// The next `horizon` steps of each history (each needs at least `lookback` finite values,
     /// `season` for seasonal-naive).
     public func predict(_ histories: [[Float]]) throws -> [[Float]] {
+        if config.model.descriptor.kind == .statistical { return try localForecasts(histories) }
         let need = config.inputSteps
         for (index, s) in histories.enumerated() {
             guard s.count >= need else {
@@ -291,9 +296,47 @@ public final class Forecaster {
         return (0..<histories.count).map { Array(y[($0 * config.horizon)..<(($0 + 1) * config.horizon)]) }
     }
 
+    /// A statistical model's forecasts: fitted on each whole history.
+    func localForecasts(_ histories: [[Float]]) throws -> [[Float]] {
+        let method = ThetaMethod(season: max(1, config.season))
+        return try histories.enumerated().map { index, s in
+            guard s.count >= ThetaMethod.minimumHistory else {
+                throw ForecasterError.tooShort(longest: s.count, needed: ThetaMethod.minimumHistory, need: .lookback(ThetaMethod.minimumHistory))
+            }
+            guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
+            return method.forecast(s, horizon: config.horizon)
+        }
+    }
+
+    /// Held-out origins a statistical model is scored from, per sequence (it refits at each).
+    public static let statisticalOrigins = 20
+
+    /// A statistical model's held-out error: at up to `statisticalOrigins` evenly spaced origins
+    /// among the windows the other models hold out (the same last `validationFraction`), a fit on
+    /// the whole history before the origin forecasts the H steps after it.
+    func localValidationError(_ sequences: [[Float]], validationFraction: Double) throws -> Double? {
+        let (l, h) = (config.lookback, config.horizon)
+        var total = 0.0, count = 0
+        for (index, s) in sequences.enumerated() where s.count >= l + h {
+            guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
+            let windows = s.count - l - h + 1
+            let held = windows >= 5 ? max(1, Int((Double(windows) * validationFraction).rounded())) : 0
+            guard held > 0 else { continue }
+            let picks = Set((0..<min(held, Self.statisticalOrigins)).map { windows - held + $0 * held / min(held, Self.statisticalOrigins) })
+            for start in picks.sorted() {
+                let origin = start + l
+                let forecast = try localForecasts([Array(s[..<origin])])[0]
+                for k in 0..<h { let e = Double(forecast[k] - s[origin + k]); total += e * e }
+                count += h
+            }
+        }
+        return count > 0 ? total / Double(count) : nil
+    }
+
     /// Mean squared error of forecasts from every window's look-back against its horizon, over
     /// the last `validationFraction` of each sequence's windows (the ones `fit` held out).
     public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
+        if config.model.descriptor.kind == .statistical { return try localValidationError(sequences, validationFraction: validationFraction) }
         // Too short for one window: no held-out score (a baseline can still forecast such a history).
         guard (sequences.map(\.count).max() ?? 0) >= config.windowLength + config.horizon + 1 else { return nil }
         guard let validation = try windows(sequences, validationFraction: validationFraction).validation else { return nil }

@@ -10,7 +10,10 @@ import SeerModels
 /// What a saved forecaster remembers of its training run.
 public struct ModelCard: Equatable, Sendable {
     public var chosenBy: String
+    /// Each candidate's score (see `scoreName`; config.json's "held_out_mse" for older files' sake).
     public var heldOutMSE: [String: Double]
+    /// What the scores measure ("held-out MSE", "cross-validated MASE (3 folds)").
+    public var scoreName = "held-out MSE"
     /// Split-conformal half-widths per level (percent), one per horizon step.
     public var halfWidths: [Int: [Float]]
     /// Ids of the training sequences.
@@ -33,6 +36,7 @@ public struct ModelCard: Equatable, Sendable {
     public init(_ trained: TrainedForecaster, data: ForecastData, halfWidths: [Int: [Float]]) {
         self.init(chosenBy: trained.chosenBy, heldOutMSE: trained.scores, halfWidths: halfWidths, series: data.sequences.map(\.id),
                   trainingDataFingerprint: ModelCard.fingerprint(data.values), frequency: data.frequency?.description)
+        scoreName = trained.scoreName
     }
 
     /// config.json's "metadata" object.
@@ -45,6 +49,7 @@ public struct ModelCard: Equatable, Sendable {
             "training_data_fingerprint": .string(trainingDataFingerprint),
         ]
         if let frequency { metadata["frequency"] = .string(frequency) }
+        if scoreName != "held-out MSE" { metadata["score_name"] = .string(scoreName) }
         return metadata
     }
 
@@ -59,6 +64,7 @@ public struct ModelCard: Equatable, Sendable {
         self.init(chosenBy: metadata["chosen_by"]?.stringValue ?? "", heldOutMSE: (metadata["held_out_mse"]?.objectValue ?? [:]).compactMapValues(\.doubleValue),
                   halfWidths: widths, series: metadata["series"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                   trainingDataFingerprint: metadata["training_data_fingerprint"]?.stringValue ?? "", frequency: metadata["frequency"]?.stringValue)
+        scoreName = metadata["score_name"]?.stringValue ?? "held-out MSE"
     }
 
     /// FNV-1a over the sequences' lengths and Float bits: tells whether two models saw the same data.

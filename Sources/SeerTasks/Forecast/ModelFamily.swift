@@ -9,7 +9,7 @@ import SeerModels
 
 /// Names of the model families Seer will accept wherever a model name is asked for.
 public enum ModelFamily: String, CaseIterable, Sendable {
-    case nt, dijiang, cofrgenet, gpt, dlinear, rlinear, naive, seasonalNaive = "seasonal-naive"
+    case nt, dijiang, cofrgenet, gpt, dlinear, rlinear, theta, naive, seasonalNaive = "seasonal-naive"
 
     /// This family's descriptor.
     public var descriptor: ModelFamilyDescriptor { ModelFamilyDescriptor.of(self) }
@@ -21,6 +21,8 @@ public enum ModelKind: Sendable, Equatable {
     case net
     /// A linear map of the look-back (DLinear, RLinear).
     case linear
+    /// A statistical model fitted on each history when it forecasts (Theta): nothing to train.
+    case statistical
     /// Nothing to train (repeat-last, seasonal-naive).
     case naive
 }
@@ -100,7 +102,7 @@ public struct ModelFamilyDescriptor: Sendable {
         case .gpt:
             return .gpt(GPTConfig(width: shape.width, heads: shape.heads, layers: shape.layers, dropout: shape.dropout,
                                   attention: options.storedAttention ? .stored : .streamed))
-        case .dlinear, .rlinear, .naive, .seasonalNaive: return nil
+        case .dlinear, .rlinear, .theta, .naive, .seasonalNaive: return nil
         }
     }
 
@@ -110,6 +112,7 @@ public struct ModelFamilyDescriptor: Sendable {
         switch family {
         case .naive: return lookback
         case .seasonalNaive: return max(1, season)
+        case .theta: return ThetaMethod.minimumHistory
         default: return lookback + horizon + 1
         }
     }
@@ -128,6 +131,7 @@ public struct ModelFamilyDescriptor: Sendable {
         case .rlinear: return "RevIN + one linear map"
         case .naive: return "none: the last value repeated"
         case .seasonalNaive: return "none: the last season (\(config.season) steps) repeated"
+        case .theta: return "SES with half the linear trend as drift, on the series adjusted by a season of \(config.season) when it tests significant"
         }
     }
 
@@ -166,6 +170,9 @@ public struct ModelFamilyDescriptor: Sendable {
         case .rlinear:
             return ModelFamilyDescriptor(family: family, kind: .linear, summary: "RLinear: RevIN + one linear map of the look-back",
                                          smallData: linear, largeData: linear, autoCandidate: true)
+        case .theta:
+            return ModelFamilyDescriptor(family: family, kind: .statistical, summary: "Theta: SES with drift, seasonally adjusted",
+                                         smallData: nil, largeData: nil, autoCandidate: true)
         case .naive:
             return ModelFamilyDescriptor(family: family, kind: .naive, summary: "repeat the last value",
                                          smallData: nil, largeData: nil, autoCandidate: true)
