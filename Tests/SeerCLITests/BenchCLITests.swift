@@ -169,3 +169,29 @@ struct ETTBenchCLITests {
         #expect(bad.status == 64)
     }
 }
+
+/// `seer bench everyday`: every model and both autos scored by rolling-origin MASE on a folder of
+/// series (the statsforecast side is skipped here: it is a heavy install, run by hand).
+struct EverydayBenchCLITests {
+    @Test func scoresModelsAndAutoOnAFolder() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-everyday-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var text = "month,sales\n"
+        for i in 0..<60 { text += String(format: "%d-%02d-01,%.1f\n", 2015 + i / 12, 1 + i % 12, 100 + Double(i) + 10 * sin(Double(i) * .pi / 6)) }
+        try text.write(toFile: directory + "/sales.csv", atomically: true, encoding: .utf8)
+        let run = try CLITests.seer(["bench", "everyday", "--data", directory, "--models", "seasonal-naive,theta", "--folds", "2", "--epochs", "1",
+                                     "--no-peer", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let series = try #require((json["series"] as? [[String: Any]])?.first)
+        #expect(series["horizon"] as? Int == 12 && series["season"] as? Int == 12 && series["folds"] as? Int == 2, "\(series)")
+        let scores = try #require(series["scores"] as? [[String: Any]])
+        #expect(scores.map { $0["model"] as? String } == ["seasonal-naive", "theta", "auto-holdout", "auto-cv"], "\(scores)")
+        // Seasonal naive of a series whose season repeats but drifts by 12 a year: every forecast is
+        // 12 low, and the in-sample seasonal-naive MAE is 12 too — MASE 1 exactly.
+        let seasonalNaive = try #require(scores.first?["mase"] as? Double)
+        #expect(abs(seasonalNaive - 1) < 1e-4, "\(seasonalNaive)")
+        #expect(scores.allSatisfy { ($0["mase"] as? Double).map { $0.isFinite && $0 > 0 } ?? false }, "\(scores)")
+    }
+}

@@ -33,7 +33,7 @@ struct SnapshotTests {
 
     /// Every command and subcommand a user can reach, as argument lists.
     static let commands: [[String]] = [[], ["forecast"], ["train"], ["predict"], ["backtest"], ["inspect"], ["bench"],
-                                       ["bench", "ingest"], ["bench", "kernels"], ["bench", "speed"], ["bench", "sine"], ["bench", "ett"],
+                                       ["bench", "ingest"], ["bench", "kernels"], ["bench", "speed"], ["bench", "sine"], ["bench", "ett"], ["bench", "everyday"],
                                        ["bench", "stock"]]
 
     @Test(arguments: commands)
