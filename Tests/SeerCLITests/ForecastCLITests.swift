@@ -116,6 +116,24 @@ struct ForecastCLITests {
         #expect(naive.status == 0 && naive.stdout.split(separator: "\n").count == 4, "\(naive.stderr)")
     }
 
+    /// A short series backtests at every fold: folds too short for the look-back refit with a
+    /// shorter one and say so (36 points, folds of H = 6: the fifth leaves 6 steps of history, the
+    /// fourth 12 — DLinear needs H + 2 to train, repeat-last and auto's fallbacks need less).
+    @Test func shortSeriesBacktestAtEveryFold() throws {
+        let sales: [Float?] = (0..<36).map { (i: Int) -> Float? in Float(100 + 3 * i + (i % 7) * 5) }
+        let path = try Self.dailyCSV("shampoo", sales)
+        for (model, folds) in [("dlinear", 4), ("naive", 5), ("auto", 5)] {
+            let run = try CLITests.seer(["backtest", path, "--horizon", "6", "--folds", String(folds), "--model", model, "--epochs", "3"])
+            #expect(run.status == 0, "\(model): \(run.stderr)")
+            let rows: [[String]] = Self.rows(run.stdout)
+            #expect(rows.count == 1 + folds * 6, "\(model): every fold forecast")
+            if model != "auto" {
+                let noted = run.stderr.contains("fold \(folds): look-back")
+                #expect(noted, "\(model): \(run.stderr)")
+            }
+        }
+    }
+
     @Test func emptyTargetsAndConstantSeries() throws {
         let empty = try Self.dailyCSV("empty", [Float?](repeating: nil, count: 56))
         defer { try? FileManager.default.removeItem(atPath: empty) }

@@ -26,6 +26,8 @@ public struct BacktestResult: Sendable {
     /// Mean squared and absolute error over every forecast value.
     public let mse: Double
     public let mae: Double
+    /// What changed for folds too short for the configuration (a shrunk look-back).
+    public var notes: [String] = []
 
     /// Mean absolute scaled error over every sequence and fold: each fold's MAE divided by the
     /// in-sample MAE of the seasonal-naive forecast (lag `season`, or 1 when the history before the
@@ -92,24 +94,35 @@ extension Forecaster {
             once = Forecaster(config)
             try once!.fit(sequences.map { Array($0.prefix(max(0, $0.count - tail(folds)))) }, observer: observer)
         }
+        var notes: [String] = []
         for k in stride(from: folds, through: 1, by: -1) {
+            let longest = sequences.map(\.count).max() ?? 0
+            var foldConfig = config
+            // A fold whose history is too short for the look-back refits with a shorter one
+            // (noted), rather than failing the whole backtest; only where even the longest
+            // sequence cannot hold the fold, so folds that fit are never changed.
+            if refit, longest - tail(k) < minimumHistory, let shrunk = config.shrunk(toFit: longest - tail(k)) {
+                foldConfig = shrunk
+                notes.append("fold \(k): look-back \(config.lookback) → \(shrunk.lookback) for its \(longest - tail(k)) steps of history")
+            }
+            let foldMinimum = foldConfig.minimumHistory
             let cutoffs: [Int?] = sequences.map { s in
                 let cutoff = s.count - tail(k)
-                return cutoff >= minimumHistory ? cutoff : nil
+                return cutoff >= foldMinimum ? cutoff : nil
             }
             let usable = sequences.indices.filter { cutoffs[$0] != nil }
             guard !usable.isEmpty else {
                 // (the longest sequence cannot hold this fold; see `foldsThatFit`)
-                throw ForecasterError.tooShort(longest: sequences.map(\.count).max() ?? 0, needed: minimumHistory + tail(k),
+                throw ForecasterError.tooShort(longest: longest, needed: minimumHistory + tail(k),
                                                need: .folds(minimumHistory: minimumHistory, horizon: h, folds: k, step: step,
-                                                            earliestCutoff: (sequences.map(\.count).max() ?? 0) - tail(k)))
+                                                            earliestCutoff: longest - tail(k)))
             }
             let histories = usable.map { Array(sequences[$0].prefix(cutoffs[$0]!)) }
             let model: Forecaster
             if let once {
                 model = once
             } else {
-                model = Forecaster(config)
+                model = Forecaster(foldConfig)
                 try model.fit(histories, observer: observer)
             }
             let predicted = try model.predict(histories)
@@ -127,8 +140,10 @@ extension Forecaster {
             }
             result.append(BacktestFold(cutoffs: cutoffs, forecasts: forecasts))
         }
-        return (BacktestResult(horizon: h, folds: result, absoluteResiduals: residuals, mse: squared / Double(max(1, count)),
-                               mae: absolute / Double(max(1, count))), once)
+        var backtest = BacktestResult(horizon: h, folds: result, absoluteResiduals: residuals, mse: squared / Double(max(1, count)),
+                                      mae: absolute / Double(max(1, count)))
+        backtest.notes = notes
+        return (backtest, once)
     }
 
     /// How many folds (≤ `folds`) the longest sequence can hold with cutoffs `step` apart

@@ -19,8 +19,10 @@ public struct BacktestReport: Codable, Sendable {
     public var rows: [Row]
     /// The folds themselves (for plots); not in the JSON.
     public var foldResults: [BacktestFold] = []
+    /// Folds that refitted with a shorter look-back, and how.
+    public var notes: [String] = []
 
-    enum CodingKeys: String, CodingKey { case model, chosenBy, lookback, horizon, folds, step, refit, mse, mae, rows }
+    enum CodingKeys: String, CodingKey { case model, chosenBy, lookback, horizon, folds, step, refit, mse, mae, rows, notes }
 
     /// Backtests `run`'s request over `run.data`: `folds` cutoffs `step` apart (nil: H), refitting
     /// before each (or once before the earliest).
@@ -67,6 +69,7 @@ public struct BacktestReport: Codable, Sendable {
         mae = result.mae
         self.rows = rows
         foldResults = result.folds
+        notes = result.notes
     }
 
     /// The rows as CSV text with a header.
@@ -80,5 +83,6 @@ public struct BacktestReport: Codable, Sendable {
     public var summary: String {
         "backtest of \(model) (\(chosenBy)): \(folds) folds × H = \(horizon)\(step == horizon ? "" : " (cutoffs \(step) apart)"), "
             + "look-back \(lookback); MSE \(formatNumber(mse)), MAE \(formatNumber(mae))"
+            + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))
     }
 }

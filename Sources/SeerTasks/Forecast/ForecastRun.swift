@@ -157,7 +157,10 @@ public struct ForecastRun {
             if let fitted = best.fitted, Double(request.horizon * folds) <= 0.02 * Double(longest) {
                 final = fitted
             } else {
-                final = Forecaster(config(best.family))
+                // A winner scored on shrunk folds may need a shorter look-back for the whole history too.
+                var finalConfig = config(best.family)
+                if longest < finalConfig.minimumHistory, let shrunk = finalConfig.shrunk(toFit: longest) { finalConfig = shrunk }
+                final = Forecaster(finalConfig)
                 try final.fit(values, observer: observer())
             }
             return TrainedForecaster(forecaster: final, chosenBy: "auto: lowest MASE over \(folds) rolling-origin fold\(folds == 1 ? "" : "s")",

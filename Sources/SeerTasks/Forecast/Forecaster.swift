@@ -140,6 +140,22 @@ public struct ForecasterConfig: Equatable, Sendable {
         }
     }
 
+    /// The same configuration with the longest look-back a history of `steps` steps can train (or,
+    /// for repeat-last, forecast) with; nil when the look-back cannot shrink to fit (the season of
+    /// seasonal-naive, Theta's fixed minimum) or is already that short.
+    public func shrunk(toFit steps: Int) -> ForecasterConfig? {
+        let fitting: Int
+        switch model.descriptor.kind {
+        case .net, .linear: fitting = steps - horizon - 1
+        case .naive: guard model == .naive else { return nil }; fitting = steps
+        case .statistical: return nil
+        }
+        guard fitting >= 1, fitting < lookback else { return nil }
+        var out = self
+        out.lookback = fitting
+        return out
+    }
+
     /// Steps of a history's end a forecast reads (the look-back; one season for seasonal-naive).
     public var inputSteps: Int { model.descriptor.inputSteps(lookback: lookback, season: season) }
 
