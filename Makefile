@@ -38,7 +38,8 @@ test: deps
 	$(SWIFT) test
 
 ## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy, training steps against
-## PyTorch, sine rollouts); installs pandas and the CPU wheel of torch with pip if missing.
+## PyTorch, sine rollouts, ETTh1, stock, everyday series against statsforecast); installs pandas,
+## the CPU wheel of torch and statsforecast with pip if missing.
 bench: deps release
 	@python3 -c "import pandas" 2>/dev/null || python3 -m pip install -q pandas || echo "pandas unavailable: benchmarking Seer alone"
 	$(SEER_RELEASE) bench ingest $(BENCH_ARGS)
@@ -47,6 +48,9 @@ bench: deps release
 	$(SEER_RELEASE) bench speed
 	$(SEER_RELEASE) bench sine
 	@if [ -f ../shared/data/ett/ETTh1.csv ]; then $(SEER_RELEASE) bench ett; else echo "../shared/data is absent: skipping seer bench ett"; fi
+	@if [ -d ../shared/data/stock ]; then $(SEER_RELEASE) bench stock; else echo "../shared/data is absent: skipping seer bench stock"; fi
+	@python3 -c "import statsforecast" 2>/dev/null || python3 -m pip install -q statsforecast || echo "statsforecast unavailable: bench everyday runs Seer alone"
+	@if [ -d ../shared/data/classic ]; then $(SEER_RELEASE) bench everyday; else echo "../shared/data is absent: skipping seer bench everyday"; fi
 
 build: deps
 	$(SWIFT) build
