@@ -42,19 +42,33 @@ struct ThetaTests {
     }
 
     @Test func forecastsAConstantAsItself() {
-        let forecast = ThetaMethod(season: 12).forecast([Float](repeating: 7, count: 40), horizon: 5)
-        #expect(forecast.allSatisfy { abs($0 - 7) < 1e-4 }, "\(forecast)")
+        for optimize in [false, true] {
+            let forecast = ThetaMethod(season: 12, optimizeTheta: optimize).forecast([Float](repeating: 7, count: 40), horizon: 5)
+            #expect(forecast.allSatisfy { abs($0 - 7) < 1e-4 }, "\(forecast)")
+        }
     }
 
-    /// The airline series (monthly, 144 points): Seer's Theta within 1 % of statsforecast's
-    /// `Theta(season_length=12)` for the next five months (440.97, 429.25, 490.69, 476.66, 480.63).
+    /// θ = 1 is plain SES: no drift whatever the trend.
+    @Test func thetaOneIsSES() {
+        let y: [Double] = (0..<30).map { (t: Int) -> Double in
+            let wobble: Double = t % 3 == 0 ? 0.4 : -0.2
+            return 5 + 0.7 * Double(t) + wobble
+        }
+        let path = ThetaMethod.optimizedFit(y, alpha: 0.4, theta: 1).path
+        #expect(abs(path.forecast(1) - path.forecast(7)) < 1e-12 && abs(path.forecast(1) - path.level) < 1e-12)
+    }
+
+    /// The airline series (monthly, 144 points): Seer's standard and optimised Theta within 1 % of
+    /// statsforecast's `Theta` (440.97, 429.25, 490.69, 476.66, 480.63) and `OptimizedTheta`
+    /// (442.94, 432.23, 495.31, 482.31, 487.49) for the next five months.
     @Test func airlineBesideStatsforecast() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("data/airline_passengers.csv").path
         let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
         let values = rows.map { Float($0.split(separator: ",")[1])! }
-        let forecast = ThetaMethod(season: 12).forecast(values, horizon: 5)
-        let statsforecast: [Float] = [440.97, 429.25, 490.69, 476.66, 480.63]
-        for (seer, peer) in zip(forecast, statsforecast) { #expect(abs(seer - peer) / peer < 0.01, "\(forecast)") }
+        let standard = ThetaMethod(season: 12, optimizeTheta: false).forecast(values, horizon: 5)
+        for (seer, peer) in zip(standard, [440.97, 429.25, 490.69, 476.66, 480.63] as [Float]) { #expect(abs(seer - peer) / peer < 0.01, "\(standard)") }
+        let optimised = ThetaMethod(season: 12).forecast(values, horizon: 5)
+        for (seer, peer) in zip(optimised, [442.94, 432.23, 495.31, 482.31, 487.49] as [Float]) { #expect(abs(seer - peer) / peer < 0.01, "\(optimised)") }
     }
 }

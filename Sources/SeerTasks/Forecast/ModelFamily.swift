@@ -131,7 +131,7 @@ public struct ModelFamilyDescriptor: Sendable {
         case .rlinear: return "RevIN + one linear map"
         case .naive: return "none: the last value repeated"
         case .seasonalNaive: return "none: the last season (\(config.season) steps) repeated"
-        case .theta: return "SES with half the linear trend as drift, on the series adjusted by a season of \(config.season) when it tests significant"
+        case .theta: return "optimised Theta (SES with θ-weighted trend), on the series adjusted by a season of \(config.season) when it tests significant"
         }
     }
 
@@ -171,7 +171,7 @@ public struct ModelFamilyDescriptor: Sendable {
             return ModelFamilyDescriptor(family: family, kind: .linear, summary: "RLinear: RevIN + one linear map of the look-back",
                                          smallData: linear, largeData: linear, autoCandidate: true)
         case .theta:
-            return ModelFamilyDescriptor(family: family, kind: .statistical, summary: "Theta: SES with drift, seasonally adjusted",
+            return ModelFamilyDescriptor(family: family, kind: .statistical, summary: "optimised Theta: SES with a fitted trend weight",
                                          smallData: nil, largeData: nil, autoCandidate: true)
         case .naive:
             return ModelFamilyDescriptor(family: family, kind: .naive, summary: "repeat the last value",
