@@ -125,7 +125,9 @@ public enum ForecastFigures {
         ]
         let model: [(String, String)] = [
             ("model", result.model), ("chosen by", result.chosenBy)] + result.settings.map { ($0.name, $0.value) } + [
-            ("look-back", "\(result.lookback) steps"), ("horizon", "\(result.horizon) steps"),
+            // A statistical model (Theta) fits the whole history; only windowed models have a look-back.
+            ("look-back", ModelFamily(rawValue: result.model)?.descriptor.kind == .statistical ? "the whole history" : "\(result.lookback) steps"),
+            ("horizon", "\(result.horizon) steps"),
             ("intervals", result.levels.isEmpty ? "none" : result.levels.map { "\($0) %" }.joined(separator: ", ") + ", split-conformal from backtest residuals"),
         ]
         let scores = result.scores.sorted { $0.value < $1.value }.map { [$0.key, formatNumber($0.value)] }
