@@ -186,21 +186,18 @@ public struct EverydayBenchmark {
         var mase = 0.0, smape = 0.0, mae = 0.0, counted = 0, points = 0
         for (i, forecast) in forecasts.enumerated() {
             let cutoff = values.count - h * (forecasts.count - i)
-            let history = values.prefix(cutoff)
-            let lag = history.count > season ? season : 1
-            var scale = 0.0
-            for t in lag..<history.count { scale += Double(abs(history[t] - history[t - lag])) }
-            scale /= Double(max(1, history.count - lag))
-            var foldMAE = 0.0
-            for (k, value) in forecast.enumerated() {
-                let actual = Double(values[cutoff + k]), predicted = Double(value)
-                foldMAE += abs(actual - predicted)
-                let denominator = abs(actual) + abs(predicted)
-                smape += denominator > 0 ? 2 * abs(actual - predicted) / denominator : 0
-                points += 1
+            let actual = Array(values[cutoff..<(cutoff + forecast.count)])
+            let foldMAE = Metrics.mae(actual, forecast)
+            mae += foldMAE * Double(forecast.count)
+            for (a, p) in zip(actual.map(Double.init), forecast.map(Double.init)) {
+                let denominator = abs(a) + abs(p)
+                smape += denominator > 0 ? 2 * abs(a - p) / denominator : 0
             }
-            mae += foldMAE
-            if scale > 0 { mase += foldMAE / Double(forecast.count) / scale; counted += 1 }
+            points += forecast.count
+            if let scale = Metrics.seasonalNaiveScale(values.prefix(cutoff), season: season) {
+                mase += foldMAE / scale
+                counted += 1
+            }
         }
         return EverydayScore(model: model, mase: counted > 0 ? mase / Double(counted) : nil, smape: points > 0 ? 100 * smape / Double(points) : nil,
                              mae: points > 0 ? mae / Double(points) : nil, seconds: seconds)

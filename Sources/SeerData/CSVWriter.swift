@@ -6,8 +6,8 @@
 public enum CSVWriter {
     /// `text` as one CSV field, quoted when it holds a separator, quote or line break.
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
-        return "\"" + text.doublingQuotes() + "\""
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }
 
     /// One CSV line (with its `\n`) of `fields`, each quoted where needed.
@@ -17,11 +17,15 @@ public enum CSVWriter {
 }
 
 extension String {
-    /// Every `"` doubled (CSV's escape inside a quoted field), without Foundation.
-    fileprivate func doublingQuotes() -> String {
+    /// The string with every `target` scalar replaced (CSV's and SQL's quote doubling). Scalars, not
+    /// Characters: a quote followed by a combining mark is one Character, yet still a bare `"` to
+    /// a CSV reader or SQLite's tokenizer.
+    func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
         var out = ""
-        out.reserveCapacity(count)
-        for c in self { if c == "\"" { out += "\"\"" } else { out.append(c) } }
+        out.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if scalar == target { out += replacement } else { out.unicodeScalars.append(scalar) }
+        }
         return out
     }
 }

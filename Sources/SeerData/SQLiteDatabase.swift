@@ -330,15 +330,3 @@ final class SQLiteStatement {
     }
 }
 
-extension String {
-    /// The string with every `target` scalar replaced. Scalars, not Characters: a quote followed
-    /// by a combining mark is one Character, yet still a bare `"` to SQLite's tokenizer.
-    fileprivate func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        for scalar in unicodeScalars {
-            if scalar == target { out += replacement } else { out.unicodeScalars.append(scalar) }
-        }
-        return out
-    }
-}

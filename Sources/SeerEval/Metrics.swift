@@ -18,6 +18,19 @@ public enum Metrics {
         mse(actual, predicted).squareRoot()
     }
 
+    /// MASE's scale: the in-sample MAE of the seasonal-naive forecast of `history` (lag `season`, or
+    /// 1 when the history is not longer than a season); nil when the history has no such pair or
+    /// is constant, so nothing can be scaled by it.
+    public static func seasonalNaiveScale(_ history: ArraySlice<Float>, season: Int) -> Double? {
+        let lag = history.count > season ? max(1, season) : 1
+        guard history.count > lag else { return nil }
+        let start = history.startIndex
+        var sum = 0.0
+        for t in (start + lag)..<history.endIndex { sum += Double(abs(history[t] - history[t - lag])) }
+        let scale = sum / Double(history.count - lag)
+        return scale > 0 ? scale : nil
+    }
+
     private static func mean(_ a: [Float], _ b: [Float], _ f: (Double) -> Double) -> Double {
         precondition(a.count == b.count, "metric inputs differ in length")
         var sum = 0.0

@@ -182,12 +182,11 @@ public struct ThetaMethod: Sendable {
 
     /// The fitted optimised-Theta state: what a forecast needs.
     struct ThetaPath {
-        var alpha: Double, theta: Double, level: Double, intercept: Double, slope: Double, n: Int
+        /// `decay` is (1 − α)^n, n the values fitted.
+        var alpha: Double, theta: Double, level: Double, intercept: Double, slope: Double, decay: Double
 
         func forecast(_ h: Int) -> Double {
-            var decay = 1.0
-            for _ in 0..<n { decay *= 1 - alpha }
-            return level + (1 - 1 / theta) * (decay * intercept + (Double(h - 1) + (1 - decay * (1 - alpha)) / alpha) * slope)
+            level + (1 - 1 / theta) * (decay * intercept + (Double(h - 1) + (1 - decay * (1 - alpha)) / alpha) * slope)
         }
     }
 
@@ -223,7 +222,7 @@ public struct ThetaMethod: Sendable {
         let l0 = ww > 1e-300 ? cw / ww : y[0]
         var sse = 0.0
         for i in c.indices { let e = c[i] - w[i] * l0; sse += e * e }
-        return (sse, ThetaPath(alpha: alpha, theta: theta, level: levelFromZero + weight * l0, intercept: intercept, slope: slope, n: n))
+        return (sse, ThetaPath(alpha: alpha, theta: theta, level: levelFromZero + weight * l0, intercept: intercept, slope: slope, decay: weight))
     }
 
     /// The optimised method: a coarse grid over α ∈ [0.1, 0.9] and θ ∈ [1, 10] (θ = 2, the standard

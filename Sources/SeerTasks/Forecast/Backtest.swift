@@ -7,6 +7,7 @@
 // every fold, sequence and horizon step h give split-conformal half-widths per h: the
 // ⌈(n + 1)·level⌉-th smallest of the n residuals at that step, so the interval ŷ ± q covers a
 // future value with probability ≥ level when residuals are exchangeable.
+import SeerEval
 import SeerModels
 import SeerNN
 import SeerTensor
@@ -37,17 +38,9 @@ public struct BacktestResult: Sendable {
         var total = 0.0, count = 0
         for fold in folds {
             for (s, cutoff) in fold.cutoffs.enumerated() {
-                guard let cutoff else { continue }
-                let history = sequences[s].prefix(cutoff)
-                let lag = history.count > season ? max(1, season) : 1
-                guard history.count > lag else { continue }
-                var scale = 0.0
-                for t in lag..<history.count { scale += Double(abs(history[t] - history[t - lag])) }
-                scale /= Double(history.count - lag)
-                guard scale > 0 else { continue }
-                var error = 0.0
-                for (k, value) in fold.forecasts[s].enumerated() { error += Double(abs(sequences[s][cutoff + k] - value)) }
-                total += error / Double(fold.forecasts[s].count) / scale
+                guard let cutoff, let scale = Metrics.seasonalNaiveScale(sequences[s].prefix(cutoff), season: season) else { continue }
+                let forecast = fold.forecasts[s]
+                total += Metrics.mae(Array(sequences[s][cutoff..<(cutoff + forecast.count)]), forecast) / scale
                 count += 1
             }
         }

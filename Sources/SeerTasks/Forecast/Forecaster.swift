@@ -267,7 +267,7 @@ public final class Forecaster {
         for (index, s) in sequences.enumerated() where s.count >= l + h {
             guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
             let count = s.count - l - h + 1
-            let held = count >= 5 ? max(1, Int((Double(count) * validationFraction).rounded())) : 0
+            let held = Self.heldOut(windows: count, fraction: validationFraction)
             for start in 0..<count {
                 let x = s[start..<(start + l)], y = s[(start + l)..<(start + l + h)]
                 if start >= count - held { validX += x; validY += y } else { trainX += x; trainY += y }
@@ -324,6 +324,12 @@ public final class Forecaster {
         }
     }
 
+    /// How many of a sequence's last `windows` windows are held out: `fraction` of them, at least
+    /// one, and none when there are fewer than five.
+    static func heldOut(windows: Int, fraction: Double) -> Int {
+        windows >= 5 ? max(1, Int((Double(windows) * fraction).rounded())) : 0
+    }
+
     /// Held-out origins a statistical model is scored from, per sequence (it refits at each).
     public static let statisticalOrigins = 20
 
@@ -336,7 +342,7 @@ public final class Forecaster {
         for (index, s) in sequences.enumerated() where s.count >= l + h {
             guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
             let windows = s.count - l - h + 1
-            let held = windows >= 5 ? max(1, Int((Double(windows) * validationFraction).rounded())) : 0
+            let held = Self.heldOut(windows: windows, fraction: validationFraction)
             guard held > 0 else { continue }
             let picks = Set((0..<min(held, Self.statisticalOrigins)).map { windows - held + $0 * held / min(held, Self.statisticalOrigins) })
             for start in picks.sorted() {

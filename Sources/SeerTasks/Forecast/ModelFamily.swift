@@ -164,22 +164,17 @@ public struct ModelFamilyDescriptor: Sendable {
             return net(family, "CoFrGeNet: continued-fraction token mixer and FFN", auto: false, forecastingNet)
         case .gpt:
             return net(family, "GPT: causal softmax attention, the nets' baseline", auto: false, forecastingNet)
-        case .dlinear:
-            return ModelFamilyDescriptor(family: family, kind: .linear, summary: "DLinear: trend + remainder linear maps of the look-back",
-                                         smallData: linear, largeData: linear, autoCandidate: true)
-        case .rlinear:
-            return ModelFamilyDescriptor(family: family, kind: .linear, summary: "RLinear: RevIN + one linear map of the look-back",
-                                         smallData: linear, largeData: linear, autoCandidate: true)
-        case .theta:
-            return ModelFamilyDescriptor(family: family, kind: .statistical, summary: "optimised Theta: SES with a fitted trend weight",
-                                         smallData: nil, largeData: nil, autoCandidate: true)
-        case .naive:
-            return ModelFamilyDescriptor(family: family, kind: .naive, summary: "repeat the last value",
-                                         smallData: nil, largeData: nil, autoCandidate: true)
-        case .seasonalNaive:
-            return ModelFamilyDescriptor(family: family, kind: .naive, summary: "repeat the last season",
-                                         smallData: nil, largeData: nil, autoCandidate: true)
+        case .dlinear: return baseline(family, .linear, "DLinear: trend + remainder linear maps of the look-back", linear)
+        case .rlinear: return baseline(family, .linear, "RLinear: RevIN + one linear map of the look-back", linear)
+        case .theta: return baseline(family, .statistical, "optimised Theta: SES with a fitted trend weight", nil)
+        case .naive: return baseline(family, .naive, "repeat the last value", nil)
+        case .seasonalNaive: return baseline(family, .naive, "repeat the last season", nil)
         }
+    }
+
+    /// A family that is not a net (linear, statistical, naive): the same defaults at every size of data, always an `auto` candidate.
+    static func baseline(_ family: ModelFamily, _ kind: ModelKind, _ summary: String, _ defaults: TrainingDefaults?) -> ModelFamilyDescriptor {
+        ModelFamilyDescriptor(family: family, kind: kind, summary: summary, smallData: defaults, largeData: defaults, autoCandidate: true)
     }
 
     static func net(_ family: ModelFamily, _ summary: String, auto: Bool, _ defaults: (small: TrainingDefaults, large: TrainingDefaults))
