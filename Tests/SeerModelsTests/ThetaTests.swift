@@ -37,7 +37,7 @@ struct ThetaTests {
         // Indices of a pure multiplicative season recover it (mean 1).
         let pattern: [Double] = [0.8, 1.0, 1.2, 1.0]
         let y = (0..<40).map { 50 * pattern[$0 % 4] }
-        let indices = ThetaMethod.seasonalIndices(y, 4)
+        let indices = classicalSeasonalIndices(y, 4, multiplicative: y.allSatisfy { $0 > 0 })
         for (got, want) in zip(indices, pattern) { #expect(abs(got - want) < 1e-9, "\(indices)") }
     }
 

@@ -39,7 +39,7 @@ public struct ThetaMethod: Sendable {
         let y = history.map(Double.init)
         let n = y.count
         let seasonal = season > 1 && n >= 2 * season && Self.isSeasonal(y, season)
-        let indices = seasonal ? Self.seasonalIndices(y, season) : nil
+        let indices = seasonal ? classicalSeasonalIndices(y, season, multiplicative: y.allSatisfy { $0 > 0 }) : nil
         let multiplicative = y.allSatisfy { $0 > 0 }
         // Seasonally adjusted series.
         var adjusted = y
@@ -100,35 +100,6 @@ public struct ThetaMethod: Sendable {
         for k in 1..<m { sum += r(k) * r(k) }
         let limit = 1.645 * ((1 + 2 * sum) / Double(n)).squareRoot()
         return abs(r(m)) > limit
-    }
-
-    /// Classical decomposition indices per season position (mean 1, or mean 0 when additive).
-    static func seasonalIndices(_ y: [Double], _ m: Int) -> [Double] {
-        let n = y.count
-        let multiplicative = y.allSatisfy { $0 > 0 }
-        // Centred moving average of order m (2×m for even m): trend at t from the season around it.
-        var trend = [Double?](repeating: nil, count: n)
-        let half = m / 2
-        for t in half..<(n - half) {
-            if m % 2 == 1 {
-                trend[t] = y[(t - half)...(t + half)].reduce(0, +) / Double(m)
-            } else {
-                guard t + half < n else { continue }
-                var s = 0.5 * (y[t - half] + y[t + half])
-                for j in (t - half + 1)..<(t + half) { s += y[j] }
-                trend[t] = s / Double(m)
-            }
-        }
-        var sums = [Double](repeating: 0, count: m), counts = [Int](repeating: 0, count: m)
-        for t in 0..<n {
-            guard let level = trend[t], !multiplicative || level != 0 else { continue }
-            sums[t % m] += multiplicative ? y[t] / level : y[t] - level
-            counts[t % m] += 1
-        }
-        var indices = (0..<m).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : (multiplicative ? 1 : 0) }
-        let mean = indices.reduce(0, +) / Double(m)
-        indices = indices.map { multiplicative ? $0 / mean : $0 - mean }
-        return indices
     }
 
     /// Least-squares slope of y on t = 0…n−1.

@@ -135,7 +135,7 @@ public struct ForecasterConfig: Equatable, Sendable {
     public var historyNeed: HistoryNeed {
         switch model.descriptor.kind {
         case .naive: return model == .seasonalNaive ? .season(max(1, season)) : .lookback(lookback)
-        case .statistical: return .lookback(ThetaMethod.minimumHistory)
+        case .statistical: return .lookback(minimumHistory)
         case .net, .linear: return .window(lookback: lookback, horizon: horizon)
         }
     }
@@ -314,10 +314,10 @@ public final class Forecaster {
 
     /// A statistical model's forecasts: fitted on each whole history.
     func localForecasts(_ histories: [[Float]]) throws -> [[Float]] {
-        let method = ThetaMethod(season: max(1, config.season))
+        let method = config.model.descriptor.localMethod(season: config.season)!
         return try histories.enumerated().map { index, s in
-            guard s.count >= ThetaMethod.minimumHistory else {
-                throw ForecasterError.tooShort(longest: s.count, needed: ThetaMethod.minimumHistory, need: .lookback(ThetaMethod.minimumHistory))
+            guard s.count >= method.minimumHistory else {
+                throw ForecasterError.tooShort(longest: s.count, needed: method.minimumHistory, need: .lookback(method.minimumHistory))
             }
             guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
             return method.forecast(s, horizon: config.horizon)
