@@ -42,6 +42,8 @@ public struct EverydaySeries: Codable, Sendable {
 public struct EverydayBenchResult: Codable, Sendable {
     public var folds: Int
     public var peerVersion: String?
+    /// Whether the statsforecast side was asked for (false: `--no-peer`).
+    public var peerRequested = true
     public var series: [EverydaySeries]
     /// Geometric mean over series of MASE(auto) / min MASE(AutoETS, AutoTheta, AutoARIMA), per
     /// auto selection; nil without the peer.
@@ -50,7 +52,7 @@ public struct EverydayBenchResult: Codable, Sendable {
     public var text: String {
         var lines = ["Everyday forecasting (issue 21): rolling-origin backtests, \(folds) folds H apart ending at the last row; "
             + "MASE against the in-sample seasonal naive of each fold's history; statsforecast "
-            + (peerVersion.map { "\($0) (n_jobs = 1)" } ?? "not installed: Seer alone")]
+            + (peerVersion.map { "\($0) (n_jobs = 1)" } ?? (peerRequested ? "not installed: Seer alone" : "not run (--no-peer)"))]
         let models = series.first.map { $0.scores.map(\.model) } ?? []
         var table = TextTable(["series", "steps", "H", "m"] + models)
         for s in series {
@@ -144,7 +146,8 @@ public struct EverydayBenchmark {
                 for k in stride(from: fit, through: 1, by: -1) {
                     let cutoff = values.count - h - (k - 1) * h
                     let history = try data.droppingLast(values.count - cutoff)
-                    let request = ForecastRequest(horizon: h, model: .auto, epochs: epochs, season: season, selection: selection)
+                    // The season is the frequency's (as `season` above), left unnamed so MSTL also gets its second one.
+                    let request = ForecastRequest(horizon: h, model: .auto, epochs: epochs, selection: selection)
                     let trained = try ForecastRun(data: history, request: request).train()
                     forecasts.append(try trained.forecaster.predict(history.values)[0])
                     chosen.append(trained.forecaster.config.model.rawValue)
@@ -178,7 +181,7 @@ public struct EverydayBenchmark {
             }
             if !logs.isEmpty { ratios[name] = exp(logs.reduce(0, +) / Double(logs.count)) }
         }
-        return EverydayBenchResult(folds: folds, peerVersion: version, series: all, autoRatio: ratios)
+        return EverydayBenchResult(folds: folds, peerVersion: version, peerRequested: peer, series: all, autoRatio: ratios)
     }
 
     /// MASE, sMAPE and MAE of fold forecasts (oldest fold first) of the last folds·H steps.

@@ -33,8 +33,31 @@ public struct ForecastRun {
         self.progress = progress
     }
 
-    /// Models `auto` chooses among.
+    /// Models `auto` may choose among; `candidates` picks those that suit the data.
     public static let autoCandidates: [ModelFamily] = ModelFamily.allCases.filter { $0.descriptor.autoCandidate }
+
+    /// Histories longer than this leave ETS and ARIMA out of `auto`: their fits grow with the
+    /// history (AutoARIMA takes ~10 s per fit on 17,000 hourly steps, and auto refits them at every
+    /// held-out origin), and on such series the nets have the data to win (issue 21's hourly row).
+    public static let statisticalCandidateLimit = 2_000
+
+    /// The candidates `auto` compares on this data: Croston and TSB only where most series are
+    /// intermittent (non-negative, a quarter or more zeros), MSTL only where a second season fits
+    /// twice into the history, ETS and ARIMA only up to `statisticalCandidateLimit` steps. (The
+    /// nets and linear maps step aside by themselves where a history is too short for them.)
+    public var candidates: [ModelFamily] {
+        let values = data.values
+        let longest = values.map(\.count).max() ?? 0
+        let intermittent = values.filter(IntermittentDemand.isIntermittent).count * 2 >= max(1, values.count)
+        return ForecastRun.autoCandidates.filter { family in
+            switch family {
+            case .croston, .tsb: return intermittent
+            case .mstl: return secondSeason > 1 && season > 1 && longest >= 2 * secondSeason
+            case .ets, .arima: return longest <= ForecastRun.statisticalCandidateLimit
+            default: return true
+            }
+        }
+    }
 
     /// The look-back: the request's, or 4·H, at most half the shortest series' length beyond H, ≤ 512.
     public var lookback: Int {
@@ -64,11 +87,20 @@ public struct ForecastRun {
         }
     }
 
+    /// MSTL's second season: the week of sub-daily data, the year of daily data; none when the
+    /// request names a season (it is then the only one) or the frequency has no longer cycle.
+    public var secondSeason: Int {
+        guard request.season == nil, let frequency = data.frequency else { return 1 }
+        if let step = frequency.fixedSeconds, step < 86_400, 86_400 % step == 0 { return 7 * Int(86_400 / step) }
+        return frequency.unit == .day && frequency.fixedSeconds == 86_400 ? 365 : 1
+    }
+
     /// The configuration of `family` for this run.
     public func config(_ family: ModelFamily) -> ForecasterConfig {
         var config = ForecasterConfig(model: family, lookback: lookback, horizon: request.horizon, epochs: request.epochs,
                                       maxSteps: request.maxSteps, season: season, seed: request.seed)
         if let batchSize = request.batchSize { config.batchSize = batchSize }
+        config.secondSeason = secondSeason
         config.learningRate = request.learningRate
         return config
     }
@@ -99,7 +131,7 @@ public struct ForecastRun {
     func chooseByHeldOutError(_ values: [[Float]]) throws -> TrainedForecaster {
         var best: (Forecaster, Double)?
         var scores: [String: Double] = [:], tooShort: [String: Int] = [:]
-        for family in ForecastRun.autoCandidates {
+        for family in candidates {
             let candidate = Forecaster(config(family))
             do {
                 try candidate.fit(values, observer: observer())
@@ -129,7 +161,7 @@ public struct ForecastRun {
         for folds in stride(from: ForecastRun.crossValidationFolds, through: 1, by: -1) {
             var best: (family: ModelFamily, score: Double, fitted: Forecaster?)?
             var foldScores: [String: Double] = [:], foldTooShort: [String: Int] = [:]
-            for family in ForecastRun.autoCandidates {
+            for family in candidates {
                 let candidate = Forecaster(config(family))
                 // Nets fit once before the earliest cutoff (refitting per fold would multiply their
                 // cost; NeuralForecast's refit=False); the cheap models refit at every cutoff.
@@ -147,7 +179,7 @@ public struct ForecastRun {
             if let best, foldScores.count > (round?.scores.count ?? 0) {
                 round = (folds, foldScores, foldTooShort, best)
             }
-            if foldScores.count == ForecastRun.autoCandidates.count { break }
+            if foldScores.count == candidates.count { break }
         }
         if let round {
             let (folds, best) = (round.folds, round.best)
@@ -168,14 +200,14 @@ public struct ForecastRun {
                                      scoreName: "cross-validated MASE (\(folds) fold\(folds == 1 ? "" : "s"))")
         }
         var tooShort: [String: Int] = [:]
-        for family in ForecastRun.autoCandidates { tooShort[family.rawValue] = Forecaster(config(family)).minimumHistory + request.horizon }
+        for family in candidates { tooShort[family.rawValue] = Forecaster(config(family)).minimumHistory + request.horizon }
         return try simplestThatFits(values, tooShort: tooShort)
     }
 
     /// Too little history to compare any candidates: the simplest that can forecast it.
     func simplestThatFits(_ values: [[Float]], tooShort: [String: Int]) throws -> TrainedForecaster {
         let longest = values.map(\.count).max() ?? 0
-        let bySimplicity = ForecastRun.autoCandidates.enumerated().sorted {
+        let bySimplicity = candidates.enumerated().sorted {
             (ForecastRun.simplicity($0.element), $0.offset) < (ForecastRun.simplicity($1.element), $1.offset)
         }.map(\.element)
         for family in bySimplicity {

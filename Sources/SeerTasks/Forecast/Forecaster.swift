@@ -58,8 +58,13 @@ public struct ForecasterConfig: Equatable, Sendable {
     /// Peak learning rate; nil: the family's default for the data's size (the nets 1e-3, or 3e-3
     /// on large data; DLinear/RLinear 5e-3).
     public var learningRate: Float?
-    /// Season of seasonal-naive (steps).
+    /// Season of seasonal-naive and the statistical models (steps).
     public var season = 1
+    /// A second, longer season MSTL decomposes too (the week of sub-daily data, the year of daily
+    /// data; 1: none).
+    public var secondSeason = 1
+    /// The seasons MSTL decomposes.
+    public var seasons: [Int] { [season, secondSeason] }
     public var seed: UInt64 = 0
 
     /// Optimizer steps the automatic epoch count aims for (NeuralForecast-style step budget).
@@ -314,7 +319,7 @@ public final class Forecaster {
 
     /// A statistical model's forecasts: fitted on each whole history.
     func localForecasts(_ histories: [[Float]]) throws -> [[Float]] {
-        let method = config.model.descriptor.localMethod(season: config.season)!
+        let method = config.model.descriptor.localMethod(seasons: config.seasons)!
         return try histories.enumerated().map { index, s in
             guard s.count >= method.minimumHistory else {
                 throw ForecasterError.tooShort(longest: s.count, needed: method.minimumHistory, need: .lookback(method.minimumHistory))

@@ -27,6 +27,7 @@ extension Forecaster {
             "batch_size": config.batchSize.map { .number(Double($0)) } ?? .null,
             "learning_rate": config.learningRate.map { .number(Double($0)) } ?? .null,
             "season": .number(Double(config.season)),
+            "second_season": .number(Double(config.secondSeason)),
             "seed": .number(Double(config.seed)),
         ]
     }
@@ -53,11 +54,13 @@ extension Forecaster {
         }
         let lookback = try integer("lookback"), horizon = try integer("horizon")
         guard lookback >= 1, horizon >= 1 else { throw ForecasterError.badModel("look-back and horizon must be positive") }
-        let config = ForecasterConfig(model: model, lookback: lookback, horizon: horizon, width: try integer("width"),
+        var config = ForecasterConfig(model: model, lookback: lookback, horizon: horizon, width: try integer("width"),
                                       layers: try integer("layers"), dropout: Float(json["dropout"]?.doubleValue ?? 0),
                                       epochs: json["epochs"]?.intValue, maxSteps: json["max_steps"]?.intValue, batchSize: json["batch_size"]?.intValue,
                                       learningRate: json["learning_rate"]?.doubleValue.map { Float($0) }, season: try integer("season"),
                                       seed: UInt64(max(0, try integer("seed"))))
+        // Absent from model files written before MSTL.
+        config.secondSeason = max(1, json["second_season"]?.intValue ?? 1)
         let forecaster = Forecaster(config)
         try Checkpoint.load(tensors, into: forecaster.parameters, source: directory)
         return (forecaster, json["metadata"]?.objectValue ?? [:])

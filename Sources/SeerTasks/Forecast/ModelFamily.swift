@@ -9,7 +9,7 @@ import SeerModels
 
 /// Names of the model families Seer will accept wherever a model name is asked for.
 public enum ModelFamily: String, CaseIterable, Sendable {
-    case nt, dijiang, cofrgenet, gpt, dlinear, rlinear, theta, ets, arima, naive, seasonalNaive = "seasonal-naive"
+    case nt, dijiang, cofrgenet, gpt, dlinear, rlinear, theta, ets, arima, mstl, croston, tsb, naive, seasonalNaive = "seasonal-naive"
 
     /// This family's descriptor.
     public var descriptor: ModelFamilyDescriptor { ModelFamilyDescriptor.of(self) }
@@ -102,7 +102,7 @@ public struct ModelFamilyDescriptor: Sendable {
         case .gpt:
             return .gpt(GPTConfig(width: shape.width, heads: shape.heads, layers: shape.layers, dropout: shape.dropout,
                                   attention: options.storedAttention ? .stored : .streamed))
-        case .dlinear, .rlinear, .theta, .ets, .arima, .naive, .seasonalNaive: return nil
+        case .dlinear, .rlinear, .theta, .ets, .arima, .mstl, .croston, .tsb, .naive, .seasonalNaive: return nil
         }
     }
 
@@ -112,7 +112,7 @@ public struct ModelFamilyDescriptor: Sendable {
         switch family {
         case .naive: return lookback
         case .seasonalNaive: return max(1, season)
-        case .theta, .ets, .arima: return localMethod(season: season)!.minimumHistory
+        case .theta, .ets, .arima, .mstl, .croston, .tsb: return localMethod(seasons: [season])!.minimumHistory
         default: return lookback + horizon + 1
         }
     }
@@ -132,17 +132,25 @@ public struct ModelFamilyDescriptor: Sendable {
         case .naive: return "none: the last value repeated"
         case .seasonalNaive: return "none: the last season (\(config.season) steps) repeated"
         case .theta: return "optimised Theta (SES with θ-weighted trend), on the series adjusted by a season of \(config.season) when it tests significant"
+        case .mstl: return "MSTL: STL per season (\(config.seasons.filter { $0 > 1 }.map(String.init).joined(separator: ", "))), seasonal naive of each, AutoETS on the adjusted series"
+        case .croston: return "Croston with the Syntetos–Boylan correction: sizes and intervals smoothed apart"
+        case .tsb: return "TSB: demand probability and size smoothed apart"
         case .arima: return "seasonal ARIMA (season \(config.season)), differencing by KPSS and seasonal strength, orders by a stepwise AICc search"
         case .ets: return "ETS state space (error, trend, season of \(config.season) when ≤ \(AutoETS.longestSeason)) chosen by AICc, fitted by maximum likelihood"
         }
     }
 
-    /// The statistical model of this family with season `season` (nil for the others).
-    public func localMethod(season: Int) -> (any LocalForecastMethod)? {
+    /// The statistical model of this family with `seasons` (the first is the season; MSTL uses
+    /// them all); nil for the other kinds.
+    public func localMethod(seasons: [Int]) -> (any LocalForecastMethod)? {
+        let season = max(1, seasons.first ?? 1)
         switch family {
-        case .theta: return ThetaMethod(season: max(1, season))
-        case .ets: return AutoETS(season: max(1, season))
-        case .arima: return AutoARIMA(season: max(1, season))
+        case .theta: return ThetaMethod(season: season)
+        case .ets: return AutoETS(season: season)
+        case .arima: return AutoARIMA(season: season)
+        case .mstl: return MSTLMethod(seasons: seasons)
+        case .croston: return IntermittentDemand(.croston)
+        case .tsb: return IntermittentDemand(.tsb)
         default: return nil
         }
     }
@@ -179,6 +187,9 @@ public struct ModelFamilyDescriptor: Sendable {
         case .dlinear: return baseline(family, .linear, "DLinear: trend + remainder linear maps of the look-back", linear)
         case .rlinear: return baseline(family, .linear, "RLinear: RevIN + one linear map of the look-back", linear)
         case .theta: return baseline(family, .statistical, "optimised Theta: SES with a fitted trend weight", nil)
+        case .mstl: return baseline(family, .statistical, "MSTL: several seasons by STL, AutoETS on the rest", nil)
+        case .croston: return baseline(family, .statistical, "Croston (SBA): intermittent demand", nil)
+        case .tsb: return baseline(family, .statistical, "TSB: intermittent demand that may die out", nil)
         case .arima: return baseline(family, .statistical, "AutoARIMA: seasonal ARIMA by stepwise AICc search", nil)
         case .ets: return baseline(family, .statistical, "ETS: exponential smoothing state space, form chosen by AICc", nil)
         case .naive: return baseline(family, .naive, "repeat the last value", nil)
