@@ -28,8 +28,7 @@ struct ForecastCommand: ParsableCommand {
             let run = options.run(request, on: try input.forecastData(), progress: output.progress)
             let data = run.data
             let trained = try run.train()
-            let widths = try run.calibrate(trained.forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
-            let result = try ForecastResult(trained, data: data, widths: widths)
+            let result = try ForecastResult(trained, data: data, intervals: try levels.intervals(run, trained.forecaster))
             try output.emit(result, data: data, source: input.source.name)
         }
     }

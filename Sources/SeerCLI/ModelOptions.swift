@@ -75,8 +75,11 @@ extension ModelOptions {
 
 /// Prediction-interval levels (percent).
 struct LevelOptions: ParsableArguments {
-    @Option(help: "Prediction-interval levels in percent, comma-separated (e.g. 80,95): split-conformal from backtest residuals.")
+    @Option(help: "Prediction-interval levels in percent, comma-separated (e.g. 80,95).")
     var levels: String?
+
+    @Option(help: "Where intervals come from: conformal (backtest residuals; any model) or model (the statistical model's own error model: ets, arima, mstl).")
+    var intervals: IntervalKind = .conformal
 
     @Option(help: "Backtest folds that calibrate the intervals (default: enough residuals for the highest level, at least 5; on a short series the folds' cutoffs move closer than H steps so they fit).")
     var calibrationFolds: Int?
@@ -95,5 +98,22 @@ struct LevelOptions: ParsableArguments {
     func validate() throws {
         _ = try parsed
         guard (calibrationFolds ?? 1) >= 1 else { throw ValidationError("--calibration-folds must be at least 1") }
+        if intervals == .model, calibrationFolds != nil { throw ValidationError("--calibration-folds calibrates conformal intervals; --intervals model takes none") }
     }
+
+    /// The intervals of `forecaster`: calibrated by a backtest, or the model's own.
+    func intervals(_ run: ForecastRun, _ forecaster: Forecaster) throws -> PredictionIntervals {
+        let levels = try parsed
+        switch intervals {
+        case .conformal: return .conformal(try run.calibrate(forecaster, levels: levels, folds: calibrationFolds))
+        case .model:
+            guard levels.isEmpty || forecaster.hasModelIntervals else { throw ForecasterError.noModelIntervals(forecaster.config.model.rawValue) }
+            return .model(levels)
+        }
+    }
+}
+
+/// Where `--levels` intervals come from.
+enum IntervalKind: String, ExpressibleByArgument, CaseIterable {
+    case conformal, model
 }

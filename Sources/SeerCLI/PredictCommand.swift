@@ -18,7 +18,7 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             let (forecaster, card) = try Forecaster.loadWithCard(from: model)
             let data = try input.forecastData()
-            let result = try ForecastResult(forecaster, data: data, chosenBy: "loaded from \(model)", scores: [:], widths: card.halfWidths)
+            let result = try ForecastResult(forecaster, data: data, chosenBy: "loaded from \(model)", scores: [:], intervals: card.intervals)
             try output.emit(result, data: data, source: input.source.name)
         }
     }

@@ -25,8 +25,7 @@ struct TrainCommand: ParsableCommand {
             let run = options.run(request, on: try input.forecastData(), progress: quiet ? nil : .automatic)
             let data = run.data
             let trained = try run.train()
-            let widths = try run.calibrate(trained.forecaster, levels: try levels.parsed, folds: levels.calibrationFolds)
-            try trained.forecaster.save(to: save, card: ModelCard(trained, data: data, halfWidths: widths))
+            try trained.forecaster.save(to: save, card: ModelCard(trained, data: data, intervals: try levels.intervals(run, trained.forecaster)))
             if !quiet {
                 let config = trained.forecaster.config
                 let line = "trained \(config.model.rawValue) (\(trained.chosenBy)); look-back \(config.lookback), horizon \(config.horizon); saved \(save)\n"

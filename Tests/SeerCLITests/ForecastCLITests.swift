@@ -327,3 +327,44 @@ struct ExampleProgramTests {
         #expect(lines.last == "unique_id,ds,dlinear,dlinear-lo-80,dlinear-hi-80", "\(lines)")
     }
 }
+
+/// The statistical models from the command line: their own intervals (`--intervals model`) through
+/// forecast, train and predict; a model without any refused with exit 64.
+struct StatisticalModelCLITests {
+    @Test func modelIntervalsThroughForecastTrainAndPredict() throws {
+        let directory = TrainPredictBacktestCLITests.temporary("arima")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let common = ["data/airline_passengers.csv", "--horizon", "12", "--model", "arima", "--levels", "80,95", "--intervals", "model"]
+        let forecast = try CLITests.seer(["forecast"] + common + ["--quiet"])
+        #expect(forecast.status == 0, "\(forecast.stderr)")
+        let rows = ForecastCLITests.rows(forecast.stdout)
+        #expect(rows.first == ["unique_id", "ds", "arima", "arima-lo-80", "arima-hi-80", "arima-lo-95", "arima-hi-95"])
+        var widths: [Float] = []
+        for line in rows.dropFirst() {
+            let v = line.dropFirst(2).map { Float($0)! }
+            #expect(v[3] < v[1] && v[1] < v[0] && v[0] < v[2] && v[2] < v[4], "\(line)")
+            widths.append(v[2] - v[1])
+        }
+        // ARIMA's intervals widen with the horizon (ψ-weights accumulate).
+        #expect(widths.last! > widths.first!)
+        let train = try CLITests.seer(["train"] + common + ["--save", directory, "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(try String(contentsOfFile: directory + "/config.json", encoding: .utf8).contains("\"model_interval_levels\""))
+        let predict = try CLITests.seer(["predict", "--model", directory, "data/airline_passengers.csv", "--quiet"])
+        #expect(predict.status == 0 && predict.stdout == forecast.stdout, "\(predict.stderr)")
+        // A net has no intervals of its own: exit 64, naming what works instead.
+        let refused = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "6", "--model", "theta", "--levels", "80",
+                                         "--intervals", "model", "--quiet"])
+        #expect(refused.status == 64 && refused.stderr.contains("conformal"), "\(refused.stderr)")
+    }
+
+    /// Every statistical model forecasts the airline series end to end (finite, in a sane range).
+    @Test func everyStatisticalModelForecasts() throws {
+        for model in ["ets", "arima", "mstl", "croston", "tsb", "theta"] {
+            let run = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "6", "--model", model, "--quiet"])
+            #expect(run.status == 0, "\(model): \(run.stderr)")
+            let values = ForecastCLITests.rows(run.stdout).dropFirst().map { Float($0[2])! }
+            #expect(values.count == 6 && values.allSatisfy { $0 > 100 && $0 < 800 }, "\(model): \(values)")
+        }
+    }
+}

@@ -21,3 +21,30 @@ extension AutoETS: LocalForecastMethod {
 extension AutoARIMA: LocalForecastMethod {
     public var minimumHistory: Int { Self.minimumHistory }
 }
+
+/// A statistical model with prediction intervals of its own, from its error model (ETS's state-
+/// space variances, ARIMA's ψ-weights) rather than from backtest residuals.
+public protocol IntervalForecastMethod: LocalForecastMethod {
+    /// Point forecasts and, per level (a fraction such as 0.95), the lower and upper bound per step.
+    func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])])
+}
+
+extension AutoETS: IntervalForecastMethod {
+    public func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
+        let model = fit(history.map(Double.init))
+        return (model.forecast(horizon: horizon).map(Float.init), levels.map { level in
+            let (lower, upper) = model.intervals(horizon: horizon, level: level)
+            return (lower.map(Float.init), upper.map(Float.init))
+        })
+    }
+}
+
+extension AutoARIMA: IntervalForecastMethod {
+    public func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
+        let model = fit(history.map(Double.init))
+        return (model.forecast(horizon: horizon).map(Float.init), levels.map { level in
+            let (lower, upper) = model.intervals(horizon: horizon, level: level)
+            return (lower.map(Float.init), upper.map(Float.init))
+        })
+    }
+}

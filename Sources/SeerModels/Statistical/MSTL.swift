@@ -40,11 +40,12 @@ public struct MSTLMethod: Sendable {
 
     /// The next `horizon` values after `history`.
     public func forecast(_ history: [Float], horizon: Int) -> [Float] {
-        precondition(history.count >= Self.minimumHistory, "MSTL needs \(Self.minimumHistory) steps of history")
-        let y = history.map(Double.init)
-        let (components, adjusted) = decompose(y)
-        var out = AutoETS(season: 1).fit(adjusted).forecast(horizon: horizon)
-        let n = y.count
+        forecastWithIntervals(history, horizon: horizon, levels: []).mean
+    }
+
+    /// The seasonal components' repeated last cycles, step by step.
+    static func seasonalPath(_ components: [(period: Int, component: [Double])], count n: Int, horizon: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: horizon)
         for (period, component) in components {
             for h in 0..<horizon {
                 // The same phase one or more whole cycles back.
@@ -52,12 +53,27 @@ public struct MSTLMethod: Sendable {
                 out[h] += component[n + h - back]
             }
         }
-        return out.map(Float.init)
+        return out
     }
 }
 
-extension MSTLMethod: LocalForecastMethod {
+extension MSTLMethod: IntervalForecastMethod {
     public var minimumHistory: Int { Self.minimumHistory }
+
+    /// Forecasts with the intervals of the ETS fit to the adjusted series, shifted by the seasonal
+    /// path (the seasons' own uncertainty left out, as statsforecast's MSTL does).
+    public func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
+        precondition(history.count >= Self.minimumHistory, "MSTL needs \(Self.minimumHistory) steps of history")
+        let y = history.map(Double.init)
+        let (components, adjusted) = decompose(y)
+        let model = AutoETS(season: 1).fit(adjusted)
+        let seasonal = Self.seasonalPath(components, count: y.count, horizon: horizon)
+        let mean = zip(model.forecast(horizon: horizon), seasonal).map { Float($0 + $1) }
+        return (mean, levels.map { level in
+            let (lower, upper) = model.intervals(horizon: horizon, level: level)
+            return (zip(lower, seasonal).map { Float($0 + $1) }, zip(upper, seasonal).map { Float($0 + $1) })
+        })
+    }
 }
 
 /// Seasonal–trend decomposition by loess (non-robust).

@@ -128,7 +128,7 @@ public enum ForecastFigures {
             // A statistical model (Theta) fits the whole history; only windowed models have a look-back.
             ("look-back", ModelFamily(rawValue: result.model)?.descriptor.kind == .statistical ? "the whole history" : "\(result.lookback) steps"),
             ("horizon", "\(result.horizon) steps"),
-            ("intervals", result.levels.isEmpty ? "none" : result.levels.map { "\($0) %" }.joined(separator: ", ") + ", split-conformal from backtest residuals"),
+            ("intervals", result.levels.isEmpty ? "none" : result.levels.map { "\($0) %" }.joined(separator: ", ") + ", " + (result.intervalSource ?? "")),
         ]
         let scores = result.scores.sorted { $0.value < $1.value }.map { [$0.key, formatNumber($0.value)] }
         var sections = [

@@ -33,6 +33,8 @@ public struct ForecastResult: Codable, Sendable {
     public var horizon: Int
     public var frequency: String?
     public var levels: [Int]
+    /// Where the intervals come from (`PredictionIntervals.source`); nil without intervals.
+    public var intervalSource: String?
     /// Each model's score (the named model's held-out MSE, or `auto`'s cross-validated MASE).
     public var scores: [String: Double]
     /// What the scores measure.
@@ -45,28 +47,41 @@ public struct ForecastResult: Codable, Sendable {
     /// `auto` candidates the history was too short for (steps each needs); said in the summary.
     public var tooShort: [String: Int] = [:]
 
-    enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, scores, scoreName, rows }
+    enum CodingKeys: String, CodingKey { case model, chosenBy, settings, lookback, horizon, frequency, levels, intervalSource, scores, scoreName, rows }
 
     /// The forecast of `forecaster` from the end of every sequence of `data`, with interval
     /// half-widths per level (`widths`, from `ForecastRun.calibrate` or a model card).
     public init(_ forecaster: Forecaster, data: ForecastData, chosenBy: String, scores: [String: Double], widths: [Int: [Float]]) throws {
-        let predictions = try forecaster.predict(data.values)
+        try self.init(forecaster, data: data, chosenBy: chosenBy, scores: scores, intervals: .conformal(widths))
+    }
+
+    /// The forecast of `forecaster` from the end of every sequence of `data`, with `intervals`.
+    public init(_ forecaster: Forecaster, data: ForecastData, chosenBy: String, scores: [String: Double], intervals: PredictionIntervals) throws {
+        let predictions: [[Float]], bounds: [[[Float]]]
+        switch intervals {
+        case .conformal(let widths):
+            predictions = try forecaster.predict(data.values)
+            bounds = predictions.map { forecast in
+                forecast.indices.map { k in widths.keys.sorted().flatMap { [forecast[k] - widths[$0]![k], forecast[k] + widths[$0]![k]] } }
+            }
+        case .model(let levels):
+            (predictions, bounds) = try forecaster.predictWithModelIntervals(data.values, levels: levels)
+        }
         var rows: [ForecastRow] = []
         for (s, forecast) in predictions.enumerated() {
             let n = data.sequences[s].values.count
             for (k, value) in forecast.enumerated() {
-                var bounds: [Float] = []
-                for level in widths.keys.sorted() { bounds += [value - widths[level]![k], value + widths[level]![k]] }
-                rows.append(ForecastRow(uniqueId: data.sequences[s].id, ds: data.ds(s, step: n + k), value: value, bounds: bounds))
+                rows.append(ForecastRow(uniqueId: data.sequences[s].id, ds: data.ds(s, step: n + k), value: value, bounds: bounds[s][k]))
             }
         }
+        intervalSource = intervals.levels.isEmpty ? nil : intervals.source
         model = forecaster.config.model.rawValue
         self.chosenBy = chosenBy
         settings = forecaster.settings
         lookback = forecaster.config.lookback
         horizon = forecaster.config.horizon
         frequency = data.frequency?.description
-        levels = widths.keys.sorted()
+        levels = intervals.levels
         self.scores = scores
         self.rows = rows
         timestamps = data.sequences.indices.map { data.futureTimestamps($0, horizon: forecaster.config.horizon) }
@@ -74,8 +89,8 @@ public struct ForecastResult: Codable, Sendable {
     }
 
     /// The forecast of a run's trained model, with how it was chosen and the candidates that stepped aside.
-    public init(_ trained: TrainedForecaster, data: ForecastData, widths: [Int: [Float]]) throws {
-        try self.init(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores, widths: widths)
+    public init(_ trained: TrainedForecaster, data: ForecastData, intervals: PredictionIntervals) throws {
+        try self.init(trained.forecaster, data: data, chosenBy: trained.chosenBy, scores: trained.scores, intervals: intervals)
         tooShort = trained.tooShort
         scoreName = trained.scoreName
     }
@@ -115,7 +130,7 @@ public struct ForecastResult: Codable, Sendable {
         let scores = self.scores.sorted { $0.value < $1.value }.map { "\($0.key) \(formatNumber($0.value))" }.joined(separator: ", ")
         return "model \(model) (\(chosenBy)); look-back \(lookback), horizon \(horizon)"
             + (frequency.map { ", frequency \($0)" } ?? "") + (scores.isEmpty ? "" : "; \(scoreName): \(scores)")
-            + (levels.isEmpty ? "" : "; conformal intervals \(levels.map { "\($0) %" }.joined(separator: ", ")) from backtest residuals")
+            + (levels.isEmpty ? "" : "; intervals \(levels.map { "\($0) %" }.joined(separator: ", ")), \(intervalSource ?? "")")
             + (tooShort.isEmpty ? "" : "; too short for " + tooShort.sorted { $0.key < $1.key }.map { "\($0.key) (needs \($0.value))" }.joined(separator: ", "))
     }
 }

@@ -204,8 +204,13 @@ public enum ForecasterError: SeerError, Equatable {
     case missingValues(sequence: Int)
     /// The model directory does not describe a forecaster this version understands.
     case badModel(String)
+    /// Model intervals were asked of a model that has none of its own (nets, Theta, Croston …).
+    case noModelIntervals(String)
 
-    public var kind: FailureKind { .badInput }
+    public var kind: FailureKind {
+        if case .noModelIntervals = self { return .usage }
+        return .badInput
+    }
 
     public var description: String {
         switch self {
@@ -215,6 +220,8 @@ public enum ForecasterError: SeerError, Equatable {
             return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
         case .badModel(let why):
             return "not a Seer forecaster: \(why)"
+        case .noModelIntervals(let model):
+            return "\(model) has no prediction intervals of its own (ets, arima and mstl do); conformal intervals from backtest residuals work for every model"
         }
     }
 }

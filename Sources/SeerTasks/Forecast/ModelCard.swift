@@ -16,6 +16,12 @@ public struct ModelCard: Equatable, Sendable {
     public var scoreName = "held-out MSE"
     /// Split-conformal half-widths per level (percent), one per horizon step.
     public var halfWidths: [Int: [Float]]
+    /// Levels (percent) of the model's own intervals, recomputed from each history by `predict`
+    /// (config.json's "model_interval_levels"; empty: the conformal half-widths, if any).
+    public var modelIntervalLevels: [Int] = []
+
+    /// The intervals `predict` gives.
+    public var intervals: PredictionIntervals { modelIntervalLevels.isEmpty ? .conformal(halfWidths) : .model(modelIntervalLevels) }
     /// Ids of the training sequences.
     public var series: [String]
     /// `ModelCard.fingerprint` of the training values.
@@ -33,9 +39,12 @@ public struct ModelCard: Equatable, Sendable {
     }
 
     /// The card of a training run on `data`.
-    public init(_ trained: TrainedForecaster, data: ForecastData, halfWidths: [Int: [Float]]) {
-        self.init(chosenBy: trained.chosenBy, heldOutMSE: trained.scores, halfWidths: halfWidths, series: data.sequences.map(\.id),
+    public init(_ trained: TrainedForecaster, data: ForecastData, intervals: PredictionIntervals) {
+        var widths: [Int: [Float]] = [:]
+        if case .conformal(let w) = intervals { widths = w }
+        self.init(chosenBy: trained.chosenBy, heldOutMSE: trained.scores, halfWidths: widths, series: data.sequences.map(\.id),
                   trainingDataFingerprint: ModelCard.fingerprint(data.values), frequency: data.frequency?.description)
+        if case .model(let levels) = intervals { modelIntervalLevels = levels }
         scoreName = trained.scoreName
     }
 
@@ -50,6 +59,7 @@ public struct ModelCard: Equatable, Sendable {
         ]
         if let frequency { metadata["frequency"] = .string(frequency) }
         if scoreName != "held-out MSE" { metadata["score_name"] = .string(scoreName) }
+        if !modelIntervalLevels.isEmpty { metadata["model_interval_levels"] = .array(modelIntervalLevels.map { .number(Double($0)) }) }
         return metadata
     }
 
@@ -65,6 +75,7 @@ public struct ModelCard: Equatable, Sendable {
                   halfWidths: widths, series: metadata["series"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                   trainingDataFingerprint: metadata["training_data_fingerprint"]?.stringValue ?? "", frequency: metadata["frequency"]?.stringValue)
         scoreName = metadata["score_name"]?.stringValue ?? "held-out MSE"
+        modelIntervalLevels = (metadata["model_interval_levels"]?.arrayValue ?? []).compactMap(\.intValue).filter { $0 > 0 && $0 < 100 }
     }
 
     /// FNV-1a over the sequences' lengths and Float bits: tells whether two models saw the same data.
