@@ -88,14 +88,27 @@ public struct EverydayBenchmark {
     public var epochs: Int?
     public var peer: Bool
     public var log: Bool
+    /// Also run auto combining its best `combine` candidates by their median (1: not).
+    public var combine: Int
 
-    public init(files: [String], folds: Int = 5, models: [ModelFamily], epochs: Int? = nil, peer: Bool = true, log: Bool = true) {
+    public init(files: [String], folds: Int = 5, models: [ModelFamily], epochs: Int? = nil, peer: Bool = true, log: Bool = true, combine: Int = 1) {
+        self.combine = combine
         self.files = files
         self.folds = folds
         self.models = models
         self.epochs = epochs
         self.peer = peer
         self.log = log
+    }
+
+    /// The ways of running auto compared: each selection alone, and with the best `combine` combined.
+    var autoVariants: [(ModelSelection, Int)] {
+        ModelSelection.allCases.map { ($0, 1) } + (combine > 1 ? ModelSelection.allCases.map { ($0, combine) } : [])
+    }
+
+    /// "auto-cv", "auto-cv-median3".
+    static func autoName(_ selection: ModelSelection, _ combine: Int) -> String {
+        "auto-" + selection.rawValue + (combine > 1 ? "-median\(combine)" : "")
     }
 
     /// The horizon people forecast at each frequency (a year of months, two years of quarters …).
@@ -140,19 +153,21 @@ public struct EverydayBenchmark {
                 }
                 if log { FileHandle.standardError.write(Data("  \(file): \(family.rawValue) done\n".utf8)) }
             }
-            for selection in ModelSelection.allCases {
+            for (selection, combine) in autoVariants {
                 let began = monotonicSeconds()
                 var forecasts: [[Float]] = [], chosen: [String] = []
                 for k in stride(from: fit, through: 1, by: -1) {
                     let cutoff = values.count - h - (k - 1) * h
                     let history = try data.droppingLast(values.count - cutoff)
                     // The season is the frequency's (as `season` above), left unnamed so MSTL also gets its second one.
-                    let request = ForecastRequest(horizon: h, model: .auto, epochs: epochs, selection: selection)
+                    var request = ForecastRequest(horizon: h, model: .auto, epochs: epochs, selection: selection)
+                    request.combine = combine
                     let trained = try ForecastRun(data: history, request: request).train()
                     forecasts.append(try trained.forecaster.predict(history.values)[0])
-                    chosen.append(trained.forecaster.config.model.rawValue)
+                    chosen.append(trained.forecaster.ensemble.map { "(" + $0.members.map(\.config.model.rawValue).joined(separator: "+") + ")" }
+                                  ?? trained.forecaster.config.model.rawValue)
                 }
-                let name = "auto-" + selection.rawValue
+                let name = Self.autoName(selection, combine)
                 scores.append(Self.score(name, forecasts: forecasts, values, h: h, season: season, seconds: monotonicSeconds() - began))
                 choices[name] = chosen
                 if log { FileHandle.standardError.write(Data("  \(file): \(name) chose \(chosen.joined(separator: ", "))\n".utf8)) }
@@ -171,8 +186,8 @@ public struct EverydayBenchmark {
                                       folds: fit, scores: scores, autoChoices: choices))
         }
         var ratios: [String: Double] = [:]
-        for selection in ModelSelection.allCases {
-            let name = "auto-" + selection.rawValue
+        for (selection, combine) in autoVariants {
+            let name = Self.autoName(selection, combine)
             let logs = all.compactMap { s -> Double? in
                 guard let auto = s.mase(name) else { return nil }
                 let peers = ["AutoETS", "AutoTheta", "AutoARIMA"].compactMap { s.mase($0) }

@@ -22,6 +22,9 @@ struct EverydayBenchCommand: ParsableCommand {
     @Option(help: "Most training epochs of the nets and linear models (default: their automatic budget).")
     var epochs: Int?
 
+    @Option(help: "Also run auto with its best K candidates combined by their median (1: not).")
+    var combine = 3
+
     @Flag(help: "Skip the statsforecast comparison.")
     var noPeer = false
 
@@ -42,7 +45,7 @@ struct EverydayBenchCommand: ParsableCommand {
                 throw DataError(.missingInput, "no such file (the classic series live in ../shared/data/classic; give --data)", file: file)
             }
             guard !files.isEmpty else { throw DataError(.missingInput, "holds no CSV files", file: data) }
-            let result = try EverydayBenchmark(files: files, folds: max(1, folds), models: families, epochs: epochs, peer: !noPeer, log: !json).run()
+            let result = try EverydayBenchmark(files: files, folds: max(1, folds), models: families, epochs: epochs, peer: !noPeer, log: !json, combine: max(1, combine)).run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }

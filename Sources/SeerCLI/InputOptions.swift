@@ -10,6 +10,7 @@ extension OrderPolicy: ExpressibleByArgument {}
 extension MissingPolicy: ExpressibleByArgument {}
 extension EpochUnit: ExpressibleByArgument {}
 extension ModelSelection: ExpressibleByArgument {}
+extension ForecastCombination: ExpressibleByArgument {}
 
 extension Device: ExpressibleByArgument {
     /// `cpu`, `cuda` or `cuda:N`, parsed once here; the run asks the backend whether it exists.

@@ -39,7 +39,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "How auto compares models: holdout (MSE on the last 20 % of windows) or cv (MASE over 3 rolling-origin folds).")
     var select: ModelSelection = .heldOut
 
+    @Option(help: "auto: forecast with the best K candidates combined (1: the best alone).")
+    var combine = 1
+
+    @Option(help: "How --combine merges forecasts: median or mean.")
+    var combination: ForecastCombination = .median
+
     func validate() throws {
+        guard combine >= 1 else { throw ValidationError("--combine must be at least 1") }
+        if combine > 1, model != "auto" { throw ValidationError("--combine combines auto's candidates; it needs --model auto") }
         if let lookback, lookback < 1 { throw ValidationError("--lookback must be at least 1") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard (batchSize ?? 1) >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -57,9 +65,11 @@ struct ModelOptions: ParsableArguments {
             throw CommandFailure("--model must be one of \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) or auto, not '\(model)'",
                                  kind: .badInput)
         }
-        return ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, maxSteps: maxSteps, batchSize: batchSize,
-                               learningRate: learningRate, season: season, seed: seed, device: device,
-                               selection: select)
+        var request = ForecastRequest(horizon: horizon, model: choice, lookback: lookback, epochs: epochs, maxSteps: maxSteps, batchSize: batchSize,
+                                      learningRate: learningRate, season: season, seed: seed, device: device, selection: select)
+        request.combine = combine
+        request.combination = combination
+        return request
     }
 }
 

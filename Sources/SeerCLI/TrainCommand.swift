@@ -1,5 +1,5 @@
-// `seer train … --save DIR`: train a forecaster (with its conformal widths when --levels is
-// given) and keep it as a model directory whose config.json carries the model card.
+// `seer train … --save DIR`: train a forecaster (with its conformal widths, or the levels of its
+// own intervals, when --levels is given) and keep it as a model directory whose config.json carries the model card.
 import ArgumentParser
 import Foundation
 import Seer
@@ -18,6 +18,11 @@ struct TrainCommand: ParsableCommand {
 
     @Flag(help: "No progress output.")
     var quiet = false
+
+    func validate() throws {
+        // Refused before any training: an ensemble has no single model directory yet.
+        if options.combine > 1 { throw ValidationError("--combine makes an ensemble, which cannot be saved as one model directory yet; use it with forecast or backtest") }
+    }
 
     func run() throws {
         try reportingErrors {

@@ -181,7 +181,7 @@ struct EverydayBenchCLITests {
         for i in 0..<60 { text += String(format: "%d-%02d-01,%.1f\n", 2015 + i / 12, 1 + i % 12, 100 + Double(i) + 10 * sin(Double(i) * .pi / 6)) }
         try text.write(toFile: directory + "/sales.csv", atomically: true, encoding: .utf8)
         let run = try CLITests.seer(["bench", "everyday", "--data", directory, "--models", "seasonal-naive,theta", "--folds", "2", "--epochs", "1",
-                                     "--no-peer", "--json"])
+                                     "--combine", "1", "--no-peer", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let series = try #require((json["series"] as? [[String: Any]])?.first)

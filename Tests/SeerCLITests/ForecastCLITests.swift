@@ -368,3 +368,21 @@ struct StatisticalModelCLITests {
         }
     }
 }
+
+/// `--combine K` from the command line: auto's best K as one "ensemble" column; train refuses it
+/// before any work (exit 64).
+struct EnsembleCLITests {
+    @Test func forecastCombinesAndTrainRefuses() throws {
+        let forecast = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "6", "--epochs", "1", "--select", "cv",
+                                          "--combine", "2", "--json", "--quiet"])
+        #expect(forecast.status == 0, "\(forecast.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(forecast.stdout.utf8)) as? [String: Any])
+        #expect(json["model"] as? String == "ensemble" && (json["chosenBy"] as? String ?? "").contains("median of the 2"), "\(json)")
+        let directory = TrainPredictBacktestCLITests.temporary("ensemble")
+        let train = try CLITests.seer(["train", "data/airline_passengers.csv", "--horizon", "6", "--combine", "2", "--save", directory])
+        #expect(train.status == 64 && train.stderr.contains("--combine"), "\(train.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory))
+        let named = try CLITests.seer(["forecast", "data/airline_passengers.csv", "--horizon", "6", "--model", "ets", "--combine", "2"])
+        #expect(named.status == 64 && named.stderr.contains("auto"), "\(named.stderr)")
+    }
+}

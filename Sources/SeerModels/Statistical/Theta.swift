@@ -48,7 +48,10 @@ public struct ThetaMethod: Sendable {
         }
         var out: [Float] = []
         out.reserveCapacity(horizon)
-        let path = optimizeTheta && n >= 4 ? Self.optimizedPath(adjusted) : nil
+        // The dynamic and static optimised models (DOTM, OTM; the standard θ = 2 is nested in each),
+        // the one with the lower one-step error kept — AutoTheta's choice.
+        let path = optimizeTheta && n >= 4 ? [Self.optimizedPath(adjusted, dynamic: true), Self.optimizedPath(adjusted, dynamic: false)]
+            .min { $0.sse < $1.sse }!.path : nil
         if let path {
             for h in 1...max(1, horizon) {
                 var value = path.forecast(h)
@@ -114,6 +117,12 @@ public struct ThetaMethod: Sendable {
         return den > 0 ? num / den : 0
     }
 
+    /// Least-squares intercept (at t = 0) of y on t = 1…n, the convention of A_t in the fit.
+    static func intercept(_ y: [Double]) -> Double {
+        let n = Double(y.count)
+        return y.reduce(0, +) / n - slope(y) * (n + 1) / 2
+    }
+
     /// SES with α by golden-section search; returns α and the final level ℓ_n.
     static func ses(_ y: [Double]) -> (alpha: Double, level: Double) {
         func fit(_ alpha: Double) -> (sse: Double, level: Double) {
@@ -162,7 +171,7 @@ public struct ThetaMethod: Sendable {
     }
 
     /// The one-step squared error of the optimised form at (α, θ) with its best ℓ_0, and the path.
-    static func optimizedFit(_ y: [Double], alpha: Double, theta: Double) -> (sse: Double, path: ThetaPath) {
+    static func optimizedFit(_ y: [Double], alpha: Double, theta: Double, dynamic: Bool = true) -> (sse: Double, path: ThetaPath) {
         let n = y.count
         // μ_{t+1} = L_t + w_t·ℓ_0 + D_t with L the level from ℓ_0 = 0, w_t = (1 − α)^t and D_t the
         // drift term from the first t values; errors are linear in ℓ_0, so its best value is closed-form.
@@ -172,10 +181,13 @@ public struct ThetaMethod: Sendable {
         var levelFromZero = 0.0, weight = 1.0
         var sumT = 0.0, sumY = 0.0, sumTY = 0.0, sumTT = 0.0
         var intercept = 0.0, slope = 0.0
+        // The static models fit with the whole sample's line at every step.
+        let whole = dynamic ? (0.0, 0.0) : (Self.intercept(y), Self.slope(y))
         for t in 0..<n {
             // Predict y[t] from the first t values (t ≥ 2 gives a regression line).
             if t >= 2 {
-                let drift = (1 - 1 / theta) * (weight * intercept + (1 - weight * (1 - alpha)) / alpha * slope)
+                let (a, b) = dynamic ? (intercept, slope) : whole
+                let drift = (1 - 1 / theta) * (weight * a + (1 - weight * (1 - alpha)) / alpha * b)
                 c.append(y[t] - levelFromZero - drift)
                 w.append(weight)
             }
@@ -199,12 +211,12 @@ public struct ThetaMethod: Sendable {
     /// The optimised method: a coarse grid over α ∈ [0.1, 0.9] and θ ∈ [1, 10] (θ = 2, the standard
     /// method, among them), refined by golden-section steps on each in turn — about 130 fits, so
     /// scoring Theta at 20 origins of ETTh1's seven 17,000-step series stays a few seconds.
-    static func optimizedPath(_ y: [Double]) -> ThetaPath {
+    static func optimizedPath(_ y: [Double], dynamic: Bool = true) -> (sse: Double, path: ThetaPath) {
         var best = (sse: Double.infinity, alpha: 0.5, theta: 2.0)
         for i in 1...9 {
             for theta in [1, 1.5, 2, 2.5, 3, 4, 6, 8, 10] as [Double] {
                 let alpha = Double(i) * 0.1
-                let sse = optimizedFit(y, alpha: alpha, theta: theta).sse
+                let sse = optimizedFit(y, alpha: alpha, theta: theta, dynamic: dynamic).sse
                 if sse < best.sse { best = (sse, alpha, theta) }
             }
         }
@@ -220,11 +232,12 @@ public struct ThetaMethod: Sendable {
         }
         for _ in 0..<2 {
             let theta = best.theta
-            let alpha = golden(max(0.01, best.alpha - 0.1), min(0.99, best.alpha + 0.1)) { optimizedFit(y, alpha: $0, theta: theta).sse }
-            let refined = golden(max(1, theta - 0.5), theta + 0.5) { optimizedFit(y, alpha: alpha, theta: $0).sse }
-            let sse = optimizedFit(y, alpha: alpha, theta: refined).sse
+            let alpha = golden(max(0.01, best.alpha - 0.1), min(0.99, best.alpha + 0.1)) { optimizedFit(y, alpha: $0, theta: theta, dynamic: dynamic).sse }
+            let refined = golden(max(1, theta - 0.5), theta + 0.5) { optimizedFit(y, alpha: alpha, theta: $0, dynamic: dynamic).sse }
+            let sse = optimizedFit(y, alpha: alpha, theta: refined, dynamic: dynamic).sse
             if sse < best.sse { best = (sse, alpha, refined) } else { break }
         }
-        return optimizedFit(y, alpha: best.alpha, theta: best.theta).path
+        let fitted = optimizedFit(y, alpha: best.alpha, theta: best.theta, dynamic: dynamic)
+        return (fitted.sse, fitted.path)
     }
 }

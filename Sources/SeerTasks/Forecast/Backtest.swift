@@ -84,21 +84,20 @@ extension Forecaster {
         var squared = 0.0, absolute = 0.0, count = 0
         var once: Forecaster?
         if !refit {
-            once = Forecaster(config)
+            once = untrainedCopy()
             try once!.fit(sequences.map { Array($0.prefix(max(0, $0.count - tail(folds)))) }, observer: observer)
         }
         var notes: [String] = []
         for k in stride(from: folds, through: 1, by: -1) {
             let longest = sequences.map(\.count).max() ?? 0
-            var foldConfig = config
             // A fold whose history is too short for the look-back refits with a shorter one
             // (noted), rather than failing the whole backtest; only where even the longest
             // sequence cannot hold the fold, so folds that fit are never changed.
-            if refit, longest - tail(k) < minimumHistory, let shrunk = config.shrunk(toFit: longest - tail(k)) {
-                foldConfig = shrunk
-                notes.append("fold \(k): look-back \(config.lookback) → \(shrunk.lookback) for its \(longest - tail(k)) steps of history")
+            let foldModel = refit ? untrainedCopy(fitting: longest - tail(k)) : self
+            if refit, foldModel.config.lookback != config.lookback {
+                notes.append("fold \(k): look-back \(config.lookback) → \(foldModel.config.lookback) for its \(longest - tail(k)) steps of history")
             }
-            let foldMinimum = foldConfig.minimumHistory
+            let foldMinimum = foldModel.minimumHistory
             let cutoffs: [Int?] = sequences.map { s in
                 let cutoff = s.count - tail(k)
                 return cutoff >= foldMinimum ? cutoff : nil
@@ -115,7 +114,7 @@ extension Forecaster {
             if let once {
                 model = once
             } else {
-                model = Forecaster(foldConfig)
+                model = foldModel
                 try model.fit(histories, observer: observer)
             }
             let predicted = try model.predict(histories)
@@ -159,5 +158,5 @@ extension Forecaster {
 
     /// Steps of history a fold needs before its cutoff: one training window for trained models,
     /// the look-back (or season) for the baselines.
-    public var minimumHistory: Int { config.minimumHistory }
+    public var minimumHistory: Int { ensemble?.members.map(\.minimumHistory).max() ?? config.minimumHistory }
 }

@@ -29,9 +29,12 @@ public struct BacktestReport: Codable, Sendable {
     public init(_ run: ForecastRun, folds: Int, step: Int?, refit: Bool, observer: TrainingObserver?) throws {
         _ = try backend(for: run.request.device)
         let data = run.data, step = step ?? run.request.horizon
-        var run = run
         chosenBy = run.namedChoice
-        if run.request.model == .auto {
+        let forecaster: Forecaster
+        switch run.request.model {
+        case .family(let family):
+            forecaster = Forecaster(run.config(family))
+        case .auto:
             let cut = run.request.horizon + (folds - 1) * step
             let earlier = try data.droppingLast(cut)
             let chosen: TrainedForecaster
@@ -43,12 +46,12 @@ public struct BacktestReport: Codable, Sendable {
                 throw ForecastTaskError.nothingFitsBefore(cutoff: cutoff >= 0 ? data.ds(longestIndex, step: cutoff) : "before the first step",
                                                           longest: longest, needs: needs)
             }
-            run.request.model = .family(chosen.forecaster.config.model)
+            // The chosen model (or ensemble), untrained, backtested over every fold.
+            forecaster = chosen.forecaster.untrainedCopy()
             chosenBy = chosen.chosenBy + " before the first cutoff"
         }
-        guard case .family(let family) = run.request.model else { preconditionFailure("the model was just chosen") }
-        let config = run.config(family)
-        let result = try Forecaster(config).backtest(data.values, folds: folds, step: step, refit: refit, observer: observer)
+        let config = forecaster.config
+        let result = try forecaster.backtest(data.values, folds: folds, step: step, refit: refit, observer: observer)
         var rows: [Row] = []
         for fold in result.folds {
             for (s, cutoff) in fold.cutoffs.enumerated() {
@@ -59,7 +62,7 @@ public struct BacktestReport: Codable, Sendable {
                 }
             }
         }
-        model = config.model.rawValue
+        model = forecaster.modelName
         lookback = config.lookback
         horizon = config.horizon
         self.folds = folds

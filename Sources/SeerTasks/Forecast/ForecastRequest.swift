@@ -61,6 +61,9 @@ public struct ForecastRequest: Equatable, Sendable {
     public var device: Device
     /// How `auto` compares candidates.
     public var selection: ModelSelection
+    /// `auto` forecasts with the best `combine` candidates combined by `combination` (1: the best alone).
+    public var combine = 1
+    public var combination = ForecastCombination.median
 
     public init(horizon: Int, model: ModelChoice = .auto, lookback: Int? = nil, epochs: Int? = nil, maxSteps: Int? = nil, batchSize: Int? = nil,
                 learningRate: Float? = nil, season: Int? = nil, seed: UInt64 = 0,

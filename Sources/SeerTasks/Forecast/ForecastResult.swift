@@ -75,7 +75,7 @@ public struct ForecastResult: Codable, Sendable {
             }
         }
         intervalSource = intervals.levels.isEmpty ? nil : intervals.source
-        model = forecaster.config.model.rawValue
+        model = forecaster.modelName
         self.chosenBy = chosenBy
         settings = forecaster.settings
         lookback = forecaster.config.lookback

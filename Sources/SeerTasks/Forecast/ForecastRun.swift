@@ -129,7 +129,7 @@ public struct ForecastRun {
     /// `auto` by the held-out MSE on the last 20 % of each sequence's windows (the ones early
     /// stopping watched, so it favours the nets a little); candidates too short to fit step aside.
     func chooseByHeldOutError(_ values: [[Float]]) throws -> TrainedForecaster {
-        var best: (Forecaster, Double)?
+        var fitted: [(forecaster: Forecaster, error: Double)] = []
         var scores: [String: Double] = [:], tooShort: [String: Int] = [:]
         for family in candidates {
             let candidate = Forecaster(config(family))
@@ -142,10 +142,13 @@ public struct ForecastRun {
             }
             guard let error = try candidate.validationError(values) else { continue }
             scores[family.rawValue] = error
-            if best == nil || error < best!.1 { best = (candidate, error) }
+            fitted.append((candidate, error))
         }
-        if let best {
-            return TrainedForecaster(forecaster: best.0, chosenBy: "auto: lowest held-out MSE", scores: scores, tooShort: tooShort)
+        // The best first (ties in catalog order).
+        let ranked = fitted.enumerated().sorted { ($0.element.error, $0.offset) < ($1.element.error, $1.offset) }.map(\.element.forecaster)
+        if let best = ranked.first {
+            let (forecaster, how) = combined(ranked, best: best)
+            return TrainedForecaster(forecaster: forecaster, chosenBy: "auto: \(how) held-out MSE", scores: scores, tooShort: tooShort)
         }
         return try simplestThatFits(values, tooShort: tooShort)
     }
@@ -157,9 +160,9 @@ public struct ForecastRun {
         let longest = values.map(\.count).max() ?? 0
         // The fold count that compares the most candidates (more folds on a tie): on a long history
         // every candidate fits three folds; on a short one fewer folds let more of them compete.
-        var round: (folds: Int, scores: [String: Double], tooShort: [String: Int], best: (family: ModelFamily, score: Double, fitted: Forecaster?))?
+        var round: (folds: Int, scores: [String: Double], tooShort: [String: Int], fitted: [ModelFamily: Forecaster])?
         for folds in stride(from: ForecastRun.crossValidationFolds, through: 1, by: -1) {
-            var best: (family: ModelFamily, score: Double, fitted: Forecaster?)?
+            var foldFitted: [ModelFamily: Forecaster] = [:]
             var foldScores: [String: Double] = [:], foldTooShort: [String: Int] = [:]
             for family in candidates {
                 let candidate = Forecaster(config(family))
@@ -170,38 +173,55 @@ public struct ForecastRun {
                     let (result, fitted) = try candidate.backtestKeepingModel(values, folds: folds, refit: refit, observer: observer())
                     guard let score = result.mase(values, season: season) else { continue }
                     foldScores[family.rawValue] = score
-                    if best == nil || score < best!.score { best = (family, score, fitted) }
+                    foldFitted[family] = fitted
                 } catch ForecasterError.tooShort(_, let needed, _) {
                     // A short history steps a candidate aside (named in the summary), not the run.
                     foldTooShort[family.rawValue] = needed
                 }
             }
-            if let best, foldScores.count > (round?.scores.count ?? 0) {
-                round = (folds, foldScores, foldTooShort, best)
+            if !foldScores.isEmpty, foldScores.count > (round?.scores.count ?? 0) {
+                round = (folds, foldScores, foldTooShort, foldFitted)
             }
             if foldScores.count == candidates.count { break }
         }
         if let round {
-            let (folds, best) = (round.folds, round.best)
-            // A net fitted before the cutoffs is kept when they withhold at most 2 % of the history
-            // (it reads the latest steps as input all the same); otherwise the winner refits on all.
-            let final: Forecaster
-            if let fitted = best.fitted, Double(request.horizon * folds) <= 0.02 * Double(longest) {
-                final = fitted
-            } else {
-                // A winner scored on shrunk folds may need a shorter look-back for the whole history too.
-                var finalConfig = config(best.family)
+            let folds = round.folds
+            // The best first (ties in catalog order); only as many as will be used are fitted on all the data.
+            let order = candidates.filter { round.scores[$0.rawValue] != nil }.enumerated()
+                .sorted { (round.scores[$0.element.rawValue]!, $0.offset) < (round.scores[$1.element.rawValue]!, $1.offset) }.map(\.element)
+            var finals: [Forecaster] = []
+            for family in order.prefix(max(1, request.combine)) {
+                // A net fitted before the cutoffs is kept when they withhold at most 2 % of the history
+                // (it reads the latest steps as input all the same); otherwise the model refits on all.
+                if let kept = round.fitted[family], Double(request.horizon * folds) <= 0.02 * Double(longest) {
+                    finals.append(kept)
+                    continue
+                }
+                // A model scored on shrunk folds may need a shorter look-back for the whole history too.
+                var finalConfig = config(family)
                 if longest < finalConfig.minimumHistory, let shrunk = finalConfig.shrunk(toFit: longest) { finalConfig = shrunk }
-                final = Forecaster(finalConfig)
+                let final = Forecaster(finalConfig)
                 try final.fit(values, observer: observer())
+                finals.append(final)
             }
-            return TrainedForecaster(forecaster: final, chosenBy: "auto: lowest MASE over \(folds) rolling-origin fold\(folds == 1 ? "" : "s")",
+            let (forecaster, how) = combined(finals, best: finals[0])
+            return TrainedForecaster(forecaster: forecaster, chosenBy: "auto: \(how) MASE over \(folds) rolling-origin fold\(folds == 1 ? "" : "s")",
                                      scores: round.scores, tooShort: round.tooShort,
                                      scoreName: "cross-validated MASE (\(folds) fold\(folds == 1 ? "" : "s"))")
         }
         var tooShort: [String: Int] = [:]
         for family in candidates { tooShort[family.rawValue] = Forecaster(config(family)).minimumHistory + request.horizon }
         return try simplestThatFits(values, tooShort: tooShort)
+    }
+
+    /// The best of `ranked` (best first) alone, or the best `request.combine` combined; and how
+    /// the choice reads ("lowest", "median of the 3 lowest-…").
+    func combined(_ ranked: [Forecaster], best: Forecaster) -> (Forecaster, String) {
+        let members = Array(ranked.prefix(max(1, request.combine)))
+        guard members.count > 1 else { return (best, "lowest") }
+        let names = members.map(\.config.model.rawValue).joined(separator: ", ")
+        return (Forecaster(combining: members, by: request.combination),
+                "\(request.combination.rawValue) of the \(members.count) (\(names)) with the lowest")
     }
 
     /// Too little history to compare any candidates: the simplest that can forecast it.
@@ -242,7 +262,7 @@ public struct ForecastRun {
     /// closer where the history is too short for that.
     public func calibrate(_ forecaster: Forecaster, levels: [Int], folds requested: Int?) throws -> [Int: [Float]] {
         guard !levels.isEmpty else { return [:] }
-        let calibrator = Forecaster(forecaster.config)
+        let calibrator = forecaster.untrainedCopy()
         let series = data.sequences.count, needed = levels.map(ForecastRun.residualsNeeded).max()!
         let folds = requested ?? max(5, (needed + series - 1) / series)
         guard let step = calibrator.foldStep(data.values, folds: folds) else {

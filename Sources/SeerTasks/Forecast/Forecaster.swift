@@ -200,6 +200,8 @@ public enum HistoryNeed: Equatable, Sendable {
 public enum ForecasterError: SeerError, Equatable {
     /// No sequence is long enough: the longest has `longest` steps, `needed` are needed, for `need`.
     case tooShort(longest: Int, needed: Int, need: HistoryNeed)
+    /// An ensemble was to be saved as one model directory.
+    case ensembleNotSavable
     /// A history holds NaN or ±Inf where a window needs values.
     case missingValues(sequence: Int)
     /// The model directory does not describe a forecaster this version understands.
@@ -209,6 +211,7 @@ public enum ForecasterError: SeerError, Equatable {
 
     public var kind: FailureKind {
         if case .noModelIntervals = self { return .usage }
+        if case .ensembleNotSavable = self { return .usage }
         return .badInput
     }
 
@@ -220,6 +223,8 @@ public enum ForecasterError: SeerError, Equatable {
             return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
         case .badModel(let why):
             return "not a Seer forecaster: \(why)"
+        case .ensembleNotSavable:
+            return "an ensemble of models cannot be saved as one model directory yet; save a single model (combine 1, the default)"
         case .noModelIntervals(let model):
             return "\(model) has no prediction intervals of its own (ets, arima and mstl do); conformal intervals from backtest residuals work for every model"
         }
@@ -235,10 +240,38 @@ public final class Forecaster {
     public private(set) var report: TrainingReport?
     /// The last fit's plan: epochs, batch, rate (nil for the baselines and for loaded models).
     public private(set) var plan: TrainingPlan?
+    /// The members whose forecasts an ensemble combines, and how (nil: a single model).
+    public private(set) var ensemble: (members: [Forecaster], rule: ForecastCombination)?
+
+    /// An ensemble of forecasters of the same horizon: their forecasts combined step by step by
+    /// `rule`. Its configuration is the first member's (put the best first).
+    public init(combining members: [Forecaster], by rule: ForecastCombination) {
+        precondition(!members.isEmpty && members.allSatisfy { $0.config.horizon == members[0].config.horizon },
+                     "an ensemble needs members of one horizon")
+        config = members[0].config
+        net = nil
+        baseline = nil
+        ensemble = (members, rule)
+    }
+
+    /// "ensemble" for an ensemble, else the family's name: what outputs call the model.
+    public var modelName: String { ensemble == nil ? config.model.rawValue : "ensemble" }
+
+    /// An untrained forecaster of the same kind (an ensemble of untrained members), each member's
+    /// look-back shrunk to fit `steps` of history where it must be and can be.
+    func untrainedCopy(fitting steps: Int? = nil) -> Forecaster {
+        func fresh(_ config: ForecasterConfig) -> Forecaster {
+            guard let steps, steps < config.minimumHistory, let shrunk = config.shrunk(toFit: steps) else { return Forecaster(config) }
+            return Forecaster(shrunk)
+        }
+        guard let ensemble else { return fresh(config) }
+        return Forecaster(combining: ensemble.members.map { fresh($0.config) }, by: ensemble.rule)
+    }
 
     public init(_ config: ForecasterConfig) {
         precondition(config.lookback >= 1 && config.horizon >= 1, "look-back and horizon must be positive")
         self.config = config
+        ensemble = nil
         switch config.model.descriptor.kind {
         case .net:
             net = SequenceModel(config.sequenceModel!)
@@ -293,6 +326,10 @@ public final class Forecaster {
     /// Trains on the histories (each one univariate sequence) and keeps the best weights.
     @discardableResult
     public func fit(_ sequences: [[Float]], validationFraction: Double = 0.2, observer: TrainingObserver? = nil) throws -> TrainingReport? {
+        if let ensemble {
+            for member in ensemble.members { try member.fit(sequences, validationFraction: validationFraction, observer: observer) }
+            return nil
+        }
         guard let net else { return nil }
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
         let plan = config.trainingPlan(trainingWindows: train.count)
@@ -309,6 +346,10 @@ public final class Forecaster {
     /// The next `horizon` steps of each history (each needs at least `lookback` finite values,
     /// `season` for seasonal-naive).
     public func predict(_ histories: [[Float]]) throws -> [[Float]] {
+        if let ensemble {
+            let forecasts = try ensemble.members.map { try $0.predict(histories) }
+            return histories.indices.map { s in (0..<config.horizon).map { k in ensemble.rule.combine(forecasts.map { $0[s][k] }) } }
+        }
         if config.model.descriptor.kind == .statistical { return try localForecasts(histories) }
         let need = config.inputSteps
         for (index, s) in histories.enumerated() {
@@ -370,6 +411,7 @@ public final class Forecaster {
     /// Mean squared error of forecasts from every window's look-back against its horizon, over
     /// the last `validationFraction` of each sequence's windows (the ones `fit` held out).
     public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
+        if ensemble != nil { return nil }
         if config.model.descriptor.kind == .statistical { return try localValidationError(sequences, validationFraction: validationFraction) }
         // Too short for one window: no held-out score (a baseline can still forecast such a history).
         guard (sequences.map(\.count).max() ?? 0) >= config.windowLength + config.horizon + 1 else { return nil }

@@ -35,6 +35,7 @@ extension Forecaster {
     /// Writes the model directory `directory` atomically; `metadata` is merged into config.json
     /// (under "metadata").
     public func save(to directory: String, metadata: [String: JSONValue] = [:]) throws {
+        guard ensemble == nil else { throw ForecasterError.ensembleNotSavable }
         var json = configJSON
         if !metadata.isEmpty { json["metadata"] = .object(metadata) }
         try Checkpoint.save(directory: directory, tensors: Checkpoint.tensors(from: parameters), config: json,

@@ -6,6 +6,10 @@ import SeerModels
 extension Forecaster {
     /// Architecture, size and training as report lines.
     public var settings: [ForecastSetting] {
+        if let ensemble {
+            return [ForecastSetting(name: "ensemble", value: "\(ensemble.rule.rawValue) of " + ensemble.members.map(\.config.model.rawValue).joined(separator: ", "))]
+                + ensemble.members.flatMap { member in member.settings.map { ForecastSetting(name: member.config.model.rawValue + " " + $0.name, value: $0.value) } }
+        }
         let c = config
         let parameters = self.parameters.map(\.count).reduce(0, +)
         var out: [ForecastSetting] = []
