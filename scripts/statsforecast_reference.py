@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The statsforecast side of `seer bench everyday`: rolling-origin forecasts of one series.
 
-  statsforecast_reference.py CSV HORIZON FOLDS SEASON FREQ [SECONDS]
+  statsforecast_reference.py CSV HORIZON FOLDS SEASON FREQ [SECONDS [MSTL_SEASONS]]
 
 Reads a two-column CSV (time, value; as Seer's classic series are), runs statsforecast's
-AutoETS, AutoTheta, AutoARIMA and SeasonalNaive through `cross_validation` with FOLDS windows
+AutoETS, AutoTheta, AutoARIMA and SeasonalNaive (and MSTL when MSTL_SEASONS, comma-separated
+season lengths, are given) through `cross_validation` with FOLDS windows
 H apart ending at the last row (the cutoffs Seer's backtest uses), and prints one JSON object:
 {"version": ..., "models": {name: {"seconds": s, "folds": [[h forecasts] per fold, oldest first]}}}.
 Missing values are interpolated linearly, as Seer's --missing interpolate does. Exits 3 when
@@ -21,12 +22,13 @@ try:
     import pandas as pd
     import statsforecast
     from statsforecast import StatsForecast
-    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
+    from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 except ImportError:
     sys.exit(3)
 
 path, horizon, folds, season, freq = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 limit = int(sys.argv[6]) if len(sys.argv) > 6 else 120
+mstl_seasons = [int(v) for v in sys.argv[7].split(",")] if len(sys.argv) > 7 and sys.argv[7] else []
 
 
 class TimedOut(Exception):
@@ -49,8 +51,11 @@ except (ValueError, TypeError):
     freq = 1
 frame["unique_id"] = "series"
 out = {"version": statsforecast.__version__, "models": {}}
-for name, model in [("AutoETS", AutoETS(season_length=season)), ("AutoTheta", AutoTheta(season_length=season)),
-                    ("AutoARIMA", AutoARIMA(season_length=season)), ("SeasonalNaive", SeasonalNaive(season_length=season))]:
+models = [("AutoETS", AutoETS(season_length=season)), ("AutoTheta", AutoTheta(season_length=season)),
+          ("AutoARIMA", AutoARIMA(season_length=season)), ("SeasonalNaive", SeasonalNaive(season_length=season))]
+if mstl_seasons:
+    models.append(("MSTL", MSTL(season_length=mstl_seasons)))
+for name, model in models:
     began = time.perf_counter()
     signal.alarm(limit)
     try:

@@ -1,6 +1,6 @@
 // `seer bench everyday` (issue 21): the forecasts most people make — short monthly, quarterly,
 // weekly, yearly series — by rolling-origin backtests, each Seer model and `auto` (both ways of
-// choosing) beside statsforecast's AutoETS, AutoTheta, AutoARIMA and SeasonalNaive on the same
+// choosing) beside statsforecast's AutoETS, AutoTheta, AutoARIMA, SeasonalNaive and MSTL on the same
 // cutoffs (K folds H apart ending at the last row; scripts/statsforecast_reference.py, when
 // statsforecast is installed). MASE scales each fold's MAE by the in-sample seasonal-naive MAE of
 // that fold's history, so the geometric mean over series of MASE(auto) / the best statsforecast
@@ -172,7 +172,10 @@ public struct EverydayBenchmark {
                 choices[name] = chosen
                 if log { FileHandle.standardError.write(Data("  \(file): \(name) chose \(chosen.joined(separator: ", "))\n".utf8)) }
             }
-            if peer, let reference = try Self.statsforecast(file, h: h, folds: fit, season: season, frequency: data.frequency) {
+            // statsforecast's MSTL gets the seasons Seer's does (those with two cycles before the first cutoff).
+            let firstCutoff = values.count - fit * h
+            let mstlSeasons = [season, ForecastRun(data: data, request: ForecastRequest(horizon: h)).secondSeason].filter { $0 > 1 && 2 * $0 <= firstCutoff }
+            if peer, let reference = try Self.statsforecast(file, h: h, folds: fit, season: season, frequency: data.frequency, mstlSeasons: mstlSeasons) {
                 version = reference.version
                 for (name, model) in reference.models.sorted(by: { $0.key < $1.key }) {
                     if let folds = model.folds, folds.count == fit {
@@ -232,11 +235,12 @@ public struct EverydayBenchmark {
     }
 
     /// statsforecast's forecasts on the same cutoffs (nil when python3 or statsforecast is missing).
-    static func statsforecast(_ file: String, h: Int, folds: Int, season: Int, frequency: Frequency?) throws -> Reference? {
+    static func statsforecast(_ file: String, h: Int, folds: Int, season: Int, frequency: Frequency?, mstlSeasons: [Int]) throws -> Reference? {
         let script = ["scripts/statsforecast_reference.py", "../scripts/statsforecast_reference.py"].first { FileManager.default.fileExists(atPath: $0) }
         guard let script else { return nil }
         guard let output = try? runProcess("/usr/bin/env", ["python3", script, file, String(h), String(folds), String(season),
-                                                           frequency.map(pandasAlias) ?? "1"]) else { return nil }
+                                                           frequency.map(pandasAlias) ?? "1", "120",
+                                                           mstlSeasons.map(String.init).joined(separator: ",")]) else { return nil }
         return try JSONDecoder().decode(Reference.self, from: Data(output.utf8))
     }
 

@@ -17,7 +17,7 @@ struct EverydayBenchCommand: ParsableCommand {
     var folds = 5
 
     @Option(help: "Seer models backtested on their own, comma-separated (auto always runs, both ways of choosing).")
-    var models = "seasonal-naive,theta,ets,arima,dlinear,rlinear,nt,dijiang"
+    var models = "seasonal-naive,theta,ets,arima,mstl,dlinear,rlinear,nt,dijiang"
 
     @Option(help: "Most training epochs of the nets and linear models (default: their automatic budget).")
     var epochs: Int?

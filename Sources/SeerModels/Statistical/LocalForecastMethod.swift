@@ -29,22 +29,33 @@ public protocol IntervalForecastMethod: LocalForecastMethod {
     func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])])
 }
 
-extension AutoETS: IntervalForecastMethod {
-    public func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
-        let model = fit(history.map(Double.init))
-        return (model.forecast(horizon: horizon).map(Float.init), levels.map { level in
-            let (lower, upper) = model.intervals(horizon: horizon, level: level)
+/// A fitted model with point forecasts and central intervals (ETS, ARIMA).
+protocol FittedIntervalModel {
+    func forecast(horizon: Int) -> [Double]
+    func intervals(horizon: Int, level: Double) -> (lower: [Double], upper: [Double])
+}
+
+extension ETSModel: FittedIntervalModel {}
+extension ARIMAModel: FittedIntervalModel {}
+
+extension FittedIntervalModel {
+    /// The forecast and each level's bounds, as `IntervalForecastMethod` returns them.
+    func withIntervals(horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
+        (forecast(horizon: horizon).map(Float.init), levels.map { level in
+            let (lower, upper) = intervals(horizon: horizon, level: level)
             return (lower.map(Float.init), upper.map(Float.init))
         })
     }
 }
 
+extension AutoETS: IntervalForecastMethod {
+    public func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
+        fit(history.map(Double.init)).withIntervals(horizon: horizon, levels: levels)
+    }
+}
+
 extension AutoARIMA: IntervalForecastMethod {
     public func forecastWithIntervals(_ history: [Float], horizon: Int, levels: [Double]) -> (mean: [Float], bounds: [(lower: [Float], upper: [Float])]) {
-        let model = fit(history.map(Double.init))
-        return (model.forecast(horizon: horizon).map(Float.init), levels.map { level in
-            let (lower, upper) = model.intervals(horizon: horizon, level: level)
-            return (lower.map(Float.init), upper.map(Float.init))
-        })
+        fit(history.map(Double.init)).withIntervals(horizon: horizon, levels: levels)
     }
 }
