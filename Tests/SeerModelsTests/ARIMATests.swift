@@ -64,3 +64,13 @@ struct ARIMATests {
         #expect(upper[11] - lower[11] > upper[0] - lower[0])
     }
 }
+
+struct ARIMAShortHistoryTests {
+    /// Three points: no order has the degrees of freedom, so the forecast is a random walk's (the
+    /// last value), never the zero of an unfitted white noise.
+    @Test func tinyHistoriesForecastTheirLastValue() {
+        #expect(AutoARIMA(season: 4).forecast([3, 4, 2], horizon: 3) == [2, 2, 2])
+        let constant = AutoARIMA(season: 1).forecast([Float](repeating: 5, count: 30), horizon: 2)
+        #expect(constant.allSatisfy { abs($0 - 5) < 1e-4 }, "\(constant)")
+    }
+}

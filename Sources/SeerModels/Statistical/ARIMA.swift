@@ -187,7 +187,9 @@ public struct ARIMAModel: Sendable {
         let conditioning = order.p + order.season * order.seasonalP
         let used = w.count - conditioning
         let k = order.coefficientCount + 1
-        guard used > k + 1 else { return nil }
+        // At least two residuals beyond the parameters (σ² included): fewer make AICc's correction
+        // blow up or vanish, and a zero-mean white noise would "fit" three points best.
+        guard used >= k + 3 else { return nil }
         let mean = w.reduce(0, +) / Double(w.count)
         let spread = max(1e-8, (w.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(w.count)).squareRoot())
         func sumOfSquares(_ v: [Double]) -> Double {
