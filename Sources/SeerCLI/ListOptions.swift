@@ -9,10 +9,10 @@ func listItems(_ text: String) -> [String] {
 }
 
 /// A non-empty list of model names, each one of `known`.
-func modelList(_ text: String, known: [String]) throws -> [String] {
+func modelList(_ text: String, known: [String], option: String = "--models") throws -> [String] {
     let list = listItems(text)
     guard !list.isEmpty, list.allSatisfy(known.contains) else {
-        throw ValidationError("--models takes a comma-separated subset of \(known.joined(separator: ", ")), not '\(text)'")
+        throw ValidationError("\(option) takes a comma-separated subset of \(known.joined(separator: ", ")), not '\(text)'")
     }
     return list
 }

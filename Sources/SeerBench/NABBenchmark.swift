@@ -1,0 +1,126 @@
+// `seer bench nab`: detectors over a NAB-layout corpus (default ../shared/data/nab), a NAB results
+// folder written (`<detector>/<category>/<detector>_<file>.csv`: timestamp,value,anomaly_score,
+// label), and NAB's scoring — one threshold per profile optimised over the corpus, normalised
+// between the null and the perfect detector — beside the published figures for the same 35 files
+// (BENCHMARKS.md §2). Scores are kept to 12 significant digits, as NAB's results files hold them
+// (a detector's threshold is found among those written values, so the scorer and a results
+// folder agree; the windowed Gaussian's published figures depend on it).
+import Foundation
+import SeerBase
+import SeerData
+import SeerEval
+import SeerModels
+
+/// One detector's figures on the corpus.
+public struct NABDetectorResult: Codable, Sendable {
+    public var detector: String
+    public var seconds: Double
+    public var rows: Int
+    /// Per profile: threshold, raw total, normalised score and counts.
+    public var profiles: [NABProfileScore]
+}
+
+public struct NABProfileScore: Codable, Sendable {
+    public var profile: String
+    public var threshold: Double
+    public var raw: Double
+    public var score: Double
+    public var truePositives: Int, falsePositives: Int, falseNegatives: Int
+}
+
+public struct NABBenchResult: Codable, Sendable {
+    public var directory: String
+    public var files: Int
+    public var windows: Int
+    public var detectors: [NABDetectorResult]
+
+    /// Published scores on the 35 files of ../shared/data/nab (standard, low FP, low FN).
+    public static let published: [(String, [Double])] = [("Windowed Gaussian (NAB)", [21.97, 4.87, 29.80]),
+                                                          ("HTM (NAB)", [66.59, 60.81, 71.06]), ("ARTime (NAB)", [67.85, 57.84, 73.72])]
+
+    public var text: String {
+        var table = TextTable(["detector", "standard", "low FP", "low FN", "threshold (std)", "TP", "FP", "FN", "seconds", "rows/s"])
+        for d in detectors {
+            var cells: [String] = [d.detector] + d.profiles.map { String(format: "%.2f", $0.score) }
+            if let std = d.profiles.first(where: { $0.profile == NABProfile.standard.name }) {
+                cells += [formatNumber(std.threshold), String(std.truePositives), String(std.falsePositives), String(std.falseNegatives)]
+            } else {
+                cells += ["—", "—", "—", "—"]
+            }
+            cells += [String(format: "%.2f", d.seconds), String(format: "%.0f", Double(d.rows) / max(d.seconds, 1e-9))]
+            table.add(cells)
+        }
+        if files == 35 {
+            for (name, scores) in Self.published { table.add([name] + scores.map { String(format: "%.2f", $0) } + ["", "", "", "", "", ""]) }
+        }
+        return "NAB scoring (\(files) files, \(windows) label windows, \(directory)); thresholds optimised on this corpus per profile"
+            + (files == 35 ? "; published rows: BENCHMARKS.md §2" : "; published rows are for the 35-file corpus, not shown") + "\n" + table.render()
+    }
+}
+
+/// The detectors `seer bench nab` knows.
+public enum NABDetector: String, CaseIterable, Sendable {
+    case gaussian
+
+    /// A fresh scorer for one file.
+    func scorer() -> any StreamingAnomalyScorer {
+        switch self {
+        case .gaussian: return WindowedGaussian()
+        }
+    }
+}
+
+public struct NABBenchmark {
+    public var directory: String
+    public var detectors: [NABDetector]
+    /// Where the results folder goes (nil: not written).
+    public var output: String?
+
+    public init(directory: String, detectors: [NABDetector], output: String?) {
+        self.directory = directory
+        self.detectors = detectors
+        self.output = output
+    }
+
+    /// `value` as NAB's results files keep it: 12 significant digits.
+    static func keptAsWritten(_ value: Double) -> Double { Double(String(format: "%.12g", value)) ?? value }
+
+    public func run() throws -> NABBenchResult {
+        let corpus = try NABCorpus.load(directory: directory)
+        var results: [NABDetectorResult] = []
+        for detector in detectors {
+            let began = monotonicSeconds()
+            var scores: [[Double]] = []
+            for file in corpus.files {
+                var scorer = detector.scorer()
+                scores.append(file.values.map { Self.keptAsWritten(scorer.update($0)) })
+            }
+            let seconds = monotonicSeconds() - began
+            if let output { try write(corpus, scores, detector: detector.rawValue, to: output) }
+            let scored = corpus.scored(scores)
+            let profiles = NABProfile.all.map { profile -> NABProfileScore in
+                let r = NABScoring.optimise(scored, profile)
+                return NABProfileScore(profile: profile.name, threshold: r.threshold, raw: r.raw, score: r.score,
+                                       truePositives: r.truePositives, falsePositives: r.falsePositives, falseNegatives: r.falseNegatives)
+            }
+            results.append(NABDetectorResult(detector: detector.rawValue, seconds: seconds, rows: corpus.files.map(\.values.count).reduce(0, +),
+                                             profiles: profiles))
+        }
+        return NABBenchResult(directory: directory, files: corpus.files.count, windows: corpus.windowCount, detectors: results)
+    }
+
+    /// NAB's results layout, one CSV per file, each written atomically.
+    func write(_ corpus: NABCorpus, _ scores: [[Double]], detector: String, to output: String) throws {
+        for (file, fileScores) in zip(corpus.files, scores) {
+            let parts = file.key.split(separator: "/")
+            let folder = output + "/" + detector + "/" + parts.dropLast().joined(separator: "/")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var text = "timestamp,value,anomaly_score,label\n"
+            for i in file.values.indices {
+                let label = file.windows.contains { $0.contains(i) } ? 1 : 0
+                text += "\(CivilTime.format(file.timestamps[i], dateOnly: false)),\(Float(file.values[i])),\(String(format: "%.12g", fileScores[i])),\(label)\n"
+            }
+            try DurableFiles.writeAtomically(Array(text.utf8), to: folder + "/" + detector + "_" + String(parts.last!))
+        }
+    }
+}
