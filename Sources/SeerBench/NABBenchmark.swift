@@ -58,14 +58,26 @@ public struct NABBenchResult: Codable, Sendable {
     }
 }
 
-/// The detectors `seer bench nab` knows.
+/// The detectors `seer bench nab` knows: NAB's baseline, Seer's residual detector, and the
+/// residual detector with one stage taken away at a time (its ablation).
 public enum NABDetector: String, CaseIterable, Sendable {
+    /// NAB's windowed Gaussian baseline.
     case gaussian
+    /// Seer's residual detector: a seasonal linear model's errors, the likelihood stage, one alarm per anomaly.
+    case residual
+    case noLikelihood = "residual-no-likelihood"
+    case noSuppression = "residual-no-suppression"
+    case smoothedLevel = "residual-smoothed-level"
 
-    /// A fresh scorer for one file.
-    func scorer() -> any StreamingAnomalyScorer {
+    /// A fresh scorer for one file whose daily cycle is `season` steps (1: none known).
+    func scorer(season: Int = 1) -> any StreamingAnomalyScorer {
+        let linear = ResidualPredictor.linear(season: season, forgetting: 0.999)
         switch self {
         case .gaussian: return WindowedGaussian()
+        case .residual: return ResidualDetector(predictor: linear)
+        case .noLikelihood: return ResidualDetector(predictor: linear, likelihood: false, alarm: 0.9)
+        case .noSuppression: return ResidualDetector(predictor: linear, suppression: 0)
+        case .smoothedLevel: return ResidualDetector(predictor: .smoothed(level: 0.1, scale: 0.01))
         }
     }
 }
@@ -82,6 +94,16 @@ public struct NABBenchmark {
         self.output = output
     }
 
+    /// Steps per day of a sub-daily series (from its median step), else 1.
+    static func dailyCycle(_ timestamps: [Int64]) -> Int {
+        guard timestamps.count > 2 else { return 1 }
+        var steps = zip(timestamps.dropFirst(), timestamps).map { $0 - $1 }.filter { $0 > 0 }
+        guard !steps.isEmpty else { return 1 }
+        steps.sort()
+        let step = steps[steps.count / 2]
+        return step < 86_400 && 86_400 % step == 0 ? Int(86_400 / step) : 1
+    }
+
     /// `value` as NAB's results files keep it: 12 significant digits.
     static func keptAsWritten(_ value: Double) -> Double { Double(String(format: "%.12g", value)) ?? value }
 
@@ -92,7 +114,7 @@ public struct NABBenchmark {
             let began = monotonicSeconds()
             var scores: [[Double]] = []
             for file in corpus.files {
-                var scorer = detector.scorer()
+                var scorer = detector.scorer(season: Self.dailyCycle(file.timestamps))
                 scores.append(file.values.map { Self.keptAsWritten(scorer.update($0)) })
             }
             let seconds = monotonicSeconds() - began
