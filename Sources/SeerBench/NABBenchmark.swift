@@ -17,15 +17,7 @@ public struct NABDetectorResult: Codable, Sendable {
     public var seconds: Double
     public var rows: Int
     /// Per profile: threshold, raw total, normalised score and counts.
-    public var profiles: [NABProfileScore]
-}
-
-public struct NABProfileScore: Codable, Sendable {
-    public var profile: String
-    public var threshold: Double
-    public var raw: Double
-    public var score: Double
-    public var truePositives: Int, falsePositives: Int, falseNegatives: Int
+    public var profiles: [NABResult]
 }
 
 public struct NABBenchResult: Codable, Sendable {
@@ -120,11 +112,7 @@ public struct NABBenchmark {
             let seconds = monotonicSeconds() - began
             if let output { try write(corpus, scores, detector: detector.rawValue, to: output) }
             let scored = corpus.scored(scores)
-            let profiles = NABProfile.all.map { profile -> NABProfileScore in
-                let r = NABScoring.optimise(scored, profile)
-                return NABProfileScore(profile: profile.name, threshold: r.threshold, raw: r.raw, score: r.score,
-                                       truePositives: r.truePositives, falsePositives: r.falsePositives, falseNegatives: r.falseNegatives)
-            }
+            let profiles = NABProfile.all.map { NABScoring.optimise(scored, $0) }
             results.append(NABDetectorResult(detector: detector.rawValue, seconds: seconds, rows: corpus.files.map(\.values.count).reduce(0, +),
                                              profiles: profiles))
         }

@@ -52,7 +52,7 @@ public struct NABFile: Sendable {
 }
 
 /// A profile's result on a corpus.
-public struct NABResult: Sendable, Equatable {
+public struct NABResult: Codable, Sendable, Equatable {
     public var profile: String
     public var threshold: Double
     /// The corpus total S and its normalised score.
