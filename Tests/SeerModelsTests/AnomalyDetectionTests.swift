@@ -52,3 +52,21 @@ struct AnomalyDetectionTests {
         #expect(scores.allSatisfy { $0.isFinite && $0 < 0.5 }, "\(scores.max()!)")
     }
 }
+
+struct LevelShiftTests {
+    /// A noisy series that steps up by two standard deviations: the residual model adapts within a
+    /// few steps, but the level-shift term keeps the shift visible; without it the step scores lower.
+    @Test func aLevelShiftIsScoredHigher() {
+        var generator = SeededGenerator(seed: 21)
+        let values = (0..<1500).map { 5 + Double(generator.normal()) + ($0 >= 1200 ? 2 : 0) }
+        func peak(_ levelShift: (window: Int, history: Int)?) -> Double {
+            var detector = ResidualDetector(predictor: .linear(season: 1, forgetting: 0.999), suppression: 0,
+                                            stage: AnomalyLikelihood(longWindow: 2000, shortWindow: 1, reestimation: 50, learningPeriod: 300),
+                                            levelShift: levelShift)
+            let scores = values.map { detector.update($0) }
+            return scores[1200..<1260].max()!
+        }
+        let with = peak((12, 500)), without = peak(nil)
+        #expect(with > without && with > 0.5, "with \(with), without \(without)")
+    }
+}

@@ -27,6 +27,12 @@ public struct ResidualDetector: StreamingAnomalyScorer {
     /// Steps held at 0 after a score reaches `alarm` (0: none).
     public let suppression: Int
     public let alarm: Double
+    /// Also score level shifts: the mean of the last `shiftWindow` values against the mean and
+    /// spread of the `shiftHistory` before them, through a likelihood stage of its own; the
+    /// larger of the two likelihoods is the score (nil: residuals only).
+    public let levelShift: (window: Int, history: Int)?
+    private var shiftValues: [Double] = []
+    private var shiftStage = AnomalyLikelihood(shortWindow: 1)
     private var level: Double?
     private var scale = 0.0
     private var seen = 0
@@ -36,7 +42,8 @@ public struct ResidualDetector: StreamingAnomalyScorer {
     private var model: RecursiveLeastSquares?
 
     public init(predictor: ResidualPredictor = .linear(season: 1, forgetting: 0.999), likelihood: Bool = true, suppression: Int = 200,
-                alarm: Double = 0.5, stage: AnomalyLikelihood = AnomalyLikelihood(shortWindow: 1)) {
+                alarm: Double = 0.5, stage: AnomalyLikelihood = AnomalyLikelihood(shortWindow: 1), levelShift: (window: Int, history: Int)? = nil) {
+        self.levelShift = levelShift
         self.predictor = predictor
         self.likelihood = likelihood
         self.suppression = suppression
@@ -47,6 +54,7 @@ public struct ResidualDetector: StreamingAnomalyScorer {
     public mutating func update(_ value: Double) -> Double {
         let raw = rawScore(value)
         var score = likelihood ? stage.update(raw) : raw
+        if let levelShift { score = max(score, shiftScore(value, levelShift)) }
         if quiet > 0 {
             quiet -= 1
             score = 0
@@ -54,6 +62,19 @@ public struct ResidualDetector: StreamingAnomalyScorer {
             quiet = suppression
         }
         return score
+    }
+
+    /// The likelihood that the recent level differs from the one before it.
+    mutating func shiftScore(_ value: Double, _ shape: (window: Int, history: Int)) -> Double {
+        shiftValues.append(value)
+        if shiftValues.count > shape.window + shape.history { shiftValues.removeFirst() }
+        guard shiftValues.count > shape.window + 10 else { return shiftStage.update(0) }
+        let split = shiftValues.count - shape.window
+        let before = shiftValues[..<split], recent = shiftValues[split...]
+        let mean = before.reduce(0, +) / Double(before.count)
+        let spread = (before.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(before.count)).squareRoot()
+        let shift = abs(recent.reduce(0, +) / Double(recent.count) - mean) / max(spread, 1e-9 * max(1, abs(mean)), 1e-12)
+        return shiftStage.update(1 - exp(-shift / 2))
     }
 
     /// The normalised prediction error of `value` in [0, 1), then `value` learnt.
