@@ -1,0 +1,61 @@
+// `seer detect FILE`: score every row of every series for anomalies (causal: each score uses only
+// the rows before it) and label the rows at or above a threshold — a fixed one, or the one that
+// flags a target share of rows after the warm-up — writing NAB's layout
+// `timestamp,value,anomaly_score,label` (`unique_id` first for several series) as CSV or JSON.
+import ArgumentParser
+import Foundation
+import Seer
+
+extension DetectorModel: ExpressibleByArgument {}
+
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Score every row of a series for anomalies and label the ones above a threshold.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Detector: \(DetectorModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
+    var model: DetectorModel = .residual
+
+    @Option(help: "Label rows whose score is at least this (default: 0.5, the residual detector's alarm level).")
+    var threshold: Double?
+
+    @Option(help: "Instead of --threshold: the share of rows (after the warm-up) to label, e.g. 0.001.")
+    var fpRate: Double?
+
+    @Option(help: "Rows of each series learnt before any label (default: 15 % of the series, at most 750).")
+    var warmup: Int?
+
+    @Option(help: "Write the CSV here instead of stdout (atomically).")
+    var out: String?
+
+    @Flag(help: "Print one JSON document instead of CSV.")
+    var json = false
+
+    @Flag(help: "No summary line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if threshold != nil && fpRate != nil { throw ValidationError("give --threshold or --fp-rate, not both") }
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
+        if let fpRate, !(fpRate > 0 && fpRate < 1) { throw ValidationError("--fp-rate is a share between 0 and 1 (exclusive), not \(fpRate)") }
+        if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more rows") }
+        if input.isClassificationFile { throw ValidationError("\(input.file!) is a classification file; detect needs a CSV or SQLite series") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
+            let result = try DetectRun(data: try input.forecastData(), request: DetectRequest(model: model, threshold: rule, warmup: warmup)).run()
+            if json {
+                try printJSON(result)
+            } else if let out {
+                try writeFileAtomically(result.csv, to: out)
+            } else {
+                print(result.csv, terminator: "")
+            }
+            if !quiet && !json { FileHandle.standardError.write(Data((result.summary + (out.map { "\nwrote \($0)" } ?? "") + "\n").utf8)) }
+        }
+    }
+}

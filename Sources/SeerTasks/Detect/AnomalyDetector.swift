@@ -1,0 +1,52 @@
+// Scoring metrics for anomalies, one series at a time: `AnomalyDetector` holds one detector's
+// state for one series and scores each new point before learning it (causal, online), so the
+// same object serves a file, a stream or a server. Its models come from SeerModels/Detection.
+import SeerModels
+
+/// The detectors a user can name.
+public enum DetectorModel: String, CaseIterable, Sendable {
+    /// Seer's residual detector: a seasonal linear model's errors and a level-shift term, each
+    /// through the anomaly-likelihood stage, one alarm per anomaly.
+    case residual
+    /// NAB's windowed Gaussian: each value against the mean and spread of the last 6,400.
+    case gaussian
+
+    /// One line on what it is (help texts, reports).
+    public var summary: String {
+        switch self {
+        case .residual: return "seasonal linear model's errors + level shifts, anomaly likelihood, one alarm per anomaly"
+        case .gaussian: return "windowed Gaussian (NAB's baseline): each value against the last 6,400"
+        }
+    }
+}
+
+/// One series' detector state.
+public struct AnomalyDetector: Sendable {
+    public let model: DetectorModel
+    /// The series' daily cycle in steps (1: none), which the residual model's seasonal lags use.
+    public let season: Int
+    private var scorer: any StreamingAnomalyScorer
+    /// Points scored so far.
+    public private(set) var count = 0
+
+    /// A fresh detector for one series.
+    public init(model: DetectorModel = .residual, season: Int = 1) {
+        self.model = model
+        self.season = max(1, season)
+        switch model {
+        case .residual:
+            scorer = ResidualDetector(predictor: .linear(season: max(1, season), forgetting: 0.999), levelShift: (window: 12, history: 500))
+        case .gaussian:
+            scorer = WindowedGaussian()
+        }
+    }
+
+    /// The anomaly score of the next point, in [0, 1] (higher: more anomalous); then it is learnt.
+    public mutating func update(_ value: Double) -> Double {
+        count += 1
+        return scorer.update(value)
+    }
+
+    /// Scores of a whole series, point by point, as `update` gives them.
+    public mutating func score(_ values: [Double]) -> [Double] { values.map { update($0) } }
+}

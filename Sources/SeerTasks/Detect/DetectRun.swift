@@ -1,0 +1,133 @@
+// A detection job over loaded series: one `AnomalyDetector` per value column of every series
+// (its daily cycle from the series' frequency), scores for every row, and the threshold that
+// turns scores into labels — a fixed one, or the one that flags a target share of the rows after
+// the warm-up (no labels needed) — with the CSV and JSON the CLI writes.
+import Foundation
+import SeerBase
+import SeerData
+import SeerEval
+
+/// How scores become labels.
+public enum DetectThreshold: Equatable, Sendable {
+    /// Label 1 where the score is at least this.
+    case fixed(Double)
+    /// The threshold that flags this share of the scored rows (after each series' warm-up).
+    case falsePositiveRate(Double)
+
+    /// The residual detector alarms at a likelihood score of 0.5 (L ≥ 1 − 10⁻⁵).
+    public static let standard = DetectThreshold.fixed(0.5)
+}
+
+/// What a user asks of a detection.
+public struct DetectRequest: Equatable, Sendable {
+    public var model: DetectorModel
+    public var threshold: DetectThreshold
+    /// Rows of each series learnt before any label can be 1 (nil: 15 % of the series, at most 750 — NAB's probation).
+    public var warmup: Int?
+
+    public init(model: DetectorModel = .residual, threshold: DetectThreshold = .standard, warmup: Int? = nil) {
+        self.model = model
+        self.threshold = threshold
+        self.warmup = warmup
+    }
+}
+
+/// Bad values for a detection.
+public enum DetectError: SeerError, Equatable {
+    /// A value that is NaN or infinite, at a series' row.
+    case nonFinite(series: String, row: Int)
+
+    public var kind: FailureKind { .badInput }
+    public var description: String {
+        switch self {
+        case .nonFinite(let series, let row):
+            return "series \(series) has a missing or non-finite value at row \(row + 1); fill it first (interpolate or forward-fill)"
+        }
+    }
+}
+
+/// Every series' scores and labels.
+public struct DetectResult: Encodable, Sendable {
+    public struct Row: Codable, Sendable {
+        public var uniqueId: String
+        public var timestamp: String
+        public var value: Float
+        public var anomalyScore: Double
+        public var label: Int
+
+        enum CodingKeys: String, CodingKey { case uniqueId = "unique_id", timestamp, value, anomalyScore = "anomaly_score", label }
+    }
+
+    public var model: String
+    public var threshold: Double
+    public var rows: [Row]
+    /// Rows labelled 1, per series id.
+    public var anomalies: [String: Int]
+    /// Whether there is more than one series (then `unique_id` leads the CSV).
+    var manySeries = false
+
+    enum CodingKeys: String, CodingKey { case model, threshold, anomalies, rows }
+
+    /// NAB's layout, `unique_id` first when there are several series.
+    public var csv: String {
+        var text = CSVWriter.line((manySeries ? ["unique_id"] : []) + ["timestamp", "value", "anomaly_score", "label"])
+        for row in rows {
+            text += CSVWriter.line((manySeries ? [row.uniqueId] : []) + [row.timestamp, "\(row.value)", String(format: "%.12g", row.anomalyScore), String(row.label)])
+        }
+        return text
+    }
+
+    /// One line for stderr.
+    public var summary: String {
+        "detector \(model), threshold \(String(format: "%.4g", threshold)): "
+            + anomalies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) anomalous row\($0.value == 1 ? "" : "s")" }.joined(separator: ", ")
+    }
+}
+
+/// Scoring every series of `data` as `request` asks.
+public struct DetectRun {
+    public var data: ForecastData
+    public var request: DetectRequest
+
+    public init(data: ForecastData, request: DetectRequest) {
+        self.data = data
+        self.request = request
+    }
+
+    /// Rows of a series of `count` rows before labels may be 1.
+    public func warmup(_ count: Int) -> Int { request.warmup ?? NABScoring.probation(rows: count) }
+
+    public func run() throws -> DetectResult {
+        let season = ForecastRun.defaultSeason(data.frequency)
+        var scores: [[Double]] = []
+        for sequence in data.sequences {
+            if let bad = sequence.values.firstIndex(where: { !$0.isFinite }) { throw DetectError.nonFinite(series: sequence.id, row: bad) }
+            // A sub-daily series' daily cycle; coarser ones have no seasonal lags.
+            var detector = AnomalyDetector(model: request.model, season: (data.frequency?.fixedSeconds ?? 86_400) < 86_400 ? season : 1)
+            scores.append(detector.score(sequence.values.map(Double.init)))
+        }
+        let threshold: Double
+        switch request.threshold {
+        case .fixed(let value): threshold = value
+        case .falsePositiveRate(let rate):
+            var pooled = zip(data.sequences, scores).flatMap { sequence, s in s.dropFirst(warmup(sequence.values.count)) }
+            pooled.sort(by: >)
+            let flagged = Int((rate * Double(pooled.count)).rounded(.down))
+            // The lowest score among the top `flagged`; nothing flagged when the rate allows none.
+            threshold = flagged > 0 && !pooled.isEmpty ? pooled[min(flagged, pooled.count) - 1] : (pooled.first.map { $0.nextUp } ?? 1)
+        }
+        var rows: [DetectResult.Row] = []
+        var anomalies: [String: Int] = [:]
+        for (s, sequence) in data.sequences.enumerated() {
+            let start = warmup(sequence.values.count)
+            var flagged = 0
+            for (i, value) in sequence.values.enumerated() {
+                let label = i >= start && scores[s][i] >= threshold ? 1 : 0
+                flagged += label
+                rows.append(DetectResult.Row(uniqueId: sequence.id, timestamp: data.ds(s, step: i), value: value, anomalyScore: scores[s][i], label: label))
+            }
+            anomalies[sequence.id] = flagged
+        }
+        return DetectResult(model: request.model.rawValue, threshold: threshold, rows: rows, anomalies: anomalies, manySeries: data.sequences.count > 1)
+    }
+}

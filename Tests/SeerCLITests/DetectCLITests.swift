@@ -1,0 +1,52 @@
+// `seer detect` end to end: NAB's layout out, no label during the warm-up, a fixed threshold or a
+// target share of flagged rows, several series with unique_id first, and bad input refused with
+// the right exit code and the row named.
+import Foundation
+import Testing
+
+struct DetectCLITests {
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("seer-detect-\(name)-\(UUID().uuidString)").path
+    }
+
+    @Test func scoresAFileInNABsLayout() throws {
+        let run = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = ForecastCLITests.rows(run.stdout)
+        #expect(rows.first == ["timestamp", "value", "anomaly_score", "label"] && rows.count == 1883)
+        let body = rows.dropFirst()
+        #expect(body.allSatisfy { Double($0[2]).map { $0 >= 0 && $0 <= 1 } == true && ($0[3] == "0" || $0[3] == "1") })
+        // Warm-up: 15 % of 1,882 rows (282) are never labelled.
+        #expect(body.prefix(282).allSatisfy { $0[3] == "0" })
+        let flagged = body.filter { $0[3] == "1" }
+        #expect(!flagged.isEmpty && flagged.allSatisfy { Double($0[2])! >= 0.5 } && run.stderr.contains("anomalous row"))
+        // A target share: ⌊0.002 · 1,600⌋ = 3 rows after the warm-up.
+        let share = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv", "--fp-rate", "0.002", "--quiet"])
+        #expect(ForecastCLITests.rows(share.stdout).dropFirst().filter { $0[3] == "1" }.count == 3)
+        let both = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv", "--fp-rate", "0.01", "--threshold", "0.9"])
+        #expect(both.status == 64 && both.stderr.contains("not both"))
+    }
+
+    @Test func severalSeriesAndBadInput() throws {
+        let path = Self.temporary("long") + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var text = "unique_id,ds,y\n"
+        for id in ["a", "b"] { for i in 0..<300 { text += String(format: "%@,2024-01-%02d %02d:00:00,%.3f\n", id, 1 + i / 24, i % 24, sin(Double(i) / 4)) } }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try CLITests.seer(["detect", path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((json["rows"] as? [[String: Any]])?.count == 600 && (json["anomalies"] as? [String: Int])?.keys.sorted() == ["a", "b"])
+        let csv = try CLITests.seer(["detect", path, "--quiet"])
+        #expect(csv.stdout.hasPrefix("unique_id,timestamp,value,anomaly_score,label\n"))
+        // A missing value is refused (exit 65) with its row; a non-numeric one by the reader.
+        let holes = Self.temporary("holes") + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: holes) }
+        try "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,\n2024-01-01 02:00:00,3\n".write(toFile: holes, atomically: true, encoding: .utf8)
+        let missing = try CLITests.seer(["detect", holes])
+        #expect(missing.status == 65 && missing.stderr.contains("row 2"), "\(missing.stderr)")
+        try "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,abc\n".write(toFile: holes, atomically: true, encoding: .utf8)
+        let text2 = try CLITests.seer(["detect", holes])
+        #expect(text2.status == 65 && text2.stderr.contains(":3:2: column 'value': expected a number"), "\(text2.stderr)")
+    }
+}

@@ -1,0 +1,29 @@
+// The library's detector: deterministic, causal (a prefix scores the same alone), bounded scores,
+// and a target share of flagged rows honoured by DetectRun.
+import Foundation
+import SeerData
+@testable import SeerTasks
+import Testing
+
+struct AnomalyDetectorTests {
+    @Test func causalDeterministicAndBounded() {
+        let values = (0..<800).map { 3 * sin(Double($0) / 10) + ($0 == 600 ? 8 : 0) }
+        for model in DetectorModel.allCases {
+            var whole = AnomalyDetector(model: model, season: 1), prefix = AnomalyDetector(model: model, season: 1)
+            let all = whole.score(values), first = prefix.score(Array(values.prefix(500)))
+            #expect(Array(all.prefix(500)) == first, "\(model)")
+            #expect(all.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 } && whole.count == 800)
+            // After the warm-up (the windowed Gaussian's second point scores 1 against a one-value window).
+            #expect((150..<800).max { all[$0] < all[$1] } == 600, "\(model): the spike scores highest")
+        }
+    }
+
+    @Test func aTargetShareOfRowsIsFlagged() throws {
+        let values = (0..<1000).map { Float(sin(Double($0) / 7) + 0.01 * Double($0 % 13)) }
+        let data = try ForecastData(sequences: [ForecastSequence(id: "m", values: values, timestamps: nil)], frequency: nil)
+        let result = try DetectRun(data: data, request: DetectRequest(threshold: .falsePositiveRate(0.01))).run()
+        // 1 % of the 850 rows after the 150-row warm-up: 8 (more only on tied scores).
+        #expect(result.anomalies["m"]! >= 8 && result.anomalies["m"]! <= 10, "\(result.anomalies)")
+        #expect(result.rows.prefix(150).allSatisfy { $0.label == 0 })
+    }
+}
