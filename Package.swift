@@ -43,6 +43,7 @@ let package = Package(
 
         // A program using only the public API; SeerCLITests depends on it, so `swift test` builds and runs it.
         .executableTarget(name: "seer-example-forecast", dependencies: ["Seer"], path: "examples/forecast"),
+        .executableTarget(name: "seer-example-detect", dependencies: ["Seer"], path: "examples/detect"),
 
         .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN", "SeerBase"], resources: [.copy("Fixtures")]),
@@ -51,6 +52,6 @@ let package = Package(
         .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData"]),
-        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "seer-example-forecast"]),
+        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "seer-example-forecast", "seer-example-detect"]),
     ]
 )

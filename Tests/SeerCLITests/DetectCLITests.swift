@@ -50,3 +50,14 @@ struct DetectCLITests {
         #expect(text2.status == 65 && text2.stderr.contains(":3:2: column 'value': expected a number"), "\(text2.stderr)")
     }
 }
+
+struct DetectExampleTests {
+    @Test func detectExampleRunsOnThePublicAPI() throws {
+        let run = try CLITests.run(CLITests.executable("seer-example-detect"), ["data/nab_rogue_agent_key_hold.csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "nab_rogue_agent_key_hold: 1882 points", "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("alarm at 2014-07-") } && lines.contains { $0.hasSuffix("alarm(s)") })
+        #expect(lines.last?.hasPrefix("detector residual, threshold ") == true, "\(lines)")
+    }
+}

@@ -27,3 +27,15 @@ struct AnomalyDetectorTests {
         #expect(result.rows.prefix(150).allSatisfy { $0.label == 0 })
     }
 }
+
+struct StreamingUpdateTests {
+    /// The stream form of the library call: out-of-order timestamps flagged, non-finite values skipped.
+    @Test func outOfOrderAndNonFinitePoints() {
+        var detector = AnomalyDetector(model: .gaussian)
+        #expect(detector.update(timestamp: 100, value: 1)?.outOfOrder == false)
+        #expect(detector.update(timestamp: 200, value: 2)?.outOfOrder == false)
+        #expect(detector.update(timestamp: 150, value: 2)?.outOfOrder == true)
+        #expect(detector.update(timestamp: 300, value: .nan) == nil && detector.count == 3)
+        #expect(detector.update(timestamp: 300, value: 2)?.outOfOrder == false)
+    }
+}

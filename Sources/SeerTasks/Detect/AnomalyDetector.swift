@@ -47,6 +47,31 @@ public struct AnomalyDetector: Sendable {
         return scorer.update(value)
     }
 
+    /// The newest timestamp seen (epoch seconds), to flag points that arrive out of order.
+    public private(set) var lastTimestamp: Int64?
+
+    /// A point of a stream: its score, and whether its timestamp went backwards (or repeated).
+    /// Nil for a value that is NaN or infinite, which is neither scored nor learnt.
+    public mutating func update(timestamp: Int64?, value: Double) -> AnomalyScore? {
+        guard value.isFinite else { return nil }
+        let outOfOrder = timestamp.map { t in lastTimestamp.map { t <= $0 } ?? false } ?? false
+        if let timestamp { lastTimestamp = max(timestamp, lastTimestamp ?? timestamp) }
+        return AnomalyScore(score: update(value), outOfOrder: outOfOrder)
+    }
+
     /// Scores of a whole series, point by point, as `update` gives them.
     public mutating func score(_ values: [Double]) -> [Double] { values.map { update($0) } }
+}
+
+/// One point's result.
+public struct AnomalyScore: Sendable, Equatable {
+    /// In [0, 1]; higher is more anomalous.
+    public var score: Double
+    /// The point's timestamp was not after the newest one seen before it.
+    public var outOfOrder: Bool
+
+    public init(score: Double, outOfOrder: Bool) {
+        self.score = score
+        self.outOfOrder = outOfOrder
+    }
 }
