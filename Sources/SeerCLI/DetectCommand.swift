@@ -1,7 +1,8 @@
 // `seer detect FILE`: score every row of every series for anomalies (causal: each score uses only
 // the rows before it) and label the rows at or above a threshold — a fixed one, or the one that
 // flags a target share of rows after the warm-up — writing NAB's layout
-// `timestamp,value,anomaly_score,label` (`unique_id` first for several series) as CSV or JSON.
+// `timestamp,value,anomaly_score,label` (`unique_id` first for several series) as CSV, JSON or a
+// SQLite table.
 import ArgumentParser
 import Foundation
 import Seer
@@ -30,6 +31,12 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Write the CSV here instead of stdout (atomically).")
     var out: String?
 
+    @Option(help: "Also write the scores into this SQLite database (with --out-table), in one transaction.")
+    var outSqlite: String?
+
+    @Option(help: "Table for --out-sqlite (replaced when it exists).")
+    var outTable: String?
+
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
 
@@ -41,6 +48,7 @@ struct DetectCommand: ParsableCommand {
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
         if let fpRate, !(fpRate > 0 && fpRate < 1) { throw ValidationError("--fp-rate is a share between 0 and 1 (exclusive), not \(fpRate)") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more rows") }
+        if (outSqlite == nil) != (outTable == nil) { throw ValidationError("--out-sqlite and --out-table go together") }
         if input.isClassificationFile { throw ValidationError("\(input.file!) is a classification file; detect needs a CSV or SQLite series") }
     }
 
@@ -48,14 +56,16 @@ struct DetectCommand: ParsableCommand {
         try reportingErrors {
             let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
             let result = try DetectRun(data: try input.forecastData(), request: DetectRequest(model: model, threshold: rule, warmup: warmup)).run()
+            if let outSqlite, let outTable { try result.writeSQLite(to: outSqlite, table: outTable) }
             if json {
                 try printJSON(result)
             } else if let out {
                 try writeFileAtomically(result.csv, to: out)
-            } else {
+            } else if outSqlite == nil {
                 print(result.csv, terminator: "")
             }
-            if !quiet && !json { FileHandle.standardError.write(Data((result.summary + (out.map { "\nwrote \($0)" } ?? "") + "\n").utf8)) }
+            let written = [out, outSqlite.map { "\($0):\(outTable!)" }].compactMap { $0 }.map { "\nwrote \($0)" }.joined()
+            if !quiet && !json { FileHandle.standardError.write(Data((result.summary + written + "\n").utf8)) }
         }
     }
 }

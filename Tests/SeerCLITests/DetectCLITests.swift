@@ -27,6 +27,19 @@ struct DetectCLITests {
         #expect(both.status == 64 && both.stderr.contains("not both"))
     }
 
+    /// --out-sqlite: one table with ds, value, anomaly_score and label, read back by Seer's SQLite reader.
+    @Test func scoresIntoASQLiteTable() throws {
+        let database = Self.temporary("scores") + ".db"
+        defer { try? FileManager.default.removeItem(atPath: database) }
+        let run = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv", "--out-sqlite", database, "--out-table", "scores"])
+        #expect(run.status == 0 && run.stdout.isEmpty && run.stderr.contains("wrote \(database):scores"), "\(run.stderr)")
+        let inspect = try CLITests.seer(["inspect", "--sqlite", database, "--table", "scores"])
+        #expect(inspect.status == 0 && inspect.stdout.contains("1882 rows") && inspect.stdout.contains("anomaly_score")
+                && inspect.stdout.contains("label"), "\(inspect.stdout)")
+        let alone = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv", "--out-sqlite", database])
+        #expect(alone.status == 64 && alone.stderr.contains("--out-table"))
+    }
+
     @Test func severalSeriesAndBadInput() throws {
         let path = Self.temporary("long") + ".csv"
         defer { try? FileManager.default.removeItem(atPath: path) }

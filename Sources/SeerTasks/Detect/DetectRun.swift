@@ -65,6 +65,10 @@ public struct DetectResult: Encodable, Sendable {
     public var anomalies: [String: Int]
     /// Whether there is more than one series (then `unique_id` leads the CSV).
     var manySeries = false
+    /// Each series' id, rows (a range of `rows`) and timestamps, for the SQLite writer.
+    var series: [(id: String, rows: Range<Int>, timestamps: [Int64]?)] = []
+    /// How timestamps are written (the input's format rule).
+    var timestampFormat = TimestampFormat(dateOnly: false)
 
     enum CodingKeys: String, CodingKey { case model, threshold, anomalies, rows }
 
@@ -75,6 +79,20 @@ public struct DetectResult: Encodable, Sendable {
             text += CSVWriter.line((manySeries ? [row.uniqueId] : []) + [row.timestamp, "\(row.value)", String(format: "%.12g", row.anomalyScore), String(row.label)])
         }
         return text
+    }
+
+    /// Writes the rows into `table` of the SQLite database `path` (replacing the table) in one
+    /// transaction: ds, value, anomaly_score, label, and unique_id for several series.
+    public func writeSQLite(to path: String, table: String) throws {
+        let collection = try SeriesCollection(series.map { part in
+            let rows = self.rows[part.rows]
+            return try TimeSeries(id: part.id, time: part.timestamps.map { .timestamps($0) } ?? .index(count: rows.count),
+                                  columns: [SeriesColumn(name: "value", values: rows.map(\.value)),
+                                            SeriesColumn(name: "anomaly_score", values: rows.map { Float($0.anomalyScore) }),
+                                            SeriesColumn(name: "label", values: rows.map { Float($0.label) })],
+                                  source: "detect")
+        })
+        try SQLiteSeriesWriter.write(collection, to: path, table: table, ifExists: .replace, writeIds: manySeries, timestampFormat: timestampFormat)
     }
 
     /// One line for stderr.
@@ -118,7 +136,9 @@ public struct DetectRun {
         }
         var rows: [DetectResult.Row] = []
         var anomalies: [String: Int] = [:]
+        var parts: [(id: String, rows: Range<Int>, timestamps: [Int64]?)] = []
         for (s, sequence) in data.sequences.enumerated() {
+            parts.append((sequence.id, rows.count..<(rows.count + sequence.values.count), sequence.timestamps))
             let start = warmup(sequence.values.count)
             var flagged = 0
             for (i, value) in sequence.values.enumerated() {
@@ -128,6 +148,7 @@ public struct DetectRun {
             }
             anomalies[sequence.id] = flagged
         }
-        return DetectResult(model: request.model.rawValue, threshold: threshold, rows: rows, anomalies: anomalies, manySeries: data.sequences.count > 1)
+        return DetectResult(model: request.model.rawValue, threshold: threshold, rows: rows, anomalies: anomalies, manySeries: data.sequences.count > 1,
+                            series: parts, timestampFormat: data.timestampFormat)
     }
 }
