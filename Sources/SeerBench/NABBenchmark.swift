@@ -10,6 +10,7 @@ import SeerBase
 import SeerData
 import SeerEval
 import SeerModels
+import SeerTasks
 
 /// One detector's figures on the corpus.
 public struct NABDetectorResult: Codable, Sendable {
@@ -65,17 +66,14 @@ public enum NABDetector: String, CaseIterable, Sendable {
 
     /// A fresh scorer for one file whose daily cycle is `season` steps (1: none known).
     func scorer(season: Int = 1) -> any StreamingAnomalyScorer {
-        let linear = ResidualPredictor.linear(season: season, forgetting: 0.999)
-        // The mean of the last 12 values against the 500 before them (12 and 24 against 500 and
-        // 1,000 scored alike on the corpus; 6 against 300 less).
-        let shift = (window: 12, history: 500)
+        let standard = ResidualDetector.standard(season: season)
         switch self {
         case .gaussian: return WindowedGaussian()
-        case .residual: return ResidualDetector(predictor: linear, levelShift: shift)
-        case .noLikelihood: return ResidualDetector(predictor: linear, likelihood: false, alarm: 0.9)
-        case .noSuppression: return ResidualDetector(predictor: linear, suppression: 0, levelShift: shift)
-        case .smoothedLevel: return ResidualDetector(predictor: .smoothed(level: 0.1, scale: 0.01), levelShift: shift)
-        case .noLevelShift: return ResidualDetector(predictor: linear)
+        case .residual: return standard
+        case .noLikelihood: return ResidualDetector(predictor: standard.predictor, likelihood: false, alarm: 0.9)
+        case .noSuppression: return ResidualDetector(predictor: standard.predictor, suppression: 0, levelShift: standard.levelShift)
+        case .smoothedLevel: return ResidualDetector(predictor: .smoothed(level: 0.1, scale: 0.01), levelShift: standard.levelShift)
+        case .noLevelShift: return ResidualDetector(predictor: standard.predictor)
         }
     }
 }
@@ -92,16 +90,6 @@ public struct NABBenchmark {
         self.output = output
     }
 
-    /// Steps per day of a sub-daily series (from its median step), else 1.
-    static func dailyCycle(_ timestamps: [Int64]) -> Int {
-        guard timestamps.count > 2 else { return 1 }
-        var steps = zip(timestamps.dropFirst(), timestamps).map { $0 - $1 }.filter { $0 > 0 }
-        guard !steps.isEmpty else { return 1 }
-        steps.sort()
-        let step = steps[steps.count / 2]
-        return step < 86_400 && 86_400 % step == 0 ? Int(86_400 / step) : 1
-    }
-
     /// `value` as NAB's results files keep it: 12 significant digits.
     static func keptAsWritten(_ value: Double) -> Double { Double(String(format: "%.12g", value)) ?? value }
 
@@ -112,7 +100,7 @@ public struct NABBenchmark {
             let began = monotonicSeconds()
             var scores: [[Double]] = []
             for file in corpus.files {
-                var scorer = detector.scorer(season: Self.dailyCycle(file.timestamps))
+                var scorer = detector.scorer(season: AnomalyDetector.season(for: Frequency.infer(file.timestamps)))
                 scores.append(file.values.map { Self.keptAsWritten(scorer.update($0)) })
             }
             let seconds = monotonicSeconds() - began

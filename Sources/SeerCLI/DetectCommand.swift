@@ -56,16 +56,8 @@ struct DetectCommand: ParsableCommand {
         try reportingErrors {
             let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
             let result = try DetectRun(data: try input.forecastData(), request: DetectRequest(model: model, threshold: rule, warmup: warmup)).run()
-            if let outSqlite, let outTable { try result.writeSQLite(to: outSqlite, table: outTable) }
-            if json {
-                try printJSON(result)
-            } else if let out {
-                try writeFileAtomically(result.csv, to: out)
-            } else if outSqlite == nil {
-                print(result.csv, terminator: "")
-            }
-            let written = [out, outSqlite.map { "\($0):\(outTable!)" }].compactMap { $0 }.map { "\nwrote \($0)" }.joined()
-            if !quiet && !json { FileHandle.standardError.write(Data((result.summary + written + "\n").utf8)) }
+            try emitTable(csv: result.csv, json: { try printJSON(result) }, sqlite: result.writeSQLite, summary: result.summary,
+                          out: out, outSqlite: outSqlite, outTable: outTable, asJSON: json, quiet: quiet)
         }
     }
 }

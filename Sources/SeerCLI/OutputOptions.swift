@@ -51,17 +51,26 @@ struct OutputOptions: ParsableArguments {
     func emit(_ result: ForecastResult, data: ForecastData, source: String) throws {
         if let plot { try writeFileAtomically(ForecastFigures.forecast(data, result, history: try history), to: plot) }
         if let report { try writeFileAtomically(ForecastFigures.report(data, result, source: source, history: try history), to: report) }
-        if let outSqlite, let outTable { try result.writeSQLite(to: outSqlite, table: outTable) }
-        if json {
-            try printJSON(result)
-        } else if let out {
-            try writeFileAtomically(result.csv, to: out)
-        } else if outSqlite == nil {
-            print(result.csv, terminator: "")
-        }
-        if !quiet && !json {
-            let written = [out, outSqlite.map { "\($0):\(outTable!)" }, plot, report].compactMap { $0 }
-            FileHandle.standardError.write(Data((result.summary + written.map { "\nwrote \($0)" }.joined() + "\n").utf8))
-        }
+        try emitTable(csv: result.csv, json: { try printJSON(result) }, sqlite: result.writeSQLite, summary: result.summary,
+                      out: out, outSqlite: outSqlite, outTable: outTable, asJSON: json, quiet: quiet, alsoWritten: [plot, report].compactMap { $0 })
+    }
+}
+
+/// Writes a command's rows where asked — the SQLite table (with `outSqlite` and `outTable`), then
+/// JSON, the CSV file or stdout (not stdout when only the table was asked for) — and the summary
+/// with every file written (`alsoWritten` after the table's) on stderr unless quiet or JSON.
+func emitTable(csv: String, json: () throws -> Void, sqlite: (String, String) throws -> Void, summary: String,
+               out: String?, outSqlite: String?, outTable: String?, asJSON: Bool, quiet: Bool, alsoWritten: [String] = []) throws {
+    if let outSqlite, let outTable { try sqlite(outSqlite, outTable) }
+    if asJSON {
+        try json()
+    } else if let out {
+        try writeFileAtomically(csv, to: out)
+    } else if outSqlite == nil {
+        print(csv, terminator: "")
+    }
+    if !quiet && !asJSON {
+        let written = [out, outSqlite.map { "\($0):\(outTable ?? "")" }].compactMap { $0 } + alsoWritten
+        FileHandle.standardError.write(Data((summary + written.map { "\nwrote \($0)" }.joined() + "\n").utf8))
     }
 }

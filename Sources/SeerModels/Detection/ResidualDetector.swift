@@ -40,6 +40,8 @@ public struct ResidualDetector: StreamingAnomalyScorer {
     private var quiet = 0
     private var stage: AnomalyLikelihood
     private var model: RecursiveLeastSquares?
+    /// The linear model's running mean absolute error (its raw scores' unit).
+    private var errorScale = 0.0
 
     public init(predictor: ResidualPredictor = .linear(season: 1, forgetting: 0.999), likelihood: Bool = true, suppression: Int = 200,
                 alarm: Double = 0.5, stage: AnomalyLikelihood = AnomalyLikelihood(shortWindow: 1), levelShift: (window: Int, history: Int)? = nil) {
@@ -49,6 +51,14 @@ public struct ResidualDetector: StreamingAnomalyScorer {
         self.suppression = suppression
         self.alarm = alarm
         self.stage = stage
+    }
+
+    /// Seer's detector as `seer detect` and `seer bench nab` run it: the seasonal linear model
+    /// (`season`: the series' daily cycle in steps, 1 for none) and the level-shift term of the
+    /// last 12 values against the 500 before them (12/500 and 24/1,000 scored alike on NAB,
+    /// 6/300 less), with the default likelihood stage and suppression.
+    public static func standard(season: Int) -> ResidualDetector {
+        ResidualDetector(predictor: .linear(season: max(1, season), forgetting: 0.999), levelShift: (window: 12, history: 500))
     }
 
     public mutating func update(_ value: Double) -> Double {
@@ -112,7 +122,6 @@ public struct ResidualDetector: StreamingAnomalyScorer {
             return 1 - exp(-(error / typical) / 4)
         }
     }
-    private var errorScale = 0.0
 }
 
 /// Recursive least squares with exponential forgetting: θ ← θ + k·e, k = P·x/(λ + xᵀP·x),

@@ -114,19 +114,11 @@ public struct AutoARIMA: Sendable {
 
     /// Seasonal strength max(0, 1 − Var(R)/Var(S + R)) of an additive classical decomposition.
     static func seasonalStrength(_ y: [Double], _ m: Int) -> Double {
-        let n = y.count, half = m / 2
-        guard n > 2 * m else { return 0 }
+        guard y.count > 2 * m else { return 0 }
         let indices = classicalSeasonalIndices(y, m, multiplicative: false)
         var remainder: [Double] = [], detrended: [Double] = []
-        for t in half..<(n - half) {
-            var trend: Double
-            if m % 2 == 1 {
-                trend = y[(t - half)...(t + half)].reduce(0, +) / Double(m)
-            } else {
-                trend = 0.5 * (y[t - half] + y[t + half])
-                for j in (t - half + 1)..<(t + half) { trend += y[j] }
-                trend /= Double(m)
-            }
+        for (t, trend) in centredMovingAverage(y, m).enumerated() {
+            guard let trend else { continue }
             detrended.append(y[t] - trend)
             remainder.append(y[t] - trend - indices[t % m])
         }

@@ -5,20 +5,7 @@
 /// Classical decomposition indices per season position (mean 1, or mean 0 when additive).
 func classicalSeasonalIndices(_ y: [Double], _ m: Int, multiplicative: Bool) -> [Double] {
     let n = y.count
-    // Centred moving average of order m (2×m for even m): trend at t from the season around it.
-    var trend = [Double?](repeating: nil, count: n)
-    let half = m / 2
-    guard m > 1, n > 2 * half else { return [Double](repeating: multiplicative ? 1 : 0, count: max(1, m)) }
-    for t in half..<(n - half) {
-        if m % 2 == 1 {
-            trend[t] = y[(t - half)...(t + half)].reduce(0, +) / Double(m)
-        } else {
-            guard t + half < n else { continue }
-            var s = 0.5 * (y[t - half] + y[t + half])
-            for j in (t - half + 1)..<(t + half) { s += y[j] }
-            trend[t] = s / Double(m)
-        }
-    }
+    let trend = centredMovingAverage(y, m)
     var sums = [Double](repeating: 0, count: m), counts = [Int](repeating: 0, count: m)
     for t in 0..<n {
         guard let level = trend[t], !multiplicative || level != 0 else { continue }
@@ -31,3 +18,20 @@ func classicalSeasonalIndices(_ y: [Double], _ m: Int, multiplicative: Bool) -> 
     return indices
 }
 
+/// The classical trend: a centred moving average of order m (2×m when m is even, the ends
+/// weighted ½), nil for the m/2 steps at each end it cannot reach.
+func centredMovingAverage(_ y: [Double], _ m: Int) -> [Double?] {
+    let n = y.count, half = m / 2
+    var trend = [Double?](repeating: nil, count: n)
+    guard n > 2 * half else { return trend }
+    for t in half..<(n - half) {
+        if m % 2 == 1 {
+            trend[t] = y[(t - half)...(t + half)].reduce(0, +) / Double(m)
+        } else {
+            var s = 0.5 * (y[t - half] + y[t + half])
+            for j in (t - half + 1)..<(t + half) { s += y[j] }
+            trend[t] = s / Double(m)
+        }
+    }
+    return trend
+}

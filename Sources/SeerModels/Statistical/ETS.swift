@@ -56,7 +56,7 @@ public struct ETSModel: Sendable {
 
     /// Point forecasts 1…horizon steps ahead.
     public func forecast(horizon: Int) -> [Double] {
-        (1...max(1, horizon)).prefix(horizon).map(mean)
+        (0..<max(0, horizon)).map { mean($0 + 1) }
     }
 
     /// The h-step point forecast.
@@ -98,7 +98,7 @@ public struct ETSModel: Sendable {
         }
         if form.isLinear {
             var sum = 0.0, lower: [Double] = [], upper: [Double] = []
-            for h in 1...max(1, horizon) where h <= horizon {
+            for h in stride(from: 1, through: horizon, by: 1) {
                 let sd = (sigma2 * (1 + sum)).squareRoot()
                 lower.append(means[h - 1] - z * sd)
                 upper.append(means[h - 1] + z * sd)
@@ -109,7 +109,7 @@ public struct ETSModel: Sendable {
         if form.season != .multiplicative {
             // Class 2: θ_h = μ_h² + σ²·Σ_{j<h} c_j²·θ_{h−j}; var_h = (1 + σ²)·θ_h − μ_h².
             var theta: [Double] = [], lower: [Double] = [], upper: [Double] = []
-            for h in 1...max(1, horizon) where h <= horizon {
+            for h in stride(from: 1, through: horizon, by: 1) {
                 var value = means[h - 1] * means[h - 1]
                 for j in 1..<h { value += sigma2 * c(j) * c(j) * theta[h - j - 1] }
                 theta.append(value)

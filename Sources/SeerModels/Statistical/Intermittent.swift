@@ -47,13 +47,7 @@ public struct IntermittentDemand: Sendable {
 
     /// SES with α in [0.05, 0.3] chosen by golden section on its one-step error.
     static func bestSmoothing(_ x: [Double]) -> (alpha: Double, level: Double) {
-        var lo = 0.05, hi = 0.3
-        let ratio = (5.0.squareRoot() - 1) / 2
-        for _ in 0..<30 {
-            let a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo)
-            if smooth(x, a).sse <= smooth(x, b).sse { hi = b } else { lo = a }
-        }
-        let alpha = (lo + hi) / 2
+        let alpha = goldenSectionMinimum(0.05, 0.3, iterations: 30) { smooth(x, $0).sse }
         return (alpha, smooth(x, alpha).level)
     }
 

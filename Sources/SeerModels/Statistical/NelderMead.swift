@@ -1,8 +1,9 @@
-// The Nelder–Mead simplex minimiser (Nelder & Mead 1965, with the standard coefficients:
+// The statistical models' optimisers. The Nelder–Mead simplex minimiser (Nelder & Mead 1965, with the standard coefficients:
 // reflection 1, expansion 2, contraction ½, shrink ½) for the statistical models' likelihoods,
 // which are cheap, low-dimensional, bounded and not differentiable everywhere (ETS's admissible
 // region, ARIMA's stationarity) — the same choice R's forecast::ets and statsforecast make.
-// Bounds are handled by the objective returning +∞ outside them.
+// Bounds are handled by the objective returning +∞ outside them. And golden-section search for
+// their one-dimensional fits.
 
 /// Minimises `objective` from `start`; `steps` are the initial simplex's offsets per coordinate.
 /// Stops after `maxEvaluations` or when the simplex's values agree to `tolerance` (relative).
@@ -54,4 +55,24 @@ func nelderMead(_ objective: ([Double]) -> Double, start: [Double], steps: [Doub
     }
     let best = values.indices.min { values[$0] < values[$1] }!
     return (simplex[best], values[best])
+}
+
+/// The minimum of a unimodal `f` on [lo, hi] by golden-section search: `iterations` narrowings of
+/// the bracket (each reuses one of the two inner points, so one evaluation per step); the middle
+/// of the final bracket. The one-dimensional searches of Theta's SES and θ and of Croston's α.
+func goldenSectionMinimum(_ lo: Double, _ hi: Double, iterations: Int, _ f: (Double) -> Double) -> Double {
+    var (lo, hi) = (lo, hi)
+    let ratio = (5.0.squareRoot() - 1) / 2
+    var a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo)
+    var fa = f(a), fb = f(b)
+    for _ in 0..<iterations {
+        if fa < fb {
+            hi = b; b = a; fb = fa
+            a = hi - ratio * (hi - lo); fa = f(a)
+        } else {
+            lo = a; a = b; fa = fb
+            b = lo + ratio * (hi - lo); fb = f(b)
+        }
+    }
+    return (lo + hi) / 2
 }

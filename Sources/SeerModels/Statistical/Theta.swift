@@ -143,20 +143,7 @@ public struct ThetaMethod: Sendable {
             for t in y.indices { let e = c[t] - w[t] * l0; sse += e * e }
             return (sse, levelFromZero + weight * l0)
         }
-        var lo = 0.01, hi = 0.99
-        let ratio = (5.0.squareRoot() - 1) / 2
-        var a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo)
-        var fa = fit(a).sse, fb = fit(b).sse
-        for _ in 0..<40 {
-            if fa < fb {
-                hi = b; b = a; fb = fa
-                a = hi - ratio * (hi - lo); fa = fit(a).sse
-            } else {
-                lo = a; a = b; fa = fb
-                b = lo + ratio * (hi - lo); fb = fit(b).sse
-            }
-        }
-        let alpha = (lo + hi) / 2
+        let alpha = goldenSectionMinimum(0.01, 0.99, iterations: 40) { fit($0).sse }
         return (alpha, fit(alpha).level)
     }
 
@@ -220,20 +207,10 @@ public struct ThetaMethod: Sendable {
                 if sse < best.sse { best = (sse, alpha, theta) }
             }
         }
-        func golden(_ lo: Double, _ hi: Double, _ f: (Double) -> Double) -> Double {
-            var (lo, hi) = (lo, hi)
-            let ratio = (5.0.squareRoot() - 1) / 2
-            var a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo)
-            var fa = f(a), fb = f(b)
-            for _ in 0..<15 {
-                if fa < fb { hi = b; b = a; fb = fa; a = hi - ratio * (hi - lo); fa = f(a) } else { lo = a; a = b; fa = fb; b = lo + ratio * (hi - lo); fb = f(b) }
-            }
-            return (lo + hi) / 2
-        }
         for _ in 0..<2 {
             let theta = best.theta
-            let alpha = golden(max(0.01, best.alpha - 0.1), min(0.99, best.alpha + 0.1)) { optimizedFit(y, alpha: $0, theta: theta, dynamic: dynamic).sse }
-            let refined = golden(max(1, theta - 0.5), theta + 0.5) { optimizedFit(y, alpha: alpha, theta: $0, dynamic: dynamic).sse }
+            let alpha = goldenSectionMinimum(max(0.01, best.alpha - 0.1), min(0.99, best.alpha + 0.1), iterations: 15) { optimizedFit(y, alpha: $0, theta: theta, dynamic: dynamic).sse }
+            let refined = goldenSectionMinimum(max(1, theta - 0.5), theta + 0.5, iterations: 15) { optimizedFit(y, alpha: alpha, theta: $0, dynamic: dynamic).sse }
             let sse = optimizedFit(y, alpha: alpha, theta: refined, dynamic: dynamic).sse
             if sse < best.sse { best = (sse, alpha, refined) } else { break }
         }

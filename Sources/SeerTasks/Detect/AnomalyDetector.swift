@@ -1,6 +1,7 @@
 // Scoring metrics for anomalies, one series at a time: `AnomalyDetector` holds one detector's
 // state for one series and scores each new point before learning it (causal, online), so the
 // same object serves a file, a stream or a server. Its models come from SeerModels/Detection.
+import SeerData
 import SeerModels
 
 /// The detectors a user can name.
@@ -29,13 +30,20 @@ public struct AnomalyDetector: Sendable {
     /// Points scored so far.
     public private(set) var count = 0
 
+    /// The daily cycle of a sub-daily series in steps (the residual model's seasonal lags); 1 for
+    /// daily and coarser series or an unknown frequency.
+    public static func season(for frequency: Frequency?) -> Int {
+        guard let step = frequency?.fixedSeconds, step < 86_400 else { return 1 }
+        return ForecastRun.defaultSeason(frequency)
+    }
+
     /// A fresh detector for one series.
     public init(model: DetectorModel = .residual, season: Int = 1) {
         self.model = model
         self.season = max(1, season)
         switch model {
         case .residual:
-            scorer = ResidualDetector(predictor: .linear(season: max(1, season), forgetting: 0.999), levelShift: (window: 12, history: 500))
+            scorer = ResidualDetector.standard(season: season)
         case .gaussian:
             scorer = WindowedGaussian()
         }

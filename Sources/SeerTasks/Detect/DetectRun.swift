@@ -63,14 +63,15 @@ public struct DetectResult: Encodable, Sendable {
     public var rows: [Row]
     /// Rows labelled 1, per series id.
     public var anomalies: [String: Int]
-    /// Whether there is more than one series (then `unique_id` leads the CSV).
-    var manySeries = false
     /// Each series' id, rows (a range of `rows`) and timestamps, for the SQLite writer.
     var series: [(id: String, rows: Range<Int>, timestamps: [Int64]?)] = []
     /// How timestamps are written (the input's format rule).
     var timestampFormat = TimestampFormat(dateOnly: false)
 
     enum CodingKeys: String, CodingKey { case model, threshold, anomalies, rows }
+
+    /// Whether there is more than one series (then `unique_id` leads the CSV and the table).
+    var manySeries: Bool { series.count > 1 }
 
     /// NAB's layout, `unique_id` first when there are several series.
     public var csv: String {
@@ -116,12 +117,11 @@ public struct DetectRun {
     public func warmup(_ count: Int) -> Int { request.warmup ?? NABScoring.probation(rows: count) }
 
     public func run() throws -> DetectResult {
-        let season = ForecastRun.defaultSeason(data.frequency)
+        let season = AnomalyDetector.season(for: data.frequency)
         var scores: [[Double]] = []
         for sequence in data.sequences {
             if let bad = sequence.values.firstIndex(where: { !$0.isFinite }) { throw DetectError.nonFinite(series: sequence.id, row: bad) }
-            // A sub-daily series' daily cycle; coarser ones have no seasonal lags.
-            var detector = AnomalyDetector(model: request.model, season: (data.frequency?.fixedSeconds ?? 86_400) < 86_400 ? season : 1)
+            var detector = AnomalyDetector(model: request.model, season: season)
             scores.append(detector.score(sequence.values.map(Double.init)))
         }
         let threshold: Double
@@ -148,7 +148,7 @@ public struct DetectRun {
             }
             anomalies[sequence.id] = flagged
         }
-        return DetectResult(model: request.model.rawValue, threshold: threshold, rows: rows, anomalies: anomalies, manySeries: data.sequences.count > 1,
-                            series: parts, timestampFormat: data.timestampFormat)
+        return DetectResult(model: request.model.rawValue, threshold: threshold, rows: rows, anomalies: anomalies, series: parts,
+                            timestampFormat: data.timestampFormat)
     }
 }

@@ -158,6 +158,7 @@ public struct ForecastRun {
     /// series weighs the same whatever its scale.
     func chooseByCrossValidation(_ values: [[Float]]) throws -> TrainedForecaster {
         let longest = values.map(\.count).max() ?? 0
+        let candidates = self.candidates
         // The fold count that compares the most candidates (more folds on a tie): on a long history
         // every candidate fits three folds; on a short one fewer folds let more of them compete.
         var round: (folds: Int, scores: [String: Double], tooShort: [String: Int], fitted: [ModelFamily: Forecaster])?
