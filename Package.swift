@@ -22,6 +22,8 @@ let package = Package(
         // Run-time loader for the optional CUDA backend (dlopen; never linked at build time).
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
 
+        // SIGTERM/SIGINT as a flag long-running commands poll (a signal handler must be C).
+        .target(name: "CSignals"),
         // Transcendental element-wise kernels, baseline + AVX2/FMA chosen at run time.
         .target(name: "CVectorMath"),
         // Errors with exit codes, durable files, JSON and the seeded RNG: what every layer shares.
@@ -38,7 +40,7 @@ let package = Package(
         .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks"]),
         .executableTarget(
             name: "SeerCLI",
-            dependencies: ["Seer", "SeerBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Seer", "SeerBench", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // A program using only the public API; SeerCLITests depends on it, so `swift test` builds and runs it.

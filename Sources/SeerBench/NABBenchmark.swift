@@ -51,9 +51,19 @@ public struct NABBenchResult: Codable, Sendable {
     }
 }
 
-/// The detectors `seer bench nab` knows: NAB's baseline, Seer's residual detector, and the
-/// residual detector with one stage taken away at a time (its ablation).
+/// The detectors `seer bench nab` knows: NAB's baseline, Seer's ensemble (the default) and its
+/// residual baseline, each with one part taken away at a time (their ablations).
 public enum NABDetector: String, CaseIterable, Sendable {
+    /// Seer's default detector (`EnsembleDetector`).
+    case ensemble
+    case ensembleNoResidual = "ensemble-no-residual"
+    case ensembleNoLevelShift = "ensemble-no-level-shift"
+    case ensembleNoContext = "ensemble-no-context"
+    case ensembleNoRange = "ensemble-no-range"
+    case ensembleNoSeenYesterday = "ensemble-no-seen-yesterday"
+    case ensembleNoQuiet = "ensemble-no-quiet"
+    /// The ensemble with its context memory capped at 2,000 (instead of 10,000) contexts.
+    case ensembleSmallContext = "ensemble-context-2000"
     /// NAB's windowed Gaussian baseline.
     case gaussian
     /// Seer's residual detector: a seasonal linear model's errors and a level-shift term, each
@@ -67,7 +77,20 @@ public enum NABDetector: String, CaseIterable, Sendable {
     /// A fresh scorer for one file whose daily cycle is `season` steps (1: none known).
     func scorer(season: Int = 1) -> any StreamingAnomalyScorer {
         let standard = ResidualDetector.standard(season: season)
+        func without(_ part: WritableKeyPath<EnsembleParts, Bool>) -> EnsembleDetector {
+            var parts = EnsembleParts()
+            parts[keyPath: part] = false
+            return EnsembleDetector(season: season, parts: parts)
+        }
         switch self {
+        case .ensemble: return EnsembleDetector(season: season)
+        case .ensembleNoResidual: return without(\.residual)
+        case .ensembleNoLevelShift: return without(\.levelShift)
+        case .ensembleNoContext: return without(\.context)
+        case .ensembleNoRange: return without(\.range)
+        case .ensembleNoSeenYesterday: return without(\.seenYesterday)
+        case .ensembleNoQuiet: return without(\.quiet)
+        case .ensembleSmallContext: return EnsembleDetector(season: season, maxContexts: 2_000)
         case .gaussian: return WindowedGaussian()
         case .residual: return standard
         case .noLikelihood: return ResidualDetector(predictor: standard.predictor, likelihood: false, alarm: 0.9)

@@ -37,6 +37,7 @@ struct BacktestCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        try input.requireInput()
         guard folds >= 1 else { throw ValidationError("--folds must be at least 1") }
         guard (step ?? 1) >= 1 else { throw ValidationError("--step must be at least 1") }
         if let plotHistory, PlotHistory(parsing: plotHistory) == nil {

@@ -15,18 +15,22 @@ struct DetectCommand: ParsableCommand {
         abstract: "Score every row of a series for anomalies and label the ones above a threshold.")
 
     @OptionGroup var input: InputOptions
+    @OptionGroup(title: "Streams") var streaming: StreamOptions
 
     @Option(help: "Detector: \(DetectorModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
-    var model: DetectorModel = .residual
+    var model: DetectorModel = .ensemble
 
-    @Option(help: "Label rows whose score is at least this (default: 0.5, the residual detector's alarm level).")
+    @Option(help: "Label rows whose score is at least this (default: 0.5, the detectors' alarm level).")
     var threshold: Double?
 
     @Option(help: "Instead of --threshold: the share of rows (after the warm-up) to label, e.g. 0.001.")
     var fpRate: Double?
 
-    @Option(help: "Rows of each series learnt before any label (default: 15 % of the series, at most 750).")
+    @Option(help: "Rows of each series learnt before any label (default: 15 % of the series, at most 750; 750 for a stream).")
     var warmup: Int?
+
+    @Option(help: "The daily cycle in rows (seasonal lags, the seen-yesterday rule) (default: from the time step; 1 for none).")
+    var season: Int?
 
     @Option(help: "Write the CSV here instead of stdout (atomically).")
     var out: String?
@@ -44,6 +48,14 @@ struct DetectCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if streaming.stream {
+            if input.file != nil || input.sqlite != nil { throw ValidationError("--stream reads stdin; give no FILE or --sqlite") }
+            if fpRate != nil { throw ValidationError("--fp-rate needs every row first; a stream takes --threshold") }
+            if out != nil || outSqlite != nil { throw ValidationError("a stream writes its rows to stdout; redirect it instead of --out/--out-sqlite") }
+        } else {
+            try input.requireInput()
+        }
+        if let season, season < 1 { throw ValidationError("--season must be at least 1") }
         if threshold != nil && fpRate != nil { throw ValidationError("give --threshold or --fp-rate, not both") }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
         if let fpRate, !(fpRate > 0 && fpRate < 1) { throw ValidationError("--fp-rate is a share between 0 and 1 (exclusive), not \(fpRate)") }
@@ -54,8 +66,12 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if streaming.stream {
+                return try runStream(streaming, fields: StreamFields(time: input.time, target: input.target, id: input.id), model: model,
+                                     threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet)
+            }
             let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
-            let result = try DetectRun(data: try input.forecastData(), request: DetectRequest(model: model, threshold: rule, warmup: warmup)).run()
+            let result = try DetectRun(data: try input.forecastData(), request: DetectRequest(model: model, threshold: rule, warmup: warmup, season: season)).run()
             try emitTable(csv: result.csv, json: { try printJSON(result) }, sqlite: result.writeSQLite, summary: result.summary,
                           out: out, outSqlite: outSqlite, outTable: outTable, asJSON: json, quiet: quiet)
         }

@@ -88,3 +88,13 @@ func printError(_ message: String) {
 func printJSON<T: Encodable>(_ value: T) throws {
     print(try jsonDocument(value))
 }
+
+/// A problem the command reports and goes on past (a skipped stream line), on stderr.
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("seer: warning: \(message)\n".utf8))
+}
+
+/// A plain line on stderr (summaries, progress).
+func printNote(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -19,6 +19,7 @@ struct ForecastCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try input.requireInput()
         if input.isClassificationFile { throw ValidationError("\(input.file!) is a classification file; forecast needs a CSV or SQLite series") }
     }
 

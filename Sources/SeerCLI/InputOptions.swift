@@ -57,8 +57,12 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Missing values: error, ffill, interpolate, drop or keep.")
     var missing: MissingPolicy = .keep
 
-    mutating func validate() throws {
+    /// Every command but `detect --stream` (which reads stdin) calls this from its `validate()`.
+    func requireInput() throws {
         if sqlite == nil && file == nil { throw ValidationError("give an input FILE or --sqlite DB with --table or --query") }
+    }
+
+    mutating func validate() throws {
         if sqlite != nil && file != nil { throw ValidationError("give either an input FILE or --sqlite, not both") }
         if sqlite != nil && (table == nil) == (query == nil) { throw ValidationError("--sqlite needs exactly one of --table or --query") }
         if sqlite == nil && (table != nil || query != nil) { throw ValidationError("--table and --query need --sqlite DB") }

@@ -11,6 +11,8 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    func validate() throws { try input.requireInput() }
+
     @Flag(help: "Print one JSON document instead of tables.")
     var json = false
 

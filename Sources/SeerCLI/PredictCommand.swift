@@ -12,6 +12,8 @@ struct PredictCommand: ParsableCommand {
     var model: String
 
     @OptionGroup var input: InputOptions
+
+    func validate() throws { try input.requireInput() }
     @OptionGroup var output: OutputOptions
 
     func run() throws {

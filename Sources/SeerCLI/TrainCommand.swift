@@ -20,6 +20,7 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        try input.requireInput()
         // Refused before any training: an ensemble has no single model directory yet.
         if options.combine > 1 { throw ValidationError("--combine makes an ensemble, which cannot be saved as one model directory yet; use it with forecast or backtest") }
     }

@@ -28,7 +28,10 @@ struct CLITests {
 
     static func seer(_ arguments: [String]) throws -> Run { try run(binary, arguments) }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Run {
+    /// `seer` with `stdin` as its standard input.
+    static func seer(_ arguments: [String], stdin: String) throws -> Run { try run(binary, arguments, stdin: stdin) }
+
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -36,7 +39,19 @@ struct CLITests {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        if stdin != nil { process.standardInput = input }
         try process.run()
+        if let stdin {
+            // Written from another thread: a long input would otherwise fill the pipe while
+            // nobody reads the output, and both sides would wait for ever.
+            let writer = input.fileHandleForWriting
+            let bytes = Data(stdin.utf8)
+            Thread.detachNewThread {
+                writer.write(bytes)
+                try? writer.close()
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

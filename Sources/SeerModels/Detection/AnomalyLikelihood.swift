@@ -9,12 +9,13 @@
 import Foundation
 
 /// Turns raw anomaly scores into calibrated tail probabilities, one series at a time.
-public struct AnomalyLikelihood: Sendable {
+public struct AnomalyLikelihood: Sendable, Codable {
     public let longWindow: Int, shortWindow: Int, reestimation: Int
     /// Steps before any likelihood is given (0.5 until then).
     public let learningPeriod: Int
-    private var history: [Double] = []
-    private var head = 0
+    /// The last `longWindow` raw scores (Float32: they are in [0, 1), and 1,000 series' windows
+    /// must fit in memory and in a state file).
+    private var history: ScoreRing
     private var count = 0
     private var recent: [Double]
     private var recentSum = 0.0
@@ -27,14 +28,14 @@ public struct AnomalyLikelihood: Sendable {
         self.shortWindow = shortWindow
         self.reestimation = reestimation
         self.learningPeriod = learningPeriod
+        history = ScoreRing(capacity: longWindow)
         recent = []
         recent.reserveCapacity(shortWindow)
     }
 
     /// The likelihood score of the newest raw score (log scale, in [0, 1]).
     public mutating func update(_ raw: Double) -> Double {
-        // The long window as a ring buffer.
-        if history.count < longWindow { history.append(raw) } else { history[head] = raw; head = (head + 1) % longWindow }
+        history.append(raw)
         count += 1
         recent.append(raw)
         recentSum += raw
@@ -52,10 +53,9 @@ public struct AnomalyLikelihood: Sendable {
 
     /// Mean and sample standard deviation of the long window (a floor keeps σ positive).
     private mutating func estimate() {
-        let n = Double(history.count)
-        mean = history.reduce(0, +) / n
-        let variance = n > 1 ? history.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1) : 0
-        deviation = max(variance.squareRoot(), 1e-4)
+        let moments = history.moments()
+        mean = moments.mean
+        deviation = max(moments.deviation, 1e-4)
     }
 }
 

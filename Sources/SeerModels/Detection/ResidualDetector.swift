@@ -10,7 +10,7 @@
 import Foundation
 
 /// How the residual detector predicts the next value.
-public enum ResidualPredictor: Sendable, Equatable {
+public enum ResidualPredictor: Sendable, Equatable, Codable {
     /// Exponentially weighted level (rate of the newest value) and mean absolute error (its rate).
     case smoothed(level: Double, scale: Double)
     /// A linear model of the last three values and the three around one season back, refitted
@@ -20,7 +20,7 @@ public enum ResidualPredictor: Sendable, Equatable {
 }
 
 /// Prediction-error scoring with an optional likelihood stage and alarm suppression.
-public struct ResidualDetector: StreamingAnomalyScorer {
+public struct ResidualDetector: StreamingAnomalyScorer, Codable {
     public let predictor: ResidualPredictor
     /// Whether raw scores pass through `AnomalyLikelihood`.
     public let likelihood: Bool
@@ -30,22 +30,20 @@ public struct ResidualDetector: StreamingAnomalyScorer {
     /// Also score level shifts: the mean of the last `shiftWindow` values against the mean and
     /// spread of the `shiftHistory` before them, through a likelihood stage of its own; the
     /// larger of the two likelihoods is the score (nil: residuals only).
-    public let levelShift: (window: Int, history: Int)?
-    private var shiftValues: [Double] = []
+    public var levelShift: (window: Int, history: Int)? { shift.map { ($0.window, $0.history) } }
+    private var shift: LevelShiftScore?
     private var shiftStage = AnomalyLikelihood(shortWindow: 1)
     private var level: Double?
     private var scale = 0.0
     private var seen = 0
-    private var recent: [Double] = []
     private var quiet = 0
     private var stage: AnomalyLikelihood
-    private var model: RecursiveLeastSquares?
-    /// The linear model's running mean absolute error (its raw scores' unit).
-    private var errorScale = 0.0
+    private var linear: LinearResidual?
 
     public init(predictor: ResidualPredictor = .linear(season: 1, forgetting: 0.999), likelihood: Bool = true, suppression: Int = 200,
                 alarm: Double = 0.5, stage: AnomalyLikelihood = AnomalyLikelihood(shortWindow: 1), levelShift: (window: Int, history: Int)? = nil) {
-        self.levelShift = levelShift
+        shift = levelShift.map { LevelShiftScore(window: $0.window, history: $0.history) }
+        if case .linear(let season, let forgetting) = predictor { linear = LinearResidual(season: season, forgetting: forgetting) }
         self.predictor = predictor
         self.likelihood = likelihood
         self.suppression = suppression
@@ -64,7 +62,7 @@ public struct ResidualDetector: StreamingAnomalyScorer {
     public mutating func update(_ value: Double) -> Double {
         let raw = rawScore(value)
         var score = likelihood ? stage.update(raw) : raw
-        if let levelShift { score = max(score, shiftScore(value, levelShift)) }
+        if shift != nil { score = max(score, shiftStage.update(shift!.update(value))) }
         if quiet > 0 {
             quiet -= 1
             score = 0
@@ -72,19 +70,6 @@ public struct ResidualDetector: StreamingAnomalyScorer {
             quiet = suppression
         }
         return score
-    }
-
-    /// The likelihood that the recent level differs from the one before it.
-    mutating func shiftScore(_ value: Double, _ shape: (window: Int, history: Int)) -> Double {
-        shiftValues.append(value)
-        if shiftValues.count > shape.window + shape.history { shiftValues.removeFirst() }
-        guard shiftValues.count > shape.window + 10 else { return shiftStage.update(0) }
-        let split = shiftValues.count - shape.window
-        let before = shiftValues[..<split], recent = shiftValues[split...]
-        let mean = before.reduce(0, +) / Double(before.count)
-        let spread = (before.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(before.count)).squareRoot()
-        let shift = abs(recent.reduce(0, +) / Double(recent.count) - mean) / max(spread, 1e-9 * max(1, abs(mean)), 1e-12)
-        return shiftStage.update(1 - exp(-shift / 2))
     }
 
     /// The normalised prediction error of `value` in [0, 1), then `value` learnt.
@@ -99,34 +84,15 @@ public struct ResidualDetector: StreamingAnomalyScorer {
             scale = seen == 2 ? max(error, 1e-12) : scale + scaleRate * (error - scale)
             level = current + levelRate * (value - current)
             return 1 - exp(-z / 4)
-        case .linear(let season, let forgetting):
-            let lags = season > 4 ? [1, 2, 3, season - 1, season, season + 1] : [1, 2, 3]
-            let longest = lags.max()!
-            defer {
-                recent.append(value)
-                if recent.count > longest { recent.removeFirst() }
-            }
-            // Running centre and spread of the values (the features' units).
-            guard let centre = level else { level = value; scale = 0; return 0 }
-            level = centre + 0.01 * (value - centre)
-            scale = seen == 2 ? abs(value - centre) : scale + 0.01 * (abs(value - centre) - scale)
-            let unit = max(scale, 1e-9 * max(1, abs(centre)), 1e-12)
-            guard recent.count == longest else { return 0 }
-            let features = [1] + lags.map { (recent[recent.count - $0] - centre) / unit }
-            if model == nil { model = RecursiveLeastSquares(dimension: features.count, forgetting: forgetting) }
-            let target = (value - centre) / unit
-            let error = abs(target - model!.predict(features))
-            let typical = errorScale == 0 ? max(error, 1e-6) : errorScale
-            errorScale = errorScale == 0 ? max(error, 1e-6) : errorScale + 0.01 * (error - errorScale)
-            model!.learn(features, target)
-            return 1 - exp(-(error / typical) / 4)
+        case .linear:
+            return linear!.update(value)
         }
     }
 }
 
 /// Recursive least squares with exponential forgetting: θ ← θ + k·e, k = P·x/(λ + xᵀP·x),
 /// P ← (P − k·xᵀP)/λ.
-struct RecursiveLeastSquares: Sendable {
+struct RecursiveLeastSquares: Sendable, Codable {
     var theta: [Double]
     var p: [Double]
     let d: Int, forgetting: Double

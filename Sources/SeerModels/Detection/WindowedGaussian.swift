@@ -13,7 +13,7 @@ public protocol StreamingAnomalyScorer: Sendable {
 }
 
 /// NAB's windowed Gaussian.
-public struct WindowedGaussian: StreamingAnomalyScorer {
+public struct WindowedGaussian: StreamingAnomalyScorer, Codable {
     public let windowSize: Int, stepSize: Int
     private var window: [Double] = []
     private var buffer: [Double] = []

@@ -5,8 +5,12 @@ import SeerData
 import SeerModels
 
 /// The detectors a user can name.
-public enum DetectorModel: String, CaseIterable, Sendable {
-    /// Seer's residual detector: a seasonal linear model's errors and a level-shift term, each
+public enum DetectorModel: String, CaseIterable, Sendable, Codable {
+    /// Seer's default: the seasonal linear model's errors, level shifts, contexts (CAD-style)
+    /// and the range seen, each calibrated by an averaged likelihood; the most alarmed wins; an
+    /// alarm seen at the same time yesterday is dropped; one alarm per anomaly.
+    case ensemble
+    /// The residual baseline: a seasonal linear model's errors and a level-shift term, each
     /// through the anomaly-likelihood stage, one alarm per anomaly.
     case residual
     /// NAB's windowed Gaussian: each value against the mean and spread of the last 6,400.
@@ -15,18 +19,24 @@ public enum DetectorModel: String, CaseIterable, Sendable {
     /// One line on what it is (help texts, reports).
     public var summary: String {
         switch self {
-        case .residual: return "seasonal linear model's errors + level shifts, anomaly likelihood, one alarm per anomaly"
+        case .ensemble: return "linear-model errors, level shifts, contexts and range, each calibrated; daily repeats dropped; one alarm per anomaly"
+        case .residual: return "baseline: seasonal linear model's errors + level shifts, anomaly likelihood, one alarm per anomaly"
         case .gaussian: return "windowed Gaussian (NAB's baseline): each value against the last 6,400"
         }
     }
 }
 
-/// One series' detector state.
-public struct AnomalyDetector: Sendable {
+/// One series' detector state: everything it has learnt, so it can be saved (`Codable`) and a
+/// restarted stream resumes where it stopped.
+public struct AnomalyDetector: Sendable, Codable {
     public let model: DetectorModel
     /// The series' daily cycle in steps (1: none), which the residual model's seasonal lags use.
     public let season: Int
-    private var scorer: any StreamingAnomalyScorer
+    /// The model's state: one of these is set (concrete types, so the detector is Codable; an
+    /// optional mutated through `!` changes in place, where an enum payload would be copied).
+    private var ensemble: EnsembleDetector?
+    private var residual: ResidualDetector?
+    private var gaussian: WindowedGaussian?
     /// Points scored so far.
     public private(set) var count = 0
 
@@ -38,21 +48,29 @@ public struct AnomalyDetector: Sendable {
     }
 
     /// A fresh detector for one series.
-    public init(model: DetectorModel = .residual, season: Int = 1) {
+    public init(model: DetectorModel = .ensemble, season: Int = 1) {
         self.model = model
         self.season = max(1, season)
         switch model {
+        case .ensemble:
+            ensemble = EnsembleDetector(season: season)
         case .residual:
-            scorer = ResidualDetector.standard(season: season)
+            residual = ResidualDetector.standard(season: season)
         case .gaussian:
-            scorer = WindowedGaussian()
+            gaussian = WindowedGaussian()
         }
     }
+
+    /// Contexts the ensemble's contextual member has learnt (nil for other models); its memory
+    /// grows with them, up to a fixed cap.
+    public var contexts: Int? { ensemble?.contexts }
 
     /// The anomaly score of the next point, in [0, 1] (higher: more anomalous); then it is learnt.
     public mutating func update(_ value: Double) -> Double {
         count += 1
-        return scorer.update(value)
+        if ensemble != nil { return ensemble!.update(value) }
+        if residual != nil { return residual!.update(value) }
+        return gaussian!.update(value)
     }
 
     /// The newest timestamp seen (epoch seconds), to flag points that arrive out of order.
@@ -81,5 +99,13 @@ public struct AnomalyScore: Sendable, Equatable {
     public init(score: Double, outOfOrder: Bool) {
         self.score = score
         self.outOfOrder = outOfOrder
+    }
+}
+
+extension AnomalyDetector {
+    /// The daily cycle for points `step` seconds apart (1 when a day is not a whole number of
+    /// steps, or the step is a day or more).
+    public static func season(forStep step: Int64) -> Int {
+        step > 0 && step < 86_400 && 86_400 % step == 0 ? Int(86_400 / step) : 1
     }
 }

@@ -14,7 +14,7 @@ public enum DetectThreshold: Equatable, Sendable {
     /// The threshold that flags this share of the scored rows (after each series' warm-up).
     case falsePositiveRate(Double)
 
-    /// The residual detector alarms at a likelihood score of 0.5 (L ≥ 1 − 10⁻⁵).
+    /// The detectors alarm at a likelihood score of 0.5 (L ≥ 1 − 10⁻⁵).
     public static let standard = DetectThreshold.fixed(0.5)
 }
 
@@ -24,8 +24,11 @@ public struct DetectRequest: Equatable, Sendable {
     public var threshold: DetectThreshold
     /// Rows of each series learnt before any label can be 1 (nil: 15 % of the series, at most 750 — NAB's probation).
     public var warmup: Int?
+    /// The daily cycle in steps (nil: from the data's frequency).
+    public var season: Int?
 
-    public init(model: DetectorModel = .residual, threshold: DetectThreshold = .standard, warmup: Int? = nil) {
+    public init(model: DetectorModel = .ensemble, threshold: DetectThreshold = .standard, warmup: Int? = nil, season: Int? = nil) {
+        self.season = season
         self.model = model
         self.threshold = threshold
         self.warmup = warmup
@@ -117,7 +120,7 @@ public struct DetectRun {
     public func warmup(_ count: Int) -> Int { request.warmup ?? NABScoring.probation(rows: count) }
 
     public func run() throws -> DetectResult {
-        let season = AnomalyDetector.season(for: data.frequency)
+        let season = request.season ?? AnomalyDetector.season(for: data.frequency)
         var scores: [[Double]] = []
         for sequence in data.sequences {
             if let bad = sequence.values.firstIndex(where: { !$0.isFinite }) { throw DetectError.nonFinite(series: sequence.id, row: bad) }

@@ -1,0 +1,14 @@
+// Graceful stops for long-running commands (`seer detect --stream`): SIGTERM and SIGINT set a
+// flag the command polls between rows, instead of killing it mid-write. The handlers are
+// installed without SA_RESTART, so a blocking read of stdin returns (EINTR) and the command can
+// save its state and exit.
+#ifndef SEER_CSIGNALS_H
+#define SEER_CSIGNALS_H
+
+/// Installs the SIGTERM and SIGINT handlers.
+void seer_install_stop_handlers(void);
+
+/// The signal that asked the process to stop (SIGTERM or SIGINT), or 0 when none did.
+int seer_stop_signal(void);
+
+#endif

@@ -1,0 +1,222 @@
+// A contextual anomaly score in the manner of the Contextual Anomaly Detector (CAD OSE, M. Smirnov,
+// 2016; written here from its description): each value becomes a few "facts" — the bits of its
+// bin among 8 over the range seen so far — and the detector remembers contexts, pairs of (the
+// facts active one step earlier, including which contexts fired then) → (the facts now). A step
+// whose facts the remembered contexts predicted scores low; one that needs new contexts scores
+// high: score = (1 − predicted share + new share)/2. It sees sequences of shapes that a linear
+// predictor's error and a level test miss (on NAB it adds about 2.5 points to the ensemble).
+// Causal: the bins span the running minimum and maximum (CAD OSE takes the whole file's, which a
+// stream cannot know). Its memory grows with novelty, so it stops adding contexts at
+// `maxContexts`, which bounds a series' memory and the time per step.
+import Foundation
+
+/// CAD-style raw anomaly scores in [0, 1] for one series.
+public struct ContextAnomaly: Sendable {
+    /// Contexts kept at most (then no new ones are learnt).
+    public let maxContexts: Int
+    static let bits = 3, maxLeft = 7, maxActive = 15
+    /// Facts above this are contexts that fired (a context id added to it).
+    static let neuronBase = 1 << 31
+
+    private var lo = 0.0, hi = 0.0, started = false
+    // Semi-contexts: sorted fact lists, left (the previous step's) and right (this step's).
+    private var leftFacts: [[Int]] = [], rightFacts: [[Int]] = []
+    private var leftIds: [[Int]: Int] = [:], rightIds: [[Int]: Int] = [:]
+    /// Fact → the semi-contexts holding it, in creation order.
+    private var leftIndex: [Int: [Int32]] = [:], rightIndex: [Int: [Int32]] = [:]
+    /// Per left semi-context, its contexts in creation order.
+    private var children: [[Int]] = []
+    private var contextLeft: [Int] = [], contextRight: [Int] = []
+    private var contextIds: [Int: Int] = [:]
+    private var counts: [Int] = [], zero: [Bool] = []
+    /// The facts active after the previous step, and the left semi-contexts they touch (in order
+    /// of first touch) with how many of each one's facts are present.
+    private var leftGroup: [Int] = []
+    private var matchOrder: [Int32] = [], matchCount: [Int32] = []
+    /// Scratch counts per semi-context (all 0 between steps), so crossing needs no dictionary.
+    private var leftScratch: [Int32] = [], rightScratch: [Int32] = []
+
+    public init(maxContexts: Int = 10_000) {
+        precondition(maxContexts >= 1, "at least one context")
+        self.maxContexts = maxContexts
+    }
+
+    /// Contexts learnt so far.
+    public var contexts: Int { counts.count }
+
+    /// The raw score of `value`, then `value` learnt.
+    public mutating func update(_ value: Double) -> Double {
+        if !started { lo = value; hi = value; started = true }
+        lo = min(lo, value)
+        hi = max(hi, value)
+        let width = hi > lo ? (hi - lo) / 7 : 7
+        let bin = Int((value - lo) / width)
+        let facts = (0..<Self.bits).map { 2 * $0 + ((bin >> $0) & 1) }
+        return step(facts)
+    }
+
+    private struct Pair: Hashable { var left: [Int], right: [Int] }
+
+    private mutating func step(_ sensory: [Int]) -> Double {
+        var proposed = Set<Pair>()
+        var newFlag = false, newContext = -1
+        if !leftGroup.isEmpty {
+            proposed.insert(Pair(left: leftGroup, right: sensory))
+            let (id, created) = context(leftGroup, sensory, zero: true)
+            if created { newFlag = true; newContext = id }
+        }
+        // How many of each right semi-context's facts are present now.
+        var touchedRight: [Int32] = []
+        for fact in sensory {
+            for id in rightIndex[fact] ?? [] {
+                if rightScratch[Int(id)] == 0 { touchedRight.append(id) }
+                rightScratch[Int(id)] += 1
+            }
+        }
+        defer { for id in touchedRight { rightScratch[Int(id)] = 0 } }
+        var selected = 0
+        var active: [Int] = [], candidates: [Pair] = []
+        for (k, left32) in matchOrder.enumerated() {
+            let left = Int(left32), present = Int(matchCount[k])
+            let full = present == leftFacts[left].count
+            // A partly present left side only matters for proposing new contexts.
+            guard full || (newFlag && present <= Self.maxLeft) else { continue }
+            for id in children[left] where id != newContext {
+                let right = contextRight[id]
+                let rightPresent = Int(rightScratch[right])
+                if full {
+                    selected += 1
+                    guard rightPresent > 0 else { continue }
+                    if rightPresent == rightFacts[right].count {
+                        counts[id] += 1
+                        active.append(id)
+                    } else if zero[id] && newFlag && present <= Self.maxLeft {
+                        candidates.append(Pair(left: presentFacts(leftFacts[left], in: leftGroup), right: presentFacts(rightFacts[right], in: sensory)))
+                    }
+                } else if zero[id], rightPresent > 0 {
+                    candidates.append(Pair(left: presentFacts(leftFacts[left], in: leftGroup), right: presentFacts(rightFacts[right], in: sensory)))
+                }
+            }
+        }
+        proposed.formUnion(candidates)
+        let predicted = selected > 0 ? Double(active.count) / Double(selected) : 0
+        // The most used contexts that fired (the newer of equals first) join the next left group.
+        active.sort { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }
+        leftGroup = Array(Set(sensory + active.suffix(Self.maxActive).map { Self.neuronBase + $0 })).sorted()
+        var added = 0
+        for pair in candidates where context(pair.left, pair.right, zero: false).created { added += 1 }
+        crossLeft()
+        if newFlag { added += 1 }
+        let novel = newFlag && !proposed.isEmpty ? Double(added) / Double(proposed.count) : 0
+        return (1 - predicted + novel) / 2
+    }
+
+    /// The facts of `facts` (sorted) that are in `group` (sorted), in order.
+    private func presentFacts(_ facts: [Int], in group: [Int]) -> [Int] {
+        facts.filter { fact in
+            var lo = 0, hi = group.count
+            while lo < hi { let mid = (lo + hi) / 2; if group[mid] < fact { lo = mid + 1 } else { hi = mid } }
+            return lo < group.count && group[lo] == fact
+        }
+    }
+
+    /// The context (left, right), created when missing and there is room; `zero` marks it as one
+    /// seen whole (not proposed from parts).
+    private mutating func context(_ left: [Int], _ right: [Int], zero isZero: Bool) -> (id: Int, created: Bool) {
+        if let l = leftIds[left], let r = rightIds[right], let id = contextIds[l << 32 | r] {
+            if isZero { zero[id] = true }
+            return (id, false)
+        }
+        guard counts.count < maxContexts else { return (-1, false) }
+        let l = semi(left, isLeft: true), r = semi(right, isLeft: false)
+        let id = counts.count
+        contextIds[l << 32 | r] = id
+        contextLeft.append(l)
+        contextRight.append(r)
+        counts.append(0)
+        zero.append(isZero)
+        children[l].append(id)
+        return (id, true)
+    }
+
+    private mutating func semi(_ facts: [Int], isLeft: Bool) -> Int {
+        if isLeft {
+            if let id = leftIds[facts] { return id }
+            let id = leftFacts.count
+            leftIds[facts] = id
+            leftFacts.append(facts)
+            children.append([])
+            leftScratch.append(0)
+            for fact in facts { leftIndex[fact, default: []].append(Int32(id)) }
+            return id
+        }
+        if let id = rightIds[facts] { return id }
+        let id = rightFacts.count
+        rightIds[facts] = id
+        rightFacts.append(facts)
+        rightScratch.append(0)
+        for fact in facts { rightIndex[fact, default: []].append(Int32(id)) }
+        return id
+    }
+
+    /// The left semi-contexts the left group touches, in order of first touch, with how many of
+    /// their facts are in it.
+    private mutating func crossLeft() {
+        matchOrder.removeAll(keepingCapacity: true)
+        for fact in leftGroup {
+            for id in leftIndex[fact] ?? [] {
+                if leftScratch[Int(id)] == 0 { matchOrder.append(id) }
+                leftScratch[Int(id)] += 1
+            }
+        }
+        matchCount = matchOrder.map { leftScratch[Int($0)] }
+        for id in matchOrder { leftScratch[Int(id)] = 0 }
+    }
+}
+
+extension ContextAnomaly: Codable {
+    // Only what was learnt is saved; the indexes and matches are rebuilt from it.
+    enum CodingKeys: String, CodingKey { case maxContexts, started, lo, hi, leftFacts, rightFacts, contextLeft, contextRight, counts, zero, leftGroup }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(maxContexts, forKey: .maxContexts)
+        try c.encode(started, forKey: .started)
+        try c.encode(lo, forKey: .lo)
+        try c.encode(hi, forKey: .hi)
+        try c.encode(leftFacts, forKey: .leftFacts)
+        try c.encode(rightFacts, forKey: .rightFacts)
+        try c.encode(contextLeft, forKey: .contextLeft)
+        try c.encode(contextRight, forKey: .contextRight)
+        try c.encode(counts, forKey: .counts)
+        try c.encode(zero, forKey: .zero)
+        try c.encode(leftGroup, forKey: .leftGroup)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(maxContexts: try c.decode(Int.self, forKey: .maxContexts))
+        started = try c.decode(Bool.self, forKey: .started)
+        lo = try c.decode(Double.self, forKey: .lo)
+        hi = try c.decode(Double.self, forKey: .hi)
+        let lefts = try c.decode([[Int]].self, forKey: .leftFacts), rights = try c.decode([[Int]].self, forKey: .rightFacts)
+        let cl = try c.decode([Int].self, forKey: .contextLeft), cr = try c.decode([Int].self, forKey: .contextRight)
+        let savedCounts = try c.decode([Int].self, forKey: .counts), savedZero = try c.decode([Bool].self, forKey: .zero)
+        guard cl.count == cr.count, cl.count == savedCounts.count, cl.count == savedZero.count,
+              cl.allSatisfy(lefts.indices.contains), cr.allSatisfy(rights.indices.contains) else {
+            throw DecodingError.dataCorruptedError(forKey: .counts, in: c, debugDescription: "the contexts do not match their semi-contexts")
+        }
+        for facts in lefts { _ = semi(facts, isLeft: true) }
+        for facts in rights { _ = semi(facts, isLeft: false) }
+        for k in cl.indices {
+            contextIds[cl[k] << 32 | cr[k]] = k
+            contextLeft.append(cl[k])
+            contextRight.append(cr[k])
+            children[cl[k]].append(k)
+        }
+        counts = savedCounts
+        zero = savedZero
+        leftGroup = try c.decode([Int].self, forKey: .leftGroup)
+        crossLeft()
+    }
+}

@@ -1,0 +1,111 @@
+// Seer's default anomaly detector: several causal views of one series, each calibrated against
+// its own recent history, the most alarmed one winning, and one alarm per anomaly.
+//   1. raw scores: the seasonal linear model's error (`LinearResidual`), the level-shift
+//      statistic (`LevelShiftScore`) and the contextual score (`ContextAnomaly`);
+//   2. each through its own `AveragedLikelihood`;
+//   3. a range flag: a value beyond the minimum/maximum seen so far, widened by 2 % of the range,
+//      scores 1 (NAB's HTM detector has the same rule at 5 %);
+//   4. the maximum of these;
+//   5. the alarm filter: a score at `alarm` or above raises an alarm — unless the score was also
+//      at the alarm level within an hour of the same time one day earlier (a daily job is not an
+//      anomaly) — and each alarm holds the next `quiet` steps at 0, since an operator (and NAB)
+//      counts every repeated alarm of one event as a false one.
+// Every part can be switched off, so its worth is measured (`seer bench nab`); the figures and
+// what was tried are in docs/DECISIONS.md.
+import Foundation
+
+/// Which parts of `EnsembleDetector` run (all, by default).
+public struct EnsembleParts: Sendable, Equatable, Codable {
+    public var residual = true, levelShift = true, context = true, range = true
+    /// Drop alarms seen within an hour of the same time yesterday.
+    public var seenYesterday = true
+    /// Hold the steps after an alarm at 0.
+    public var quiet = true
+    public init() {}
+}
+
+/// The ensemble of calibrated scorers with its alarm filter.
+public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
+    public let season: Int
+    public let parts: EnsembleParts
+    public let alarm: Double
+    public let quietSteps: Int
+    /// Range flags fire beyond this share of the range seen.
+    public let rangeTolerance: Double
+    /// Steps learnt before the range flag may fire: while the range is still being found, every
+    /// new extreme would alarm, and each alarm's quiet period would hide what comes next.
+    public let rangeSettling: Int
+    private var residual: LinearResidual
+    private var shift = LevelShiftScore(window: 12, history: 500)
+    private var context: ContextAnomaly
+    private var stages = [AveragedLikelihood](repeating: AveragedLikelihood(), count: 3)
+    /// The values of the last `history` steps, which the three stages share.
+    private var values = ScoreRing(capacity: AveragedLikelihood().history)
+    private var low = 0.0, high = 0.0, seen = 0
+    /// The combined scores of the last day and an hour (for the seen-yesterday rule).
+    private var combined: [Double] = []
+    private var quiet = 0
+
+    /// `season`: the daily cycle in steps (1 when unknown: lags 1–3 only, no seen-yesterday rule).
+    public init(season: Int, parts: EnsembleParts = EnsembleParts(), alarm: Double = 0.5, quietSteps: Int = 200,
+                rangeTolerance: Double = 0.02, rangeSettling: Int = 100, maxContexts: Int = 10_000) {
+        self.rangeSettling = rangeSettling
+        self.season = max(1, season)
+        self.parts = parts
+        self.alarm = alarm
+        self.quietSteps = quietSteps
+        self.rangeTolerance = rangeTolerance
+        residual = LinearResidual(season: self.season)
+        context = ContextAnomaly(maxContexts: maxContexts)
+    }
+
+    /// Contexts the contextual member holds.
+    public var contexts: Int { context.contexts }
+
+    /// Steps either side of "the same time yesterday": an hour.
+    var width: Int { max(1, Int((Double(season) / 24).rounded())) }
+
+    public mutating func update(_ value: Double) -> Double {
+        var score = 0.0
+        if parts.residual { score = max(score, stages[0].update(residual.update(value), values: values)) }
+        if parts.levelShift { score = max(score, stages[1].update(shift.update(value), values: values)) }
+        if parts.context { score = max(score, stages[2].update(context.update(value), values: values)) }
+        if parts.range { score = max(score, rangeFlag(value)) }
+        values.append(value)
+        return filtered(score)
+    }
+
+    /// 1 for a value beyond the range of those before it (widened by the tolerance), else 0.
+    private mutating func rangeFlag(_ value: Double) -> Double {
+        defer {
+            if seen == 0 { (low, high) = (value, value) } else { (low, high) = (min(low, value), max(high, value)) }
+            seen += 1
+        }
+        guard seen >= max(1, rangeSettling), high > low else { return 0 }
+        let margin = (high - low) * rangeTolerance
+        return value > high + margin || value < low - margin ? 1 : 0
+    }
+
+    private mutating func filtered(_ score: Double) -> Double {
+        let daily = parts.seenYesterday && season > 4
+        defer {
+            if daily {
+                combined.append(score)
+                if combined.count > season + width + 1 { combined.removeFirst() }
+            }
+        }
+        guard parts.quiet || daily else { return score }
+        if quiet > 0 {
+            quiet -= 1
+            return 0
+        }
+        guard score >= alarm else { return score }
+        if daily {
+            // combined[combined.count − k] is the score k steps ago.
+            let yesterday = (season - width)...(season + width)
+            if yesterday.contains(where: { $0 <= combined.count && combined[combined.count - $0] >= alarm }) { return 0 }
+        }
+        if parts.quiet { quiet = quietSteps }
+        return score
+    }
+}

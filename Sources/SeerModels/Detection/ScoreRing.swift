@@ -1,0 +1,78 @@
+// The last `capacity` values of a stream in a fixed ring, stored as Float32: detector state that
+// must stay small per series (1,000 streams at once) and small on disk (`seer detect --state`
+// saves it at an interval). It encodes as base64 of its little-endian bytes in chronological
+// order — a JSON array of 8,640 decimal numbers would be five times larger and slower to parse.
+import Foundation
+
+/// A fixed-capacity window over the newest values, oldest dropped first.
+public struct ScoreRing: Sendable, Equatable {
+    public let capacity: Int
+    private var storage: [Float] = []
+    /// Where the next value goes once the ring is full.
+    private var head = 0
+
+    public init(capacity: Int) {
+        precondition(capacity >= 1, "a ring holds at least one value")
+        self.capacity = capacity
+    }
+
+    /// Values held (at most `capacity`).
+    public var count: Int { storage.count }
+
+    /// Adds `value`, dropping the oldest when full.
+    public mutating func append(_ value: Double) {
+        if storage.count < capacity {
+            storage.append(Float(value))
+        } else {
+            storage[head] = Float(value)
+            head = (head + 1) % capacity
+        }
+    }
+
+    /// Mean and sample standard deviation of the values held (in any order; both 0 when empty).
+    public func moments() -> (mean: Double, deviation: Double) {
+        guard !storage.isEmpty else { return (0, 0) }
+        let n = Double(storage.count)
+        var sum = 0.0
+        for v in storage { sum += Double(v) }
+        let mean = sum / n
+        guard storage.count > 1 else { return (mean, 0) }
+        var squares = 0.0
+        for v in storage { let d = Double(v) - mean; squares += d * d }
+        return (mean, (squares / (n - 1)).squareRoot())
+    }
+
+    /// The values oldest first.
+    public var chronological: [Float] { Array(storage[head...] + storage[..<head]) }
+}
+
+extension ScoreRing: Codable {
+    enum CodingKeys: String, CodingKey { case capacity, values }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        capacity = try container.decode(Int.self, forKey: .capacity)
+        let bytes = try container.decode(Data.self, forKey: .values)
+        guard capacity >= 1, bytes.count % 4 == 0, bytes.count / 4 <= capacity else {
+            throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "a ring of \(capacity) cannot hold \(bytes.count) bytes")
+        }
+        let raw = [UInt8](bytes)
+        storage = stride(from: 0, to: raw.count, by: 4).map { i -> Float in
+            var bits: UInt32 = 0
+            for k in 0..<4 { bits |= UInt32(raw[i + k]) << (8 * UInt32(k)) }
+            return Float(bitPattern: bits)
+        }
+        head = 0
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(capacity, forKey: .capacity)
+        var bytes = Data(capacity: storage.count * 4)
+        for value in chronological {
+            let bits = value.bitPattern
+            for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt32(k)))) }
+        }
+        try container.encode(bytes, forKey: .values)
+    }
+}
