@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
         .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
-        .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData"]),
-        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "seer-example-forecast", "seer-example-detect"]),
+        .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
+        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "seer-example-forecast", "seer-example-detect"]),
     ]
 )

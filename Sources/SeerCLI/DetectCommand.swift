@@ -41,6 +41,18 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Table for --out-sqlite (replaced when it exists).")
     var outTable: String?
 
+    @Option(help: "Known anomalies (NAB JSON: file key → windows [[start, end], …] or anomaly timestamps): print point-wise and event-wise confusion.")
+    var labels: String?
+
+    @Option(help: "With --labels: write the confusion counts as CSV here.")
+    var confusion: String?
+
+    @Option(help: "Write the values, label windows, detections and scores as an SVG here.")
+    var plot: String?
+
+    @Option(help: "Write a self-contained HTML report here (plots, and the confusion tables with --labels).")
+    var report: String?
+
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
 
@@ -52,10 +64,12 @@ struct DetectCommand: ParsableCommand {
             if input.file != nil || input.sqlite != nil { throw ValidationError("--stream reads stdin; give no FILE or --sqlite") }
             if fpRate != nil { throw ValidationError("--fp-rate needs every row first; a stream takes --threshold") }
             if out != nil || outSqlite != nil { throw ValidationError("a stream writes its rows to stdout; redirect it instead of --out/--out-sqlite") }
+            if labels != nil || plot != nil || report != nil { throw ValidationError("--labels, --plot and --report go with a file, not --stream") }
         } else {
             try input.requireInput()
         }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
+        if confusion != nil && labels == nil { throw ValidationError("--confusion needs --labels") }
         if threshold != nil && fpRate != nil { throw ValidationError("give --threshold or --fp-rate, not both") }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
         if let fpRate, !(fpRate > 0 && fpRate < 1) { throw ValidationError("--fp-rate is a share between 0 and 1 (exclusive), not \(fpRate)") }
@@ -71,9 +85,22 @@ struct DetectCommand: ParsableCommand {
                                      threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet)
             }
             let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
-            let result = try DetectRun(data: try input.forecastData(), request: DetectRequest(model: model, threshold: rule, warmup: warmup, season: season)).run()
+            let request = DetectRequest(model: model, threshold: rule, warmup: warmup, season: season)
+            let data = try input.forecastData()
+            let detection = DetectRun(data: data, request: request)
+            let result = try detection.run()
+            let truth = try labels.map(AnomalyLabels.load)
+            let matched = try truth.map { try DetectionConfusion.evaluate(result, data: data, labels: $0, input: input.file, warmup: detection.warmup) }
             try emitTable(csv: result.csv, json: { try printJSON(result) }, sqlite: result.writeSQLite, summary: result.summary,
                           out: out, outSqlite: outSqlite, outTable: outTable, asJSON: json, quiet: quiet)
+            if let matched {
+                if !quiet { printNote(matched.text) }
+                if let confusion { try writeFileAtomically(matched.csv, to: confusion) }
+            }
+            if let plot { try writeFileAtomically(DetectFigures.plot(result, data: data, labels: truth, input: input.file), to: plot) }
+            if let report {
+                try writeFileAtomically(DetectFigures.report(result, data: data, request: request, labels: truth, confusion: matched, input: input.file), to: report)
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 // target share of flagged rows, several series with unique_id first, and bad input refused with
 // the right exit code and the row named.
 import Foundation
+import SeerEval
 import Testing
 
 struct DetectCLITests {
@@ -61,6 +62,34 @@ struct DetectCLITests {
         try "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,abc\n".write(toFile: holes, atomically: true, encoding: .utf8)
         let text2 = try CLITests.seer(["detect", holes])
         #expect(text2.status == 65 && text2.stderr.contains(":3:2: column 'value': expected a number"), "\(text2.stderr)")
+    }
+}
+
+extension DetectCLITests {
+    /// --labels prints both confusion tables; --confusion, --plot and --report write well-formed files.
+    @Test func labelsConfusionPlotAndReport() throws {
+        let labels = Self.temporary("labels") + ".json", csv = Self.temporary("confusion") + ".csv"
+        let plot = Self.temporary("plot") + ".svg", report = Self.temporary("report") + ".html"
+        defer { for path in [labels, csv, plot, report] { try? FileManager.default.removeItem(atPath: path) } }
+        try "{\"realKnownCause/nab_rogue_agent_key_hold.csv\": [[\"2014-07-15 04:35:00.000000\", \"2014-07-15 13:25:00.000000\"]]}"
+            .write(toFile: labels, atomically: true, encoding: .utf8)
+        let run = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv", "--labels", labels, "--confusion", csv,
+                                     "--plot", plot, "--report", report, "--out", Self.temporary("scores") + ".csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("point-wise (rows after the warm-up)") && run.stderr.contains("event-wise"), "\(run.stderr)")
+        let counts = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(counts.count == 3 && counts[0].first == "counted")
+        // Point-wise cases are the 1,600 rows after the 282-row warm-up.
+        let cases = counts[1][1...4].compactMap { Int($0) }.reduce(0, +)
+        #expect(cases == 1_600, "\(counts)")
+        for path in [plot, report] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(MarkupCheck.problem(in: text) == nil, "\(path): \(MarkupCheck.problem(in: text) ?? "")")
+        }
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("Point-wise confusion") && html.contains("label windows") && !html.contains("src="))
+        let unknown = try CLITests.seer(["detect", "data/nab_rogue_agent_key_hold.csv", "--labels", "data/nab_rogue_agent_key_hold.csv"])
+        #expect(unknown.status == 65, "\(unknown.stderr)")
     }
 }
 
