@@ -89,6 +89,7 @@ struct DetectCommand: ParsableCommand {
             let data = try input.forecastData()
             let detection = DetectRun(data: data, request: request)
             let result = try detection.run()
+            if !quiet { for warning in detection.orderWarnings { printWarning(warning + "; --on-duplicate error refuses them, sort orders them") } }
             let truth = try labels.map(AnomalyLabels.load)
             let matched = try truth.map { try DetectionConfusion.evaluate(result, data: data, labels: $0, input: input.file, warmup: detection.warmup) }
             try emitTable(csv: result.csv, json: { try printJSON(result) }, sqlite: result.writeSQLite, summary: result.summary,

@@ -49,6 +49,7 @@ func flagAdvice(for error: any SeerError) -> String? {
         return advice(lowering: need) + (foldsRequested ? ", or --calibration-folds or --levels" : ", or --levels")
     case ForecastTaskError.tooFewResiduals: return "raise --calibration-folds or lower --levels"
     case is DeviceUnavailable: return "use --device cpu"
+    case DetectError.shorterThanWarmup: return "lower --warmup or give more rows"
     default: return nil
     }
 }

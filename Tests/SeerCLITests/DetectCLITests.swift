@@ -93,6 +93,28 @@ extension DetectCLITests {
     }
 }
 
+extension DetectCLITests {
+    /// A constant series scores finitely and raises nothing; a warm-up as long as the series is
+    /// refused (65); repeated timestamps are scored in file order with a warning, or refused.
+    @Test func constantShortAndRepeatedSeries() throws {
+        let constant = Self.temporary("constant") + ".csv", repeated = Self.temporary("repeated") + ".csv"
+        defer { for path in [constant, repeated] { try? FileManager.default.removeItem(atPath: path) } }
+        var text = "timestamp,value\n"
+        for i in 0..<700 { text += String(format: "2024-01-%02d %02d:00:00,5\n", 1 + i / 24, i % 24) }
+        try text.write(toFile: constant, atomically: true, encoding: .utf8)
+        let run = try CLITests.seer(["detect", constant])
+        let scores = ForecastCLITests.rows(run.stdout).dropFirst().compactMap { Double($0[2]) }
+        #expect(run.status == 0 && scores.count == 700 && scores.allSatisfy { $0.isFinite && $0 < 0.5 }, "\(run.stderr)")
+        let long = try CLITests.seer(["detect", constant, "--warmup", "700"])
+        #expect(long.status == 65 && long.stderr.contains("700 rows, no more than the 700-row warm-up") && long.stderr.contains("lower --warmup"), "\(long.stderr)")
+        try "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,2\n2024-01-01 01:00:00,3\n2024-01-01 02:00:00,4\n".write(toFile: repeated, atomically: true, encoding: .utf8)
+        let kept = try CLITests.seer(["detect", repeated])
+        #expect(kept.status == 0 && kept.stderr.contains("1 row whose timestamp repeats or goes back (the first at row 3)"), "\(kept.stderr)")
+        let refused = try CLITests.seer(["detect", repeated, "--on-duplicate", "error"])
+        #expect(refused.status == 65 && refused.stderr.contains("duplicate timestamp"), "\(refused.stderr)")
+    }
+}
+
 struct DetectExampleTests {
     @Test func detectExampleRunsOnThePublicAPI() throws {
         let run = try CLITests.run(CLITests.executable("seer-example-detect"), ["data/nab_rogue_agent_key_hold.csv"])

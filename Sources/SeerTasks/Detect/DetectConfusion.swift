@@ -104,7 +104,7 @@ public struct DetectionConfusion: Sendable, Codable {
             confusion.series.append(sequence.id)
             let part = result.series[s].rows
             let flagged = result.rows[part].map { $0.label == 1 }
-            let start = warmup(stamps.count)
+            let start = min(warmup(stamps.count), stamps.count)
             // The window (if any) each row lies in.
             var inWindow = [Int?](repeating: nil, count: stamps.count)
             for (w, window) in windows.enumerated() { for i in stamps.indices where window.contains(stamps[i]) { inWindow[i] = w } }

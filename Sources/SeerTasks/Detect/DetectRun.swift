@@ -39,12 +39,16 @@ public struct DetectRequest: Equatable, Sendable {
 public enum DetectError: SeerError, Equatable {
     /// A value that is NaN or infinite, at a series' row.
     case nonFinite(series: String, row: Int)
+    /// A series no longer than the warm-up asked for: no row of it could be labelled.
+    case shorterThanWarmup(series: String, rows: Int, warmup: Int)
 
     public var kind: FailureKind { .badInput }
     public var description: String {
         switch self {
         case .nonFinite(let series, let row):
             return "series \(series) has a missing or non-finite value at row \(row + 1); fill it first (interpolate or forward-fill)"
+        case .shorterThanWarmup(let series, let rows, let warmup):
+            return "series \(series) has \(rows) row\(rows == 1 ? "" : "s"), no more than the \(warmup)-row warm-up learnt before any label"
         }
     }
 }
@@ -116,6 +120,17 @@ public struct DetectRun {
         self.request = request
     }
 
+    /// One line per series whose timestamps repeat or go back (they are scored in file order).
+    public var orderWarnings: [String] {
+        data.sequences.compactMap { sequence in
+            guard let stamps = sequence.timestamps, stamps.count > 1 else { return nil }
+            let bad = (1..<stamps.count).filter { stamps[$0] <= stamps[$0 - 1] }
+            guard let first = bad.first else { return nil }
+            return "series \(sequence.id): \(bad.count) row\(bad.count == 1 ? "" : "s") whose timestamp repeats or goes back (the first at row \(first + 1)) "
+                + "scored in file order"
+        }
+    }
+
     /// Rows of a series of `count` rows before labels may be 1.
     public func warmup(_ count: Int) -> Int { request.warmup ?? NABScoring.probation(rows: count) }
 
@@ -124,6 +139,9 @@ public struct DetectRun {
         var scores: [[Double]] = []
         for sequence in data.sequences {
             if let bad = sequence.values.firstIndex(where: { !$0.isFinite }) { throw DetectError.nonFinite(series: sequence.id, row: bad) }
+            if let asked = request.warmup, asked >= sequence.values.count {
+                throw DetectError.shorterThanWarmup(series: sequence.id, rows: sequence.values.count, warmup: asked)
+            }
             var detector = AnomalyDetector(model: request.model, season: season)
             scores.append(detector.score(sequence.values.map(Double.init)))
         }
