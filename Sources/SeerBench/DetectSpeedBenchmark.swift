@@ -25,6 +25,8 @@ public struct DetectMemoryFigures: Codable, Sendable {
     public var peakRSSBytes: Int
     /// Contexts the first series' CAD member holds at the end (ensemble only).
     public var contexts: Int?
+    /// Points scored per second over all the streams (their states no longer fit a cache).
+    public var pointsPerSecond: Double
 }
 
 public struct DetectBenchResult: Codable, Sendable {
@@ -34,9 +36,9 @@ public struct DetectBenchResult: Codable, Sendable {
     public var text: String {
         var speedTable = TextTable(["detector", "points", "seconds", "points/s"])
         for s in speed { speedTable.add([s.model, String(s.points), String(format: "%.2f", s.seconds), String(format: "%.0f", s.pointsPerSecond)]) }
-        var memoryTable = TextTable(["detector", "streams", "points each", "RSS per series (KiB)", "state per series (KiB)", "peak RSS (MiB)", "contexts"])
+        var memoryTable = TextTable(["detector", "streams", "points each", "points/s (all)", "RSS per series (KiB)", "state per series (KiB)", "peak RSS (MiB)", "contexts"])
         for m in memory {
-            memoryTable.add([m.model, String(m.streams), String(m.pointsPerStream), String(format: "%.1f", m.residentBytesPerSeries / 1024),
+            memoryTable.add([m.model, String(m.streams), String(m.pointsPerStream), String(format: "%.0f", m.pointsPerSecond), String(format: "%.1f", m.residentBytesPerSeries / 1024),
                              String(format: "%.1f", m.stateBytesPerSeries / 1024), String(format: "%.1f", Double(m.peakRSSBytes) / 1_048_576),
                              m.contexts.map(String.init) ?? "–"])
         }
@@ -98,12 +100,15 @@ extension DetectSpeedBenchmark {
         let feed = metric(pointsPerStream, seed: 11)
         let before = residentBytes()
         var detectors = (0..<streams).map { _ in AnomalyDetector(model: model, season: 288) }
+        let began = monotonicSeconds()
         for step in 0..<pointsPerStream { for s in detectors.indices { _ = detectors[s].update(feed[step] + Double(s % 10)) } }
+        let seconds = monotonicSeconds() - began
         let grown = residentBytes() - before
         let state = try JSONEncoder().encode(detectors[0]).count
         return DetectMemoryFigures(model: model.rawValue, streams: streams, pointsPerStream: pointsPerStream,
                                    residentBytesPerSeries: Double(grown) / Double(streams), stateBytesPerSeries: Double(state),
-                                   peakRSSBytes: peakRSSBytes(), contexts: detectors[0].contexts)
+                                   peakRSSBytes: peakRSSBytes(), contexts: detectors[0].contexts,
+                                   pointsPerSecond: Double(streams * pointsPerStream) / seconds)
     }
 }
 

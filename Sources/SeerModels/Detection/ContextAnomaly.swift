@@ -58,10 +58,8 @@ public struct ContextAnomaly: Sendable {
     private struct Pair: Hashable { var left: [Int], right: [Int] }
 
     private mutating func step(_ sensory: [Int]) -> Double {
-        var proposed = Set<Pair>()
         var newFlag = false, newContext = -1
         if !leftGroup.isEmpty {
-            proposed.insert(Pair(left: leftGroup, right: sensory))
             let (id, created) = context(leftGroup, sensory, zero: true)
             if created { newFlag = true; newContext = id }
         }
@@ -76,6 +74,7 @@ public struct ContextAnomaly: Sendable {
         defer { for id in touchedRight { rightScratch[Int(id)] = 0 } }
         var selected = 0
         var active: [Int] = [], candidates: [Pair] = []
+        active.reserveCapacity(matchOrder.count)
         for (k, left32) in matchOrder.enumerated() {
             let left = Int(left32), present = Int(matchCount[k])
             let full = present == leftFacts[left].count
@@ -98,16 +97,29 @@ public struct ContextAnomaly: Sendable {
                 }
             }
         }
-        proposed.formUnion(candidates)
         let predicted = selected > 0 ? Double(active.count) / Double(selected) : 0
-        // The most used contexts that fired (the newer of equals first) join the next left group.
-        active.sort { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }
-        leftGroup = Array(Set(sensory + active.suffix(Self.maxActive).map { Self.neuronBase + $0 })).sorted()
+        // The most used contexts that fired (the newer of equals first) join the next left group:
+        // the top `maxActive` kept in a small sorted buffer (sorting every fired context cost a
+        // sixth of the time).
+        func before(_ a: Int, _ b: Int) -> Bool { counts[a] != counts[b] ? counts[a] < counts[b] : a < b }
+        var top: [Int] = []
+        top.reserveCapacity(Self.maxActive + 1)
+        for id in active where top.count < Self.maxActive || before(top[0], id) {
+            var k = top.count
+            top.append(id)
+            while k > 0 && before(id, top[k - 1]) { top[k] = top[k - 1]; k -= 1 }
+            top[k] = id
+            if top.count > Self.maxActive { top.removeFirst() }
+        }
+        // The pairs proposed (the whole situation and its parts), counted only when something was new.
+        let proposed = newFlag ? Set(candidates + [Pair(left: leftGroup, right: sensory)]).count : 0
+        // Sensory facts (< 6) and the fired contexts' facts (distinct ids) never coincide: no set needed.
+        leftGroup = sensory + top.map { Self.neuronBase + $0 }.sorted()
         var added = 0
         for pair in candidates where context(pair.left, pair.right, zero: false).created { added += 1 }
         crossLeft()
         if newFlag { added += 1 }
-        let novel = newFlag && !proposed.isEmpty ? Double(added) / Double(proposed.count) : 0
+        let novel = newFlag && proposed > 0 ? Double(added) / Double(proposed) : 0
         return (1 - predicted + novel) / 2
     }
 
