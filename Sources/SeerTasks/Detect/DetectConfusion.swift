@@ -132,14 +132,20 @@ public struct DetectionConfusion: Sendable, Codable {
 
     static func format(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
 
-    /// The aligned table: one row per way of counting.
-    public var text: String {
-        var table = TextTable(["counted", "TP", "FP", "FN", "TN", "precision", "recall", "F1"])
+    /// The table's header and its two rows, one per way of counting (the text and the report's table).
+    public static let header = ["counted", "TP", "FP", "FN", "TN", "precision", "recall", "F1"]
+    public var rows: [[String]] {
         let m = pointwise.counts
-        table.add(["point-wise (rows after the warm-up)", String(m[1][1]), String(m[0][1]), String(m[1][0]), String(m[0][0]),
-                   Self.format(pointwise.precision(1)), Self.format(pointwise.recall(1)), Self.format(pointwise.f1(1))])
-        table.add(["event-wise (windows; runs of false alarms)", String(eventwise.truePositives), String(eventwise.falsePositives),
-                   String(eventwise.falseNegatives), "–", Self.format(eventwise.precision), Self.format(eventwise.recall), Self.format(eventwise.f1)])
+        return [["point-wise (rows after the warm-up)", String(m[1][1]), String(m[0][1]), String(m[1][0]), String(m[0][0]),
+                 Self.format(pointwise.precision(1)), Self.format(pointwise.recall(1)), Self.format(pointwise.f1(1))],
+                ["event-wise (windows; runs of false alarms)", String(eventwise.truePositives), String(eventwise.falsePositives),
+                 String(eventwise.falseNegatives), "–", Self.format(eventwise.precision), Self.format(eventwise.recall), Self.format(eventwise.f1)]]
+    }
+
+    /// The aligned table and its notes.
+    public var text: String {
+        var table = TextTable(Self.header)
+        for row in rows { table.add(row) }
         var notes: [String] = []
         if windowsInWarmup > 0 { notes.append("\(windowsInWarmup) window\(windowsInWarmup == 1 ? "" : "s") wholly in the warm-up not counted") }
         if !unlabelled.isEmpty { notes.append("no labels for \(unlabelled.joined(separator: ", "))") }

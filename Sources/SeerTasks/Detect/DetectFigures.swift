@@ -55,16 +55,8 @@ public enum DetectFigures {
             ])]),
         ]
         if let confusion {
-            let m = confusion.pointwise.counts
             sections.append(HTMLReport.Section("Against the labels (\((labels?.path).map { ($0 as NSString).lastPathComponent } ?? "labels"))", [
-                .table(header: ["counted", "TP", "FP", "FN", "TN", "precision", "recall", "F1"], rows: [
-                    ["point-wise (rows after the warm-up)", String(m[1][1]), String(m[0][1]), String(m[1][0]), String(m[0][0]),
-                     DetectionConfusion.format(confusion.pointwise.precision(1)), DetectionConfusion.format(confusion.pointwise.recall(1)),
-                     DetectionConfusion.format(confusion.pointwise.f1(1))],
-                    ["event-wise (windows; runs of false alarms)", String(confusion.eventwise.truePositives), String(confusion.eventwise.falsePositives),
-                     String(confusion.eventwise.falseNegatives), "–", DetectionConfusion.format(confusion.eventwise.precision),
-                     DetectionConfusion.format(confusion.eventwise.recall), DetectionConfusion.format(confusion.eventwise.f1)],
-                ]),
+                .table(header: DetectionConfusion.header, rows: confusion.rows),
                 .figure(svg: confusion.pointwise.heatmapSVG(title: "Point-wise confusion (rows after the warm-up)"),
                         caption: "Rows: the truth (inside a label window or not); columns: the detector's label."),
             ]))
