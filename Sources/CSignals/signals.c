@@ -1,7 +1,10 @@
 // See csignals.h. A signal handler may only touch a volatile sig_atomic_t, so this is C.
+#define _GNU_SOURCE
 #include "csignals.h"
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -25,3 +28,24 @@ void seer_install_stop_handlers(void) {
 }
 
 int seer_stop_signal(void) { return (int)stop_signal; }
+
+int seer_wait_readable(int fd, int milliseconds) {
+    // Block the stop signals, look at the flag, then wait with them unblocked: a signal that
+    // came before the wait is pending and interrupts ppoll at once.
+    sigset_t stops, previous;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGINT);
+    sigprocmask(SIG_BLOCK, &stops, &previous);
+    int ready = 0;
+    if (stop_signal == 0) {
+        struct pollfd watched = {.fd = fd, .events = POLLIN, .revents = 0};
+        struct timespec timeout = {.tv_sec = milliseconds / 1000, .tv_nsec = (long)(milliseconds % 1000) * 1000000L};
+        sigset_t waiting = previous;
+        sigdelset(&waiting, SIGTERM);
+        sigdelset(&waiting, SIGINT);
+        ready = ppoll(&watched, 1, &timeout, &waiting) > 0;
+    }
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+    return ready;
+}

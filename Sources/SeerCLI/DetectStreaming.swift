@@ -62,9 +62,9 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
         lastSave = monotonicSeconds()
     }
     var input = StdinLines()
-    while seer_stop_signal() == 0, let line = input.next(stop: { seer_stop_signal() != 0 }) {
+    while seer_stop_signal() == 0, let line = input.next(stop: { seer_stop_signal() != 0 }, beforeWaiting: { fflush(nil) }) {
         tally.lines += 1
-        if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+        if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         if parser.needsHeader {
             try parser.readHeader(line)
             continue
@@ -87,14 +87,15 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
                     print(CSVWriter.line((parser.hasIds ? ["unique_id"] : []) + ["timestamp", "value", "anomaly_score", "label"]), terminator: "")
                     wroteHeader = true
                 }
+                // Flushed when the input runs dry (StdinLines' beforeWaiting): at once for a live row.
                 print(render(scored, ids: parser.hasIds, row: detector.state.series[point.id ?? ""]!.rows, asJSON: asJSON), terminator: "")
-                fflush(nil)  // every stdio stream; `stdout` itself is not concurrency-safe to name
             }
         }
         if store != nil, monotonicSeconds() - lastSave >= options.stateInterval {
             do { try save() } catch { printWarning("\(error) (the stream goes on; saving again in \(options.stateInterval) s)") }
         }
     }
+    fflush(nil)  // every stdio stream; `stdout` itself is not concurrency-safe to name
     try save()
     let stop = seer_stop_signal()
     if !quiet {

@@ -11,4 +11,9 @@ void seer_install_stop_handlers(void);
 /// The signal that asked the process to stop (SIGTERM or SIGINT), or 0 when none did.
 int seer_stop_signal(void);
 
+/// Waits until `fd` can be read, a stop signal arrives, or `milliseconds` pass; 1 when readable.
+/// The signal mask is swapped atomically with the wait (ppoll), so a stop request that arrives
+/// just before waiting is not lost until the next byte comes.
+int seer_wait_readable(int fd, int milliseconds);
+
 #endif

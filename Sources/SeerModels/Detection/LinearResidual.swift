@@ -12,7 +12,9 @@ public struct LinearResidual: Sendable, Codable {
     private var centre: Double?
     private var scale = 0.0
     private var seen = 0
+    /// The last `longest` values, a ring (`head` the oldest once full): no shifting per step.
     private var recent: [Double] = []
+    private var head = 0
     private var model: RecursiveLeastSquares?
     /// The running mean absolute error (the raw score's unit).
     private var errorScale = 0.0
@@ -29,8 +31,7 @@ public struct LinearResidual: Sendable, Codable {
         let lags = season > 4 ? [1, 2, 3, season - 1, season, season + 1] : [1, 2, 3]
         let longest = lags.max()!
         defer {
-            recent.append(value)
-            if recent.count > longest { recent.removeFirst() }
+            if recent.count < longest { recent.append(value) } else { recent[head] = value; head = (head + 1) % longest }
         }
         // Running centre and spread of the values (the features' units).
         guard let old = centre else { centre = value; scale = 0; return 0 }
@@ -39,7 +40,8 @@ public struct LinearResidual: Sendable, Codable {
         scale = seen == 2 ? abs(value - old) : scale + 0.01 * (abs(value - old) - scale)
         let unit = max(scale, 1e-9 * max(1, abs(old)), 1e-12)
         guard recent.count == longest else { return 0 }
-        let features = [1] + lags.map { (recent[recent.count - $0] - old) / unit }
+        // The value `lag` steps back: with the ring full, the newest is just before `head`.
+        let features = [1] + lags.map { (recent[(head - $0 + longest) % longest] - old) / unit }
         if model == nil { model = RecursiveLeastSquares(dimension: features.count, forgetting: forgetting) }
         let target = (value - old) / unit
         let error = abs(target - model!.predict(features))
@@ -54,7 +56,9 @@ public struct LinearResidual: Sendable, Codable {
 /// in their standard deviations, as 1 − exp(−shift/2).
 public struct LevelShiftScore: Sendable, Codable {
     public let window: Int, history: Int
+    /// The last window + history values, a ring (`head` the oldest once full).
     private var values: [Double] = []
+    private var head = 0
 
     public init(window: Int = 12, history: Int = 500) {
         precondition(window >= 1 && history >= 1, "windows must be positive")
@@ -64,14 +68,24 @@ public struct LevelShiftScore: Sendable, Codable {
 
     /// The raw score with `value` as the newest of the recent window.
     public mutating func update(_ value: Double) -> Double {
-        values.append(value)
-        if values.count > window + history { values.removeFirst() }
+        let capacity = window + history
+        if values.count < capacity { values.append(value) } else { values[head] = value; head = (head + 1) % capacity }
         guard values.count > window + 10 else { return 0 }
-        let split = values.count - window
-        let before = values[..<split], recent = values[split...]
-        let mean = before.reduce(0, +) / Double(before.count)
-        let spread = (before.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(before.count)).squareRoot()
-        let shift = abs(recent.reduce(0, +) / Double(recent.count) - mean) / max(spread, 1e-9 * max(1, abs(mean)), 1e-12)
+        // Oldest first, as the sums were always taken (the same rounding, the same scores), in
+        // the ring's two contiguous runs (a modulo per value cost more than the old shifting).
+        let n = values.count, start = n < capacity ? 0 : head
+        let split = n - window
+        func sum(_ chronological: Range<Int>, _ term: (Double) -> Double) -> Double {
+            var total = 0.0
+            values.withUnsafeBufferPointer { ring in
+                for k in chronological { total += term(ring[k < n - start ? start + k : k - (n - start)]) }
+            }
+            return total
+        }
+        let mean = sum(0..<split) { $0 } / Double(split)
+        let spread = (sum(0..<split) { ($0 - mean) * ($0 - mean) } / Double(split)).squareRoot()
+        let recentSum = sum(split..<n) { $0 }
+        let shift = abs(recentSum / Double(window) - mean) / max(spread, 1e-9 * max(1, abs(mean)), 1e-12)
         return 1 - exp(-shift / 2)
     }
 }
