@@ -43,8 +43,7 @@ public struct AnomalyDetector: Sendable, Codable {
     /// The daily cycle of a sub-daily series in steps (the residual model's seasonal lags); 1 for
     /// daily and coarser series or an unknown frequency.
     public static func season(for frequency: Frequency?) -> Int {
-        guard let step = frequency?.fixedSeconds, step < 86_400 else { return 1 }
-        return ForecastRun.defaultSeason(frequency)
+        frequency?.fixedSeconds.map(season(forStep:)) ?? 1
     }
 
     /// A fresh detector for one series.

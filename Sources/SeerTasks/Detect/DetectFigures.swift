@@ -15,12 +15,11 @@ public enum DetectFigures {
         var plots: [LinePlot] = []
         for (s, sequence) in data.sequences.enumerated().prefix(maxPanels) {
             let rows = result.rows[result.series[s].rows]
-            let x = sequence.values.indices.map { i in sequence.timestamps.map { Double($0[i]) } ?? Double(i) }
+            let x = ForecastFigures.xs(data, s, steps: sequence.values.indices)
             let values = sequence.values.map(Double.init)
             let low = values.min() ?? 0, high = values.max() ?? 1
-            var top = LinePlot(title: "\(sequence.id): values, label windows and detections", series: [])
+            var top = ForecastFigures.panel(data, s, title: "\(sequence.id): values, label windows and detections")
             top.height = 260
-            if sequence.timestamps != nil { top.xLabel = LinePlot.dateLabel }
             if let stamps = sequence.timestamps, let windows = labels?.windows(series: sequence.id, input: input), !windows.isEmpty {
                 let inside = stamps.map { t in windows.contains { $0.contains(t) } }
                 top.bands.append(LinePlot.Band(name: "label windows", color: windowColor, opacity: 0.2, x: x,
@@ -31,13 +30,13 @@ public enum DetectFigures {
             var tickX: [Double] = [], tickY: [Double] = []
             for (i, row) in rows.enumerated() where row.label == 1 { tickX += [x[i], x[i], x[i]]; tickY += [low, high, .nan] }
             if !tickX.isEmpty { top.series.append(LinePlot.Series(name: "detections", color: LinePlot.predictionColor, x: tickX, y: tickY, width: 1.5)) }
-            var bottom = LinePlot(title: "\(sequence.id): anomaly score (\(result.model))", series: [
+            var bottom = ForecastFigures.panel(data, s, title: "\(sequence.id): anomaly score (\(result.model))")
+            bottom.series = [
                 LinePlot.Series(name: "score", color: "#555555", x: x, y: rows.map(\.anomalyScore), width: 1),
                 LinePlot.Series(name: String(format: "threshold %.3g", result.threshold), color: LinePlot.predictionColor,
                                 x: [x.first ?? 0, x.last ?? 1], y: [result.threshold, result.threshold], width: 1),
-            ])
+            ]
             bottom.height = 160
-            if sequence.timestamps != nil { bottom.xLabel = LinePlot.dateLabel }
             plots += [top, bottom]
         }
         return LinePlot.stacked(plots)
