@@ -12,8 +12,10 @@ import Glibc
 public enum Parallelism {
     private static let configured = Atomic<Int>(0)
 
-    /// Online processors.
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// Online processors, read once: glibc's sysconf opens and parses /sys/devices/system/cpu/online
+    /// on every call, and `threads` is asked on every kernel call (a third of a small net's
+    /// streaming step went to those system calls).
+    public static let processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// Threads used by Seer's kernels and by OpenBLAS (default: every online processor).
     public static var threads: Int {
