@@ -22,15 +22,28 @@ public struct ContextAnomaly: Sendable {
     // Semi-contexts: sorted fact lists, left (the previous step's) and right (this step's).
     private var leftFacts: [[Int]] = [], rightFacts: [[Int]] = []
     private var leftIds: [[Int]: Int] = [:], rightIds: [[Int]: Int] = [:]
-    /// Fact → the semi-contexts holding it, in creation order.
-    private var leftIndex: [Int: [Int32]] = [:], rightIndex: [Int: [Int32]] = [:]
+    /// Fact (by `slot`) → the semi-contexts holding it, in creation order.
+    private var leftIndex: [[Int32]] = [], rightIndex: [[Int32]] = []
+    /// Fact (by `slot`) → the left semi-contexts whose largest fact it is: every left semi-context
+    /// wholly present is found once under its largest fact, without touching the many that share
+    /// a sensory fact with the group but are not wholly present.
+    private var leftAnchor: [[Int32]] = []
+    /// Facts per right semi-context (read per candidate context; the fact lists need not be).
+    private var rightSizes: [Int32] = []
+    /// Per fact slot, whether it is in the left group (set for the length of a step).
+    private var inLeftGroup: [Bool] = []
     /// Per left semi-context, its contexts in creation order.
-    private var children: [[Int]] = []
-    private var contextLeft: [Int] = [], contextRight: [Int] = []
+    private var children: [[Int32]] = []
+    private var contextLeft: [Int] = []
+    /// Per context, what every step reads of it side by side — its right semi-context and how
+    /// often it fired — one memory access per context rather than one per array (a step reads
+    /// ~900 contexts once the memory of a noisy series is full).
+    private struct Cell { var right: Int32, count: Int32 }
+    private var cells: [Cell] = []
     private var contextIds: [Int: Int] = [:]
-    private var counts: [Int] = [], zero: [Bool] = []
-    /// The facts active after the previous step, and the left semi-contexts they touch (in order
-    /// of first touch) with how many of each one's facts are present.
+    private var zero: [Bool] = []
+    /// The facts active after the previous step, and (found at the start of each step) the left
+    /// semi-contexts they touch with how many of each one's facts are present.
     private var leftGroup: [Int] = []
     private var matchOrder: [Int32] = [], matchCount: [Int32] = []
     /// Scratch counts per semi-context (all 0 between steps), so crossing needs no dictionary.
@@ -42,7 +55,7 @@ public struct ContextAnomaly: Sendable {
     }
 
     /// Contexts learnt so far.
-    public var contexts: Int { counts.count }
+    public var contexts: Int { cells.count }
 
     /// The raw score of `value`, then `value` learnt.
     public mutating func update(_ value: Double) -> Double {
@@ -57,16 +70,32 @@ public struct ContextAnomaly: Sendable {
 
     private struct Pair: Hashable { var left: [Int], right: [Int] }
 
+    /// A fact's place in the per-fact arrays: sensory facts first, then the context ids.
+    @inline(__always) private static func slot(_ fact: Int) -> Int { fact < neuronBase ? fact : 2 * bits + (fact - neuronBase) }
+
+    /// The per-fact list at `fact`'s slot, grown when needed.
+    private static func add(_ id: Int, at fact: Int, to lists: inout [[Int32]]) {
+        let k = slot(fact)
+        if k >= lists.count { lists.append(contentsOf: repeatElement([], count: k + 1 - lists.count)) }
+        lists[k].append(Int32(id))
+    }
+
     private mutating func step(_ sensory: [Int]) -> Double {
         var newFlag = false, newContext = -1
+        // Left semi-contexts created from here on are not matched this step.
+        let known = leftFacts.count
         if !leftGroup.isEmpty {
             let (id, created) = context(leftGroup, sensory, zero: true)
             if created { newFlag = true; newContext = id }
         }
+        // Partly present left sides matter only for proposing contexts, which happens only when
+        // this step made a new one; otherwise the wholly present ones are enough (most steps once
+        // a series is learnt, and every step once the memory is full).
+        if newFlag { crossLeft(known: known) } else { matchWhole(known: known) }
         // How many of each right semi-context's facts are present now.
         var touchedRight: [Int32] = []
-        for fact in sensory {
-            for id in rightIndex[fact] ?? [] {
+        for fact in sensory where Self.slot(fact) < rightIndex.count {
+            for id in rightIndex[Self.slot(fact)] {
                 if rightScratch[Int(id)] == 0 { touchedRight.append(id) }
                 rightScratch[Int(id)] += 1
             }
@@ -80,14 +109,14 @@ public struct ContextAnomaly: Sendable {
             let full = present == leftFacts[left].count
             // A partly present left side only matters for proposing new contexts.
             guard full || (newFlag && present <= Self.maxLeft) else { continue }
-            for id in children[left] where id != newContext {
-                let right = contextRight[id]
+            for id32 in children[left] where Int(id32) != newContext {
+                let id = Int(id32), right = Int(cells[id].right)
                 let rightPresent = Int(rightScratch[right])
                 if full {
                     selected += 1
                     guard rightPresent > 0 else { continue }
-                    if rightPresent == rightFacts[right].count {
-                        counts[id] += 1
+                    if rightPresent == Int(rightSizes[right]) {
+                        cells[id].count += 1
                         active.append(id)
                     } else if zero[id] && newFlag && present <= Self.maxLeft {
                         candidates.append(Pair(left: presentFacts(leftFacts[left], in: leftGroup), right: presentFacts(rightFacts[right], in: sensory)))
@@ -101,7 +130,7 @@ public struct ContextAnomaly: Sendable {
         // The most used contexts that fired (the newer of equals first) join the next left group:
         // the top `maxActive` kept in a small sorted buffer (sorting every fired context cost a
         // sixth of the time).
-        func before(_ a: Int, _ b: Int) -> Bool { counts[a] != counts[b] ? counts[a] < counts[b] : a < b }
+        func before(_ a: Int, _ b: Int) -> Bool { cells[a].count != cells[b].count ? cells[a].count < cells[b].count : a < b }
         var top: [Int] = []
         top.reserveCapacity(Self.maxActive + 1)
         for id in active where top.count < Self.maxActive || before(top[0], id) {
@@ -117,7 +146,6 @@ public struct ContextAnomaly: Sendable {
         leftGroup = sensory + top.map { Self.neuronBase + $0 }.sorted()
         var added = 0
         for pair in candidates where context(pair.left, pair.right, zero: false).created { added += 1 }
-        crossLeft()
         if newFlag { added += 1 }
         let novel = newFlag && proposed > 0 ? Double(added) / Double(proposed) : 0
         return (1 - predicted + novel) / 2
@@ -139,15 +167,14 @@ public struct ContextAnomaly: Sendable {
             if isZero { zero[id] = true }
             return (id, false)
         }
-        guard counts.count < maxContexts else { return (-1, false) }
+        guard cells.count < maxContexts else { return (-1, false) }
         let l = semi(left, isLeft: true), r = semi(right, isLeft: false)
-        let id = counts.count
+        let id = cells.count
         contextIds[l << 32 | r] = id
         contextLeft.append(l)
-        contextRight.append(r)
-        counts.append(0)
+        cells.append(Cell(right: Int32(r), count: 0))
         zero.append(isZero)
-        children[l].append(id)
+        children[l].append(Int32(id))
         return (id, true)
     }
 
@@ -159,7 +186,8 @@ public struct ContextAnomaly: Sendable {
             leftFacts.append(facts)
             children.append([])
             leftScratch.append(0)
-            for fact in facts { leftIndex[fact, default: []].append(Int32(id)) }
+            for fact in facts { Self.add(id, at: fact, to: &leftIndex) }
+            if let largest = facts.last { Self.add(id, at: largest, to: &leftAnchor) }
             return id
         }
         if let id = rightIds[facts] { return id }
@@ -167,22 +195,43 @@ public struct ContextAnomaly: Sendable {
         rightIds[facts] = id
         rightFacts.append(facts)
         rightScratch.append(0)
-        for fact in facts { rightIndex[fact, default: []].append(Int32(id)) }
+        rightSizes.append(Int32(facts.count))
+        for fact in facts { Self.add(id, at: fact, to: &rightIndex) }
         return id
     }
 
-    /// The left semi-contexts the left group touches, in order of first touch, with how many of
-    /// their facts are in it.
-    private mutating func crossLeft() {
+    /// The left semi-contexts (of the first `known`) the left group touches, in order of first
+    /// touch, with how many of their facts are in it.
+    private mutating func crossLeft(known: Int) {
         matchOrder.removeAll(keepingCapacity: true)
-        for fact in leftGroup {
-            for id in leftIndex[fact] ?? [] {
+        for fact in leftGroup where Self.slot(fact) < leftIndex.count {
+            for id in leftIndex[Self.slot(fact)] where Int(id) < known {
                 if leftScratch[Int(id)] == 0 { matchOrder.append(id) }
                 leftScratch[Int(id)] += 1
             }
         }
         matchCount = matchOrder.map { leftScratch[Int($0)] }
         for id in matchOrder { leftScratch[Int(id)] = 0 }
+    }
+
+    /// The left semi-contexts (of the first `known`) wholly in the left group, each with its full
+    /// count. Their order differs from `crossLeft`'s, which matters only for proposals.
+    private mutating func matchWhole(known: Int) {
+        matchOrder.removeAll(keepingCapacity: true)
+        matchCount.removeAll(keepingCapacity: true)
+        let slots = leftGroup.map(Self.slot)
+        guard let top = slots.max() else { return }
+        if top >= inLeftGroup.count { inLeftGroup.append(contentsOf: repeatElement(false, count: top + 1 - inLeftGroup.count)) }
+        for k in slots { inLeftGroup[k] = true }
+        defer { for k in slots { inLeftGroup[k] = false } }
+        for k in slots where k < leftAnchor.count {
+            for id in leftAnchor[k] where Int(id) < known {
+                let facts = leftFacts[Int(id)]
+                guard facts.allSatisfy({ let k = Self.slot($0); return k < inLeftGroup.count && inLeftGroup[k] }) else { continue }
+                matchOrder.append(id)
+                matchCount.append(Int32(facts.count))
+            }
+        }
     }
 }
 
@@ -199,8 +248,8 @@ extension ContextAnomaly: Codable {
         try c.encode(leftFacts, forKey: .leftFacts)
         try c.encode(rightFacts, forKey: .rightFacts)
         try c.encode(contextLeft, forKey: .contextLeft)
-        try c.encode(contextRight, forKey: .contextRight)
-        try c.encode(counts, forKey: .counts)
+        try c.encode(cells.map { Int($0.right) }, forKey: .contextRight)
+        try c.encode(cells.map { Int($0.count) }, forKey: .counts)
         try c.encode(zero, forKey: .zero)
         try c.encode(leftGroup, forKey: .leftGroup)
     }
@@ -214,7 +263,7 @@ extension ContextAnomaly: Codable {
         let lefts = try c.decode([[Int]].self, forKey: .leftFacts), rights = try c.decode([[Int]].self, forKey: .rightFacts)
         let cl = try c.decode([Int].self, forKey: .contextLeft), cr = try c.decode([Int].self, forKey: .contextRight)
         let savedCounts = try c.decode([Int].self, forKey: .counts), savedZero = try c.decode([Bool].self, forKey: .zero)
-        guard cl.count == cr.count, cl.count == savedCounts.count, cl.count == savedZero.count,
+        guard cl.count == cr.count, cl.count == savedCounts.count, cl.count == savedZero.count, savedCounts.allSatisfy({ (0...Int(Int32.max)).contains($0) }),
               cl.allSatisfy(lefts.indices.contains), cr.allSatisfy(rights.indices.contains) else {
             throw DecodingError.dataCorruptedError(forKey: .counts, in: c, debugDescription: "the contexts do not match their semi-contexts")
         }
@@ -223,12 +272,10 @@ extension ContextAnomaly: Codable {
         for k in cl.indices {
             contextIds[cl[k] << 32 | cr[k]] = k
             contextLeft.append(cl[k])
-            contextRight.append(cr[k])
-            children[cl[k]].append(k)
+            cells.append(Cell(right: Int32(cr[k]), count: Int32(savedCounts[k])))
+            children[cl[k]].append(Int32(k))
         }
-        counts = savedCounts
         zero = savedZero
         leftGroup = try c.decode([Int].self, forKey: .leftGroup)
-        crossLeft()
     }
 }

@@ -97,12 +97,16 @@ public struct DetectStream: Sendable {
             return .skipped(t == last ? "duplicate timestamp \(seen)" + (id.isEmpty ? "" : " in series \(id)")
                                      : "out of order: timestamp \(seen) is before the series' newest point")
         }
-        let score = update(&state.series[id]!, point)
+        let score = Self.update(&state.series[id]!, point, model: model, season: season, warmup: warmup)
         let series = state.series[id]!
         return .scored(StreamScore(point: point, score: score, label: series.rows > warmup && score >= threshold ? 1 : 0))
     }
 
-    private func update(_ series: inout DetectStreamState.SeriesState, _ point: StreamPoint) -> Double {
+    /// Static, not a method: a method would hold a copy of `self` (and so of every series' state)
+    /// while `series` is modified in place, and each update would copy the detector's arrays
+    /// (a third of the stream path's time went to those copies).
+    private static func update(_ series: inout DetectStreamState.SeriesState, _ point: StreamPoint, model: DetectorModel, season: Int?,
+                               warmup: Int) -> Double {
         defer {
             series.rows += 1
             if let t = point.timestamp { series.lastTimestamp = t }
@@ -117,7 +121,7 @@ public struct DetectStream: Sendable {
             }
             var cycle = season ?? 1
             if season == nil, let t = point.timestamp, let first = series.firstTimestamp { cycle = AnomalyDetector.season(forStep: t - first) }
-            var detector = AnomalyDetector(model: model, season: cycle)
+            var detector = AnomalyDetector(model: model, season: cycle, warmup: warmup)
             _ = detector.update(series.first!)
             series.detector = detector
         }
