@@ -18,7 +18,7 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup(title: "Streams") var streaming: StreamOptions
 
     @Option(help: "Detector: \(DetectorModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
-    var model: DetectorModel = .ensemble
+    var model: DetectorModel = .linear
 
     @Option(help: "Label rows whose score is at least this (default: 0.5, the detectors' alarm level).")
     var threshold: Double?
@@ -35,7 +35,7 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Write the CSV here instead of stdout (atomically).")
     var out: String?
 
-    @Option(help: "Also write the scores into this SQLite database (with --out-table), in one transaction.")
+    @Option(help: "Also write the scores into this SQLite database (with --out-table), in one transaction (a stream: appended in batches, instead of stdout).")
     var outSqlite: String?
 
     @Option(help: "Table for --out-sqlite (replaced when it exists).")
@@ -63,7 +63,7 @@ struct DetectCommand: ParsableCommand {
         if streaming.stream {
             if input.file != nil || input.sqlite != nil { throw ValidationError("--stream reads stdin; give no FILE or --sqlite") }
             if fpRate != nil { throw ValidationError("--fp-rate needs every row first; a stream takes --threshold") }
-            if out != nil || outSqlite != nil { throw ValidationError("a stream writes its rows to stdout; redirect it instead of --out/--out-sqlite") }
+            if out != nil { throw ValidationError("a stream writes its rows to stdout (redirect it) or, with --out-sqlite, into a table; not --out") }
             if labels != nil || plot != nil || report != nil { throw ValidationError("--labels, --plot and --report go with a file, not --stream") }
         } else {
             try input.requireInput()
@@ -82,7 +82,8 @@ struct DetectCommand: ParsableCommand {
         try reportingErrors {
             if streaming.stream {
                 return try runStream(streaming, fields: StreamFields(time: input.time, target: input.target, id: input.id), model: model,
-                                     threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet)
+                                     threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet,
+                                     table: outSqlite.map { ($0, outTable!) })
             }
             let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
             let request = DetectRequest(model: model, threshold: rule, warmup: warmup, season: season)

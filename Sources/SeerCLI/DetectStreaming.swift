@@ -2,7 +2,8 @@
 // flushed at once, so `tail -n +1 -F metrics.csv | seer detect --stream` scores a live file. A
 // line that cannot be scored is said on stderr with its line number and skipped; SIGTERM and
 // SIGINT stop it between rows; `--state DIR` saves the detectors at an interval and on the way
-// out, and a restart resumes from them.
+// out, and a restart resumes from them. With `--out-sqlite` the rows go into a table instead, in
+// batches of one transaction (committed when the input runs dry, every 1,000 rows, and at the end).
 import ArgumentParser
 import CSignals
 import Foundation
@@ -46,7 +47,7 @@ private struct StreamTally {
 
 /// Runs a stream until stdin ends or a stop signal arrives.
 func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorModel, threshold: Double, warmup: Int, season: Int?,
-               asJSON: Bool, quiet: Bool) throws {
+               asJSON: Bool, quiet: Bool, table: (path: String, name: String)? = nil) throws {
     let store = options.state.map(DetectStateStore.init(directory:))
     let saved = try store?.load()
     var parser = try StreamLineParser(format: options.format, fields: fields,
@@ -54,7 +55,20 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
     var detector = try DetectStream(model: model, threshold: threshold, warmup: warmup, season: season, maxSeries: options.maxSeries, resuming: saved)
     seer_install_stop_handlers()
     var tally = StreamTally()
-    var wroteHeader = saved != nil || asJSON
+    var wroteHeader = saved != nil || asJSON || table != nil
+    // Opened at the first scored row, when the stream's ids and timestamps are known.
+    var writer: SQLiteStreamWriter?
+    /// Commits the rows held; a failure is said and the rows are kept for the next try (up to
+    /// 100,000 rows: beyond that the stream stops rather than grow without bound).
+    func commit(final: Bool = false) throws {
+        guard let writer else { return }
+        do {
+            try writer.flush()
+        } catch {
+            if final || writer.pendingRows >= 100_000 { throw error }
+            printWarning("\(error) (\(writer.pendingRows) rows held; trying again)")
+        }
+    }
     var lastSave = monotonicSeconds()
     func save() throws {
         guard let store else { return }
@@ -62,7 +76,8 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
         lastSave = monotonicSeconds()
     }
     var input = StdinLines()
-    while seer_stop_signal() == 0, let line = input.next(stop: { seer_stop_signal() != 0 }, beforeWaiting: { fflush(nil) }) {
+    while seer_stop_signal() == 0,
+          let line = input.next(stop: { seer_stop_signal() != 0 }, beforeWaiting: { fflush(nil); try? commit() }) {
         tally.lines += 1
         if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         if parser.needsHeader {
@@ -83,6 +98,12 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
             case .scored(let scored):
                 tally.scored += 1
                 tally.anomalies += scored.label
+                if let table {
+                    if writer == nil { writer = try openTable(table, ids: parser.hasIds, timestamps: scored.point.timestampText != nil) }
+                    writer!.append(tableRow(scored, ids: parser.hasIds, row: detector.state.series[point.id ?? ""]!.rows))
+                    if writer!.isBatchFull { try commit() }
+                    break
+                }
                 if !wroteHeader {
                     print(CSVWriter.line((parser.hasIds ? ["unique_id"] : []) + ["timestamp", "value", "anomaly_score", "label"]), terminator: "")
                     wroteHeader = true
@@ -96,17 +117,37 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
         }
     }
     fflush(nil)  // every stdio stream; `stdout` itself is not concurrency-safe to name
+    do { try commit(final: true) } catch {
+        try save()
+        throw error
+    }
     try save()
     let stop = seer_stop_signal()
     if !quiet {
         printNote("stream \(stop == 0 ? "ended" : "stopped by \(stop == SIGTERM ? "SIGTERM" : "SIGINT")"): \(tally.scored) row\(tally.scored == 1 ? "" : "s") scored"
             + " in \(detector.state.series.count) series, \(tally.anomalies) anomalous, \(tally.skipped) skipped"
             + (tally.alreadyScored > 0 ? ", \(tally.alreadyScored) already scored before the restart" : "")
-            + (store.map { "; state saved in \($0.directory)" } ?? ""))
+            + (store.map { "; state saved in \($0.directory)" } ?? "") + (table.map { "; rows in \($0.path):\($0.name)" } ?? ""))
     }
     if stop == 0, tally.scored == 0, tally.alreadyScored == 0 {
         throw DataError.bad(tally.lines == 0 ? "the stream was empty" : "no line of the stream could be scored", file: "stdin")
     }
+}
+
+/// The stream's table: NAB's columns (`unique_id` first for a stream with ids), `ds` text for
+/// timestamps or the row number without them; a row is identified by its series and `ds`.
+private func openTable(_ table: (path: String, name: String), ids: Bool, timestamps: Bool) throws -> SQLiteStreamWriter {
+    typealias Column = SQLiteStreamWriter.Column
+    let columns = (ids ? [Column("unique_id", "TEXT")] : []) + [Column("ds", timestamps ? "TEXT" : "INTEGER"), Column("value", "REAL"),
+                                                               Column("anomaly_score", "REAL"), Column("label", "INTEGER")]
+    return try SQLiteStreamWriter(path: table.path, table: table.name, columns: columns, key: (ids ? ["unique_id"] : []) + ["ds"])
+}
+
+/// One table row of a scored point.
+private func tableRow(_ scored: StreamScore, ids: Bool, row: Int) -> [SQLiteValue] {
+    let point = scored.point
+    let ds: SQLiteValue = point.timestampText.map { .text($0) } ?? .integer(Int64(row))
+    return (ids ? [.text(point.id ?? "")] : []) + [ds, .real(point.value), .real(scored.score), .integer(Int64(scored.label))]
 }
 
 /// One output row: CSV (`unique_id` first when the stream has ids) or a JSON line.
