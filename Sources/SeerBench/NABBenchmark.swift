@@ -51,11 +51,19 @@ public struct NABBenchResult: Codable, Sendable {
     }
 }
 
-/// The detectors `seer bench nab` knows: NAB's baseline, Seer's ensemble (the default) and its
-/// residual baseline, each with one part taken away at a time (their ablations).
+/// The detectors `seer bench nab` knows: NAB's baseline, Seer's ensemble (the default) with each
+/// forecasting member, the ensemble and the residual baseline each with one part taken away at a
+/// time (their ablations).
 public enum NABDetector: String, CaseIterable, Sendable {
-    /// Seer's default detector (`EnsembleDetector`).
-    case ensemble
+    /// Seer's default detector (`EnsembleDetector` with the linear forecasting member; `--model linear`).
+    case linear
+    /// The ensemble with an NT (DiJiang) net trained on the probationary rows as its forecasting
+    /// member (`--model nt`, `--model dijiang`).
+    case nt
+    case dijiang
+    /// NT kept only for files where it predicts the probationary rows' newest values better than
+    /// the linear model (`--model auto`).
+    case auto
     case ensembleNoResidual = "ensemble-no-residual"
     case ensembleNoLevelShift = "ensemble-no-level-shift"
     case ensembleNoContext = "ensemble-no-context"
@@ -74,8 +82,9 @@ public enum NABDetector: String, CaseIterable, Sendable {
     case smoothedLevel = "residual-smoothed-level"
     case noLevelShift = "residual-no-level-shift"
 
-    /// A fresh scorer for one file whose daily cycle is `season` steps (1: none known).
-    func scorer(season: Int = 1) -> any StreamingAnomalyScorer {
+    /// A fresh scorer for one file whose daily cycle is `season` steps (1: none known) and whose
+    /// first `warmup` rows are NAB's probationary period.
+    func scorer(season: Int = 1, warmup: Int = 750) -> any StreamingAnomalyScorer {
         let standard = ResidualDetector.standard(season: season)
         func without(_ part: WritableKeyPath<EnsembleParts, Bool>) -> EnsembleDetector {
             var parts = EnsembleParts()
@@ -83,13 +92,16 @@ public enum NABDetector: String, CaseIterable, Sendable {
             return EnsembleDetector(season: season, parts: parts)
         }
         switch self {
-        case .ensemble: return EnsembleDetector(season: season)
+        case .linear: return EnsembleDetector(season: season)
         case .ensembleNoResidual: return without(\.residual)
         case .ensembleNoLevelShift: return without(\.levelShift)
         case .ensembleNoContext: return without(\.context)
         case .ensembleNoRange: return without(\.range)
         case .ensembleNoSeenYesterday: return without(\.seenYesterday)
         case .ensembleNoQuiet: return without(\.quiet)
+        case .nt: return EnsembleDetector(season: season, net: .nt, warmup: warmup)
+        case .dijiang: return EnsembleDetector(season: season, net: .dijiang, warmup: warmup)
+        case .auto: return EnsembleDetector(season: season, net: .nt, warmup: warmup, netOnlyIfBetter: true)
         case .ensembleSmallContext: return EnsembleDetector(season: season, maxContexts: 2_000)
         case .gaussian: return WindowedGaussian()
         case .residual: return standard
@@ -123,7 +135,8 @@ public struct NABBenchmark {
             let began = monotonicSeconds()
             var scores: [[Double]] = []
             for file in corpus.files {
-                var scorer = detector.scorer(season: AnomalyDetector.season(for: Frequency.infer(file.timestamps)))
+                var scorer = detector.scorer(season: AnomalyDetector.season(for: Frequency.infer(file.timestamps)),
+                                             warmup: NABScoring.probation(rows: file.values.count))
                 scores.append(file.values.map { Self.keptAsWritten(scorer.update($0)) })
             }
             let seconds = monotonicSeconds() - began

@@ -122,6 +122,6 @@ struct DetectExampleTests {
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "nab_rogue_agent_key_hold: 1882 points", "\(lines)")
         #expect(lines.contains { $0.hasPrefix("alarm at 2014-07-") } && lines.contains { $0.hasSuffix("alarm(s)") })
-        #expect(lines.last?.hasPrefix("detector ensemble, threshold ") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("detector linear, threshold ") == true, "\(lines)")
     }
 }

@@ -9,13 +9,22 @@ struct AnomalyDetectorTests {
     @Test func causalDeterministicAndBounded() {
         let values = (0..<800).map { 3 * sin(Double($0) / 10) + ($0 == 600 ? 8 : 0) }
         for model in DetectorModel.allCases {
-            var whole = AnomalyDetector(model: model, season: 1), prefix = AnomalyDetector(model: model, season: 1)
+            // The nets train on the first 200 values, so the prefix holds net-scored points too.
+            var whole = AnomalyDetector(model: model, season: 1, warmup: 200), prefix = AnomalyDetector(model: model, season: 1, warmup: 200)
             let all = whole.score(values), first = prefix.score(Array(values.prefix(500)))
             #expect(Array(all.prefix(500)) == first, "\(model)")
             #expect(all.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 } && whole.count == 800)
             // After the warm-up (the windowed Gaussian's second point scores 1 against a one-value window).
             #expect((150..<800).max { all[$0] < all[$1] } == 600, "\(model): the spike scores highest")
         }
+    }
+
+    /// `ensemble`, the default's name before the nets joined, still names it on command lines and
+    /// in saved stream states.
+    @Test func theOldNameOfTheDefaultStillReads() throws {
+        #expect(DetectorModel(rawValue: "ensemble") == .linear && DetectorModel(rawValue: "linear") == .linear)
+        #expect(try JSONDecoder().decode([DetectorModel].self, from: Data(#"["ensemble", "nt", "auto"]"#.utf8)) == [.linear, .nt, .auto])
+        #expect(DetectorModel(rawValue: "lstm") == nil && DetectorModel.allCases.map(\.rawValue).contains("ensemble") == false)
     }
 
     @Test func aTargetShareOfRowsIsFlagged() throws {

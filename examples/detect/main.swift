@@ -17,7 +17,7 @@ do {
     print("\(series.id): \(values.count) points")
 
     // 2. As a stream: 5-minute data has a daily cycle of 288 steps; alarms at a score of 0.5 or more.
-    var detector = AnomalyDetector(model: .ensemble, season: 288)
+    var detector = AnomalyDetector(model: .linear, season: 288)
     var alarms = 0
     for (i, value) in values.enumerated() {
         guard let point = detector.update(timestamp: stamps.isEmpty ? nil : stamps[i], value: value) else { continue }
@@ -30,7 +30,7 @@ do {
 
     // 3. The task layer: the threshold that flags 0.2 % of the rows after the warm-up.
     let data = try ForecastData(series: [series], source: path)
-    let result = try DetectRun(data: data, request: DetectRequest(model: .ensemble, threshold: .falsePositiveRate(0.002))).run()
+    let result = try DetectRun(data: data, request: DetectRequest(model: .linear, threshold: .falsePositiveRate(0.002))).run()
     print(result.summary)
     if alarms == 0 { exit(1) }
 } catch {

@@ -24,6 +24,14 @@ public struct EnsembleParts: Sendable, Equatable, Codable {
     public init() {}
 }
 
+/// What `auto` compared: the mean absolute one-step errors (in the normalised units both models
+/// share) on the warm-up's newest values, which the net did not train on.
+public struct NetComparison: Sendable, Codable, Equatable {
+    public let linearError: Double
+    public let netError: Double
+    public let keptNet: Bool
+}
+
 /// The ensemble of calibrated scorers with its alarm filter.
 public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
     public let season: Int
@@ -36,6 +44,15 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
     /// new extreme would alarm, and each alarm's quiet period would hide what comes next.
     public let rangeSettling: Int
     private var residual: LinearResidual
+    /// The zoo net that replaces the linear model once it is trained on the warm-up (nil: the
+    /// linear model throughout).
+    private var netMember: NetResidual?
+    /// Keep the net only where it predicts the warm-up's held-out values better than the linear
+    /// model (`auto`); the linear model's errors during the warm-up are kept for that comparison.
+    public let netOnlyIfBetter: Bool
+    private var linearErrors: [Double] = []
+    /// `auto`'s comparison once the net is trained (nil before, and without `netOnlyIfBetter`).
+    public private(set) var netComparison: NetComparison?
     private var shift = LevelShiftScore(window: 12, history: 500)
     private var context: ContextAnomaly
     private var stages = [AveragedLikelihood](repeating: AveragedLikelihood(), count: 3)
@@ -47,8 +64,12 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
     private var quiet = 0
 
     /// `season`: the daily cycle in steps (1 when unknown: lags 1–3 only, no seen-yesterday rule).
+    /// `net`: a zoo net as the forecasting member, trained on the first `warmup` values (the
+    /// linear model speaks until then, and throughout when training is impossible); nil: the
+    /// linear model throughout.
     public init(season: Int, parts: EnsembleParts = EnsembleParts(), alarm: Double = 0.5, quietSteps: Int = 200,
-                rangeTolerance: Double = 0.02, rangeSettling: Int = 100, maxContexts: Int = 10_000) {
+                rangeTolerance: Double = 0.02, rangeSettling: Int = 100, maxContexts: Int = 10_000,
+                net: ResidualNet? = nil, warmup: Int = 750, netOnlyIfBetter: Bool = false) {
         self.rangeSettling = rangeSettling
         self.season = max(1, season)
         self.parts = parts
@@ -57,7 +78,14 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
         self.rangeTolerance = rangeTolerance
         residual = LinearResidual(season: self.season)
         context = ContextAnomaly(maxContexts: maxContexts)
+        netMember = net.map { NetResidual(net: $0, trainAfter: warmup) }
+        self.netOnlyIfBetter = netOnlyIfBetter
     }
+
+    /// The net forecasting member (nil: the linear model).
+    public var residualNet: ResidualNet? { netMember?.net }
+    /// Whether the net member is trained and speaking (false for the linear model).
+    public var netIsReady: Bool { netMember?.isReady ?? false }
 
     /// Contexts the contextual member holds.
     public var contexts: Int { context.contexts }
@@ -67,12 +95,33 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
 
     public mutating func update(_ value: Double) -> Double {
         var score = 0.0
-        if parts.residual { score = max(score, stages[0].update(residual.update(value), values: values)) }
+        if parts.residual { score = max(score, stages[0].update(forecastError(value), values: values)) }
         if parts.levelShift { score = max(score, stages[1].update(shift.update(value), values: values)) }
         if parts.context { score = max(score, stages[2].update(context.update(value), values: values)) }
         if parts.range { score = max(score, rangeFlag(value)) }
         values.append(value)
         return filtered(score)
+    }
+
+    /// The forecasting member's raw score: the net's once it is trained, the linear model's before.
+    private mutating func forecastError(_ value: Double) -> Double {
+        if netMember?.isReady == true, let raw = netMember!.update(value) { return raw }
+        guard netMember != nil else { return residual.update(value) }
+        _ = netMember!.update(value)
+        let raw = residual.update(value)
+        if netOnlyIfBetter { linearErrors.append(residual.lastError) }
+        if netMember!.isReady || netMember!.trainingFailed {
+            if netOnlyIfBetter, let netError = netMember!.heldOutError {
+                // The same values, the same units: the linear model's errors on the span the net held out.
+                let span = linearErrors.suffix(max(1, netMember!.heldOutSpan))
+                let linearError = span.reduce(0, +) / Double(span.count)
+                netComparison = NetComparison(linearError: linearError, netError: netError, keptNet: netError < linearError)
+                if netError >= linearError { netMember = nil }
+            }
+            if netMember?.isReady != true { netMember = nil }
+            linearErrors = []
+        }
+        return raw
     }
 
     /// 1 for a value beyond the range of those before it (widened by the tolerance), else 0.

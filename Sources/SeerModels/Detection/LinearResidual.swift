@@ -18,6 +18,9 @@ public struct LinearResidual: Sendable, Codable {
     private var model: RecursiveLeastSquares?
     /// The running mean absolute error (the raw score's unit).
     private var errorScale = 0.0
+    /// The last value's absolute error in the model's units (0 before the first prediction):
+    /// `auto` compares it with a net's on the same values.
+    public private(set) var lastError = 0.0
 
     /// `season`: the daily cycle in steps (lags season−1…season+1 join lags 1–3 when it is over 4).
     public init(season: Int, forgetting: Double = 0.999) {
@@ -45,6 +48,7 @@ public struct LinearResidual: Sendable, Codable {
         if model == nil { model = RecursiveLeastSquares(dimension: features.count, forgetting: forgetting) }
         let target = (value - old) / unit
         let error = abs(target - model!.predict(features))
+        lastError = error
         let typical = errorScale == 0 ? max(error, 1e-6) : errorScale
         errorScale = errorScale == 0 ? max(error, 1e-6) : errorScale + 0.01 * (error - errorScale)
         model!.learn(features, target)

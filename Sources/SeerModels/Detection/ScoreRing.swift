@@ -53,26 +53,16 @@ extension ScoreRing: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         capacity = try container.decode(Int.self, forKey: .capacity)
         let bytes = try container.decode(Data.self, forKey: .values)
-        guard capacity >= 1, bytes.count % 4 == 0, bytes.count / 4 <= capacity else {
+        guard capacity >= 1, let values = Float32Coding.values(bytes), values.count <= capacity else {
             throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "a ring of \(capacity) cannot hold \(bytes.count) bytes")
         }
-        let raw = [UInt8](bytes)
-        storage = stride(from: 0, to: raw.count, by: 4).map { i -> Float in
-            var bits: UInt32 = 0
-            for k in 0..<4 { bits |= UInt32(raw[i + k]) << (8 * UInt32(k)) }
-            return Float(bitPattern: bits)
-        }
+        storage = values
         head = 0
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(capacity, forKey: .capacity)
-        var bytes = Data(capacity: storage.count * 4)
-        for value in chronological {
-            let bits = value.bitPattern
-            for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt32(k)))) }
-        }
-        try container.encode(bytes, forKey: .values)
+        try container.encode(Float32Coding.bytes(chronological), forKey: .values)
     }
 }

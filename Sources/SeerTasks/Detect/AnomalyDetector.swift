@@ -9,21 +9,49 @@ public enum DetectorModel: String, CaseIterable, Sendable, Codable {
     /// Seer's default: the seasonal linear model's errors, level shifts, contexts (CAD-style)
     /// and the range seen, each calibrated by an averaged likelihood; the most alarmed wins; an
     /// alarm seen at the same time yesterday is dropped; one alarm per anomaly.
-    case ensemble
+    case linear
+    /// The same ensemble with a small NT net, trained on the warm-up and run as a stream, as its
+    /// forecasting member in place of the linear model.
+    case nt
+    /// The same with a DiJiang net.
+    case dijiang
+    /// Per series, NT where it predicts the warm-up's held-out newest values better than the
+    /// linear model, else the linear model.
+    case auto
     /// The residual baseline: a seasonal linear model's errors and a level-shift term, each
     /// through the anomaly-likelihood stage, one alarm per anomaly.
     case residual
     /// NAB's windowed Gaussian: each value against the mean and spread of the last 6,400.
     case gaussian
 
+    /// `ensemble`, the default's name before the nets joined, still names it (command lines and
+    /// saved stream states).
+    public init?(rawValue: String) {
+        switch rawValue {
+        case "linear", "ensemble": self = .linear
+        case "nt": self = .nt
+        case "dijiang": self = .dijiang
+        case "auto": self = .auto
+        case "residual": self = .residual
+        case "gaussian": self = .gaussian
+        default: return nil
+        }
+    }
+
     /// One line on what it is (help texts, reports).
     public var summary: String {
         switch self {
-        case .ensemble: return "linear-model errors, level shifts, contexts and range, each calibrated; daily repeats dropped; one alarm per anomaly"
+        case .linear: return "the default: linear-model errors, level shifts, contexts and range, each calibrated; daily repeats dropped; one alarm per anomaly"
+        case .nt: return "the default's ensemble with an NT net trained on the warm-up forecasting in place of the linear model"
+        case .dijiang: return "the same with a DiJiang net"
+        case .auto: return "per series, NT where it predicts the warm-up's held-out end better than the linear model, else linear"
         case .residual: return "baseline: seasonal linear model's errors + level shifts, anomaly likelihood, one alarm per anomaly"
         case .gaussian: return "windowed Gaussian (NAB's baseline): each value against the last 6,400"
         }
     }
+
+    /// Whether a net is trained on each series' warm-up (slower: a few seconds per series).
+    public var trainsNet: Bool { self == .nt || self == .dijiang || self == .auto }
 }
 
 /// One series' detector state: everything it has learnt, so it can be saved (`Codable`) and a
@@ -46,13 +74,20 @@ public struct AnomalyDetector: Sendable, Codable {
         frequency?.fixedSeconds.map(season(forStep:)) ?? 1
     }
 
-    /// A fresh detector for one series.
-    public init(model: DetectorModel = .ensemble, season: Int = 1) {
+    /// A fresh detector for one series. `warmup`: the values a net learns from before it scores
+    /// (for `nt`, `dijiang` and `auto`; the linear model scores until then).
+    public init(model: DetectorModel = .linear, season: Int = 1, warmup: Int = 750) {
         self.model = model
         self.season = max(1, season)
         switch model {
-        case .ensemble:
+        case .linear:
             ensemble = EnsembleDetector(season: season)
+        case .nt:
+            ensemble = EnsembleDetector(season: season, net: .nt, warmup: warmup)
+        case .dijiang:
+            ensemble = EnsembleDetector(season: season, net: .dijiang, warmup: warmup)
+        case .auto:
+            ensemble = EnsembleDetector(season: season, net: .nt, warmup: warmup, netOnlyIfBetter: true)
         case .residual:
             residual = ResidualDetector.standard(season: season)
         case .gaussian:

@@ -27,7 +27,7 @@ public struct DetectRequest: Equatable, Sendable {
     /// The daily cycle in steps (nil: from the data's frequency).
     public var season: Int?
 
-    public init(model: DetectorModel = .ensemble, threshold: DetectThreshold = .standard, warmup: Int? = nil, season: Int? = nil) {
+    public init(model: DetectorModel = .linear, threshold: DetectThreshold = .standard, warmup: Int? = nil, season: Int? = nil) {
         self.season = season
         self.model = model
         self.threshold = threshold
@@ -142,7 +142,7 @@ public struct DetectRun {
             if let asked = request.warmup, asked >= sequence.values.count {
                 throw DetectError.shorterThanWarmup(series: sequence.id, rows: sequence.values.count, warmup: asked)
             }
-            var detector = AnomalyDetector(model: request.model, season: season)
+            var detector = AnomalyDetector(model: request.model, season: season, warmup: warmup(sequence.values.count))
             scores.append(detector.score(sequence.values.map(Double.init)))
         }
         let threshold: Double
