@@ -56,8 +56,7 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
     seer_install_stop_handlers()
     var tally = StreamTally()
     var wroteHeader = saved != nil || asJSON || table != nil
-    // Opened at the first scored row, when the stream's ids and timestamps are known.
-    var writer: SQLiteStreamWriter?
+    let writer = table.map { StreamScoreTable(path: $0.path, table: $0.name) }
     /// Commits the rows held; a failure is said and the rows are kept for the next try (up to
     /// 100,000 rows: beyond that the stream stops rather than grow without bound).
     func commit(final: Bool = false) throws {
@@ -98,10 +97,8 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
             case .scored(let scored):
                 tally.scored += 1
                 tally.anomalies += scored.label
-                if let table {
-                    if writer == nil { writer = try openTable(table, ids: parser.hasIds, timestamps: scored.point.timestampText != nil) }
-                    writer!.append(tableRow(scored, ids: parser.hasIds, row: detector.state.series[point.id ?? ""]!.rows))
-                    if writer!.isBatchFull { try commit() }
+                if let writer {
+                    if try writer.append(scored, ids: parser.hasIds, row: detector.state.series[point.id ?? ""]!.rows) { try commit() }
                     break
                 }
                 if !wroteHeader {
@@ -132,22 +129,6 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
     if stop == 0, tally.scored == 0, tally.alreadyScored == 0 {
         throw DataError.bad(tally.lines == 0 ? "the stream was empty" : "no line of the stream could be scored", file: "stdin")
     }
-}
-
-/// The stream's table: NAB's columns (`unique_id` first for a stream with ids), `ds` text for
-/// timestamps or the row number without them; a row is identified by its series and `ds`.
-private func openTable(_ table: (path: String, name: String), ids: Bool, timestamps: Bool) throws -> SQLiteStreamWriter {
-    typealias Column = SQLiteStreamWriter.Column
-    let columns = (ids ? [Column("unique_id", "TEXT")] : []) + [Column("ds", timestamps ? "TEXT" : "INTEGER"), Column("value", "REAL"),
-                                                               Column("anomaly_score", "REAL"), Column("label", "INTEGER")]
-    return try SQLiteStreamWriter(path: table.path, table: table.name, columns: columns, key: (ids ? ["unique_id"] : []) + ["ds"])
-}
-
-/// One table row of a scored point.
-private func tableRow(_ scored: StreamScore, ids: Bool, row: Int) -> [SQLiteValue] {
-    let point = scored.point
-    let ds: SQLiteValue = point.timestampText.map { .text($0) } ?? .integer(Int64(row))
-    return (ids ? [.text(point.id ?? "")] : []) + [ds, .real(point.value), .real(scored.score), .integer(Int64(scored.label))]
 }
 
 /// One output row: CSV (`unique_id` first when the stream has ids) or a JSON line.
