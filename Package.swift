@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "SeerTensor", dependencies: ["SeerBase", "CBLAS", "CCUDA", "CVectorMath"]),
         .target(name: "SeerNN", dependencies: ["SeerBase", "SeerTensor"]),
         .target(name: "SeerData", dependencies: ["SeerBase", "CCSV", "CSQLite"]),
-        .target(name: "SeerModels", dependencies: ["SeerBase", "SeerNN", "SeerTensor"]),
+        .target(name: "SeerModels", dependencies: ["SeerBase", "SeerNN", "SeerTensor", "CBLAS"]),
         .target(name: "SeerEval", dependencies: ["SeerData"]),
         // One folder per job (Forecast/ now; Detect/ and Classify/ with their issues).
         .target(name: "SeerTasks", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"]),

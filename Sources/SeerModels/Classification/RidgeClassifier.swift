@@ -1,0 +1,138 @@
+// A ridge classifier with its regularisation chosen by exact leave-one-out error, the classifier
+// MiniRocket's authors pair with their features. Features are standardised on the training set;
+// each class is a ±1 target (one against the rest), centred, so the intercept is the targets' mean;
+// the class with the largest output wins.
+//
+// With far more features (p ≈ 10,000) than cases (n), everything goes through the n × n Gram
+// matrix K = ZZᵀ: one eigendecomposition K = U S Uᵀ (LAPACK dsyevd) gives, for every α, the dual
+// coefficients A = U (S + α)⁻¹ Uᵀ Y and the leave-one-out residuals A_i / [U (S + α)⁻¹ Uᵀ]_ii —
+// exact for ridge regression, not an estimate — so ten α values cost one decomposition and ten
+// O(n²) passes. The primal weights Zᵀ A then predict at O(p) per case.
+import CBLAS
+import Foundation
+
+/// A fitted ridge classifier: standardisation, weights per class, and the α chosen.
+public struct RidgeClassifier: Sendable, Codable, Equatable {
+    public let classes: Int
+    public let means: [Float], scales: [Float]
+    /// Row-major [features, classes].
+    public let weights: [Float]
+    public let intercepts: [Float]
+    /// The α chosen, and the leave-one-out squared error of each α tried (summed over classes).
+    public let alpha: Double
+    public let leaveOneOutErrors: [Double]
+    public static let alphas: [Double] = (0..<10).map { pow(10, -3 + 6 * Double($0) / 9) }
+
+    /// Fits `features` (n rows of p) to `labels` in 0..<classes.
+    public init(features: [[Float]], labels: [Int], classes: Int, alphas: [Double] = RidgeClassifier.alphas) throws {
+        let n = features.count
+        guard n >= 2 else { throw RidgeError.tooFewCases(n) }
+        let p = features[0].count
+        precondition(features.allSatisfy { $0.count == p } && labels.count == n && classes >= 2 && !alphas.isEmpty)
+        self.classes = classes
+        // Standardise each feature on the training cases (a constant feature gets scale 1).
+        var means = [Float](repeating: 0, count: p), scales = [Float](repeating: 1, count: p)
+        for j in 0..<p {
+            var sum = 0.0, squares = 0.0
+            for row in features { sum += Double(row[j]) }
+            let mean = sum / Double(n)
+            for row in features { let d = Double(row[j]) - mean; squares += d * d }
+            let deviation = (squares / Double(n)).squareRoot()
+            means[j] = Float(mean)
+            scales[j] = deviation > 1e-12 ? Float(deviation) : 1
+        }
+        self.means = means
+        self.scales = scales
+        var z = [Float](repeating: 0, count: n * p)
+        for i in 0..<n { for j in 0..<p { z[i * p + j] = (features[i][j] - means[j]) / scales[j] } }
+        // Targets ±1, centred per class.
+        var y = [Double](repeating: -1, count: n * classes)
+        for (i, label) in labels.enumerated() { y[i * classes + label] = 1 }
+        var intercepts = [Float](repeating: 0, count: classes)
+        for c in 0..<classes {
+            let mean = (0..<n).reduce(0.0) { $0 + y[$1 * classes + c] } / Double(n)
+            intercepts[c] = Float(mean)
+            for i in 0..<n { y[i * classes + c] -= mean }
+        }
+        self.intercepts = intercepts
+        // K = Z Zᵀ (n × n), then its eigendecomposition.
+        var gram = [Float](repeating: 0, count: n * n)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(p), 1, z, Int32(p), z, Int32(p), 0, &gram, Int32(n))
+        let (values, vectors) = try Self.eigen(gram.map(Double.init), n: n)
+        // P = Uᵀ Y: eigenvector k is vectors[k·n ..< (k+1)·n].
+        var projected = [Double](repeating: 0, count: n * classes)
+        for k in 0..<n { for i in 0..<n { let u = vectors[k * n + i]; for c in 0..<classes { projected[k * classes + c] += u * y[i * classes + c] } } }
+        var errors: [Double] = []
+        var best = (error: Double.infinity, alpha: alphas[0], dual: [Double]())
+        for alpha in alphas {
+            var dual = [Double](repeating: 0, count: n * classes), diagonal = [Double](repeating: 0, count: n)
+            for k in 0..<n {
+                let inverse = 1 / (max(values[k], 0) + alpha)
+                for i in 0..<n {
+                    let u = vectors[k * n + i]
+                    diagonal[i] += u * u * inverse
+                    for c in 0..<classes { dual[i * classes + c] += u * inverse * projected[k * classes + c] }
+                }
+            }
+            var error = 0.0
+            for i in 0..<n { for c in 0..<classes { let e = dual[i * classes + c] / diagonal[i]; error += e * e } }
+            errors.append(error)
+            if error < best.error { best = (error, alpha, dual) }
+        }
+        alpha = best.alpha
+        leaveOneOutErrors = errors
+        // Primal weights Zᵀ A ([p, classes]).
+        var w = [Float](repeating: 0, count: p * classes)
+        let dual = best.dual.map(Float.init)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(p), Int32(classes), Int32(n), 1, z, Int32(p), dual, Int32(classes), 0, &w, Int32(classes))
+        weights = w
+    }
+
+    /// The class outputs of one case's features (the largest wins).
+    public func decision(_ features: [Float]) -> [Float] {
+        precondition(features.count == means.count, "\(features.count) features for a classifier of \(means.count)")
+        var out = intercepts
+        for j in 0..<means.count {
+            let z = (features[j] - means[j]) / scales[j]
+            guard z != 0 else { continue }
+            for c in 0..<classes { out[c] += z * weights[j * classes + c] }
+        }
+        return out
+    }
+
+    /// The predicted class of one case's features.
+    public func predict(_ features: [Float]) -> Int {
+        let scores = decision(features)
+        return scores.indices.max { scores[$0] < scores[$1] }!
+    }
+
+    /// Eigenvalues and eigenvectors (vector k at [k·n ..< (k+1)·n]) of a symmetric n × n matrix.
+    static func eigen(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [Double]) {
+        var a = matrix, w = [Double](repeating: 0, count: n)
+        var size = Int32(n), lda = Int32(n), info: Int32 = 0
+        var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
+        // Workspace query, then the decomposition.
+        var lwork: Int32 = -1, liwork: Int32 = -1, workSize = 0.0, iworkSize: Int32 = 0
+        dsyevd_(&jobz, &uplo, &size, &a, &lda, &w, &workSize, &lwork, &iworkSize, &liwork, &info, 1, 1)
+        guard info == 0 else { throw RidgeError.eigen(Int(info)) }
+        lwork = Int32(workSize)
+        liwork = iworkSize
+        var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
+        dsyevd_(&jobz, &uplo, &size, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        guard info == 0 else { throw RidgeError.eigen(Int(info)) }
+        return (w, a)
+    }
+}
+
+/// Why a ridge classifier could not be fitted.
+public enum RidgeError: Error, Equatable, CustomStringConvertible {
+    case tooFewCases(Int)
+    case eigen(Int)
+
+    public var description: String {
+        switch self {
+        case .tooFewCases(let n): return "a ridge classifier needs at least 2 training cases, not \(n)"
+        case .eigen(let info): return "the eigendecomposition of the Gram matrix failed (LAPACK info \(info))"
+        }
+    }
+}
