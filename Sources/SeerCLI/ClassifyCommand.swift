@@ -1,0 +1,51 @@
+// `seer classify TRAIN TEST`: fit a classifier on labelled cases (UCR/UEA `.ts` or `.tsv`), predict
+// the test cases, and print the confusion table with per-class precision, recall and F1 — or one
+// JSON document — with the predictions as CSV where asked.
+import ArgumentParser
+import Foundation
+import Seer
+
+extension ClassifierModel: ExpressibleByArgument {}
+
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Train a classifier on labelled series and report its accuracy and confusion matrix on a test set.")
+
+    @Argument(help: "Training cases: a UCR/UEA .ts or .tsv file with class labels.")
+    var train: String
+
+    @Argument(help: "Test cases in the same format (labels optional: without them only predictions are written).")
+    var test: String
+
+    @Option(help: "Classifier: \(ClassifierModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
+    var model: ClassifierModel = .minirocket
+
+    @Option(help: "Seed of the random choices (MiniRocket's biases and channel subsets).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Write case,truth,predicted as CSV here (atomically).")
+    var out: String?
+
+    @Option(help: "Write the confusion counts as CSV here.")
+    var confusion: String?
+
+    @Flag(help: "Print one JSON document instead of the table.")
+    var json = false
+
+    @Flag(help: "No summary line on stderr.")
+    var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            let result = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed)).run()
+            if let out { try writeFileAtomically(result.csv, to: out) }
+            if let confusion {
+                guard let matrix = result.confusion else { throw DataError.bad("the test set has no labels to count a confusion matrix from", file: test) }
+                try writeFileAtomically(matrix.csv, to: confusion)
+            }
+            if json { try printJSON(result) } else { print(result.confusion?.text ?? result.csv, terminator: "") }
+            if !quiet && !json { printNote(result.summary) }
+        }
+    }
+}

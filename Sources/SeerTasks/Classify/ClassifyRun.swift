@@ -1,0 +1,149 @@
+// Classifying labelled series: a training and a test set (UCR/UEA `.ts`/`.tsv`), checked for what
+// would make a classifier silently wrong — dimensions that differ between the sets or between a
+// case's channels, a value that is not finite, a test label the training set never declared, a
+// class with no training case, a single class — then a model fitted on the training set only,
+// the test set predicted, and accuracy with its confusion matrix.
+import Foundation
+import SeerBase
+import SeerData
+import SeerEval
+import SeerModels
+
+/// The classifiers a user can name.
+public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
+    /// MiniRocket's ~10,000 PPV features of fixed dilated kernels and a ridge classifier whose
+    /// regularisation is chosen by exact leave-one-out error.
+    case minirocket
+
+    public var summary: String {
+        switch self {
+        case .minirocket: return "MiniRocket features (84 fixed kernels × dilations, PPV) + ridge classifier tuned by leave-one-out"
+        }
+    }
+}
+
+/// What a user asks of a classification.
+public struct ClassifyRequest: Equatable, Sendable {
+    public var model: ClassifierModel
+    public var seed: UInt64
+    /// MiniRocket's feature count (rounded down to a multiple of 84).
+    public var features: Int
+
+    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int = 10_000) {
+        self.model = model
+        self.seed = seed
+        self.features = features
+    }
+}
+
+/// One test case's outcome.
+public struct ClassPrediction: Codable, Sendable, Equatable {
+    public var index: Int
+    public var truth: String?
+    public var predicted: String
+}
+
+/// A classification's outcome on the test set.
+public struct ClassifyResult: Codable, Sendable {
+    public var model: String
+    public var train: String, test: String
+    public var classes: [String]
+    public var trainCases: Int, testCases: Int
+    /// Nil when the test set has no labels.
+    public var accuracy: Double?
+    public var confusion: ConfusionMatrix?
+    public var predictions: [ClassPrediction]
+    public var trainSeconds: Double, predictSeconds: Double
+
+    /// `case,truth,predicted` (truth empty for an unlabelled test set).
+    public var csv: String {
+        predictions.reduce(CSVWriter.line(["case", "truth", "predicted"])) { $0 + CSVWriter.line([String($1.index), $1.truth ?? "", $1.predicted]) }
+    }
+
+    /// One line for stderr.
+    public var summary: String {
+        "\(model) on \(test): " + (accuracy.map { String(format: "accuracy %.4f", $0) + " (\(Int(($0 * Double(testCases)).rounded()))/\(testCases))" } ?? "\(testCases) cases predicted")
+            + String(format: "; trained on %d cases in %.2f s, predicted in %.2f s", trainCases, trainSeconds, predictSeconds)
+    }
+}
+
+/// Fitting on a training set and predicting a test set.
+public struct ClassifyRun {
+    public let train: ClassificationDataset, test: ClassificationDataset
+    public let trainPath: String, testPath: String
+    public let request: ClassifyRequest
+
+    public init(train: ClassificationDataset, test: ClassificationDataset, trainPath: String, testPath: String, request: ClassifyRequest = ClassifyRequest()) {
+        self.train = train
+        self.test = test
+        self.trainPath = trainPath
+        self.testPath = testPath
+        self.request = request
+    }
+
+    /// Reads both files (`.ts` or `.tsv`) and checks them.
+    public static func load(train: String, test: String, request: ClassifyRequest = ClassifyRequest()) throws -> ClassifyRun {
+        ClassifyRun(train: try UCRReader.load(train), test: try UCRReader.load(test), trainPath: train, testPath: test, request: request)
+    }
+
+    public func run() throws -> ClassifyResult {
+        let (trainCases, testCases) = (try Self.cases(train, path: trainPath), try Self.cases(test, path: testPath))
+        guard train.isLabelled else { throw DataError.bad("the training set has no class labels", file: trainPath) }
+        guard test.dimensions == train.dimensions else {
+            throw DataError.bad("the test set has \(test.dimensions) dimension(s); the training set has \(train.dimensions)", file: testPath)
+        }
+        let counts = train.classCounts
+        let present = counts.indices.filter { counts[$0] > 0 }
+        guard present.count >= 2 else {
+            throw DataError.bad("the training set has \(present.count) class(es) with cases; a classifier needs at least 2", file: trainPath)
+        }
+        if let empty = counts.indices.first(where: { counts[$0] == 0 }) {
+            throw DataError.bad("class '\(train.classNames[empty])' is declared but has no training case; drop it from @classLabel or add cases", file: trainPath)
+        }
+        // Test labels are matched to training classes by name.
+        let testTruth: [Int]? = try test.isLabelled ? (0..<test.caseCount).map { c in
+            let name = test.className(case: c)!
+            guard let k = train.classNames.firstIndex(of: name) else {
+                throw DataError.bad("test case \(c + 1) has class '\(name)', which the training set does not have (\(train.classNames.joined(separator: ", ")))", file: testPath)
+            }
+            return k
+        } : nil
+        let began = monotonicSeconds()
+        let model = try MiniRocketClassifier(cases: trainCases, labels: train.labels, classes: train.classNames.count,
+                                             features: request.features, seed: request.seed)
+        let trained = monotonicSeconds()
+        let predicted = model.predict(testCases)
+        let predictSeconds = monotonicSeconds() - trained
+        var confusion: ConfusionMatrix?
+        if let testTruth {
+            var matrix = ConfusionMatrix(classes: train.classNames)
+            for (truth, guess) in zip(testTruth, predicted) { matrix.add(truth: truth, predicted: guess) }
+            confusion = matrix
+        }
+        let predictions = predicted.enumerated().map { i, k in
+            ClassPrediction(index: i + 1, truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k])
+        }
+        return ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
+                              trainCases: trainCases.count, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,
+                              predictions: predictions, trainSeconds: trained - began, predictSeconds: predictSeconds)
+    }
+
+    /// The cases as channels × steps, refusing what a classifier cannot take.
+    static func cases(_ data: ClassificationDataset, path: String) throws -> [[[Float]]] {
+        guard data.caseCount > 0 else { throw DataError.bad("no cases", file: path) }
+        return try (0..<data.caseCount).map { c in
+            let channels = (0..<data.dimensions).map { Array(data.series(case: c, dimension: $0)) }
+            if let ragged = channels.firstIndex(where: { $0.count != channels[0].count }) {
+                throw DataError.bad("case \(c + 1): dimension \(ragged + 1) has \(channels[ragged].count) values, dimension 1 has \(channels[0].count); "
+                                    + "the dimensions of a case must have one length", file: path)
+            }
+            for (d, channel) in channels.enumerated() {
+                if let bad = channel.firstIndex(where: { !$0.isFinite }) {
+                    throw DataError.bad("case \(c + 1), dimension \(d + 1), value \(bad + 1) is \(channel[bad]); only finite values can be classified", file: path)
+                }
+            }
+            guard channels[0].count >= 1 else { throw DataError.bad("case \(c + 1) is empty", file: path) }
+            return channels
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// `seer classify` end to end: MiniRocket on a synthetic two-class problem written as `.ts` files
+// separates the classes, the confusion table's counts sum to the test size, predictions and
+// confusion counts go to CSV, `--json` is one document; bad input — dimensions that differ, a test
+// label the training set lacks, a NaN, one class only, a declared class without cases — exits 65
+// naming the file and the case.
+import Foundation
+import Testing
+
+struct ClassifyCLITests {
+    /// A `.ts` file: class "early" has a bump in the first quarter, "late" in the last; `dims`
+    /// channels (the signal in the last one).
+    static func tsFile(_ name: String, cases: Int, seed: Int, dims: Int = 1, classes: String = "early late",
+                       edit: (inout [String]) -> Void = { _ in }) throws -> String {
+        var lines = ["@problemName Toy", "@timeStamps false", "@missing false", "@univariate \(dims == 1)"]
+        if dims > 1 { lines.append("@dimensions \(dims)") }
+        lines += ["@equalLength true", "@seriesLength 40", "@classLabel true \(classes)", "@data"]
+        var generator = seed
+        func noise() -> Double { generator = (generator &* 1103515245 &+ 12345) & 0x7fffffff; return Double(generator) / Double(0x7fffffff) - 0.5 }
+        var cases_: [String] = []
+        for i in 0..<cases {
+            let late = i % 2 == 1
+            let centre = (late ? 30.0 : 10.0) + 4 * noise()
+            let signal = (0..<40).map { t in String(format: "%.4f", 3 * exp(-pow(Double(t) - centre, 2) / 8) + 0.2 * noise()) }
+            let other = (0..<40).map { _ in String(format: "%.4f", noise()) }
+            let channels = Array(repeating: other.joined(separator: ","), count: dims - 1) + [signal.joined(separator: ",")]
+            cases_.append(channels.joined(separator: ":") + ":" + (late ? "late" : "early"))
+        }
+        edit(&cases_)
+        let path = DetectCLITests.temporary(name) + ".ts"
+        try (lines + cases_).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func miniRocketSeparatesTheClassesAndReportsTheConfusion() throws {
+        let train = try Self.tsFile("train", cases: 30, seed: 1), test = try Self.tsFile("test", cases: 40, seed: 2)
+        let predictions = DetectCLITests.temporary("pred") + ".csv", counts = DetectCLITests.temporary("conf") + ".csv"
+        defer { for path in [train, test, predictions, counts] { try? FileManager.default.removeItem(atPath: path) } }
+        let run = try CLITests.seer(["classify", train, test, "--out", predictions, "--confusion", counts])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("true \\ predicted") && run.stdout.contains("macro F1") && run.stdout.contains("40 cases"), "\(run.stdout)")
+        #expect(run.stderr.contains("minirocket on \(test): accuracy"), "\(run.stderr)")
+        let rows = try String(contentsOfFile: predictions, encoding: .utf8).split(separator: "\n")
+        #expect(rows.first == "case,truth,predicted" && rows.count == 41)
+        let correct = rows.dropFirst().filter { let f = $0.split(separator: ","); return f[1] == f[2] }.count
+        #expect(correct >= 38, "\(correct)/40 correct")
+        let json = try CLITests.seer(["classify", train, test, "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let matrix = try #require((document["confusion"] as? [String: Any])?["counts"] as? [[Int]])
+        #expect(matrix.joined().reduce(0, +) == 40 && (document["accuracy"] as? Double ?? 0) >= 0.95)
+        #expect(try String(contentsOfFile: counts, encoding: .utf8).contains("early"))
+        // The bundled ItalyPowerDemand training file classifies itself almost perfectly.
+        let italy = try CLITests.seer(["classify", "data/ItalyPowerDemand_TRAIN.ts", "data/ItalyPowerDemand_TRAIN.ts", "--json"])
+        let italyDocument = try #require(try JSONSerialization.jsonObject(with: Data(italy.stdout.utf8)) as? [String: Any])
+        #expect((italyDocument["accuracy"] as? Double ?? 0) >= 0.95 && italyDocument["testCases"] as? Int == 67, "\(italy.stderr)")
+    }
+
+    @Test func badInputExits65NamingTheFileAndCase() throws {
+        let train = try Self.tsFile("train", cases: 10, seed: 1)
+        var made = [train]
+        defer { for path in made { try? FileManager.default.removeItem(atPath: path) } }
+        func expectRefused(_ trainPath: String, _ testPath: String, _ message: String) throws {
+            let run = try CLITests.seer(["classify", trainPath, testPath])
+            #expect(run.status == 65 && run.stderr.contains(message), "\(message): \(run.status) \(run.stderr)")
+        }
+        let twoDims = try Self.tsFile("dims", cases: 6, seed: 3, dims: 2)
+        made.append(twoDims)
+        try expectRefused(train, twoDims, "the test set has 2 dimension(s); the training set has 1")
+        let strange = try Self.tsFile("strange", cases: 4, seed: 3, classes: "early late odd") { $0[1] = $0[1].replacingOccurrences(of: ":late", with: ":odd") }
+        made.append(strange)
+        try expectRefused(train, strange, "test case 2 has class 'odd', which the training set does not have")
+        let nan = try Self.tsFile("nan", cases: 10, seed: 4) { $0[3] = "NaN," + $0[3].split(separator: ",", maxSplits: 1)[1] }
+        made.append(nan)
+        try expectRefused(nan, train, "case 4, dimension 1, value 1 is nan")
+        let single = try Self.tsFile("single", cases: 6, seed: 5, classes: "early") { $0 = $0.filter { $0.hasSuffix(":early") } }
+        made.append(single)
+        try expectRefused(single, train, "1 class(es) with cases; a classifier needs at least 2")
+        let empty = try Self.tsFile("empty", cases: 6, seed: 6, classes: "early late never")
+        made.append(empty)
+        try expectRefused(empty, train, "class 'never' is declared but has no training case")
+    }
+}
