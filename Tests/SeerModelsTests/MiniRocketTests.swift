@@ -30,6 +30,21 @@ struct MiniRocketTests {
         #expect(flat.allSatisfy { abs($0) < 1e-5 })
     }
 
+    /// The eight-lane helpers agree with plain loops at every length (whole lanes and remainders).
+    @Test func theVectorHelpersEqualPlainLoops() {
+        var rng = SeededGenerator(seed: 6)
+        for count in [0, 1, 7, 8, 9, 23, 64] {
+            let values = (0..<count).map { _ in Float(rng.normal()) }, other = (0..<count).map { _ in Float(rng.normal()) }
+            for bias: Float in [-0.5, 0, 0.7] {
+                let fast = values.withUnsafeBufferPointer { MiniRocket.countAbove(bias, $0) }
+                #expect(fast == values.filter { $0 > bias }.count, "\(count) \(bias)")
+            }
+            var sum = values
+            if count > 0 { other.withUnsafeBufferPointer { o in sum.withUnsafeMutableBufferPointer { MiniRocket.addScaled(3, o.baseAddress!, $0.baseAddress!, count) } } }
+            #expect(sum == zip(values, other).map { $0 + 3 * $1 }, "\(count)")
+        }
+    }
+
     @Test func dilationsAndFeaturesFollowThePaper() {
         #expect(MiniRocket.kernels.count == 84 && Set(MiniRocket.kernels.map { $0 }).count == 84)
         let dilations = MiniRocket.dilations(length: 150, perKernel: 119)

@@ -10,6 +10,7 @@
 // O(n²) passes. The primal weights Zᵀ A then predict at O(p) per case.
 import CBLAS
 import Foundation
+import SeerTensor
 
 /// A fitted ridge classifier: standardisation, weights per class, and the α chosen.
 public struct RidgeClassifier: Sendable, Codable, Equatable {
@@ -57,7 +58,12 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
         self.intercepts = intercepts
         // K = Z Zᵀ (n × n), then its eigendecomposition.
         var gram = [Float](repeating: 0, count: n * n)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(p), 1, z, Int32(p), z, Int32(p), 0, &gram, Int32(n))
+        // Through Seer's sgemm (OpenBLAS one thread per call, blocks over Seer's pool): a direct
+        // call left OpenBLAS's own workers spinning in sched_yield for a fifth of a fit.
+        z.withUnsafeBufferPointer { z in
+            sgemm(transA: false, transB: true, m: n, n: n, k: p, alpha: 1, a: z.baseAddress!, lda: p, b: z.baseAddress!, ldb: p,
+                  beta: 0, c: &gram, ldc: n)
+        }
         let (values, vectors) = try Self.eigen(gram.map(Double.init), n: n)
         // P = Uᵀ Y: eigenvector k is vectors[k·n ..< (k+1)·n].
         var projected = [Double](repeating: 0, count: n * classes)
@@ -84,7 +90,12 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
         // Primal weights Zᵀ A ([p, classes]).
         var w = [Float](repeating: 0, count: p * classes)
         let dual = best.dual.map(Float.init)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(p), Int32(classes), Int32(n), 1, z, Int32(p), dual, Int32(classes), 0, &w, Int32(classes))
+        z.withUnsafeBufferPointer { z in
+            dual.withUnsafeBufferPointer { dual in
+                sgemm(transA: true, transB: false, m: p, n: classes, k: n, alpha: 1, a: z.baseAddress!, lda: p, b: dual.baseAddress!,
+                      ldb: classes, beta: 0, c: &w, ldc: classes)
+            }
+        }
         weights = w
     }
 
