@@ -30,6 +30,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Write the confusion counts as CSV here.")
     var confusion: String?
 
+    @Option(help: "Write a self-contained HTML report here: the model, its training, the confusion heatmap and per-class scores.")
+    var report: String?
+
     @Flag(help: "Print one JSON document instead of the table.")
     var json = false
 
@@ -44,6 +47,7 @@ struct ClassifyCommand: ParsableCommand {
                 guard let matrix = result.confusion else { throw DataError.bad("the test set has no labels to count a confusion matrix from", file: test) }
                 try writeFileAtomically(matrix.csv, to: confusion)
             }
+            if let report { try writeFileAtomically(result.report(), to: report) }
             if json { try printJSON(result) } else { print(result.confusion?.text ?? result.csv, terminator: "") }
             if !quiet && !json { printNote(result.summary) }
         }

@@ -47,7 +47,8 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
         return classes.indices.reduce(0.0) { $0 + Double(support($1)) * (f1($1) ?? 0) } / Double(n)
     }
 
-    static func format(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
+    /// A score to three decimals, or "–" where it is undefined.
+    public static func format(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
 
     /// The matrix, then one row of scores per class and the summary lines.
     public var text: String {

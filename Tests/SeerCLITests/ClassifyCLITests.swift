@@ -4,6 +4,7 @@
 // label the training set lacks, a NaN, one class only, a declared class without cases — exits 65
 // naming the file and the case.
 import Foundation
+import SeerEval
 import Testing
 
 struct ClassifyCLITests {
@@ -34,8 +35,9 @@ struct ClassifyCLITests {
     @Test func miniRocketSeparatesTheClassesAndReportsTheConfusion() throws {
         let train = try Self.tsFile("train", cases: 30, seed: 1), test = try Self.tsFile("test", cases: 40, seed: 2)
         let predictions = DetectCLITests.temporary("pred") + ".csv", counts = DetectCLITests.temporary("conf") + ".csv"
-        defer { for path in [train, test, predictions, counts] { try? FileManager.default.removeItem(atPath: path) } }
-        let run = try CLITests.seer(["classify", train, test, "--out", predictions, "--confusion", counts])
+        let report = DetectCLITests.temporary("report") + ".html"
+        defer { for path in [train, test, predictions, counts, report] { try? FileManager.default.removeItem(atPath: path) } }
+        let run = try CLITests.seer(["classify", train, test, "--out", predictions, "--confusion", counts, "--report", report])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("true \\ predicted") && run.stdout.contains("macro F1") && run.stdout.contains("40 cases"), "\(run.stdout)")
         #expect(run.stderr.contains("minirocket on \(test): accuracy"), "\(run.stderr)")
@@ -48,6 +50,10 @@ struct ClassifyCLITests {
         let matrix = try #require((document["confusion"] as? [String: Any])?["counts"] as? [[Int]])
         #expect(matrix.joined().reduce(0, +) == 40 && (document["accuracy"] as? Double ?? 0) >= 0.95)
         #expect(try String(contentsOfFile: counts, encoding: .utf8).contains("early"))
+        // The report: well formed, with the heatmap (its cells hold counts summing to 40) and the scores.
+        let page = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(MarkupCheck.problem(in: page) == nil, "\(MarkupCheck.problem(in: page) ?? "")")
+        #expect(page.contains("<svg") && page.contains("Confusion matrix") && page.contains("leave-one-out") && page.contains("macro F1"))
         // The bundled ItalyPowerDemand training file classifies itself almost perfectly.
         let italy = try CLITests.seer(["classify", "data/ItalyPowerDemand_TRAIN.ts", "data/ItalyPowerDemand_TRAIN.ts", "--json"])
         let italyDocument = try #require(try JSONSerialization.jsonObject(with: Data(italy.stdout.utf8)) as? [String: Any])

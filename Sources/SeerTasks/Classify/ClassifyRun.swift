@@ -54,6 +54,8 @@ public struct ClassifyResult: Codable, Sendable {
     public var confusion: ConfusionMatrix?
     public var predictions: [ClassPrediction]
     public var trainSeconds: Double, predictSeconds: Double
+    /// What training settled, in words (features, the regularisation chosen).
+    public var details: String?
 
     /// `case,truth,predicted` (truth empty for an unlabelled test set).
     public var csv: String {
@@ -125,7 +127,9 @@ public struct ClassifyRun {
         }
         return ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
                               trainCases: trainCases.count, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,
-                              predictions: predictions, trainSeconds: trained - began, predictSeconds: predictSeconds)
+                              predictions: predictions, trainSeconds: trained - began, predictSeconds: predictSeconds,
+                              details: "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
+                                  + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error")
     }
 
     /// The cases as channels × steps, refusing what a classifier cannot take.
