@@ -33,6 +33,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML report here: the model, its training, the confusion heatmap and per-class scores.")
     var report: String?
 
+    @Option(help: "Save the trained classifier to this model directory (model.safetensors + config.json, atomically) for `seer predict --model DIR`.")
+    var save: String?
+
     @Flag(help: "Print one JSON document instead of the table.")
     var json = false
 
@@ -41,7 +44,8 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let result = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed)).run()
+            let (result, classifier) = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed)).runKeepingModel()
+            if let save { try classifier.save(to: save) }
             if let out { try writeFileAtomically(result.csv, to: out) }
             if let confusion {
                 guard let matrix = result.confusion else { throw DataError.bad("the test set has no labels to count a confusion matrix from", file: test) }

@@ -1,12 +1,14 @@
 // `seer predict --model DIR FILE`: forecast the next steps of a new history with a model
-// directory written by `seer train`, with the intervals its model card calibrated.
+// directory written by `seer train`, with the intervals its model card calibrated — or, for a
+// classifier saved by `seer classify --save`, the class of every case of a `.ts`/`.tsv` file
+// (`case,truth,predicted`; the accuracy on stderr when the file has labels).
 import ArgumentParser
 import Seer
 
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Forecast the next steps of a history with a saved model directory.")
+        abstract: "Forecast the next steps of a history (or classify cases) with a saved model directory.")
 
     @Option(help: "Model directory written by `seer train --save`.")
     var model: String
@@ -18,10 +20,29 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if Classifier.isClassifier(model) { return try classify() }
             let (forecaster, card) = try Forecaster.loadWithCard(from: model)
             let data = try input.forecastData()
             let result = try ForecastResult(forecaster, data: data, chosenBy: "loaded from \(model)", scores: [:], intervals: card.intervals)
             try output.emit(result, data: data, source: input.source.name)
+        }
+    }
+
+    /// The saved classifier on the cases of FILE.
+    private func classify() throws {
+        guard let file = input.file, input.isClassificationFile else {
+            throw ValidationError("\(model) is a classifier; give a .ts or .tsv file of cases")
+        }
+        let data = try UCRReader.load(file)
+        let classifier = try Classifier.load(from: model)
+        let predicted = try classifier.predict(data, source: file)
+        let truth = data.isLabelled ? (0..<data.caseCount).map { data.className(case: $0)! } : nil
+        var csv = CSVWriter.line(["case", "truth", "predicted"])
+        for (i, name) in predicted.enumerated() { csv += CSVWriter.line([String(i + 1), truth?[i] ?? "", name]) }
+        if let out = output.out { try writeFileAtomically(csv, to: out) } else { print(csv, terminator: "") }
+        if let truth, !output.quiet {
+            let right = zip(truth, predicted).filter { $0 == $1 }.count
+            printNote("\(classifier.model.rawValue) from \(model): accuracy \(String(format: "%.4f", Double(right) / Double(truth.count))) (\(right)/\(truth.count)) on \(file)")
         }
     }
 }

@@ -60,6 +60,33 @@ struct ClassifyCLITests {
         #expect((italyDocument["accuracy"] as? Double ?? 0) >= 0.95 && italyDocument["testCases"] as? Int == 67, "\(italy.stderr)")
     }
 
+    /// `--save DIR` writes a model directory; `seer predict --model DIR` classifies with it exactly
+    /// as the run that trained it did; a damaged directory or a CSV input is refused.
+    @Test func aSavedClassifierPredictsTheSame() throws {
+        let train = try Self.tsFile("train", cases: 20, seed: 7, dims: 2), test = try Self.tsFile("test", cases: 24, seed: 8, dims: 2)
+        let directory = DetectCLITests.temporary("model"), predictions = DetectCLITests.temporary("pred") + ".csv"
+        defer { for path in [train, test, directory, predictions] { try? FileManager.default.removeItem(atPath: path) } }
+        let run = try CLITests.seer(["classify", train, test, "--save", directory, "--out", predictions, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/model.safetensors") && FileManager.default.fileExists(atPath: directory + "/config.json"))
+        let predicted = try CLITests.seer(["predict", "--model", directory, test])
+        let written = try String(contentsOfFile: predictions, encoding: .utf8)
+        #expect(predicted.status == 0 && predicted.stdout == written, "\(predicted.stderr)")
+        #expect(predicted.stderr.contains("minirocket from \(directory): accuracy"), "\(predicted.stderr)")
+        let csv = try CLITests.seer(["predict", "--model", directory, "data/airline_passengers.csv"])
+        #expect(csv.status == 64 && csv.stderr.contains("is a classifier; give a .ts or .tsv file"), "\(csv.stderr)")
+        let oneDim = try Self.tsFile("one", cases: 4, seed: 9)
+        defer { try? FileManager.default.removeItem(atPath: oneDim) }
+        let wrongDims = try CLITests.seer(["predict", "--model", directory, oneDim])
+        #expect(wrongDims.status == 65 && wrongDims.stderr.contains("the classifier was trained on 2"), "\(wrongDims.stderr)")
+        // A config whose class list no longer fits the saved weights.
+        let config = directory + "/config.json"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"late\"", with: "\"late\", \"extra\"").write(toFile: config, atomically: true, encoding: .utf8)
+        let damaged = try CLITests.seer(["predict", "--model", directory, test])
+        #expect(damaged.status == 65 && damaged.stderr.contains("do not fit together"), "\(damaged.stderr)")
+    }
+
     @Test func badInputExits65NamingTheFileAndCase() throws {
         let train = try Self.tsFile("train", cases: 10, seed: 1)
         var made = [train]

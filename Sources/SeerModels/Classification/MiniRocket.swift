@@ -30,6 +30,10 @@ public struct MiniRocket: Sendable, Codable, Equatable {
     public struct Dilation: Sendable, Codable, Equatable {
         public let dilation: Int
         public let featuresPerKernel: Int
+        public init(dilation: Int, featuresPerKernel: Int) {
+            self.dilation = dilation
+            self.featuresPerKernel = featuresPerKernel
+        }
     }
 
     public let channels: Int
@@ -41,6 +45,18 @@ public struct MiniRocket: Sendable, Codable, Equatable {
 
     /// Features per case.
     public var featureCount: Int { biases.count }
+
+    /// A transform from its saved parts (checked: a bias per feature, a channel set per pair).
+    public init?(channels: Int, dilations: [Dilation], channelSets: [[Int]], biases: [Float]) {
+        guard channels >= 1, !dilations.isEmpty, dilations.allSatisfy({ $0.dilation >= 1 && $0.featuresPerKernel >= 1 }),
+              channelSets.count == dilations.count * Self.kernels.count,
+              channelSets.allSatisfy({ !$0.isEmpty && $0.allSatisfy((0..<channels).contains) }),
+              biases.count == dilations.reduce(0, { $0 + $1.featuresPerKernel }) * Self.kernels.count else { return nil }
+        self.channels = channels
+        self.dilations = dilations
+        self.channelSets = channelSets
+        self.biases = biases
+    }
 
     /// Fits the biases on `cases` (each: channels × steps; lengths may differ) for about
     /// `features` features (a multiple of 84 at most that), seeded.

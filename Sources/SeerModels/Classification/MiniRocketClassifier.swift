@@ -16,6 +16,13 @@ public struct MiniRocketClassifier: Sendable, Codable, Equatable {
         ridge = try RidgeClassifier(features: transformed, labels: labels, classes: classes)
     }
 
+    /// The classifier from its parts.
+    public init(transform: MiniRocket, ridge: RidgeClassifier) {
+        precondition(transform.featureCount == ridge.means.count, "the ridge must take the transform's features")
+        self.transform = transform
+        self.ridge = ridge
+    }
+
     /// The class of each case.
     public func predict(_ cases: [[[Float]]]) -> [Int] { cases.map { ridge.predict(transform.transform($0)) } }
 

@@ -24,6 +24,19 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
     public let leaveOneOutErrors: [Double]
     public static let alphas: [Double] = (0..<10).map { pow(10, -3 + 6 * Double($0) / 9) }
 
+    /// A classifier from its saved parts (checked for consistent sizes).
+    public init?(classes: Int, means: [Float], scales: [Float], weights: [Float], intercepts: [Float], alpha: Double, leaveOneOutErrors: [Double]) {
+        guard classes >= 2, means.count == scales.count, weights.count == means.count * classes, intercepts.count == classes,
+              scales.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        self.classes = classes
+        self.means = means
+        self.scales = scales
+        self.weights = weights
+        self.intercepts = intercepts
+        self.alpha = alpha
+        self.leaveOneOutErrors = leaveOneOutErrors
+    }
+
     /// Fits `features` (n rows of p) to `labels` in 0..<classes.
     public init(features: [[Float]], labels: [Int], classes: Int, alphas: [Double] = RidgeClassifier.alphas) throws {
         let n = features.count

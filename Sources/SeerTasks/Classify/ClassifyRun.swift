@@ -88,19 +88,14 @@ public struct ClassifyRun {
         ClassifyRun(train: try UCRReader.load(train), test: try UCRReader.load(test), trainPath: train, testPath: test, request: request)
     }
 
-    public func run() throws -> ClassifyResult {
-        let (trainCases, testCases) = (try Self.cases(train, path: trainPath), try Self.cases(test, path: testPath))
-        guard train.isLabelled else { throw DataError.bad("the training set has no class labels", file: trainPath) }
+    public func run() throws -> ClassifyResult { try runKeepingModel().result }
+
+    /// The result and the trained classifier (to save).
+    public func runKeepingModel() throws -> (result: ClassifyResult, classifier: Classifier) {
+        try Self.checkTraining(train, path: trainPath)
+        let testCases = try Self.cases(test, path: testPath)
         guard test.dimensions == train.dimensions else {
             throw DataError.bad("the test set has \(test.dimensions) dimension(s); the training set has \(train.dimensions)", file: testPath)
-        }
-        let counts = train.classCounts
-        let present = counts.indices.filter { counts[$0] > 0 }
-        guard present.count >= 2 else {
-            throw DataError.bad("the training set has \(present.count) class(es) with cases; a classifier needs at least 2", file: trainPath)
-        }
-        if let empty = counts.indices.first(where: { counts[$0] == 0 }) {
-            throw DataError.bad("class '\(train.classNames[empty])' is declared but has no training case; drop it from @classLabel or add cases", file: trainPath)
         }
         // Test labels are matched to training classes by name.
         let testTruth: [Int]? = try test.isLabelled ? (0..<test.caseCount).map { c in
@@ -111,10 +106,9 @@ public struct ClassifyRun {
             return k
         } : nil
         let began = monotonicSeconds()
-        let model = try MiniRocketClassifier(cases: trainCases, labels: train.labels, classes: train.classNames.count,
-                                             features: request.features, seed: request.seed)
+        let classifier = try Classifier(model: request.model, fitting: train, source: trainPath, seed: request.seed, features: request.features)
         let trained = monotonicSeconds()
-        let predicted = model.predict(testCases)
+        let predicted = classifier.fitted.predict(testCases)
         let predictSeconds = monotonicSeconds() - trained
         var confusion: ConfusionMatrix?
         if let testTruth {
@@ -125,11 +119,27 @@ public struct ClassifyRun {
         let predictions = predicted.enumerated().map { i, k in
             ClassPrediction(index: i + 1, truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k])
         }
-        return ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
-                              trainCases: trainCases.count, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,
-                              predictions: predictions, trainSeconds: trained - began, predictSeconds: predictSeconds,
-                              details: "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
-                                  + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error")
+        let model = classifier.fitted
+        let result = ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
+                                    trainCases: train.caseCount, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,
+                                    predictions: predictions, trainSeconds: trained - began, predictSeconds: predictSeconds,
+                                    details: "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
+                                        + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error")
+        return (result, classifier)
+    }
+
+    /// Refuses a training set a classifier cannot learn from: no labels, fewer than two classes
+    /// with cases, a declared class without cases.
+    static func checkTraining(_ train: ClassificationDataset, path: String) throws {
+        guard train.isLabelled else { throw DataError.bad("the training set has no class labels", file: path) }
+        let counts = train.classCounts
+        let present = counts.indices.filter { counts[$0] > 0 }
+        guard present.count >= 2 else {
+            throw DataError.bad("the training set has \(present.count) class(es) with cases; a classifier needs at least 2", file: path)
+        }
+        if let empty = counts.indices.first(where: { counts[$0] == 0 }) {
+            throw DataError.bad("class '\(train.classNames[empty])' is declared but has no training case; drop it from @classLabel or add cases", file: path)
+        }
     }
 
     /// The cases as channels × steps, refusing what a classifier cannot take.

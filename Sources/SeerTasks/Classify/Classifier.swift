@@ -1,0 +1,112 @@
+// The library's classifier: fit on a labelled `ClassificationDataset`, predict class names, save
+// to and load from a model directory in the forecasters' conventions — model.safetensors (the
+// arrays: MiniRocket's biases, the ridge's standardisation and weights; readable from Python) and
+// config.json (the class names, channels, dilations and channel subsets), written atomically.
+import Foundation
+import SeerBase
+import SeerData
+import SeerModels
+import SeerNN
+
+/// A trained classifier, ready to predict.
+public struct Classifier: Sendable {
+    public let model: ClassifierModel
+    /// The class names, in the order of the model's outputs.
+    public let classNames: [String]
+    public let fitted: MiniRocketClassifier
+    static let kind = "seer-classifier"
+
+    /// Fits `model` on `data` (labelled; checked as `seer classify` checks it).
+    public init(model: ClassifierModel = .minirocket, fitting data: ClassificationDataset, source: String = "training set",
+                seed: UInt64 = 0, features: Int = 10_000) throws {
+        try ClassifyRun.checkTraining(data, path: source)
+        self.model = model
+        classNames = data.classNames
+        fitted = try MiniRocketClassifier(cases: try ClassifyRun.cases(data, path: source), labels: data.labels, classes: data.classNames.count,
+                                          features: features, seed: seed)
+    }
+
+    init(model: ClassifierModel, classNames: [String], fitted: MiniRocketClassifier) {
+        self.model = model
+        self.classNames = classNames
+        self.fitted = fitted
+    }
+
+    /// The predicted class name of every case of `data`.
+    public func predict(_ data: ClassificationDataset, source: String = "cases") throws -> [String] {
+        guard data.dimensions == fitted.transform.channels else {
+            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(fitted.transform.channels)", file: source)
+        }
+        return fitted.predict(try ClassifyRun.cases(data, path: source)).map { classNames[$0] }
+    }
+
+    /// The ridge outputs per case and class (larger: more that class; not probabilities — a ridge
+    /// classifier's outputs are not calibrated, and Seer does not pretend they are).
+    public func decisionScores(_ data: ClassificationDataset, source: String = "cases") throws -> [[Float]] {
+        guard data.dimensions == fitted.transform.channels else {
+            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(fitted.transform.channels)", file: source)
+        }
+        return try ClassifyRun.cases(data, path: source).map { fitted.ridge.decision(fitted.transform.transform($0)) }
+    }
+
+    /// Writes the model directory atomically (a failed save leaves the previous one intact).
+    public func save(to directory: String) throws {
+        let t = fitted.transform, r = fitted.ridge
+        let tensors = SafeTensorsFile(entries: [
+            SafeTensorsEntry(name: "minirocket.biases", shape: [t.biases.count], values: t.biases),
+            SafeTensorsEntry(name: "ridge.means", shape: [r.means.count], values: r.means),
+            SafeTensorsEntry(name: "ridge.scales", shape: [r.scales.count], values: r.scales),
+            SafeTensorsEntry(name: "ridge.weights", shape: [r.means.count, r.classes], values: r.weights),
+            SafeTensorsEntry(name: "ridge.intercepts", shape: [r.classes], values: r.intercepts),
+        ])
+        let config: [String: JSONValue] = [
+            "kind": .string(Self.kind), "model": .string(model.rawValue),
+            "classes": .array(classNames.map { .string($0) }), "channels": .number(Double(t.channels)),
+            "dilations": .array(t.dilations.map { .array([.number(Double($0.dilation)), .number(Double($0.featuresPerKernel))]) }),
+            "channel_sets": .array(t.channelSets.map { .array($0.map { .number(Double($0)) }) }),
+            "alpha": .number(r.alpha),
+        ]
+        try Checkpoint.save(directory: directory, tensors: tensors, config: config, seerVersion: Forecaster.libraryVersion)
+    }
+
+    /// Whether `directory` holds a classifier (rather than a forecaster).
+    public static func isClassifier(_ directory: String) -> Bool {
+        (try? Checkpoint.load(directory: directory))?.config["kind"]?.stringValue == kind
+    }
+
+    /// Reads a model directory written by `save(to:)`.
+    public static func load(from directory: String) throws -> Classifier {
+        let (tensors, json) = try Checkpoint.load(directory: directory)
+        let configPath = directory + "/config.json"
+        func bad(_ why: String) -> DataError { DataError.bad(why, file: configPath) }
+        guard json["kind"]?.stringValue == kind else { throw bad("has no \"kind\": \"\(kind)\"") }
+        guard let model = json["model"]?.stringValue.flatMap(ClassifierModel.init(rawValue:)) else { throw bad("names no known classifier model") }
+        guard case .array(let names)? = json["classes"], let classNames = Optional(names.compactMap(\.stringValue)), classNames.count == names.count,
+              classNames.count >= 2 else { throw bad("needs \"classes\": at least two class names") }
+        guard let channels = json["channels"]?.intValue else { throw bad("needs the whole number \"channels\"") }
+        guard case .array(let pairs)? = json["dilations"] else { throw bad("needs \"dilations\"") }
+        let dilations = try pairs.map { pair -> MiniRocket.Dilation in
+            guard case .array(let two) = pair, two.count == 2, let d = two[0].intValue, let f = two[1].intValue else { throw bad("a dilation is [dilation, features per kernel]") }
+            return MiniRocket.Dilation(dilation: d, featuresPerKernel: f)
+        }
+        guard case .array(let sets)? = json["channel_sets"] else { throw bad("needs \"channel_sets\"") }
+        let channelSets = try sets.map { set -> [Int] in
+            guard case .array(let members) = set else { throw bad("a channel set is a list of channel numbers") }
+            let numbers = members.compactMap(\.intValue)
+            guard numbers.count == members.count else { throw bad("a channel set is a list of channel numbers") }
+            return numbers
+        }
+        func values(_ name: String) throws -> [Float] {
+            guard let entry = tensors[name] else { throw DataError.bad("has no tensor \(name)", file: directory + "/model.safetensors") }
+            return entry.values
+        }
+        guard let transform = MiniRocket(channels: channels, dilations: dilations, channelSets: channelSets, biases: try values("minirocket.biases")),
+              let ridge = RidgeClassifier(classes: classNames.count, means: try values("ridge.means"), scales: try values("ridge.scales"),
+                                          weights: try values("ridge.weights"), intercepts: try values("ridge.intercepts"),
+                                          alpha: json["alpha"]?.doubleValue ?? 0, leaveOneOutErrors: []),
+              transform.featureCount == ridge.means.count else {
+            throw DataError.bad("the saved transform and ridge do not fit together (sizes differ)", file: directory)
+        }
+        return Classifier(model: model, classNames: classNames, fitted: MiniRocketClassifier(transform: transform, ridge: ridge))
+    }
+}
