@@ -46,6 +46,7 @@ let package = Package(
         // A program using only the public API; SeerCLITests depends on it, so `swift test` builds and runs it.
         .executableTarget(name: "seer-example-forecast", dependencies: ["Seer"], path: "examples/forecast"),
         .executableTarget(name: "seer-example-detect", dependencies: ["Seer"], path: "examples/detect"),
+        .executableTarget(name: "seer-example-classify", dependencies: ["Seer"], path: "examples/classify"),
 
         .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN", "SeerBase"], resources: [.copy("Fixtures")]),
@@ -54,6 +55,6 @@ let package = Package(
         .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
-        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "seer-example-forecast", "seer-example-detect"]),
+        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "seer-example-forecast", "seer-example-detect", "seer-example-classify"]),
     ]
 )

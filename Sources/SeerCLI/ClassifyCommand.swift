@@ -24,6 +24,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Seed of the random choices (MiniRocket's biases and channel subsets).")
     var seed: UInt64 = 0
 
+    @Option(help: "Training epochs of a net classifier, at most (early stopping on a held-out fifth may end sooner).")
+    var epochs = 60
+
     @Option(help: "Write case,truth,predicted as CSV here (atomically).")
     var out: String?
 
@@ -33,7 +36,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML report here: the model, its training, the confusion heatmap and per-class scores.")
     var report: String?
 
-    @Option(help: "Save the trained classifier to this model directory (model.safetensors + config.json, atomically) for `seer predict --model DIR`.")
+    @Option(help: "Save the trained (minirocket) classifier to this model directory (model.safetensors + config.json, atomically) for `seer predict --model DIR`.")
     var save: String?
 
     @Flag(help: "Print one JSON document instead of the table.")
@@ -44,7 +47,7 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (result, classifier) = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed)).runKeepingModel()
+            let (result, classifier) = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed, epochs: epochs)).runKeepingModel()
             if let save { try classifier.save(to: save) }
             if let out { try writeFileAtomically(result.csv, to: out) }
             if let confusion {

@@ -112,3 +112,11 @@ struct ClassifyCLITests {
         try expectRefused(empty, train, "class 'never' is declared but has no training case")
     }
 }
+
+struct ClassifyExampleTests {
+    @Test func classifyExampleRunsOnThePublicAPI() throws {
+        let run = try CLITests.run(CLITests.executable("seer-example-classify"), ["data/ItalyPowerDemand_TRAIN.ts"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("ItalyPowerDemand: 34 training and 33 test cases") && run.stdout.contains("saved and loaded: same predictions"), "\(run.stdout)")
+    }
+}

@@ -13,44 +13,76 @@ public struct Classifier: Sendable {
     public let model: ClassifierModel
     /// The class names, in the order of the model's outputs.
     public let classNames: [String]
-    public let fitted: MiniRocketClassifier
+    /// The fitted model: MiniRocket's, or a zoo net's (one of the two is set).
+    public let fitted: MiniRocketClassifier?
+    public let net: NetClassifier?
     static let kind = "seer-classifier"
 
-    /// Fits `model` on `data` (labelled; checked as `seer classify` checks it).
+    /// Fits `model` on `data` (labelled; checked as `seer classify` checks it). `features`: for
+    /// MiniRocket; `epochs`: at most, for a net.
     public init(model: ClassifierModel = .minirocket, fitting data: ClassificationDataset, source: String = "training set",
-                seed: UInt64 = 0, features: Int = 10_000) throws {
+                seed: UInt64 = 0, features: Int = 10_000, epochs: Int = 60) throws {
         try ClassifyRun.checkTraining(data, path: source)
         self.model = model
         classNames = data.classNames
-        fitted = try MiniRocketClassifier(cases: try ClassifyRun.cases(data, path: source), labels: data.labels, classes: data.classNames.count,
-                                          features: features, seed: seed)
+        let cases = try ClassifyRun.cases(data, path: source)
+        if let family = model.family {
+            fitted = nil
+            net = try NetClassifier(family: family, cases: cases, labels: data.labels, classes: data.classNames.count,
+                                    settings: NetClassifierSettings(epochs: epochs, seed: seed))
+        } else {
+            fitted = try MiniRocketClassifier(cases: cases, labels: data.labels, classes: data.classNames.count, features: features, seed: seed)
+            net = nil
+        }
     }
 
     init(model: ClassifierModel, classNames: [String], fitted: MiniRocketClassifier) {
         self.model = model
         self.classNames = classNames
         self.fitted = fitted
+        net = nil
+    }
+
+    /// Dimensions (channels) of the cases it was trained on.
+    public var channels: Int { fitted?.transform.channels ?? net!.channels }
+
+    /// The class index of each case (channels × steps).
+    public func predictIndices(_ cases: [[[Float]]]) -> [Int] { fitted?.predict(cases) ?? net!.predict(cases) }
+
+    /// What training settled, in words.
+    public var details: String {
+        if let model = fitted {
+            return "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
+                + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error"
+        }
+        let report = net!.report
+        return "\(report.epochs.count) epoch(s), best \(report.bestEpoch) (held-out loss \(String(format: "%.4f", report.bestLoss)))"
+            + (report.stopReason == .earlyStopped ? ", stopped early" : "")
     }
 
     /// The predicted class name of every case of `data`.
     public func predict(_ data: ClassificationDataset, source: String = "cases") throws -> [String] {
-        guard data.dimensions == fitted.transform.channels else {
-            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(fitted.transform.channels)", file: source)
+        guard data.dimensions == channels else {
+            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(channels)", file: source)
         }
-        return fitted.predict(try ClassifyRun.cases(data, path: source)).map { classNames[$0] }
+        return predictIndices(try ClassifyRun.cases(data, path: source)).map { classNames[$0] }
     }
 
     /// The ridge outputs per case and class (larger: more that class; not probabilities — a ridge
     /// classifier's outputs are not calibrated, and Seer does not pretend they are).
     public func decisionScores(_ data: ClassificationDataset, source: String = "cases") throws -> [[Float]] {
-        guard data.dimensions == fitted.transform.channels else {
-            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(fitted.transform.channels)", file: source)
+        guard let fitted else { throw DataError(.usage, "decision scores are MiniRocket's ridge outputs; \(model.rawValue) has none", file: source) }
+        guard data.dimensions == channels else {
+            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(channels)", file: source)
         }
         return try ClassifyRun.cases(data, path: source).map { fitted.ridge.decision(fitted.transform.transform($0)) }
     }
 
     /// Writes the model directory atomically (a failed save leaves the previous one intact).
     public func save(to directory: String) throws {
+        guard let fitted else {
+            throw DataError(.usage, "saving a \(model.rawValue) classifier is not built yet; minirocket classifiers can be saved", file: directory)
+        }
         let t = fitted.transform, r = fitted.ridge
         let tensors = SafeTensorsFile(entries: [
             SafeTensorsEntry(name: "minirocket.biases", shape: [t.biases.count], values: t.biases),

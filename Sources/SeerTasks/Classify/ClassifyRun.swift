@@ -14,10 +14,25 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
     /// MiniRocket's ~10,000 PPV features of fixed dilated kernels and a ridge classifier whose
     /// regularisation is chosen by exact leave-one-out error.
     case minirocket
+    /// The zoo's nets with a classifier head (mean over tokens → class logits).
+    case nt, dijiang, cofrgenet, gpt
 
     public var summary: String {
         switch self {
         case .minirocket: return "MiniRocket features (84 fixed kernels × dilations, PPV) + ridge classifier tuned by leave-one-out"
+        case .nt, .dijiang, .cofrgenet, .gpt:
+            return "the \(rawValue) net (width 32, 2 layers) + mean over tokens + linear head, class-weighted cross-entropy, early stopping on a held-out fifth"
+        }
+    }
+
+    /// The zoo family of a net classifier (nil for MiniRocket).
+    public var family: ModelFamily? {
+        switch self {
+        case .minirocket: return nil
+        case .nt: return .nt
+        case .dijiang: return .dijiang
+        case .cofrgenet: return .cofrgenet
+        case .gpt: return .gpt
         }
     }
 }
@@ -28,11 +43,14 @@ public struct ClassifyRequest: Equatable, Sendable {
     public var seed: UInt64
     /// MiniRocket's feature count (rounded down to a multiple of 84).
     public var features: Int
+    /// Training epochs of a net classifier (at most; early stopping may end sooner).
+    public var epochs: Int
 
-    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int = 10_000) {
+    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int = 10_000, epochs: Int = 60) {
         self.model = model
         self.seed = seed
         self.features = features
+        self.epochs = epochs
     }
 }
 
@@ -106,9 +124,10 @@ public struct ClassifyRun {
             return k
         } : nil
         let began = monotonicSeconds()
-        let classifier = try Classifier(model: request.model, fitting: train, source: trainPath, seed: request.seed, features: request.features)
+        let classifier = try Classifier(model: request.model, fitting: train, source: trainPath, seed: request.seed, features: request.features,
+                                        epochs: request.epochs)
         let trained = monotonicSeconds()
-        let predicted = classifier.fitted.predict(testCases)
+        let predicted = classifier.predictIndices(testCases)
         let predictSeconds = monotonicSeconds() - trained
         var confusion: ConfusionMatrix?
         if let testTruth {
@@ -119,12 +138,10 @@ public struct ClassifyRun {
         let predictions = predicted.enumerated().map { i, k in
             ClassPrediction(index: i + 1, truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k])
         }
-        let model = classifier.fitted
         let result = ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
                                     trainCases: train.caseCount, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,
                                     predictions: predictions, trainSeconds: trained - began, predictSeconds: predictSeconds,
-                                    details: "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
-                                        + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error")
+                                    details: classifier.details)
         return (result, classifier)
     }
 
