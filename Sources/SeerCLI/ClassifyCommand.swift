@@ -45,6 +45,10 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "No summary line on stderr.")
     var quiet = false
 
+    func validate() throws {
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+    }
+
     func run() throws {
         try reportingErrors {
             let (result, classifier) = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed, epochs: epochs)).runKeepingModel()

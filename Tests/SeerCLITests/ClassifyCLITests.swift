@@ -107,6 +107,8 @@ struct ClassifyCLITests {
         let single = try Self.tsFile("single", cases: 6, seed: 5, classes: "early") { $0 = $0.filter { $0.hasSuffix(":early") } }
         made.append(single)
         try expectRefused(single, train, "1 class(es) with cases; a classifier needs at least 2")
+        let epochs = try CLITests.seer(["classify", train, train, "--model", "nt", "--epochs", "0"])
+        #expect(epochs.status == 64 && epochs.stderr.contains("--epochs must be at least 1"))
         let empty = try Self.tsFile("empty", cases: 6, seed: 6, classes: "early late never")
         made.append(empty)
         try expectRefused(empty, train, "class 'never' is declared but has no training case")

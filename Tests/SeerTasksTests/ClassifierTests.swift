@@ -48,6 +48,18 @@ struct ClassifierTests {
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 
+    /// `auto` cross-validates MiniRocket and NT on the training cases and keeps the better, saying so.
+    @Test func autoChoosesByCrossValidationAndSaysWhy() throws {
+        let train = try Self.dataset(24, seed: 6), test = try Self.dataset(10, seed: 7)
+        let classifier = try Classifier(model: .auto, fitting: train, seed: 2, features: 840, epochs: 8)
+        let choice = try #require(classifier.autoChoice)
+        #expect(choice.accuracies.count == AutoClassifierChoice.candidates.count && choice.folds == 5)
+        let best = choice.accuracies.max()!
+        #expect(choice.chosen == AutoClassifierChoice.candidates[choice.accuracies.firstIndex(of: best)!], "ties go to the earlier candidate")
+        #expect((choice.chosen == .minirocket) == (classifier.fitted != nil) && classifier.details.hasPrefix("auto chose \(choice.chosen.rawValue)"))
+        #expect(try classifier.predict(test).count == 10)
+    }
+
     @Test func aSavedMiniRocketClassifierPredictsTheSame() throws {
         let train = try Self.dataset(30, seed: 4), test = try Self.dataset(20, seed: 5)
         let classifier = try Classifier(fitting: train, seed: 1, features: 840)

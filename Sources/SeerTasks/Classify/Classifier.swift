@@ -16,6 +16,8 @@ public struct Classifier: Sendable {
     /// The fitted model: MiniRocket's, or a zoo net's (one of the two is set).
     public let fitted: MiniRocketClassifier?
     public let net: NetClassifier?
+    /// What `auto` compared and chose (nil for a named model).
+    public let autoChoice: AutoClassifierChoice?
     static let kind = "seer-classifier"
 
     /// Fits `model` on `data` (labelled; checked as `seer classify` checks it). `features`: for
@@ -26,7 +28,16 @@ public struct Classifier: Sendable {
         self.model = model
         classNames = data.classNames
         let cases = try ClassifyRun.cases(data, path: source)
-        if let family = model.family {
+        var chosen = model
+        if model == .auto {
+            let choice = try AutoClassifierChoice.choose(cases: cases, labels: data.labels, classes: data.classNames.count, seed: seed,
+                                                         features: features, epochs: epochs)
+            autoChoice = choice
+            chosen = choice.chosen
+        } else {
+            autoChoice = nil
+        }
+        if let family = chosen.family {
             fitted = nil
             net = try NetClassifier(family: family, cases: cases, labels: data.labels, classes: data.classNames.count,
                                     settings: NetClassifierSettings(epochs: epochs, seed: seed))
@@ -41,6 +52,7 @@ public struct Classifier: Sendable {
         self.classNames = classNames
         self.fitted = fitted
         net = nil
+        autoChoice = nil
     }
 
     /// Dimensions (channels) of the cases it was trained on.
@@ -51,6 +63,10 @@ public struct Classifier: Sendable {
 
     /// What training settled, in words.
     public var details: String {
+        (autoChoice.map { $0.reason + "; " } ?? "") + fittedDetails
+    }
+
+    private var fittedDetails: String {
         if let model = fitted {
             return "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
                 + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error"
@@ -81,7 +97,7 @@ public struct Classifier: Sendable {
     /// Writes the model directory atomically (a failed save leaves the previous one intact).
     public func save(to directory: String) throws {
         guard let fitted else {
-            throw DataError(.usage, "saving a \(model.rawValue) classifier is not built yet; minirocket classifiers can be saved", file: directory)
+            throw DataError(.usage, "saving a net classifier (\(net!.family.rawValue)) is not built yet; minirocket classifiers can be saved", file: directory)
         }
         let t = fitted.transform, r = fitted.ridge
         let tensors = SafeTensorsFile(entries: [
@@ -92,7 +108,7 @@ public struct Classifier: Sendable {
             SafeTensorsEntry(name: "ridge.intercepts", shape: [r.classes], values: r.intercepts),
         ])
         let config: [String: JSONValue] = [
-            "kind": .string(Self.kind), "model": .string(model.rawValue),
+            "kind": .string(Self.kind), "model": .string(ClassifierModel.minirocket.rawValue),
             "classes": .array(classNames.map { .string($0) }), "channels": .number(Double(t.channels)),
             "dilations": .array(t.dilations.map { .array([.number(Double($0.dilation)), .number(Double($0.featuresPerKernel))]) }),
             "channel_sets": .array(t.channelSets.map { .array($0.map { .number(Double($0)) }) }),

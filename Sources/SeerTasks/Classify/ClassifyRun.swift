@@ -16,10 +16,13 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
     case minirocket
     /// The zoo's nets with a classifier head (mean over tokens → class logits).
     case nt, dijiang, cofrgenet, gpt
+    /// MiniRocket or NT, whichever cross-validates better on the training cases.
+    case auto
 
     public var summary: String {
         switch self {
         case .minirocket: return "MiniRocket features (84 fixed kernels × dilations, PPV) + ridge classifier tuned by leave-one-out"
+        case .auto: return "minirocket or nt, chosen by stratified cross-validation on the training cases only"
         case .nt, .dijiang, .cofrgenet, .gpt:
             return "the \(rawValue) net (width 32, 2 layers) + mean over tokens + linear head, class-weighted cross-entropy, early stopping on a held-out fifth"
         }
@@ -28,7 +31,7 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
     /// The zoo family of a net classifier (nil for MiniRocket).
     public var family: ModelFamily? {
         switch self {
-        case .minirocket: return nil
+        case .minirocket, .auto: return nil
         case .nt: return .nt
         case .dijiang: return .dijiang
         case .cofrgenet: return .cofrgenet
