@@ -36,7 +36,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML report here: the model, its training, the confusion heatmap and per-class scores.")
     var report: String?
 
-    @Option(help: "Save the trained (minirocket) classifier to this model directory (model.safetensors + config.json, atomically) for `seer predict --model DIR`.")
+    @Option(help: "Save the trained classifier to this model directory (model.safetensors + config.json, atomically) for `seer predict --model DIR`.")
     var save: String?
 
     @Flag(help: "Print one JSON document instead of the table.")

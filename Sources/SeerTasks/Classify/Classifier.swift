@@ -1,7 +1,8 @@
 // The library's classifier: fit on a labelled `ClassificationDataset`, predict class names, save
 // to and load from a model directory in the forecasters' conventions — model.safetensors (the
-// arrays: MiniRocket's biases, the ridge's standardisation and weights; readable from Python) and
-// config.json (the class names, channels, dilations and channel subsets), written atomically.
+// arrays: MiniRocket's biases, the ridge's standardisation and weights, or a net's parameters;
+// readable from Python) and config.json (the class names, channels, and MiniRocket's dilations
+// and channel subsets or the net's shape), written atomically.
 import Foundation
 import SeerBase
 import SeerData
@@ -55,6 +56,14 @@ public struct Classifier: Sendable {
         autoChoice = nil
     }
 
+    init(model: ClassifierModel, classNames: [String], net: NetClassifier) {
+        self.model = model
+        self.classNames = classNames
+        fitted = nil
+        self.net = net
+        autoChoice = nil
+    }
+
     /// Dimensions (channels) of the cases it was trained on.
     public var channels: Int { fitted?.transform.channels ?? net!.channels }
 
@@ -71,7 +80,7 @@ public struct Classifier: Sendable {
             return "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
                 + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error"
         }
-        let report = net!.report
+        guard let report = net!.report else { return "\(net!.family.rawValue) net loaded from a model directory" }
         return "\(report.epochs.count) epoch(s), best \(report.bestEpoch) (held-out loss \(String(format: "%.4f", report.bestLoss)))"
             + (report.stopReason == .earlyStopped ? ", stopped early" : "")
     }
@@ -96,10 +105,17 @@ public struct Classifier: Sendable {
 
     /// Writes the model directory atomically (a failed save leaves the previous one intact).
     public func save(to directory: String) throws {
-        guard let fitted else {
-            throw DataError(.usage, "saving a net classifier (\(net!.family.rawValue)) is not built yet; minirocket classifiers can be saved", file: directory)
+        if let net {
+            let config: [String: JSONValue] = [
+                "kind": .string(Self.kind), "model": .string(net.family.rawValue), "classes": .array(classNames.map { .string($0) }),
+                "channels": .number(Double(net.channels)), "length": .number(Double(net.length)),
+                "width": .number(Double(net.settings.width)), "layers": .number(Double(net.settings.layers)),
+                "normalize_cases": .bool(net.settings.normalizeCases), "seed": .number(Double(net.settings.seed)),
+            ]
+            try Checkpoint.save(directory: directory, tensors: net.tensors, config: config, seerVersion: Forecaster.libraryVersion)
+            return
         }
-        let t = fitted.transform, r = fitted.ridge
+        let t = fitted!.transform, r = fitted!.ridge
         let tensors = SafeTensorsFile(entries: [
             SafeTensorsEntry(name: "minirocket.biases", shape: [t.biases.count], values: t.biases),
             SafeTensorsEntry(name: "ridge.means", shape: [r.means.count], values: r.means),
@@ -128,10 +144,21 @@ public struct Classifier: Sendable {
         let configPath = directory + "/config.json"
         func bad(_ why: String) -> DataError { DataError.bad(why, file: configPath) }
         guard json["kind"]?.stringValue == kind else { throw bad("has no \"kind\": \"\(kind)\"") }
-        guard let model = json["model"]?.stringValue.flatMap(ClassifierModel.init(rawValue:)) else { throw bad("names no known classifier model") }
+        guard let model = json["model"]?.stringValue.flatMap(ClassifierModel.init(rawValue:)), model != .auto else { throw bad("names no known classifier model") }
         guard case .array(let names)? = json["classes"], let classNames = Optional(names.compactMap(\.stringValue)), classNames.count == names.count,
               classNames.count >= 2 else { throw bad("needs \"classes\": at least two class names") }
         guard let channels = json["channels"]?.intValue else { throw bad("needs the whole number \"channels\"") }
+        if let family = model.family {
+            guard let length = json["length"]?.intValue, let width = json["width"]?.intValue, let layers = json["layers"]?.intValue,
+                  width >= 4, width % 4 == 0, layers >= 1 else { throw bad("needs the whole numbers \"length\", \"width\" (a multiple of 4) and \"layers\"") }
+            var settings = NetClassifierSettings(seed: UInt64(json["seed"]?.intValue ?? 0))
+            settings.width = width
+            settings.layers = layers
+            settings.normalizeCases = json["normalize_cases"]?.boolValue ?? true
+            let net = try NetClassifier(family: family, settings: settings, length: length, channels: channels, classes: classNames.count,
+                                        tensors: tensors, source: directory + "/model.safetensors")
+            return Classifier(model: model, classNames: classNames, net: net)
+        }
         guard case .array(let pairs)? = json["dilations"] else { throw bad("needs \"dilations\"") }
         let dilations = try pairs.map { pair -> MiniRocket.Dilation in
             guard case .array(let two) = pair, two.count == 2, let d = two[0].intValue, let f = two[1].intValue else { throw bad("a dilation is [dilation, features per kernel]") }

@@ -7,6 +7,7 @@
 import Foundation
 import SeerBase
 import SeerModels
+import SeerNN
 import SeerTensor
 
 /// How a net classifier trains.
@@ -35,8 +36,8 @@ public struct NetClassifier: @unchecked Sendable {
     public let length: Int
     public let channels: Int
     let model: SequenceClassifier
-    /// What training did (epochs run, the best held-out loss).
-    public let report: TrainingReport
+    /// What training did (epochs run, the best held-out loss); nil for a net loaded from a model directory.
+    public let report: TrainingReport?
 
     /// Trains `family` (nt, dijiang, cofrgenet or gpt) on `cases` (channels × steps) with `labels`.
     public init(family: ModelFamily, cases: [[[Float]]], labels: [Int], classes: Int, settings: NetClassifierSettings = NetClassifierSettings()) throws {
@@ -74,6 +75,25 @@ public struct NetClassifier: @unchecked Sendable {
         trainer.clipNorm = 1
         report = try Trainer(trainer).fit(model, train: set(kept.sorted()), validation: held.isEmpty ? nil : set(held.sorted()))
     }
+
+    /// A trained net from a model directory's parts: the same architecture, the saved weights.
+    init(family: ModelFamily, settings: NetClassifierSettings, length: Int, channels: Int, classes: Int,
+         tensors: SafeTensorsFile, source: String) throws {
+        guard length >= 1, channels >= 1, classes >= 2,
+              let backbone = family.descriptor.backbone(NetShape(width: settings.width, layers: settings.layers, heads: 4), tokens: length) else {
+            throw DataError.bad("the saved net (\(family.rawValue), \(length) steps, \(channels) channels, \(classes) classes) cannot be rebuilt", file: source)
+        }
+        self.family = family
+        self.settings = settings
+        self.length = length
+        self.channels = channels
+        model = SequenceClassifier(SequenceClassifierConfig(backbone: backbone, classes: classes, length: length, channels: channels, seed: settings.seed))
+        try Checkpoint.load(tensors, into: model.parameters, source: source)
+        report = nil
+    }
+
+    /// The weights, named as the model names them.
+    var tensors: SafeTensorsFile { Checkpoint.tensors(from: model.parameters) }
 
     /// The predicted class of each case.
     public func predict(_ cases: [[[Float]]]) -> [Int] {
