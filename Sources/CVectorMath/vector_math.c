@@ -246,7 +246,10 @@ AVX512 static void silu_backward_avx512_intrinsics(const float *x, const float *
 #undef AVX512
 
 /// 0: baseline, 1: AVX2+FMA, 2: AVX-512 (16 lanes). Decided once.
-static int level_override = -1;  // set only by tests, to check every instruction set this CPU runs
+// Set only by tests, to check every instruction set this CPU runs. Thread-local: a test that
+// switches the level must not change the arithmetic of other tests running at the same time (a
+// net trained twice in another test came out different, and its bit-for-bit checks failed).
+static _Thread_local int level_override = -1;
 static int level(void) {
     static int state = -1;  // benign race: every thread computes the same answer
     if (level_override >= 0) return level_override;

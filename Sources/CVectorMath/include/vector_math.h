@@ -33,7 +33,7 @@ int seer_vector_math_uses_avx2(void);
 /// The instruction set in use (0 baseline, 1 AVX2+FMA, 2 AVX-512) and the best this CPU runs.
 int seer_vector_math_level(void);
 int seer_vector_math_supported_level(void);
-/// Tests only: use `level` (clamped to what the CPU runs; −1 restores automatic choice).
+/// Tests only: use `level` on the calling thread (clamped to what the CPU runs; −1 restores automatic choice).
 void seer_vector_math_set_level(int level);
 
 #endif
