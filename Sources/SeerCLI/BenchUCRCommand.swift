@@ -25,11 +25,7 @@ struct UCRBenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let chosen = try modelList(models, known: ClassifierModel.allCases.map(\.rawValue), option: "--models").map { ClassifierModel(rawValue: $0)! }
-            let seedList = try seeds.split(separator: ",").map { text -> UInt64 in
-                guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--seeds takes whole numbers, not '\(text)'") }
-                return seed
-            }
-            guard !seedList.isEmpty else { throw ValidationError("--seeds needs at least one seed") }
+            let seedList: [UInt64] = try numberList(seeds, option: "--seeds", minimum: 0)
             let result = try UCRBenchmark(directory: data, models: chosen, seeds: seedList).run()
             if json { try printJSON(result) } else { print(result.text) }
         }

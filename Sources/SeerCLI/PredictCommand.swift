@@ -37,8 +37,7 @@ struct PredictCommand: ParsableCommand {
         let classifier = try Classifier.load(from: model)
         let predicted = try classifier.predict(data, source: file)
         let truth = data.isLabelled ? (0..<data.caseCount).map { data.className(case: $0)! } : nil
-        var csv = CSVWriter.line(["case", "truth", "predicted"])
-        for (i, name) in predicted.enumerated() { csv += CSVWriter.line([String(i + 1), truth?[i] ?? "", name]) }
+        let csv = ClassPrediction.csv(predicted.enumerated().map { ClassPrediction(index: $0 + 1, truth: truth?[$0], predicted: $1) })
         if let out = output.out { try writeFileAtomically(csv, to: out) } else { print(csv, terminator: "") }
         if let truth, !output.quiet {
             let right = zip(truth, predicted).filter { $0 == $1 }.count

@@ -87,20 +87,22 @@ public struct Classifier: Sendable {
 
     /// The predicted class name of every case of `data`.
     public func predict(_ data: ClassificationDataset, source: String = "cases") throws -> [String] {
+        predictIndices(try cases(data, source: source)).map { classNames[$0] }
+    }
+
+    /// The cases of `data`, checked as `seer classify` checks them and against the trained dimensions.
+    private func cases(_ data: ClassificationDataset, source: String) throws -> [[[Float]]] {
         guard data.dimensions == channels else {
             throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(channels)", file: source)
         }
-        return predictIndices(try ClassifyRun.cases(data, path: source)).map { classNames[$0] }
+        return try ClassifyRun.cases(data, path: source)
     }
 
     /// The ridge outputs per case and class (larger: more that class; not probabilities — a ridge
     /// classifier's outputs are not calibrated, and Seer does not pretend they are).
     public func decisionScores(_ data: ClassificationDataset, source: String = "cases") throws -> [[Float]] {
         guard let fitted else { throw DataError(.usage, "decision scores are MiniRocket's ridge outputs; \(model.rawValue) has none", file: source) }
-        guard data.dimensions == channels else {
-            throw DataError.bad("the cases have \(data.dimensions) dimension(s); the classifier was trained on \(channels)", file: source)
-        }
-        return try ClassifyRun.cases(data, path: source).map { fitted.ridge.decision(fitted.transform.transform($0)) }
+        return try cases(data, source: source).map { fitted.ridge.decision(fitted.transform.transform($0)) }
     }
 
     /// Writes the model directory atomically (a failed save leaves the previous one intact).

@@ -62,6 +62,17 @@ public struct ClassPrediction: Codable, Sendable, Equatable {
     public var index: Int
     public var truth: String?
     public var predicted: String
+
+    public init(index: Int, truth: String?, predicted: String) {
+        self.index = index
+        self.truth = truth
+        self.predicted = predicted
+    }
+
+    /// `case,truth,predicted` (truth empty where unknown): the one layout `classify` and `predict` write.
+    public static func csv(_ predictions: [ClassPrediction]) -> String {
+        predictions.reduce(CSVWriter.line(["case", "truth", "predicted"])) { $0 + CSVWriter.line([String($1.index), $1.truth ?? "", $1.predicted]) }
+    }
 }
 
 /// A classification's outcome on the test set.
@@ -80,7 +91,7 @@ public struct ClassifyResult: Codable, Sendable {
 
     /// `case,truth,predicted` (truth empty for an unlabelled test set).
     public var csv: String {
-        predictions.reduce(CSVWriter.line(["case", "truth", "predicted"])) { $0 + CSVWriter.line([String($1.index), $1.truth ?? "", $1.predicted]) }
+        ClassPrediction.csv(predictions)
     }
 
     /// One line for stderr.
