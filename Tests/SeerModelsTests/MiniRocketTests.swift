@@ -129,14 +129,14 @@ struct MiniRocketTests {
     @Test(arguments: [(1, false), (2, false), (2, true)])
     func theClassifierSeparatesSyntheticClasses(channels: Int, varying: Bool) throws {
         let train = Self.cases(30, channels: channels, varying: varying, seed: 1), test = Self.cases(40, channels: channels, varying: varying, seed: 2)
-        let model = try MiniRocketClassifier(cases: train.cases, labels: train.labels, classes: 2, features: 2_000, seed: 4)
+        let model = try RocketClassifier(cases: train.cases, labels: train.labels, classes: 2, features: 2_000, seed: 4)
         let predicted = model.predict(test.cases)
         let accuracy = Double(zip(predicted, test.labels).filter { $0 == $1 }.count) / Double(test.labels.count)
         #expect(accuracy >= 0.95, "channels \(channels), varying \(varying): accuracy \(accuracy)")
         // A saved model predicts the same.
-        let restored = try JSONDecoder().decode(MiniRocketClassifier.self, from: JSONEncoder().encode(model))
+        let restored = try JSONDecoder().decode(RocketClassifier.self, from: JSONEncoder().encode(model))
         #expect(restored == model && restored.predict(test.cases) == predicted)
         // Seeded: the same fit twice is the same model.
-        #expect(try MiniRocketClassifier(cases: train.cases, labels: train.labels, classes: 2, features: 2_000, seed: 4) == model)
+        #expect(try RocketClassifier(cases: train.cases, labels: train.labels, classes: 2, features: 2_000, seed: 4) == model)
     }
 }

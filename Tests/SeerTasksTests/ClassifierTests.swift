@@ -51,7 +51,7 @@ struct ClassifierTests {
         #expect(loaded.model == model && loaded.net != nil && reloaded == predicted)
     }
 
-    /// `auto` cross-validates MiniRocket and NT on the training cases and keeps the better, saying so.
+    /// `auto` cross-validates MultiRocket and NT on the training cases and keeps the better, saying so.
     @Test func autoChoosesByCrossValidationAndSaysWhy() throws {
         let train = try Self.dataset(24, seed: 6), test = try Self.dataset(10, seed: 7)
         let classifier = try Classifier(model: .auto, fitting: train, seed: 2, features: 840, epochs: 8)
@@ -59,19 +59,23 @@ struct ClassifierTests {
         #expect(choice.accuracies.count == AutoClassifierChoice.candidates.count && choice.folds == 5)
         let best = choice.accuracies.max()!
         #expect(choice.chosen == AutoClassifierChoice.candidates[choice.accuracies.firstIndex(of: best)!], "ties go to the earlier candidate")
-        #expect((choice.chosen == .minirocket) == (classifier.fitted != nil) && classifier.details.hasPrefix("auto chose \(choice.chosen.rawValue)"))
+        #expect((choice.chosen.family == nil) == (classifier.fitted != nil) && classifier.details.hasPrefix("auto chose \(choice.chosen.rawValue)"))
         #expect(try classifier.predict(test).count == 10)
     }
 
-    @Test func aSavedMiniRocketClassifierPredictsTheSame() throws {
+    @Test(arguments: [ClassifierModel.minirocket, .multirocket])
+    func aSavedRocketClassifierPredictsTheSame(model: ClassifierModel) throws {
         let train = try Self.dataset(30, seed: 4), test = try Self.dataset(20, seed: 5)
-        let classifier = try Classifier(fitting: train, seed: 1, features: 840)
+        let classifier = try Classifier(model: model, fitting: train, seed: 1, features: 1_680)
+        #expect(classifier.fitted?.isMulti == (model == .multirocket))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seer-mr-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try classifier.save(to: directory)
         let loaded = try Classifier.load(from: directory)
         #expect(try loaded.predict(test) == classifier.predict(test) && loaded.classNames == ["early", "late"])
         #expect(try loaded.decisionScores(test) == classifier.decisionScores(test))
-        #expect(Classifier.isClassifier(directory))
+        #expect(Classifier.isClassifier(directory) && loaded.model == model
+                && loaded.fitted?.transform == classifier.fitted?.transform && loaded.fitted?.difference == classifier.fitted?.difference
+                && loaded.fitted?.ridge.weights == classifier.fitted?.ridge.weights)
     }
 }

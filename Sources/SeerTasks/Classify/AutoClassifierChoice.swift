@@ -7,8 +7,10 @@ import SeerModels
 
 /// What `auto` compared and chose.
 public struct AutoClassifierChoice: Sendable, Codable, Equatable {
-    /// Candidates in the order tried; MiniRocket first (the cheaper wins ties).
-    public static let candidates: [ClassifierModel] = [.minirocket, .nt]
+    /// Candidates in the order tried; a tie goes to the earlier. MultiRocket stands for the Rocket
+    /// family: it matched or beat MiniRocket on every set measured (DECISIONS.md), and letting
+    /// cross-validation on a few dozen cases pick between two near-equal models only adds noise.
+    public static let candidates: [ClassifierModel] = [.multirocket, .nt]
     public let chosen: ClassifierModel
     /// Mean cross-validated accuracy per candidate, in `candidates` order.
     public let accuracies: [Double]
@@ -22,7 +24,7 @@ public struct AutoClassifierChoice: Sendable, Codable, Equatable {
 
     /// Scores the candidates on `cases` with `labels` (every class needs a case; folds ≤ the
     /// smallest class, at least 2).
-    static func choose(cases: [[[Float]]], labels: [Int], classes: Int, seed: UInt64, features: Int, epochs: Int) throws -> AutoClassifierChoice {
+    static func choose(cases: [[[Float]]], labels: [Int], classes: Int, seed: UInt64, features: Int?, epochs: Int) throws -> AutoClassifierChoice {
         // Stratified folds: each class's cases shuffled and dealt round-robin.
         let smallest = (0..<classes).map { c in labels.filter { $0 == c }.count }.min() ?? 0
         let folds = max(2, min(5, smallest))
@@ -44,7 +46,8 @@ public struct AutoClassifierChoice: Sendable, Codable, Equatable {
                     predicted = try NetClassifier(family: family, cases: trainCases, labels: trainLabels, classes: classes,
                                                   settings: NetClassifierSettings(epochs: epochs, seed: seed)).predict(held.map { cases[$0] })
                 } else {
-                    predicted = try MiniRocketClassifier(cases: trainCases, labels: trainLabels, classes: classes, features: features, seed: seed)
+                    predicted = try RocketClassifier(cases: trainCases, labels: trainLabels, classes: classes, features: features ?? candidate.defaultFeatures,
+                                                     multi: candidate == .multirocket, seed: seed)
                         .predict(held.map { cases[$0] })
                 }
                 correct += zip(predicted, held).filter { $0 == labels[$1] }.count

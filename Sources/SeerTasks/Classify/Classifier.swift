@@ -15,7 +15,7 @@ public struct Classifier: Sendable {
     /// The class names, in the order of the model's outputs.
     public let classNames: [String]
     /// The fitted model: MiniRocket's, or a zoo net's (one of the two is set).
-    public let fitted: MiniRocketClassifier?
+    public let fitted: RocketClassifier?
     public let net: NetClassifier?
     /// What `auto` compared and chose (nil for a named model).
     public let autoChoice: AutoClassifierChoice?
@@ -24,7 +24,7 @@ public struct Classifier: Sendable {
     /// Fits `model` on `data` (labelled; checked as `seer classify` checks it). `features`: for
     /// MiniRocket; `epochs`: at most, for a net.
     public init(model: ClassifierModel = .minirocket, fitting data: ClassificationDataset, source: String = "training set",
-                seed: UInt64 = 0, features: Int = 10_000, epochs: Int = 60) throws {
+                seed: UInt64 = 0, features: Int? = nil, epochs: Int = 60) throws {
         try ClassifyRun.checkTraining(data, path: source)
         self.model = model
         classNames = data.classNames
@@ -43,12 +43,13 @@ public struct Classifier: Sendable {
             net = try NetClassifier(family: family, cases: cases, labels: data.labels, classes: data.classNames.count,
                                     settings: NetClassifierSettings(epochs: epochs, seed: seed))
         } else {
-            fitted = try MiniRocketClassifier(cases: cases, labels: data.labels, classes: data.classNames.count, features: features, seed: seed)
+            fitted = try RocketClassifier(cases: cases, labels: data.labels, classes: data.classNames.count,
+                                          features: features ?? chosen.defaultFeatures, multi: chosen == .multirocket, seed: seed)
             net = nil
         }
     }
 
-    init(model: ClassifierModel, classNames: [String], fitted: MiniRocketClassifier) {
+    init(model: ClassifierModel, classNames: [String], fitted: RocketClassifier) {
         self.model = model
         self.classNames = classNames
         self.fitted = fitted
@@ -77,7 +78,7 @@ public struct Classifier: Sendable {
 
     private var fittedDetails: String {
         if let model = fitted {
-            return "\(model.transform.featureCount) MiniRocket features over \(model.transform.dilations.count) dilations; "
+            return "\(model.featureCount) \(model.isMulti ? "MultiRocket" : "MiniRocket") features over \(model.transform.dilations.count) dilations; "
                 + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error"
         }
         guard let report = net!.report else { return "\(net!.family.rawValue) net loaded from a model directory" }
@@ -98,11 +99,11 @@ public struct Classifier: Sendable {
         return try ClassifyRun.cases(data, path: source)
     }
 
-    /// The ridge outputs per case and class (larger: more that class; not probabilities — a ridge
+    /// The ridge outputs per case and class (MiniRocket and MultiRocket only) (larger: more that class; not probabilities — a ridge
     /// classifier's outputs are not calibrated, and Seer does not pretend they are).
     public func decisionScores(_ data: ClassificationDataset, source: String = "cases") throws -> [[Float]] {
         guard let fitted else { throw DataError(.usage, "decision scores are MiniRocket's ridge outputs; \(model.rawValue) has none", file: source) }
-        return try cases(data, source: source).map { fitted.ridge.decision(fitted.transform.transform($0)) }
+        return try cases(data, source: source).map { fitted.decision($0) }
     }
 
     /// Writes the model directory atomically (a failed save leaves the previous one intact).
@@ -117,22 +118,7 @@ public struct Classifier: Sendable {
             try Checkpoint.save(directory: directory, tensors: net.tensors, config: config, seerVersion: Forecaster.libraryVersion)
             return
         }
-        let t = fitted!.transform, r = fitted!.ridge
-        let tensors = SafeTensorsFile(entries: [
-            SafeTensorsEntry(name: "minirocket.biases", shape: [t.biases.count], values: t.biases),
-            SafeTensorsEntry(name: "ridge.means", shape: [r.means.count], values: r.means),
-            SafeTensorsEntry(name: "ridge.scales", shape: [r.scales.count], values: r.scales),
-            SafeTensorsEntry(name: "ridge.weights", shape: [r.means.count, r.classes], values: r.weights),
-            SafeTensorsEntry(name: "ridge.intercepts", shape: [r.classes], values: r.intercepts),
-        ])
-        let config: [String: JSONValue] = [
-            "kind": .string(Self.kind), "model": .string(ClassifierModel.minirocket.rawValue),
-            "classes": .array(classNames.map { .string($0) }), "channels": .number(Double(t.channels)),
-            "dilations": .array(t.dilations.map { .array([.number(Double($0.dilation)), .number(Double($0.featuresPerKernel))]) }),
-            "channel_sets": .array(t.channelSets.map { .array($0.map { .number(Double($0)) }) }),
-            "alpha": .number(r.alpha),
-        ]
-        try Checkpoint.save(directory: directory, tensors: tensors, config: config, seerVersion: Forecaster.libraryVersion)
+        try RocketDirectory.save(fitted!, classNames: classNames, to: directory, kind: Self.kind)
     }
 
     /// Whether `directory` holds a classifier (rather than a forecaster).
@@ -161,29 +147,8 @@ public struct Classifier: Sendable {
                                         tensors: tensors, source: directory + "/model.safetensors")
             return Classifier(model: model, classNames: classNames, net: net)
         }
-        guard case .array(let pairs)? = json["dilations"] else { throw bad("needs \"dilations\"") }
-        let dilations = try pairs.map { pair -> MiniRocket.Dilation in
-            guard case .array(let two) = pair, two.count == 2, let d = two[0].intValue, let f = two[1].intValue else { throw bad("a dilation is [dilation, features per kernel]") }
-            return MiniRocket.Dilation(dilation: d, featuresPerKernel: f)
-        }
-        guard case .array(let sets)? = json["channel_sets"] else { throw bad("needs \"channel_sets\"") }
-        let channelSets = try sets.map { set -> [Int] in
-            guard case .array(let members) = set else { throw bad("a channel set is a list of channel numbers") }
-            let numbers = members.compactMap(\.intValue)
-            guard numbers.count == members.count else { throw bad("a channel set is a list of channel numbers") }
-            return numbers
-        }
-        func values(_ name: String) throws -> [Float] {
-            guard let entry = tensors[name] else { throw DataError.bad("has no tensor \(name)", file: directory + "/model.safetensors") }
-            return entry.values
-        }
-        guard let transform = MiniRocket(channels: channels, dilations: dilations, channelSets: channelSets, biases: try values("minirocket.biases")),
-              let ridge = RidgeClassifier(classes: classNames.count, means: try values("ridge.means"), scales: try values("ridge.scales"),
-                                          weights: try values("ridge.weights"), intercepts: try values("ridge.intercepts"),
-                                          alpha: json["alpha"]?.doubleValue ?? 0, leaveOneOutErrors: []),
-              transform.featureCount == ridge.means.count else {
-            throw DataError.bad("the saved transform and ridge do not fit together (sizes differ)", file: directory)
-        }
-        return Classifier(model: model, classNames: classNames, fitted: MiniRocketClassifier(transform: transform, ridge: ridge))
+        let fitted = try RocketDirectory.load(tensors: tensors, config: json, classes: classNames.count, channels: channels,
+                                              multi: model == .multirocket, directory: directory)
+        return Classifier(model: model, classNames: classNames, fitted: fitted)
     }
 }

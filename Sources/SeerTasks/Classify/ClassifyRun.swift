@@ -14,24 +14,31 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
     /// MiniRocket's ~10,000 PPV features of fixed dilated kernels and a ridge classifier whose
     /// regularisation is chosen by exact leave-one-out error.
     case minirocket
+    /// MultiRocket's ~50,000 features (four summaries of the kernels' outputs on the series and
+    /// its first difference) and the same ridge classifier.
+    case multirocket
     /// The zoo's nets with a classifier head (mean over tokens → class logits).
     case nt, dijiang, cofrgenet, gpt
-    /// MiniRocket or NT, whichever cross-validates better on the training cases.
+    /// MultiRocket or NT, whichever cross-validates better on the training cases.
     case auto
 
     public var summary: String {
         switch self {
         case .minirocket: return "MiniRocket features (84 fixed kernels × dilations, PPV) + ridge classifier tuned by leave-one-out"
-        case .auto: return "minirocket or nt, chosen by stratified cross-validation on the training cases only"
+        case .multirocket: return "MultiRocket features (PPV, MPV, MIPV, LSPV of the series and its first difference) + the same ridge"
+        case .auto: return "multirocket or nt, chosen by stratified cross-validation on the training cases only"
         case .nt, .dijiang, .cofrgenet, .gpt:
             return "the \(rawValue) net (width 32, 2 layers) + mean over tokens + linear head, class-weighted cross-entropy, early stopping on a held-out fifth"
         }
     }
 
-    /// The zoo family of a net classifier (nil for MiniRocket).
+    /// The Rocket features' count when none is asked for.
+    public var defaultFeatures: Int { self == .multirocket ? 50_000 : 10_000 }
+
+    /// The zoo family of a net classifier (nil for the Rocket classifiers).
     public var family: ModelFamily? {
         switch self {
-        case .minirocket, .auto: return nil
+        case .minirocket, .multirocket, .auto: return nil
         case .nt: return .nt
         case .dijiang: return .dijiang
         case .cofrgenet: return .cofrgenet
@@ -44,12 +51,13 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
 public struct ClassifyRequest: Equatable, Sendable {
     public var model: ClassifierModel
     public var seed: UInt64
-    /// MiniRocket's feature count (rounded down to a multiple of 84).
-    public var features: Int
+    /// The Rocket features' count (rounded down to a multiple of 84); nil: the model's default
+    /// (MiniRocket 10,000, MultiRocket 50,000).
+    public var features: Int?
     /// Training epochs of a net classifier (at most; early stopping may end sooner).
     public var epochs: Int
 
-    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int = 10_000, epochs: Int = 60) {
+    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int? = nil, epochs: Int = 60) {
         self.model = model
         self.seed = seed
         self.features = features
