@@ -27,7 +27,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Training epochs of a net classifier, at most (early stopping on a held-out fifth may end sooner).")
     var epochs = 60
 
-    @Option(help: "Write case,truth,predicted as CSV here (atomically).")
+    @Option(help: "Write case,truth,predicted and a probability per class (p_<class>) as CSV here (atomically).")
     var out: String?
 
     @Option(help: "Write the confusion counts as CSV here.")

@@ -1,7 +1,7 @@
 // `seer predict --model DIR FILE`: forecast the next steps of a new history with a model
 // directory written by `seer train`, with the intervals its model card calibrated — or, for a
 // classifier saved by `seer classify --save`, the class of every case of a `.ts`/`.tsv` file
-// (`case,truth,predicted`; the accuracy on stderr when the file has labels).
+// (`case,truth,predicted,p_<class>…`; the accuracy on stderr when the file has labels).
 import ArgumentParser
 import Seer
 
@@ -35,9 +35,10 @@ struct PredictCommand: ParsableCommand {
         }
         let data = try UCRReader.load(file)
         let classifier = try Classifier.load(from: model)
-        let predicted = try classifier.predict(data, source: file)
-        let truth = data.isLabelled ? (0..<data.caseCount).map { data.className(case: $0)! } : nil
-        let csv = ClassPrediction.csv(predicted.enumerated().map { ClassPrediction(index: $0 + 1, truth: truth?[$0], predicted: $1) })
+        let predictions = try classifier.predictions(data, source: file)
+        let predicted = predictions.map(\.predicted)
+        let truth = data.isLabelled ? predictions.map { $0.truth! } : nil
+        let csv = ClassPrediction.csv(predictions, classes: classifier.classNames)
         if let out = output.out { try writeFileAtomically(csv, to: out) } else { print(csv, terminator: "") }
         if let truth, !output.quiet {
             let right = zip(truth, predicted).filter { $0 == $1 }.count

@@ -42,8 +42,13 @@ struct ClassifyCLITests {
         #expect(run.stdout.contains("true \\ predicted") && run.stdout.contains("macro F1") && run.stdout.contains("40 cases"), "\(run.stdout)")
         #expect(run.stderr.contains("minirocket on \(test): accuracy"), "\(run.stderr)")
         let rows = try String(contentsOfFile: predictions, encoding: .utf8).split(separator: "\n")
-        #expect(rows.first == "case,truth,predicted" && rows.count == 41)
+        #expect(rows.first == "case,truth,predicted,p_early,p_late" && rows.count == 41)
         let correct = rows.dropFirst().filter { let f = $0.split(separator: ","); return f[1] == f[2] }.count
+        // The probabilities sum to 1 and the most likely class is the one predicted.
+        for row in rows.dropFirst() {
+            let f = row.split(separator: ",").map(String.init), p = f[3...].map { Double($0)! }
+            #expect(abs(p.reduce(0, +) - 1) < 1e-4 && p.allSatisfy { $0 >= 0 && $0 <= 1 } && (p[0] > p[1] ? "early" : "late") == f[2], "\(row)")
+        }
         #expect(correct >= 38, "\(correct)/40 correct")
         let json = try CLITests.seer(["classify", train, test, "--json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

@@ -61,3 +61,33 @@ struct MultiRocketTests {
         #expect(try RocketClassifier(cases: train.cases, labels: train.labels, classes: 2, features: 4_000, multi: true, seed: 4) == model)
     }
 }
+
+struct RidgeProbabilityTests {
+    /// The probability scale is fitted to leave-one-out outputs: on classes that overlap it stays
+    /// modest (probabilities spread), on separable ones it grows; probabilities sum to 1 and rank
+    /// the classes as the decision does.
+    @Test func probabilitiesAreCalibratedOnLeaveOneOutOutputs() throws {
+        var rng = SeededGenerator(seed: 9)
+        func problem(separation: Double) -> (features: [[Float]], labels: [Int]) {
+            var features: [[Float]] = [], labels: [Int] = []
+            for i in 0..<60 {
+                let label = i % 3
+                features.append((0..<20).map { j in Float((j == label ? separation : 0) + Double(rng.normal())) })
+                labels.append(label)
+            }
+            return (features, labels)
+        }
+        let noisy = problem(separation: 0.7), clear = problem(separation: 6)
+        let soft = try RidgeClassifier(features: noisy.features, labels: noisy.labels, classes: 3)
+        let sharp = try RidgeClassifier(features: clear.features, labels: clear.labels, classes: 3)
+        #expect(soft.probabilityScale < sharp.probabilityScale, "\(soft.probabilityScale) vs \(sharp.probabilityScale)")
+        let noisyTop = noisy.features.map { soft.probabilities($0).max()! }.reduce(0, +) / 60
+        let clearTop = clear.features.map { sharp.probabilities($0).max()! }.reduce(0, +) / 60
+        #expect(noisyTop < 0.9 && clearTop > 0.9 && noisyTop > 1.0 / 3, "mean top probability \(noisyTop) vs \(clearTop)")
+        for x in noisy.features {
+            let p = soft.probabilities(x), d = soft.decision(x)
+            #expect(abs(p.reduce(0, +) - 1) < 1e-5 && p.indices.max { p[$0] < p[$1] } == d.indices.max { d[$0] < d[$1] })
+        }
+        #expect(RidgeClassifier.softmax([1000, 0, -1000]) == [1, 0, 0])
+    }
+}

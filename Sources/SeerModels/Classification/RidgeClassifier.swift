@@ -22,12 +22,18 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
     /// The α chosen, and the leave-one-out squared error of each α tried (summed over classes).
     public let alpha: Double
     public let leaveOneOutErrors: [Double]
+    /// The scale a of `probabilities` = softmax(a · decision): fitted to the training cases'
+    /// exact leave-one-out outputs (so not to outputs the fit has already seen), minimising their
+    /// log-loss.
+    public let probabilityScale: Float
     public static let alphas: [Double] = (0..<10).map { pow(10, -3 + 6 * Double($0) / 9) }
 
     /// A classifier from its saved parts (checked for consistent sizes).
-    public init?(classes: Int, means: [Float], scales: [Float], weights: [Float], intercepts: [Float], alpha: Double, leaveOneOutErrors: [Double]) {
+    public init?(classes: Int, means: [Float], scales: [Float], weights: [Float], intercepts: [Float], alpha: Double, leaveOneOutErrors: [Double],
+                 probabilityScale: Float = 1) {
         guard classes >= 2, means.count == scales.count, weights.count == means.count * classes, intercepts.count == classes,
-              scales.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+              scales.allSatisfy({ $0 > 0 && $0.isFinite }), probabilityScale > 0, probabilityScale.isFinite else { return nil }
+        self.probabilityScale = probabilityScale
         self.classes = classes
         self.means = means
         self.scales = scales
@@ -100,6 +106,16 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
         }
         alpha = best.alpha
         leaveOneOutErrors = errors
+        // Leave-one-out outputs: the ±1 target less the leave-one-out residual A_i / diag_i.
+        var diagonal = [Double](repeating: 0, count: n)
+        for k in 0..<n {
+            let inverse = 1 / (max(values[k], 0) + best.alpha)
+            for i in 0..<n { diagonal[i] += vectors[k * n + i] * vectors[k * n + i] * inverse }
+        }
+        let heldOut = (0..<n).map { i in
+            (0..<classes).map { c in (c == labels[i] ? 1 : -1) - best.dual[i * classes + c] / diagonal[i] }
+        }
+        probabilityScale = Float(Self.fitScale(heldOut, labels: labels))
         // Primal weights Zᵀ A ([p, classes]).
         var w = [Float](repeating: 0, count: p * classes)
         let dual = best.dual.map(Float.init)
@@ -122,6 +138,37 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
             for c in 0..<classes { out[c] += z * weights[j * classes + c] }
         }
         return out
+    }
+
+    /// Class probabilities of one case's features: softmax(probabilityScale · decision).
+    public func probabilities(_ features: [Float]) -> [Float] { Self.softmax(decision(features).map { $0 * probabilityScale }) }
+
+    /// exp(x − max) normalised (stable for any finite x).
+    public static func softmax(_ x: [Float]) -> [Float] {
+        let top = x.max() ?? 0
+        let e = x.map { Foundation.exp($0 - top) }
+        let total = e.reduce(0, +)
+        return e.map { $0 / total }
+    }
+
+    /// The a in [10⁻², 10²] minimising Σ −log softmax(a · s_i)[label_i] (golden-section search
+    /// on log a; the loss is convex in a). Separable outputs push a to the top of the range, so
+    /// probabilities stay short of 0 and 1 there.
+    static func fitScale(_ outputs: [[Double]], labels: [Int]) -> Double {
+        func loss(_ logScale: Double) -> Double {
+            let a = Foundation.exp(logScale)
+            return zip(outputs, labels).reduce(0.0) { total, pair in
+                let scaled = pair.0.map { a * $0 }, top = scaled.max()!
+                return total + top + Foundation.log(scaled.reduce(0) { $0 + Foundation.exp($1 - top) }) - scaled[pair.1]
+            }
+        }
+        var lo = Foundation.log(1e-2), hi = Foundation.log(1e2)
+        let ratio = (5.0.squareRoot() - 1) / 2
+        for _ in 0..<60 {
+            let a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo)
+            if loss(a) <= loss(b) { hi = b } else { lo = a }
+        }
+        return Foundation.exp((lo + hi) / 2)
     }
 
     /// The predicted class of one case's features.

@@ -55,6 +55,9 @@ public struct RocketClassifier: Sendable, Codable, Equatable {
     /// The ridge outputs of each class for one case.
     public func decision(_ case_: [[Float]]) -> [Float] { ridge.decision(features(case_)) }
 
+    /// Class probabilities of each case (the ridge's outputs scaled by its leave-one-out fit).
+    public func probabilities(_ cases: [[[Float]]]) -> [[Float]] { cases.map { ridge.probabilities(features($0)) } }
+
     /// The class of each case.
     public func predict(_ cases: [[[Float]]]) -> [Int] { cases.map { ridge.predict(features($0)) } }
 }

@@ -99,8 +99,28 @@ public struct Classifier: Sendable {
         return try ClassifyRun.cases(data, path: source)
     }
 
-    /// The ridge outputs per case and class (MiniRocket and MultiRocket only) (larger: more that class; not probabilities — a ridge
-    /// classifier's outputs are not calibrated, and Seer does not pretend they are).
+    /// The probability of each class (in `classNames` order) for every case of `data`: a net's
+    /// softmax, or the Rocket ridge's outputs through a softmax whose scale was fitted to the
+    /// training cases' leave-one-out outputs.
+    public func predictProbabilities(_ data: ClassificationDataset, source: String = "cases") throws -> [[Float]] {
+        probabilities(try cases(data, source: source))
+    }
+
+    /// Every case of `data` with its predicted class and class probabilities (its truth where labelled).
+    public func predictions(_ data: ClassificationDataset, source: String = "cases") throws -> [ClassPrediction] {
+        try predictProbabilities(data, source: source).enumerated().map { i, row in
+            ClassPrediction(index: i + 1, truth: data.className(case: i), predicted: classNames[Self.mostLikely(row)], probabilities: row)
+        }
+    }
+
+    /// The index of the largest probability.
+    static func mostLikely(_ row: [Float]) -> Int { row.indices.max { row[$0] < row[$1] }! }
+
+    /// Class probabilities of cases given as channels × steps.
+    public func probabilities(_ cases: [[[Float]]]) -> [[Float]] { fitted?.probabilities(cases) ?? net!.probabilities(cases) }
+
+    /// The raw ridge outputs per case and class (MiniRocket and MultiRocket only; larger: more that
+    /// class). Not probabilities: `predictProbabilities` calibrates them.
     public func decisionScores(_ data: ClassificationDataset, source: String = "cases") throws -> [[Float]] {
         guard let fitted else { throw DataError(.usage, "decision scores are MiniRocket's ridge outputs; \(model.rawValue) has none", file: source) }
         return try cases(data, source: source).map { fitted.decision($0) }

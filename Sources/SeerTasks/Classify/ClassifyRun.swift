@@ -70,16 +70,24 @@ public struct ClassPrediction: Codable, Sendable, Equatable {
     public var index: Int
     public var truth: String?
     public var predicted: String
+    /// The probability of each class, in the classifier's class order.
+    public var probabilities: [Float]?
 
-    public init(index: Int, truth: String?, predicted: String) {
+    public init(index: Int, truth: String?, predicted: String, probabilities: [Float]? = nil) {
         self.index = index
         self.truth = truth
         self.predicted = predicted
+        self.probabilities = probabilities
     }
 
-    /// `case,truth,predicted` (truth empty where unknown): the one layout `classify` and `predict` write.
-    public static func csv(_ predictions: [ClassPrediction]) -> String {
-        predictions.reduce(CSVWriter.line(["case", "truth", "predicted"])) { $0 + CSVWriter.line([String($1.index), $1.truth ?? "", $1.predicted]) }
+    /// `case,truth,predicted` then `p_<class>` per class when the predictions carry probabilities
+    /// (truth empty where unknown): the one layout `classify` and `predict` write.
+    public static func csv(_ predictions: [ClassPrediction], classes: [String]) -> String {
+        let withProbabilities = predictions.first?.probabilities != nil
+        let header = ["case", "truth", "predicted"] + (withProbabilities ? classes.map { "p_" + $0 } : [])
+        return predictions.reduce(CSVWriter.line(header)) { text, p in
+            text + CSVWriter.line([String(p.index), p.truth ?? "", p.predicted] + (p.probabilities ?? []).map { String(format: "%.6g", $0) })
+        }
     }
 }
 
@@ -97,9 +105,9 @@ public struct ClassifyResult: Codable, Sendable {
     /// What training settled, in words (features, the regularisation chosen).
     public var details: String?
 
-    /// `case,truth,predicted` (truth empty for an unlabelled test set).
+    /// `case,truth,predicted,p_<class>…` (truth empty for an unlabelled test set).
     public var csv: String {
-        ClassPrediction.csv(predictions)
+        ClassPrediction.csv(predictions, classes: classes)
     }
 
     /// One line for stderr.
@@ -149,7 +157,8 @@ public struct ClassifyRun {
         let classifier = try Classifier(model: request.model, fitting: train, source: trainPath, seed: request.seed, features: request.features,
                                         epochs: request.epochs)
         let trained = monotonicSeconds()
-        let predicted = classifier.predictIndices(testCases)
+        let probabilities = classifier.probabilities(testCases)
+        let predicted = probabilities.map(Classifier.mostLikely)
         let predictSeconds = monotonicSeconds() - trained
         var confusion: ConfusionMatrix?
         if let testTruth {
@@ -158,7 +167,7 @@ public struct ClassifyRun {
             confusion = matrix
         }
         let predictions = predicted.enumerated().map { i, k in
-            ClassPrediction(index: i + 1, truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k])
+            ClassPrediction(index: i + 1, truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k], probabilities: probabilities[i])
         }
         let result = ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
                                     trainCases: train.caseCount, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,

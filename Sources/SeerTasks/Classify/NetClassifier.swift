@@ -97,16 +97,18 @@ public struct NetClassifier: @unchecked Sendable {
 
     /// The predicted class of each case.
     public func predict(_ cases: [[[Float]]]) -> [Int] {
-        var out: [Int] = []
+        probabilities(cases).map { row in row.indices.max { row[$0] < row[$1] }! }
+    }
+
+    /// Class probabilities of each case: the softmax of the net's logits.
+    public func probabilities(_ cases: [[[Float]]]) -> [[Float]] {
+        var out: [[Float]] = []
         for start in stride(from: 0, to: cases.count, by: 64) {
             let batch = cases[start..<min(cases.count, start + 64)]
             let x = batch.flatMap { Self.prepare($0, length: length, normalize: settings.normalizeCases) }
             let logits = model.logits(Tensor(x, shape: [batch.count, length, channels]), .inference()).array
             let k = logits.count / batch.count
-            for b in 0..<batch.count {
-                let row = logits[(b * k)..<((b + 1) * k)]
-                out.append(row.indices.max { row[$0] < row[$1] }! - b * k)
-            }
+            for b in 0..<batch.count { out.append(RidgeClassifier.softmax(Array(logits[(b * k)..<((b + 1) * k)]))) }
         }
         return out
     }

@@ -23,6 +23,7 @@ enum RocketDirectory {
             "kind": .string(kind), "model": .string((fitted.isMulti ? ClassifierModel.multirocket : .minirocket).rawValue),
             "classes": .array(classNames.map { .string($0) }), "channels": .number(Double(t.channels)),
             "dilations": dilations(t), "channel_sets": channelSets(t), "alpha": .number(r.alpha),
+            "probability_scale": .number(Double(r.probabilityScale)),
         ]
         if let d = fitted.difference {
             entries.append(SafeTensorsEntry(name: "difference.biases", shape: [d.biases.count], values: d.biases))
@@ -72,7 +73,8 @@ enum RocketDirectory {
         let featureCount = multi ? 4 * (series.featureCount + difference!.featureCount) : series.featureCount
         guard let ridge = RidgeClassifier(classes: classes, means: try values("ridge.means"), scales: try values("ridge.scales"),
                                           weights: try values("ridge.weights"), intercepts: try values("ridge.intercepts"),
-                                          alpha: json["alpha"]?.doubleValue ?? 0, leaveOneOutErrors: []),
+                                          alpha: json["alpha"]?.doubleValue ?? 0, leaveOneOutErrors: [],
+                                          probabilityScale: Float(json["probability_scale"]?.doubleValue ?? 1)),
               ridge.means.count == featureCount else {
             throw DataError.bad("the saved transform and ridge do not fit together (sizes differ)", file: directory)
         }
