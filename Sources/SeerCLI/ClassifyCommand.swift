@@ -1,4 +1,4 @@
-// `seer classify TRAIN TEST`: fit a classifier on labelled cases (UCR/UEA `.ts` or `.tsv`), predict
+// `seer classify TRAIN TEST`: fit a classifier on labelled cases (UCR/UEA `.ts`/`.tsv`, CSV, SQLite), predict
 // the test cases, and print the confusion table with per-class precision, recall and F1 — or one
 // JSON document — with the predictions as CSV where asked.
 import ArgumentParser
@@ -12,11 +12,13 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Train a classifier on labelled series and report its accuracy and confusion matrix on a test set.")
 
-    @Argument(help: "Training cases: a UCR/UEA .ts or .tsv file with class labels.")
+    @Argument(help: "Training cases with class labels: a UCR/UEA .ts or .tsv file, a CSV file (long: case id, label, value; or wide: one row per case), or with --sqlite a table or query.")
     var train: String
 
-    @Argument(help: "Test cases in the same format (labels optional: without them only predictions are written).")
+    @Argument(help: "Test cases in the same form (labels optional: without them only predictions are written).")
     var test: String
+
+    @OptionGroup var cases: CaseInputOptions
 
     @Option(help: "Classifier: \(ClassifierModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
     var model: ClassifierModel = .minirocket
@@ -51,11 +53,11 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (result, classifier) = try ClassifyRun.load(train: train, test: test, request: ClassifyRequest(model: model, seed: seed, epochs: epochs)).runKeepingModel()
+            let (result, classifier) = try ClassifyRun.load(train: cases.source(train), test: cases.source(test), request: ClassifyRequest(model: model, seed: seed, epochs: epochs)).runKeepingModel()
             if let save { try classifier.save(to: save) }
             if let out { try writeFileAtomically(result.csv, to: out) }
             if let confusion {
-                guard let matrix = result.confusion else { throw DataError.bad("the test set has no labels to count a confusion matrix from", file: test) }
+                guard let matrix = result.confusion else { throw DataError.bad("the test set has no labels to count a confusion matrix from", file: result.test) }
                 try writeFileAtomically(matrix.csv, to: confusion)
             }
             if let report { try writeFileAtomically(result.report(), to: report) }

@@ -1,6 +1,6 @@
 // `seer predict --model DIR FILE`: forecast the next steps of a new history with a model
 // directory written by `seer train`, with the intervals its model card calibrated — or, for a
-// classifier saved by `seer classify --save`, the class of every case of a `.ts`/`.tsv` file
+// classifier saved by `seer classify --save`, the class of every case of a `.ts`/`.tsv`/CSV file or SQLite table
 // (`case,truth,predicted,p_<class>…`; the accuracy on stderr when the file has labels).
 import ArgumentParser
 import Seer
@@ -30,10 +30,16 @@ struct PredictCommand: ParsableCommand {
 
     /// The saved classifier on the cases of FILE.
     private func classify() throws {
-        guard let file = input.file, input.isClassificationFile else {
-            throw ValidationError("\(model) is a classifier; give a .ts or .tsv file of cases")
+        let source: CaseSource
+        if let sqlite = input.sqlite {
+            source = .sqlite(database: sqlite, source: input.table.map { .table(name: $0) }
+                                 ?? .query(sql: input.query ?? "", parameters: input.parameters.map { SQLiteValue.text($0) }),
+                             columns: ClassificationColumns(id: input.id))
+        } else {
+            source = .file(input.file!, columns: ClassificationColumns(id: input.id))
         }
-        let data = try UCRReader.load(file)
+        let file = source.name
+        let data = try source.load()
         let classifier = try Classifier.load(from: model)
         let predictions = try classifier.predictions(data, source: file)
         let predicted = predictions.map(\.predicted)

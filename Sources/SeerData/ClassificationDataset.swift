@@ -26,6 +26,9 @@ public struct ClassificationDataset: Sendable {
     public let offsets: [Int]
     /// Length of series `(c, d)`, at index `c * dimensions + d`.
     public let lengths: [Int]
+    /// The cases' own ids where the source names them (a CSV or SQL id column); empty otherwise,
+    /// when a case is known by its 1-based position.
+    public var caseIds: [String] = []
 
     /// Builds a dataset from the flat layout; throws a `.usage` error when the parts disagree
     /// (a length or offset outside `values`, a label outside `classNames`, a label count that
@@ -71,6 +74,9 @@ public struct ClassificationDataset: Sendable {
 
     /// The length of dimension `dimension` of case `c` (both 0-based).
     public func length(case c: Int, dimension: Int) -> Int { lengths[index(c, dimension)] }
+
+    /// Case `c`'s id: its own where the source has one, else its 1-based position.
+    public func caseId(_ c: Int) -> String { caseIds.count == caseCount ? caseIds[c] : String(c + 1) }
 
     /// The class name of case `c`, or nil for an unlabelled dataset.
     public func className(case c: Int) -> String? { isLabelled ? classNames[labels[c]] : nil }

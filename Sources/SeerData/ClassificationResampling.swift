@@ -27,8 +27,10 @@ extension ClassificationDataset {
 
     /// The cases at `indices`, in that order, with their labels and this dataset's class names.
     public func subset(_ indices: [Int]) throws -> ClassificationDataset {
-        try ClassificationDataset(name: name, classNames: classNames, labels: isLabelled ? indices.map { labels[$0] } : [],
-                                  cases: indices.map(channels(case:)))
+        var subset = try ClassificationDataset(name: name, classNames: classNames, labels: isLabelled ? indices.map { labels[$0] } : [],
+                                               cases: indices.map(channels(case:)))
+        subset.caseIds = caseIds.count == caseCount ? indices.map { caseIds[$0] } : []
+        return subset
     }
 
     /// Resample `resample` of a labelled train/test pair: 0 is the pair itself; any other pools

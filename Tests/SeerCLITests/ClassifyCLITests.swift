@@ -5,9 +5,73 @@
 // naming the file and the case.
 import Foundation
 import SeerEval
+@testable import SeerData
 import Testing
 
 struct ClassifyCLITests {
+    /// The cases of a `.ts` file written by `tsFile`: each case's values (as written) and label.
+    static func tsCases(_ path: String) throws -> [(values: [String], label: String)] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let data = lines.drop { !$0.hasPrefix("@data") }.dropFirst()
+        return data.map { (line: String) -> (values: [String], label: String) in
+            let parts = line.split(separator: ":").map(String.init)
+            return (parts[0].split(separator: ",").map(String.init), parts[1])
+        }
+    }
+
+    /// The cases as a wide CSV (id, label, v1…), a long CSV (case, step, value, label; rows
+    /// reversed, so the step column must order them) and a long SQLite table named `name`.
+    static func tables(_ path: String, name: String, database: String) throws -> (wide: String, long: String) {
+        let rows = try tsCases(path)
+        let widePath = DetectCLITests.temporary(name) + ".csv", longPath = DetectCLITests.temporary(name) + "-long.csv"
+        var wide = (["id", "label"] + (1...rows[0].values.count).map { "v\($0)" }).joined(separator: ",") + "\n"
+        var long: [String] = [], inserts: [String] = []
+        for (c, row) in rows.enumerated() {
+            wide += "\(name)\(c),\(row.label)," + row.values.joined(separator: ",") + "\n"
+            for (t, value) in row.values.enumerated() {
+                long.append("\(name)\(c),\(t),\(value),\(row.label)")
+                inserts.append("('\(name)\(c)', \(t), \(value), '\(row.label)')")
+            }
+        }
+        try wide.write(toFile: widePath, atomically: true, encoding: .utf8)
+        try ("case,step,value,label\n" + long.reversed().joined(separator: "\n") + "\n").write(toFile: longPath, atomically: true, encoding: .utf8)
+        let db = try SQLiteDatabase(path: database, mode: .readWrite)
+        try db.execute("CREATE TABLE \(name) (case_id TEXT, step INTEGER, value REAL, label TEXT)")
+        try db.execute("INSERT INTO \(name) VALUES " + inserts.joined(separator: ","))
+        return (widePath, longPath)
+    }
+
+    /// The same cases as CSV (wide and long) and as SQLite tables classify exactly as the `.ts`
+    /// file does, and the predictions name each case by its id.
+    @Test func csvAndSQLiteCasesClassifyAsTheTsFileDoes() throws {
+        let train = try Self.tsFile("train", cases: 20, seed: 3), test = try Self.tsFile("test", cases: 12, seed: 4)
+        let database = DetectCLITests.temporary("cases") + ".sqlite"
+        let trainTables = try Self.tables(train, name: "train", database: database), testTables = try Self.tables(test, name: "test", database: database)
+        defer {
+            for path in [train, test, database, trainTables.wide, trainTables.long, testTables.wide, testTables.long] {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        let fromTs = try CLITests.seer(["classify", train, test, "--json"])
+        let fromWide = try CLITests.seer(["classify", trainTables.wide, testTables.wide, "--json"])
+        let out = DetectCLITests.temporary("long-pred") + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let fromLong = try CLITests.seer(["classify", trainTables.long, testTables.long, "--out", out, "--quiet"])
+        let longPredictions = try String(contentsOfFile: out, encoding: .utf8)
+        let fromSQLite = try CLITests.seer(["classify", "--sqlite", database, "train", "SELECT * FROM test ORDER BY case_id, step", "--quiet"])
+        for run in [fromTs, fromWide, fromLong, fromSQLite] { #expect(run.status == 0, "\(run.stderr)") }
+        func accuracy(_ json: String) throws -> Double {
+            let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            return try #require(document?["accuracy"] as? Double)
+        }
+        let tsAccuracy = try accuracy(fromTs.stdout), wideAccuracy = try accuracy(fromWide.stdout)
+        #expect(tsAccuracy == wideAccuracy && tsAccuracy >= 0.9)
+        #expect(longPredictions.hasPrefix("case,truth,predicted,p_early,p_late") && longPredictions.contains("\ntest0,"), "\(longPredictions)")
+        #expect(fromSQLite.stdout.contains("accuracy") && fromSQLite.stdout.contains("12 cases"), "\(fromSQLite.stdout)")
+        let bad = try CLITests.seer(["classify", "--sqlite", database, "train", "missing_table"])
+        #expect(bad.status != 0 && bad.stderr.contains("no table or view named 'missing_table'"), "\(bad.stderr)")
+    }
+
     /// A `.ts` file: class "early" has a bump in the first quarter, "late" in the last; `dims`
     /// channels (the signal in the last one).
     static func tsFile(_ name: String, cases: Int, seed: Int, dims: Int = 1, classes: String = "early late",
@@ -79,7 +143,7 @@ struct ClassifyCLITests {
         #expect(predicted.status == 0 && predicted.stdout == written, "\(predicted.stderr)")
         #expect(predicted.stderr.contains("minirocket from \(directory): accuracy"), "\(predicted.stderr)")
         let csv = try CLITests.seer(["predict", "--model", directory, "data/airline_passengers.csv"])
-        #expect(csv.status == 64 && csv.stderr.contains("is a classifier; give a .ts or .tsv file"), "\(csv.stderr)")
+        #expect(csv.status == 64 && csv.stderr.contains("needs a case id column"), "a series file is not a table of cases: \(csv.stderr)")
         let oneDim = try Self.tsFile("one", cases: 4, seed: 9)
         defer { try? FileManager.default.removeItem(atPath: oneDim) }
         let wrongDims = try CLITests.seer(["predict", "--model", directory, oneDim])

@@ -151,15 +151,20 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
         return e.map { $0 / total }
     }
 
-    /// The a in [10⁻², 10²] minimising Σ −log softmax(a · s_i)[label_i] (golden-section search
-    /// on log a; the loss is convex in a). Separable outputs push a to the top of the range, so
-    /// probabilities stay short of 0 and 1 there.
+    /// The a in [10⁻², 10²] minimising the cross-entropy of softmax(a · s_i) against smoothed
+    /// targets — 1 − ε on the true class and ε/(K − 1) on each other, ε = 1/(n + 2) — by
+    /// golden-section search on log a (the loss is convex in a). The smoothing is Platt's: with n
+    /// cases, perfectly separated leave-one-out outputs say the error rate is below about 1/n, not
+    /// that it is zero, so probabilities stay near 1 − ε instead of running to 1 − 10⁻¹⁷.
     static func fitScale(_ outputs: [[Double]], labels: [Int]) -> Double {
+        let classes = outputs.first?.count ?? 2
+        let epsilon = 1 / Double(outputs.count + 2), other = epsilon / Double(max(1, classes - 1))
         func loss(_ logScale: Double) -> Double {
             let a = Foundation.exp(logScale)
             return zip(outputs, labels).reduce(0.0) { total, pair in
                 let scaled = pair.0.map { a * $0 }, top = scaled.max()!
-                return total + top + Foundation.log(scaled.reduce(0) { $0 + Foundation.exp($1 - top) }) - scaled[pair.1]
+                let logNormaliser = top + Foundation.log(scaled.reduce(0) { $0 + Foundation.exp($1 - top) })
+                return total + scaled.indices.reduce(0.0) { $0 - ($1 == pair.1 ? 1 - epsilon : other) * (scaled[$1] - logNormaliser) }
             }
         }
         var lo = Foundation.log(1e-2), hi = Foundation.log(1e2)

@@ -109,7 +109,7 @@ public struct Classifier: Sendable {
     /// Every case of `data` with its predicted class and class probabilities (its truth where labelled).
     public func predictions(_ data: ClassificationDataset, source: String = "cases") throws -> [ClassPrediction] {
         try predictProbabilities(data, source: source).enumerated().map { i, row in
-            ClassPrediction(index: i + 1, truth: data.className(case: i), predicted: classNames[Self.mostLikely(row)], probabilities: row)
+            ClassPrediction(index: i + 1, id: data.caseIds.isEmpty ? nil : data.caseId(i), truth: data.className(case: i), predicted: classNames[Self.mostLikely(row)], probabilities: row)
         }
     }
 

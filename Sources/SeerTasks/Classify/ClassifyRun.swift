@@ -67,26 +67,30 @@ public struct ClassifyRequest: Equatable, Sendable {
 
 /// One test case's outcome.
 public struct ClassPrediction: Codable, Sendable, Equatable {
+    /// The case's 1-based position in its set, and its own id where the source names cases.
     public var index: Int
+    public var id: String?
     public var truth: String?
     public var predicted: String
     /// The probability of each class, in the classifier's class order.
     public var probabilities: [Float]?
 
-    public init(index: Int, truth: String?, predicted: String, probabilities: [Float]? = nil) {
+    public init(index: Int, id: String? = nil, truth: String?, predicted: String, probabilities: [Float]? = nil) {
         self.index = index
+        self.id = id
         self.truth = truth
         self.predicted = predicted
         self.probabilities = probabilities
     }
 
     /// `case,truth,predicted` then `p_<class>` per class when the predictions carry probabilities
-    /// (truth empty where unknown): the one layout `classify` and `predict` write.
+    /// (case: the id where cases have one, else the position; truth empty where unknown): the one
+    /// layout `classify` and `predict` write.
     public static func csv(_ predictions: [ClassPrediction], classes: [String]) -> String {
         let withProbabilities = predictions.first?.probabilities != nil
         let header = ["case", "truth", "predicted"] + (withProbabilities ? classes.map { "p_" + $0 } : [])
         return predictions.reduce(CSVWriter.line(header)) { text, p in
-            text + CSVWriter.line([String(p.index), p.truth ?? "", p.predicted] + (p.probabilities ?? []).map { String(format: "%.6g", $0) })
+            text + CSVWriter.line([p.id ?? String(p.index), p.truth ?? "", p.predicted] + (p.probabilities ?? []).map { String(format: "%.6g", $0) })
         }
     }
 }
@@ -131,9 +135,14 @@ public struct ClassifyRun {
         self.request = request
     }
 
-    /// Reads both files (`.ts` or `.tsv`) and checks them.
+    /// Reads both files (`.ts`/`.tsv`, else CSV with its columns found by their usual names).
     public static func load(train: String, test: String, request: ClassifyRequest = ClassifyRequest()) throws -> ClassifyRun {
-        ClassifyRun(train: try UCRReader.load(train), test: try UCRReader.load(test), trainPath: train, testPath: test, request: request)
+        try load(train: .file(train), test: .file(test), request: request)
+    }
+
+    /// Reads both sources (UCR files, CSV files or SQLite tables and queries).
+    public static func load(train: CaseSource, test: CaseSource, request: ClassifyRequest = ClassifyRequest()) throws -> ClassifyRun {
+        ClassifyRun(train: try train.load(), test: try test.load(), trainPath: train.name, testPath: test.name, request: request)
     }
 
     public func run() throws -> ClassifyResult { try runKeepingModel().result }
@@ -167,7 +176,7 @@ public struct ClassifyRun {
             confusion = matrix
         }
         let predictions = predicted.enumerated().map { i, k in
-            ClassPrediction(index: i + 1, truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k], probabilities: probabilities[i])
+            ClassPrediction(index: i + 1, id: test.caseIds.isEmpty ? nil : test.caseId(i), truth: testTruth.map { train.classNames[$0[i]] }, predicted: train.classNames[k], probabilities: probabilities[i])
         }
         let result = ClassifyResult(model: request.model.rawValue, train: trainPath, test: testPath, classes: train.classNames,
                                     trainCases: train.caseCount, testCases: testCases.count, accuracy: confusion?.accuracy, confusion: confusion,
