@@ -26,6 +26,8 @@ public struct UCRBenchResult: Codable, Sendable {
     public var seeds: [UInt64]
     /// Splits scored per dataset: 1 is the published split only.
     public var resamples: Int
+    /// Nets averaged per net classifier.
+    public var ensemble: Int
     public var rows: [UCRBenchRow]
 
     /// Published test accuracies: 1-NN DTW and ROCKET on the published split (BENCHMARKS.md §3),
@@ -56,7 +58,8 @@ public struct UCRBenchResult: Codable, Sendable {
                        cell(p?.resampled?.rocket), cell(p?.resampled?.miniRocket), cell(p?.resampled?.multiRocket), cell(p?.resampled?.hiveCote2),
                        cell(p?.miniRocketSeconds, "%.2f")])
         }
-        let split = resamples == 1 ? "the published split" : "the published split and \(resamples - 1) resample(s) of it"
+        let split = (resamples == 1 ? "the published split" : "the published split and \(resamples - 1) resample(s) of it")
+            + (ensemble > 1 ? "; nets averaged in ensembles of \(ensemble)" : "")
         return "UCR/UEA classification (\(directory); \(split); seeds \(seeds.map(String.init).joined(separator: ",")));"
             + " published rows: BENCHMARKS.md §3 and Middlehurst et al. 2023\n"
             + table.render()
@@ -69,8 +72,11 @@ public struct UCRBenchmark {
     public var seeds: [UInt64]
     /// Splits per dataset: the published one, then `resamples − 1` stratified resamples of it.
     public var resamples: Int
+    /// Nets per net classifier, averaged (an ensemble; 1: a single net).
+    public var ensemble: Int
 
-    public init(directory: String, models: [ClassifierModel], seeds: [UInt64], resamples: Int = 1) {
+    public init(directory: String, models: [ClassifierModel], seeds: [UInt64], resamples: Int = 1, ensemble: Int = 1) {
+        self.ensemble = max(1, ensemble)
         self.directory = directory
         self.models = models
         self.seeds = seeds
@@ -104,7 +110,7 @@ public struct UCRBenchmark {
                 for split in splits {
                     for seed in seeds {
                         let result = try ClassifyRun(train: split.train, test: split.test, trainPath: pair.train, testPath: pair.test,
-                                                     request: ClassifyRequest(model: model, seed: seed)).run()
+                                                     request: ClassifyRequest(model: model, seed: seed, members: model.family == nil ? 1 : ensemble)).run()
                         accuracies.append(result.accuracy ?? .nan)
                         trainSeconds.append(result.trainSeconds)
                         predictSeconds.append(result.predictSeconds)
@@ -118,6 +124,6 @@ public struct UCRBenchmark {
                                         accuracyStd: std, trainSeconds: median(trainSeconds), predictSeconds: median(predictSeconds)))
             }
         }
-        return UCRBenchResult(directory: directory, seeds: seeds, resamples: resamples, rows: rows)
+        return UCRBenchResult(directory: directory, seeds: seeds, resamples: resamples, ensemble: ensemble, rows: rows)
     }
 }

@@ -22,6 +22,9 @@ struct UCRBenchCommand: ParsableCommand {
     @Option(help: "Splits per dataset: 1 scores the published train/test split; N adds N − 1 stratified resamples of the pooled cases (the protocol of the published 30-resample means).")
     var resamples = 1
 
+    @Option(help: "Nets averaged per net classifier (as `seer classify --seeds N`); 1: single nets.")
+    var ensemble = 1
+
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
@@ -29,8 +32,9 @@ struct UCRBenchCommand: ParsableCommand {
         try reportingErrors {
             let chosen = try modelList(models, known: ClassifierModel.allCases.map(\.rawValue), option: "--models").map { ClassifierModel(rawValue: $0)! }
             let seedList: [UInt64] = try numberList(seeds, option: "--seeds", minimum: 0)
+            guard ensemble >= 1 && ensemble <= 64 else { throw DataError(.usage, "--ensemble must be 1–64, got \(ensemble)") }
             guard resamples >= 1 else { throw DataError(.usage, "--resamples must be at least 1 (1 is the published split alone), got \(resamples)") }
-            let result = try UCRBenchmark(directory: data, models: chosen, seeds: seedList, resamples: resamples).run()
+            let result = try UCRBenchmark(directory: data, models: chosen, seeds: seedList, resamples: resamples, ensemble: ensemble).run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }

@@ -26,8 +26,11 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Seed of the random choices (MiniRocket's biases and channel subsets).")
     var seed: UInt64 = 0
 
-    @Option(help: "Training epochs of a net classifier, at most (early stopping on a held-out fifth may end sooner).")
-    var epochs = 60
+    @Option(help: "Passes over a net classifier's augmented training cases (default: as many as 1,000 optimiser steps take).")
+    var epochs: Int?
+
+    @Option(help: "Nets to train from seeds SEED, SEED+1, … and average (nets only; an ensemble steadies small training sets).")
+    var seeds = 1
 
     @Option(help: "Write case,truth,predicted and a probability per class (p_<class>) as CSV here (atomically).")
     var out: String?
@@ -48,12 +51,14 @@ struct ClassifyCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if seeds < 1 || seeds > 64 { throw ValidationError("--seeds must be 1–64") }
+        if seeds > 1 && (model == .minirocket || model == .multirocket) { throw ValidationError("--seeds ensembles nets; \(model.rawValue) is fitted once") }
     }
 
     func run() throws {
         try reportingErrors {
-            let (result, classifier) = try ClassifyRun.load(train: cases.source(train), test: cases.source(test), request: ClassifyRequest(model: model, seed: seed, epochs: epochs)).runKeepingModel()
+            let (result, classifier) = try ClassifyRun.load(train: cases.source(train), test: cases.source(test), request: ClassifyRequest(model: model, seed: seed, epochs: epochs, members: seeds)).runKeepingModel()
             if let save { try classifier.save(to: save) }
             if let out { try writeFileAtomically(result.csv, to: out) }
             if let confusion {

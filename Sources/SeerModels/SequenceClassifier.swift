@@ -1,6 +1,9 @@
 // A zoo net as a classifier: the same token embedding and backbone as the forecasters, then the
 // mean over tokens and a linear map to class logits, trained with (optionally class-weighted)
-// cross-entropy. Its own type, not a forecaster with horizon 0: `seer classify` and the
+// cross-entropy. Cases shorter than the longest are padded; with `masked`, the input carries one
+// more channel saying which steps are real (1) or padding (0), and the mean runs over the tokens
+// that end inside the case only — the padding then cannot move the prediction. The mask travels
+// as a channel so batches, shuffles and augmentation keep it beside its case. Its own type, not a forecaster with horizon 0: `seer classify` and the
 // MiniRocket-style classifier meet it through `Trainable` and `logits`, never `forecast`.
 import SeerBase
 import SeerNN
@@ -19,10 +22,14 @@ public struct SequenceClassifierConfig: Equatable, Sendable {
     public var position = PositionEncoding.learned
     /// Weight of each class in the loss (nil: equal), for imbalanced training sets.
     public var classWeights: [Float]?
+    /// The input's last channel marks real steps (1) and padding (0); pooling skips padded tokens.
+    public var masked = false
     public var seed: UInt64 = 0
 
     public init(backbone: BackboneConfig, classes: Int, length: Int, channels: Int = 1, channelMode: ChannelMode = .independent,
-                tokenization: Tokenization = .point, position: PositionEncoding = .learned, classWeights: [Float]? = nil, seed: UInt64 = 0) {
+                tokenization: Tokenization = .point, position: PositionEncoding = .learned, classWeights: [Float]? = nil, masked: Bool = false,
+                seed: UInt64 = 0) {
+        self.masked = masked
         self.backbone = backbone
         self.classes = classes
         self.length = length
@@ -60,17 +67,52 @@ public struct SequenceClassifier: Trainable {
 
     public var parameters: [Parameter] { embedding.parameters + backbone.parameters + head.parameters }
 
-    /// Class logits [B, classes] of cases [B, L, C].
+    /// Class logits [B, classes] of cases [B, L, C] (C + 1 with the mask channel last when `masked`).
     public func logits(_ cases: Tensor, _ context: ForwardContext) -> Tensor {
-        precondition(cases.rank == 3 && cases.shape[2] == config.channels, "cases must be [batch, steps, \(config.channels)], not \(cases.shape)")
-        let (batch, length, channels) = (cases.shape[0], cases.shape[1], cases.shape[2])
-        var rows = cases
-        if config.channelMode == .independent && channels > 1 {
-            rows = cases.detached.permuted([0, 2, 1]).reshaped([batch * channels, length, 1])
+        let inputChannels = config.channels + (config.masked ? 1 : 0)
+        precondition(cases.rank == 3 && cases.shape[2] == inputChannels, "cases must be [batch, steps, \(inputChannels)], not \(cases.shape)")
+        let (batch, length, channels) = (cases.shape[0], cases.shape[1], config.channels)
+        var data = cases
+        var validTokens: [Int]?
+        if config.masked {
+            // Split the mask channel off (inputs carry no gradient, so plain arrays will do).
+            let values = cases.detached.array
+            var x = [Float](repeating: 0, count: batch * length * channels)
+            var steps = [Int](repeating: 0, count: batch)
+            for b in 0..<batch {
+                for t in 0..<length {
+                    let base = (b * length + t) * inputChannels
+                    for c in 0..<channels { x[(b * length + t) * channels + c] = values[base + c] }
+                    if values[base + channels] > 0.5 { steps[b] = t + 1 }
+                }
+            }
+            data = Tensor(x, shape: [batch, length, channels])
+            // A token counts when its last step is real; every case keeps its first token.
+            let (p, s) = config.tokenization.lengthAndStride
+            validTokens = steps.map { min(config.tokens, max(1, $0 < p ? 1 : ($0 - p) / s + 1)) }
         }
-        let pooled = backbone(embedding(rows, context), context).mean(axis: 1)
-        let features = config.channelMode == .independent ? pooled.reshaped([batch, channels * config.backbone.width]) : pooled
+        var rows = data
+        var rowTokens = validTokens
+        if config.channelMode == .independent && channels > 1 {
+            rows = data.detached.permuted([0, 2, 1]).reshaped([batch * channels, length, 1])
+            rowTokens = validTokens.map { counts in counts.flatMap { Array(repeating: $0, count: channels) } }
+        }
+        let hidden = backbone(embedding(rows, context), context)
+        let pooled = Self.pool(hidden, validTokens: rowTokens, tokens: config.tokens)
+        let features = config.channelMode == .independent ? pooled.reshaped([batch, pooled.count / batch]) : pooled
         return head(features, on: context.tape)
+    }
+
+    /// The mean over each row's valid tokens: Σ_t h·m / count, the mask and 1/count as constants.
+    static func pool(_ hidden: Tensor, validTokens: [Int]?, tokens: Int) -> Tensor {
+        guard let validTokens, validTokens.contains(where: { $0 < tokens }) else { return hidden.mean(axis: 1) }
+        let (r, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
+        var mask = [Float](repeating: 0, count: r * t * d), inverse = [Float](repeating: 0, count: r * d)
+        for i in 0..<r {
+            for k in 0..<validTokens[i] { for j in 0..<d { mask[(i * t + k) * d + j] = 1 } }
+            for j in 0..<d { inverse[i * d + j] = 1 / Float(validTokens[i]) }
+        }
+        return (hidden * Tensor(mask, shape: [r, t, d])).sum(axis: 1) * Tensor(inverse, shape: [r, d])
     }
 
     public func callAsFunction(_ cases: Tensor, _ context: ForwardContext) -> Tensor { logits(cases, context) }

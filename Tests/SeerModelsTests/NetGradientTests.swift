@@ -81,6 +81,40 @@ struct NetGradientTests {
         checkWholeNetGradients("classifier", parameters: model.parameters) { model(x, $0) }
     }
 
+    /// Patch tokens and a mask channel: the masked mean pools only the tokens that end inside each
+    /// case (gradients checked through it), and what lies in a case's padding cannot change its
+    /// logits — the nets are causal, so real tokens never see the padding, and padded tokens are
+    /// left out of the mean.
+    @Test(arguments: ["nt", "dijiang", "gpt"])
+    func maskedPatchClassifier(family: String) {
+        let backbone: BackboneConfig
+        switch family {
+        case "nt": backbone = .nt(NTConfig(width: 8, blocks: 1, topHeads: 2, maxTokens: 8))
+        case "dijiang": backbone = .dijiang(DiJiangConfig(width: 8, heads: 2, layers: 1, ffnMultiplier: 2))
+        default: backbone = .gpt(GPTConfig(width: 8, heads: 2, layers: 1, ffnMultiplier: 2))
+        }
+        let config = SequenceClassifierConfig(backbone: backbone, classes: 3, length: 12, channels: 2, channelMode: .mixed,
+                                              tokenization: .patch(length: 4, stride: 2), masked: true, seed: 4)
+        let model = SequenceClassifier(config)
+        // Case 0 is 12 steps long, case 1 only 7 (its steps 7… are padding).
+        var values = randomValues(2 * 12 * 3, seed: 9)
+        for t in 0..<12 {
+            values[t * 3 + 2] = 1
+            values[(12 + t) * 3 + 2] = t < 7 ? 1 : 0
+        }
+        let x = Tensor(values, shape: [2, 12, 3])
+        checkWholeNetGradients("masked \(family)", parameters: model.parameters) { model(x, $0) }
+        var repadded = values
+        for t in 7..<12 { for c in 0..<2 { repadded[(12 + t) * 3 + c] = 100 } }
+        let before = model(x, .inference()).array, after = model(Tensor(repadded, shape: [2, 12, 3]), .inference()).array
+        #expect(zip(before, after).allSatisfy { abs($0 - $1) < 1e-5 }, "\(family): the padding moved the logits \(before) → \(after)")
+        // Without the mask the same change does move them: the test can fail.
+        let unmasked = SequenceClassifier(SequenceClassifierConfig(backbone: backbone, classes: 3, length: 12, channels: 3, channelMode: .mixed,
+                                                                   tokenization: .patch(length: 4, stride: 2), seed: 4))
+        let moved = unmasked(Tensor(repadded, shape: [2, 12, 3]), .inference()).array, still = unmasked(x, .inference()).array
+        #expect(zip(moved.suffix(3), still.suffix(3)).contains { abs($0 - $1) > 1e-4 })
+    }
+
     /// Independent channels each run through the net; their pooled features meet in the head, and
     /// class weights scale each case's cross-entropy.
     @Test func independentChannelsWeightedClassifier() {

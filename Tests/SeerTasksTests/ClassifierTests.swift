@@ -8,14 +8,30 @@ import SeerData
 import Testing
 
 struct ClassifierTests {
-    @Test func aCaseIsNormalisedPaddedAndStepMajor() {
-        let prepared = NetClassifier.prepare([[1, 2, 3], [5, 5, 5]], length: 5, normalize: true)
-        // (1,2,3): mean 2, deviation √(2/3), so ±1/√(2/3) = ±√1.5 at the ends; the constant channel is 0.
+    @Test func aCaseIsStandardisedPaddedMaskedAndStepMajor() {
+        // Each case on its own: (1,2,3) has mean 2 and deviation √(2/3), so ±√1.5 at the ends; a
+        // constant channel is 0. Then step-major, the mask channel last: 1 on real steps.
+        let prepared = NetClassifier.prepare([[1, 2, 3], [5, 5, 5]], length: 5, means: [], scales: [], normalize: true)
         let z = Float((1.5).squareRoot())
-        let expected: [Float] = [-z, 0, 0, 0, z, 0, z, 0, z, 0]
-        #expect(zip(prepared, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(prepared)")
-        #expect(NetClassifier.prepare([[4, 6]], length: 3, normalize: false) == [4, 6, 6])
-        #expect(NetClassifier.prepare([[1, 2, 3, 4]], length: 2, normalize: false) == [1, 2])
+        let expected: [Float] = [-z, 0, 1, 0, 0, 1, z, 0, 1, z, 0, 0, z, 0, 0]
+        #expect(zip(prepared, expected).allSatisfy { abs($0 - $1) < 1e-5 } && prepared.count == expected.count, "\(prepared)")
+        // With the training cases' per-channel statistics (the default), and cut when longer.
+        #expect(NetClassifier.prepare([[4, 6]], length: 3, means: [2], scales: [2], normalize: false) == [1, 1, 2, 1, 2, 0])
+        #expect(NetClassifier.prepare([[1, 2, 3, 4]], length: 2, means: [0], scales: [1], normalize: false) == [1, 1, 2, 1])
+        let (means, scales) = NetClassifier.channelStatistics([[[1, 3], [5, 5]], [[1, 3, 1, 3], [5, 5, 5, 5]]])
+        #expect(means == [2, 5] && scales == [1, 1], "a constant channel keeps scale 1")
+    }
+
+    /// Augmented copies keep the mask where the values go, and change the values only.
+    @Test func augmentationShiftsTheMaskWithTheValues() {
+        var rng = SeededGenerator(seed: 3)
+        let x = NetClassifier.prepare([(0..<40).map(Float.init)], length: 50, means: [0], scales: [1], normalize: false)
+        for _ in 0..<20 {
+            let y = NetClassifier.augment(x, length: 50, channels: 1, rng: &rng)
+            let mask = stride(from: 1, to: y.count, by: 2).map { y[$0] }
+            #expect(Set(mask).isSubset(of: [0, 1]) && mask.filter { $0 == 1 }.count >= 35 && mask.filter { $0 == 1 }.count <= 45)
+            #expect(zip(stride(from: 0, to: y.count, by: 2).map { y[$0] }, stride(from: 0, to: x.count, by: 2).map { x[$0] }).contains { $0 != $1 })
+        }
     }
 
     /// Class 0: a bump early; class 1: a bump late; lengths 30–40.
@@ -37,7 +53,8 @@ struct ClassifierTests {
     @Test(arguments: [ClassifierModel.nt, .dijiang])
     func netsLearnASyntheticProblem(model: ClassifierModel) throws {
         let train = try Self.dataset(40, seed: 1), test = try Self.dataset(40, seed: 2)
-        let classifier = try Classifier(model: model, fitting: train, seed: 3, epochs: 25)
+        let classifier = try Classifier(model: model, fitting: train, seed: 3, epochs: 6, members: 2)
+        #expect(classifier.net?.reports?.count == 2 && classifier.details.hasPrefix("2 nets averaged"), "\(classifier.details)")
         let predicted = try classifier.predict(test)
         let truth = (0..<test.caseCount).map { test.className(case: $0)! }
         let accuracy = Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
@@ -49,6 +66,13 @@ struct ClassifierTests {
         let loaded = try Classifier.load(from: directory)
         let reloaded = try loaded.predict(test)
         #expect(loaded.model == model && loaded.net != nil && reloaded == predicted)
+        let probabilities = try classifier.predictProbabilities(test), again = try loaded.predictProbabilities(test)
+        #expect(probabilities == again && probabilities.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-5 })
+        // A directory written before the patch-token recipe is refused, not rebuilt wrongly.
+        let config = directory + "/config.json"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"members\"", with: "\"old_members\"").write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(throws: DataError.self) { try Classifier.load(from: directory) }
     }
 
     /// `auto` cross-validates MultiRocket and NT on the training cases and keeps the better, saying so.

@@ -24,7 +24,7 @@ public struct AutoClassifierChoice: Sendable, Codable, Equatable {
 
     /// Scores the candidates on `cases` with `labels` (every class needs a case; folds ≤ the
     /// smallest class, at least 2).
-    static func choose(cases: [[[Float]]], labels: [Int], classes: Int, seed: UInt64, features: Int?, epochs: Int) throws -> AutoClassifierChoice {
+    static func choose(cases: [[[Float]]], labels: [Int], classes: Int, seed: UInt64, features: Int?, epochs: Int?, members: Int = 1) throws -> AutoClassifierChoice {
         // Stratified folds: each class's cases shuffled and dealt round-robin.
         let smallest = (0..<classes).map { c in labels.filter { $0 == c }.count }.min() ?? 0
         let folds = max(2, min(5, smallest))
@@ -44,7 +44,7 @@ public struct AutoClassifierChoice: Sendable, Codable, Equatable {
                 let predicted: [Int]
                 if let family = candidate.family {
                     predicted = try NetClassifier(family: family, cases: trainCases, labels: trainLabels, classes: classes,
-                                                  settings: NetClassifierSettings(epochs: epochs, seed: seed)).predict(held.map { cases[$0] })
+                                                  settings: NetClassifierSettings(epochs: epochs, seed: seed, members: members)).predict(held.map { cases[$0] })
                 } else {
                     predicted = try RocketClassifier(cases: trainCases, labels: trainLabels, classes: classes, features: features ?? candidate.defaultFeatures,
                                                      multi: candidate == .multirocket, seed: seed)

@@ -22,9 +22,9 @@ public struct Classifier: Sendable {
     static let kind = "seer-classifier"
 
     /// Fits `model` on `data` (labelled; checked as `seer classify` checks it). `features`: for
-    /// MiniRocket; `epochs`: at most, for a net.
+    /// MiniRocket and MultiRocket; `epochs` (nil: a step budget) and `members` (an ensemble): for a net.
     public init(model: ClassifierModel = .minirocket, fitting data: ClassificationDataset, source: String = "training set",
-                seed: UInt64 = 0, features: Int? = nil, epochs: Int = 60) throws {
+                seed: UInt64 = 0, features: Int? = nil, epochs: Int? = nil, members: Int = 1) throws {
         try ClassifyRun.checkTraining(data, path: source)
         self.model = model
         classNames = data.classNames
@@ -32,7 +32,7 @@ public struct Classifier: Sendable {
         var chosen = model
         if model == .auto {
             let choice = try AutoClassifierChoice.choose(cases: cases, labels: data.labels, classes: data.classNames.count, seed: seed,
-                                                         features: features, epochs: epochs)
+                                                         features: features, epochs: epochs, members: members)
             autoChoice = choice
             chosen = choice.chosen
         } else {
@@ -41,7 +41,7 @@ public struct Classifier: Sendable {
         if let family = chosen.family {
             fitted = nil
             net = try NetClassifier(family: family, cases: cases, labels: data.labels, classes: data.classNames.count,
-                                    settings: NetClassifierSettings(epochs: epochs, seed: seed))
+                                    settings: NetClassifierSettings(epochs: epochs, seed: seed, members: members))
         } else {
             fitted = try RocketClassifier(cases: cases, labels: data.labels, classes: data.classNames.count,
                                           features: features ?? chosen.defaultFeatures, multi: chosen == .multirocket, seed: seed)
@@ -81,8 +81,13 @@ public struct Classifier: Sendable {
             return "\(model.featureCount) \(model.isMulti ? "MultiRocket" : "MiniRocket") features over \(model.transform.dilations.count) dilations; "
                 + "ridge α = \(String(format: "%.3g", model.ridge.alpha)), chosen among \(RidgeClassifier.alphas.count) by leave-one-out error"
         }
-        guard let report = net!.report else { return "\(net!.family.rawValue) net loaded from a model directory" }
-        return "\(report.epochs.count) epoch(s), best \(report.bestEpoch) (held-out loss \(String(format: "%.4f", report.bestLoss)))"
+        let net = net!
+        guard let reports = net.reports, let report = reports.first else { return "\(net.family.rawValue) net loaded from a model directory" }
+        let (p, s) = net.tokenization.lengthAndStride
+        let ensemble = reports.count > 1 ? "\(reports.count) nets averaged, the first: " : ""
+        let validation = report.epochs.last?.validationLoss != nil
+        return ensemble + "\(report.steps) steps over \(report.epochs.count) epoch(s) on patches of \(p) steps \(s) apart; "
+            + (validation ? "best epoch \(report.bestEpoch) by held-out loss \(String(format: "%.4f", report.bestLoss))" : "weights averaged, no hold-out")
             + (report.stopReason == .earlyStopped ? ", stopped early" : "")
     }
 
@@ -129,13 +134,7 @@ public struct Classifier: Sendable {
     /// Writes the model directory atomically (a failed save leaves the previous one intact).
     public func save(to directory: String) throws {
         if let net {
-            let config: [String: JSONValue] = [
-                "kind": .string(Self.kind), "model": .string(net.family.rawValue), "classes": .array(classNames.map { .string($0) }),
-                "channels": .number(Double(net.channels)), "length": .number(Double(net.length)),
-                "width": .number(Double(net.settings.width)), "layers": .number(Double(net.settings.layers)),
-                "normalize_cases": .bool(net.settings.normalizeCases), "seed": .number(Double(net.settings.seed)),
-            ]
-            try Checkpoint.save(directory: directory, tensors: net.tensors, config: config, seerVersion: Forecaster.libraryVersion)
+            try NetDirectory.save(net, classNames: classNames, to: directory, kind: Self.kind)
             return
         }
         try RocketDirectory.save(fitted!, classNames: classNames, to: directory, kind: Self.kind)
@@ -157,14 +156,8 @@ public struct Classifier: Sendable {
               classNames.count >= 2 else { throw bad("needs \"classes\": at least two class names") }
         guard let channels = json["channels"]?.intValue else { throw bad("needs the whole number \"channels\"") }
         if let family = model.family {
-            guard let length = json["length"]?.intValue, let width = json["width"]?.intValue, let layers = json["layers"]?.intValue,
-                  width >= 4, width % 4 == 0, layers >= 1 else { throw bad("needs the whole numbers \"length\", \"width\" (a multiple of 4) and \"layers\"") }
-            var settings = NetClassifierSettings(seed: UInt64(json["seed"]?.intValue ?? 0))
-            settings.width = width
-            settings.layers = layers
-            settings.normalizeCases = json["normalize_cases"]?.boolValue ?? true
-            let net = try NetClassifier(family: family, settings: settings, length: length, channels: channels, classes: classNames.count,
-                                        tensors: tensors, source: directory + "/model.safetensors")
+            let net = try NetDirectory.load(family: family, tensors: tensors, config: json, classes: classNames.count, channels: channels,
+                                            directory: directory)
             return Classifier(model: model, classNames: classNames, net: net)
         }
         let fitted = try RocketDirectory.load(tensors: tensors, config: json, classes: classNames.count, channels: channels,

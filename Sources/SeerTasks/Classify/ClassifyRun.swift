@@ -28,7 +28,7 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
         case .multirocket: return "MultiRocket features (PPV, MPV, MIPV, LSPV of the series and its first difference) + the same ridge"
         case .auto: return "multirocket or nt, chosen by stratified cross-validation on the training cases only"
         case .nt, .dijiang, .cofrgenet, .gpt:
-            return "the \(rawValue) net (width 32, 2 layers) + mean over tokens + linear head, class-weighted cross-entropy, early stopping on a held-out fifth"
+            return "the \(rawValue) net (patches of 8 steps as tokens, width 32, 2 layers) + masked mean over tokens + linear head; class-weighted cross-entropy, augmented cases, 1,000 steps"
         }
     }
 
@@ -54,10 +54,13 @@ public struct ClassifyRequest: Equatable, Sendable {
     /// The Rocket features' count (rounded down to a multiple of 84); nil: the model's default
     /// (MiniRocket 10,000, MultiRocket 50,000).
     public var features: Int?
-    /// Training epochs of a net classifier (at most; early stopping may end sooner).
-    public var epochs: Int
+    /// Passes over a net classifier's augmented training cases (nil: a budget of 1,000 optimiser steps).
+    public var epochs: Int?
+    /// Nets trained from seeds seed, seed + 1, … whose probabilities are averaged (nets only).
+    public var members: Int
 
-    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int? = nil, epochs: Int = 60) {
+    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int? = nil, epochs: Int? = nil, members: Int = 1) {
+        self.members = members
         self.model = model
         self.seed = seed
         self.features = features
@@ -164,7 +167,7 @@ public struct ClassifyRun {
         } : nil
         let began = monotonicSeconds()
         let classifier = try Classifier(model: request.model, fitting: train, source: trainPath, seed: request.seed, features: request.features,
-                                        epochs: request.epochs)
+                                        epochs: request.epochs, members: request.members)
         let trained = monotonicSeconds()
         let probabilities = classifier.probabilities(testCases)
         let predicted = probabilities.map(Classifier.mostLikely)
