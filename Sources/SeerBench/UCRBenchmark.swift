@@ -75,7 +75,7 @@ public struct UCRBenchmark {
     /// Nets per net classifier, averaged (an ensemble; 1: a single net).
     public var ensemble: Int
 
-    public init(directory: String, models: [ClassifierModel], seeds: [UInt64], resamples: Int = 1, ensemble: Int = 1) {
+    public init(directory: String, models: [ClassifierModel], seeds: [UInt64], resamples: Int = 1, ensemble: Int = 5) {
         self.ensemble = max(1, ensemble)
         self.directory = directory
         self.models = models

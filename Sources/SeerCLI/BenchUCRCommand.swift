@@ -22,8 +22,8 @@ struct UCRBenchCommand: ParsableCommand {
     @Option(help: "Splits per dataset: 1 scores the published train/test split; N adds N − 1 stratified resamples of the pooled cases (the protocol of the published 30-resample means).")
     var resamples = 1
 
-    @Option(help: "Nets averaged per net classifier (as `seer classify --seeds N`); 1: single nets.")
-    var ensemble = 1
+    @Option(help: "Nets averaged per net classifier (as `seer classify --seeds N`, default 5); 1: single nets.")
+    var ensemble = 5
 
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false

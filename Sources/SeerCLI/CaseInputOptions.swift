@@ -8,6 +8,19 @@ struct CaseInputOptions: ParsableArguments {
     @Option(help: "Read TRAIN and TEST from this SQLite database: each is a table name or a read-only SELECT/WITH query.")
     var sqlite: String?
 
+    @OptionGroup var columns: CaseColumnOptions
+
+    /// TRAIN or TEST as a source: a file, or with --sqlite a table or query (by its first word).
+    func source(_ argument: String) -> CaseSource {
+        guard let sqlite else { return .file(argument, columns: columns.roles) }
+        let firstWord = argument.split(whereSeparator: { $0.isWhitespace || $0 == "(" }).first?.lowercased() ?? ""
+        let isQuery = firstWord == "select" || firstWord == "with"
+        return .sqlite(database: sqlite, source: isQuery ? .query(sql: argument, parameters: []) : .table(name: argument), columns: columns.roles)
+    }
+}
+
+/// The column roles of a CSV or SQL table of cases (`classify`, and `predict` with a classifier).
+struct CaseColumnOptions: ParsableArguments {
     @Option(name: .customLong("id-column"), help: "Case-id column of a CSV/SQL table (default: case, case_id, id, unique_id, series or series_id).")
     var idColumn: String?
 
@@ -23,15 +36,7 @@ struct CaseInputOptions: ParsableArguments {
     @Option(name: .customLong("step-column"), help: "Column ordering a long table's values within a case (default: step, t, time, timestamp, ds or index; else row order).")
     var stepColumn: String?
 
-    var columns: ClassificationColumns {
+    var roles: ClassificationColumns {
         ClassificationColumns(id: idColumn, label: labelColumn, value: valueColumn, dimension: dimensionColumn, step: stepColumn)
-    }
-
-    /// TRAIN or TEST as a source: a file, or with --sqlite a table or query.
-    func source(_ argument: String) -> CaseSource {
-        guard let sqlite else { return .file(argument, columns: columns) }
-        let first = argument.trimmingCharacters(in: .whitespacesAndNewlines).prefix(6).lowercased()
-        let isQuery = first.hasPrefix("select") || first.hasPrefix("with ")
-        return .sqlite(database: sqlite, source: isQuery ? .query(sql: argument, parameters: []) : .table(name: argument), columns: columns)
     }
 }

@@ -29,8 +29,11 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Passes over a net classifier's augmented training cases (default: as many as 1,000 optimiser steps take).")
     var epochs: Int?
 
-    @Option(help: "Nets to train from seeds SEED, SEED+1, … and average (nets only; an ensemble steadies small training sets).")
-    var seeds = 1
+    @Option(help: "Nets to train from seeds SEED, SEED+1, … and average (nets only; an ensemble steadies small training sets; 1: a single net).")
+    var seeds = 5
+
+    @Flag(help: "Z-normalise each case of a net classifier on its own (default: standardise each channel with the training cases' mean and deviation, keeping a case's level).")
+    var normalizeCases = false
 
     @Option(help: "Write case,truth,predicted and a probability per class (p_<class>) as CSV here (atomically).")
     var out: String?
@@ -53,12 +56,12 @@ struct ClassifyCommand: ParsableCommand {
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if seeds < 1 || seeds > 64 { throw ValidationError("--seeds must be 1–64") }
-        if seeds > 1 && (model == .minirocket || model == .multirocket) { throw ValidationError("--seeds ensembles nets; \(model.rawValue) is fitted once") }
+        if seeds != 5 && (model == .minirocket || model == .multirocket) { throw ValidationError("--seeds ensembles nets; \(model.rawValue) is fitted once") }
     }
 
     func run() throws {
         try reportingErrors {
-            let (result, classifier) = try ClassifyRun.load(train: cases.source(train), test: cases.source(test), request: ClassifyRequest(model: model, seed: seed, epochs: epochs, members: seeds)).runKeepingModel()
+            let (result, classifier) = try ClassifyRun.load(train: cases.source(train), test: cases.source(test), request: ClassifyRequest(model: model, seed: seed, epochs: epochs, members: seeds, normalizeCases: normalizeCases)).runKeepingModel()
             if let save { try classifier.save(to: save) }
             if let out { try writeFileAtomically(result.csv, to: out) }
             if let confusion {

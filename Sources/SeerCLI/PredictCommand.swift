@@ -15,6 +15,8 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup(title: "Columns of a CSV or SQL table of cases (a classifier)") var caseColumns: CaseColumnOptions
+
     func validate() throws { try input.requireInput() }
     @OptionGroup var output: OutputOptions
 
@@ -34,9 +36,9 @@ struct PredictCommand: ParsableCommand {
         if let sqlite = input.sqlite {
             source = .sqlite(database: sqlite, source: input.table.map { .table(name: $0) }
                                  ?? .query(sql: input.query ?? "", parameters: input.parameters.map { SQLiteValue.text($0) }),
-                             columns: ClassificationColumns(id: input.id))
+                             columns: caseColumns.roles)
         } else {
-            source = .file(input.file!, columns: ClassificationColumns(id: input.id))
+            source = .file(input.file!, columns: caseColumns.roles)
         }
         let file = source.name
         let data = try source.load()

@@ -63,6 +63,9 @@ extension ClassificationDataset {
             trainIndices += members.prefix(wanted)
             testIndices += members.dropFirst(wanted)
         }
+        guard !testIndices.isEmpty else {
+            throw DataError(.usage, "resampling needs test cases of the training set's classes; the test set shares none (\(train.classNames.joined(separator: ", ")))")
+        }
         trainIndices.sort()
         testIndices.sort()
         let pooled = try ClassificationDataset(name: train.name, classNames: train.classNames, labels: labels, cases: cases)

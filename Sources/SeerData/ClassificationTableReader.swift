@@ -88,7 +88,13 @@ enum ClassificationTableReader {
             throw DataError(.usage, "one column plays two roles (id, label, value, dimension, step); name them with the column options",
                             at: SourceLocation(file: table.source))
         }
-        let stepColumns = value == nil ? table.header.indices.filter { !roles.contains($0) } : []
+        if value == nil, let given = columns.step {
+            throw DataError(.usage, "--step-column '\(given)' orders a long table's values; this table has no value column, so it is wide (one row per case, every other column a step)",
+                            at: SourceLocation(file: table.source))
+        }
+        // A wide table's steps: every column without a role, except an index a data frame wrote
+        // beside the data (an empty header or "Unnamed: 0"), which would become every case's first value.
+        let stepColumns = value == nil ? table.header.indices.filter { !roles.contains($0) && !Self.isIndexColumn(table.header[$0]) } : []
         if value != nil && id == nil {
             throw DataError(.usage, "a long table (one value per row) needs a case id column: \(ClassificationColumns.usualNames["id"]!.joined(separator: ", ")), or --id-column",
                             at: SourceLocation(file: table.source))
@@ -101,7 +107,7 @@ enum ClassificationTableReader {
         // Cases in order of first appearance; per case its label and per dimension its values.
         final class Case {
             let id: String, label: String?, line: Int
-            var channels: [String: [(step: String?, value: Float)]] = [:]
+            var channels: [String: [(step: String?, value: Float, line: Int)]] = [:]
             init(id: String, label: String?, line: Int) { self.id = id; self.label = label; self.line = line }
         }
         var cases: [Case] = [], byId: [String: Case] = [:], dimensionNames: [String] = [], classNames: [String] = []
@@ -127,19 +133,26 @@ enum ClassificationTableReader {
             if !dimensionNames.contains(channel) { dimensionNames.append(channel) }
             if let value {
                 let number = try Self.number(row.cells[value], at: where_(row, value))
-                item.channels[channel, default: []].append((step.flatMap { row.cells[$0] }, number))
+                var stepText: String?
+                if let step {
+                    stepText = (row.cells[step] ?? "").trimmingCharacters(in: .whitespaces)
+                    if stepText!.isEmpty { throw DataError(.badInput, "the step is empty; every row of a long table needs one to be ordered by", at: where_(row, step)) }
+                }
+                item.channels[channel, default: []].append((stepText, number, row.line))
             } else {
-                guard item.channels[channel] == nil else {
-                    throw DataError(.badInput, "case '\(key)'\(channel.isEmpty ? "" : " dimension '\(channel)'") is given twice (first on \(table.rowWord) \(item.line)); a wide table has one row per case", at: where_(row, id ?? 0))
+                if let first = item.channels[channel]?.first {
+                    throw DataError(.badInput, "case '\(key)'\(channel.isEmpty ? "" : " dimension '\(channel)'") is given twice (first on \(table.rowWord) \(first.line)); a wide table has one row per case", at: where_(row, id ?? 0))
                 }
                 // Trailing empty cells end a shorter case; a gap before a value is refused.
                 let cells = stepColumns.map { row.cells[$0] }
                 let filled = (cells.lastIndex { !($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty } ?? -1) + 1
                 guard filled > 0 else { throw DataError(.badInput, "case '\(key)' has no values", at: where_(row, stepColumns[0])) }
-                item.channels[channel] = try (0..<filled).map { (nil, try Self.number(cells[$0], at: where_(row, stepColumns[$0]))) }
+                item.channels[channel] = try (0..<filled).map { (nil, try Self.number(cells[$0], at: where_(row, stepColumns[$0])), row.line) }
             }
         }
-        // Order by the step column where there is one: numerically when every step is a number, else as text.
+        // Dimensions in sorted order (numerically when every name is a number), so tables that list
+        // them in another order give the same channels; then each case's values by step.
+        Self.sortNames(&dimensionNames)
         var built: [[[Float]]] = []
         for item in cases {
             var channels: [[Float]] = []
@@ -148,30 +161,59 @@ enum ClassificationTableReader {
                     throw DataError(.badInput, "case starting on \(table.rowWord) \(item.line) has no values for dimension '\(name)'; every case needs every dimension",
                                     at: SourceLocation(file: table.source, line: item.line))
                 }
-                if step != nil {
-                    let numeric = values.compactMap { $0.step.flatMap(Double.init) }
-                    if numeric.count == values.count {
-                        values = values.enumerated().sorted { (Double($0.element.step!)!, $0.offset) < (Double($1.element.step!)!, $1.offset) }.map(\.element)
-                    } else {
-                        values = values.enumerated().sorted { ($0.element.step ?? "", $0.offset) < ($1.element.step ?? "", $1.offset) }.map(\.element)
-                    }
-                }
+                if step != nil { values = try Self.ordered(values, caseId: item.id, dimension: name, source: table.source, rowWord: table.rowWord) }
                 channels.append(values.map(\.value))
+            }
+            if let ragged = channels.firstIndex(where: { $0.count != channels[0].count }) {
+                throw DataError(.badInput, "case '\(item.id)' has \(channels[ragged].count) values for dimension '\(dimensionNames[ragged])' but \(channels[0].count) for '\(dimensionNames[0])'; the dimensions of a case must have one length",
+                                at: SourceLocation(file: table.source, line: item.line))
             }
             built.append(channels)
         }
         // Classes in sorted order (numerically when every name is a number), as a label encoder
         // sorts them: the same classes in any row order give the same model outputs.
-        if classNames.allSatisfy({ Double($0) != nil }) {
-            classNames.sort { Double($0)! < Double($1)! }
-        } else {
-            classNames.sort()
-        }
+        Self.sortNames(&classNames)
         let labels = label == nil ? [] : cases.map { classNames.firstIndex(of: $0.label!)! }
         let name = ((table.source as NSString).lastPathComponent as NSString).deletingPathExtension
         var dataset = try ClassificationDataset(name: name, classNames: classNames, labels: labels, cases: built)
         if id != nil { dataset.caseIds = cases.map(\.id) }
         return dataset
+    }
+
+    /// Sorts names numerically when every one is a number, else as text.
+    static func sortNames(_ names: inout [String]) {
+        if names.allSatisfy({ Double($0) != nil }) { names.sort { Double($0)! < Double($1)! } } else { names.sort() }
+    }
+
+    /// An index column a data frame writes beside the data.
+    static func isIndexColumn(_ name: String) -> Bool { name.isEmpty || name.hasPrefix("Unnamed: ") }
+
+    /// A case's values ordered by their steps: numerically when every step is a number, as text
+    /// when every step has one width (ISO timestamps, zero-padded codes), else refused — text order
+    /// would put "10" before "2". A step given twice is refused too.
+    static func ordered(_ values: [(step: String?, value: Float, line: Int)], caseId: String, dimension: String, source: String,
+                        rowWord: String) throws -> [(step: String?, value: Float, line: Int)] {
+        let numbers = values.compactMap { $0.step.flatMap(Double.init) }
+        let sorted: [(step: String?, value: Float, line: Int)]
+        if numbers.count == values.count {
+            sorted = zip(values, numbers).sorted { $0.1 < $1.1 }.map(\.0)
+            for i in sorted.indices.dropFirst() where Double(sorted[i].step!)! == Double(sorted[i - 1].step!)! {
+                throw DataError(.badInput, "case '\(caseId)'\(dimension.isEmpty ? "" : " dimension '\(dimension)'") has step \(sorted[i].step!) twice (also on \(rowWord) \(sorted[i - 1].line))",
+                                at: SourceLocation(file: source, line: sorted[i].line))
+            }
+            return sorted
+        }
+        guard Set(values.map { $0.step!.count }).count == 1 else {
+            let odd = values.first { Double($0.step!) == nil }!
+            throw DataError(.badInput, "case '\(caseId)' has step '\(odd.step!)'; steps must be numbers, or text of one width (such as ISO timestamps) to be ordered as text",
+                            at: SourceLocation(file: source, line: odd.line))
+        }
+        sorted = values.sorted { $0.step! < $1.step! }
+        for i in sorted.indices.dropFirst() where sorted[i].step == sorted[i - 1].step {
+            throw DataError(.badInput, "case '\(caseId)'\(dimension.isEmpty ? "" : " dimension '\(dimension)'") has step \(sorted[i].step!) twice (also on \(rowWord) \(sorted[i - 1].line))",
+                            at: SourceLocation(file: source, line: sorted[i].line))
+        }
+        return sorted
     }
 
     /// A finite number, or an error at the cell saying what was found.

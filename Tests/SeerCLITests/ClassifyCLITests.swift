@@ -173,6 +173,12 @@ struct ClassifyCLITests {
         let nan = try Self.tsFile("nan", cases: 10, seed: 4) { $0[3] = "NaN," + $0[3].split(separator: ",", maxSplits: 1)[1] }
         made.append(nan)
         try expectRefused(nan, train, "case 4, dimension 1, value 1 is nan")
+        // A finite value too large for the features (they would overflow to NaN) is refused too.
+        let huge = try Self.tsFile("huge", cases: 10, seed: 4) { $0[2] = "1e30," + $0[2].split(separator: ",", maxSplits: 1)[1] }
+        made.append(huge)
+        try expectRefused(huge, train, "case 3, dimension 1, value 1 is 1e+30; values beyond ±1e18 cannot be classified")
+        let ensembleOfRockets = try CLITests.seer(["classify", train, train, "--seeds", "3"])
+        #expect(ensembleOfRockets.status == 64 && ensembleOfRockets.stderr.contains("--seeds ensembles nets"), "\(ensembleOfRockets.stderr)")
         let single = try Self.tsFile("single", cases: 6, seed: 5, classes: "early") { $0 = $0.filter { $0.hasSuffix(":early") } }
         made.append(single)
         try expectRefused(single, train, "1 class(es) with cases; a classifier needs at least 2")

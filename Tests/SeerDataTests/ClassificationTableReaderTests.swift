@@ -28,6 +28,10 @@ struct ClassificationTableReaderTests {
         // Without an id the position names the case; without a label the cases are unlabelled.
         let plain = try Self.load("v1,v2\n1,2\n3,4\n")
         #expect(!plain.isLabelled && plain.caseCount == 2 && plain.caseIds.isEmpty && plain.caseId(1) == "2")
+        // A data frame's index column is not a step.
+        let indexed = try Self.load("Unnamed: 0,id,label,v1,v2\n0,a,x,1,2\n1,b,y,3,4\n")
+        #expect(indexed.channels(case: 1) == [[3, 4]])
+        #expect(throws: DataError.self) { try Self.load("id,label,v1\na,x,1\n", ClassificationColumns(step: "v1")) }
     }
 
     @Test func aLongTableIsOrderedByItsStepAndGroupedByDimension() throws {
@@ -37,6 +41,12 @@ struct ClassificationTableReaderTests {
         #expect(data.classNames == ["2", "10"], "numeric class names sort as numbers")
         #expect(data.caseIds == ["c2", "c1"] && data.labels == [0, 1] && data.dimensions == 2)
         #expect(data.channels(case: 0) == [[10, 20], [5, 6]] && data.channels(case: 1) == [[1, 2], [-1, -2]])
+        // Dimensions sort by name, so a table listing them in another order gives the same channels.
+        let swapped = try Self.load("case,dimension,step,value,class\nc1,gyro,1,-1,10\nc1,acc,1,1,10\n")
+        #expect(swapped.channels(case: 0) == [[1], [-1]])
+        // Fixed-width text steps (ISO timestamps) order as text.
+        let dated = try Self.load("case,ds,value,label\na,2024-01-03,3,x\na,2024-01-01,1,x\na,2024-01-02,2,x\n")
+        #expect(dated.channels(case: 0) == [[1, 2, 3]])
         // Without a step column the rows' order holds; named columns override the usual names.
         let renamed = try Self.load("who,what,reading\nq,up,3\nq,up,1\nr,down,2\n", ClassificationColumns(id: "who", label: "what", value: "reading"))
         #expect(renamed.channels(case: 0) == [[3, 1]] && renamed.classNames == ["down", "up"] && renamed.labels == [1, 0])
@@ -75,6 +85,10 @@ struct ClassificationTableReaderTests {
         ("case,value,label\n,1,x\n", "the case id is empty", 2, 1),
         ("case,value,label\na,1e39,x\n", "outside the Float32 range", 2, 2),
         ("id,label,v1\na,x,1,2\n", "4 fields where the header has 3", 2, nil),
+        ("case,step,value,label\na,1,1,x\na,1,2,x\n", "has step 1 twice", 3, nil),
+        ("case,step,value,label\na,1,1,x\na,,2,x\n", "the step is empty", 3, 2),
+        ("case,step,value,label\na,t1,1,x\na,t10,2,x\n", "steps must be numbers", 2, nil),
+        ("case,dimension,value,label\na,p,1,x\na,q,1,x\na,q,2,x\n", "has 2 values for dimension 'q' but 1 for 'p'", 2, nil),
     ] as [(String, String, Int, Int?)])
     func aBadTableIsRefusedWhereItIsBad(text: String, message: String, line: Int, column: Int?) throws {
         do {

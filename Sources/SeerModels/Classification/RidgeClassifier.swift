@@ -61,6 +61,7 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
             means[j] = Float(mean)
             scales[j] = deviation > 1e-12 ? Float(deviation) : 1
         }
+        guard means.allSatisfy(\.isFinite), scales.allSatisfy(\.isFinite) else { throw RidgeError.nonFiniteFeatures }
         self.means = means
         self.scales = scales
         var z = [Float](repeating: 0, count: n * p)
@@ -104,6 +105,7 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
             errors.append(error)
             if error < best.error { best = (error, alpha, dual) }
         }
+        guard !best.dual.isEmpty else { throw RidgeError.nonFiniteFeatures }
         alpha = best.alpha
         leaveOneOutErrors = errors
         // Leave-one-out outputs: the ±1 target less the leave-one-out residual A_i / diag_i.
@@ -204,11 +206,13 @@ public struct RidgeClassifier: Sendable, Codable, Equatable {
 public enum RidgeError: Error, Equatable, CustomStringConvertible {
     case tooFewCases(Int)
     case eigen(Int)
+    case nonFiniteFeatures
 
     public var description: String {
         switch self {
         case .tooFewCases(let n): return "a ridge classifier needs at least 2 training cases, not \(n)"
         case .eigen(let info): return "the eigendecomposition of the Gram matrix failed (LAPACK info \(info))"
+        case .nonFiniteFeatures: return "the features are not finite (values too large for Float32?); no regularisation gives a finite fit"
         }
     }
 }

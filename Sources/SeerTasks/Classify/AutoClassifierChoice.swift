@@ -22,18 +22,18 @@ public struct AutoClassifierChoice: Sendable, Codable, Equatable {
         return "auto chose \(chosen.rawValue) by \(folds)-fold cross-validated accuracy on the training cases (\(figures))"
     }
 
-    /// Scores the candidates on `cases` with `labels` (every class needs a case; folds ≤ the
+    /// Scores the candidates on `cases` with `labels` (a net candidate as `members` nets) (every class needs a case; folds ≤ the
     /// smallest class, at least 2).
-    static func choose(cases: [[[Float]]], labels: [Int], classes: Int, seed: UInt64, features: Int?, epochs: Int?, members: Int = 1) throws -> AutoClassifierChoice {
+    static func choose(cases: [[[Float]]], labels: [Int], classes: Int, seed: UInt64, features: Int?, epochs: Int?, members: Int = 1, normalizeCases: Bool = false) throws -> AutoClassifierChoice {
         // Stratified folds: each class's cases shuffled and dealt round-robin.
         let smallest = (0..<classes).map { c in labels.filter { $0 == c }.count }.min() ?? 0
         let folds = max(2, min(5, smallest))
         var rng = SeededGenerator(seed: seed &+ 101)
         var fold = [Int](repeating: 0, count: labels.count)
         for c in 0..<classes {
-            var members = labels.indices.filter { labels[$0] == c }
-            members.shuffle(using: &rng)
-            for (k, i) in members.enumerated() { fold[i] = k % folds }
+            var ofClass = labels.indices.filter { labels[$0] == c }
+            ofClass.shuffle(using: &rng)
+            for (k, i) in ofClass.enumerated() { fold[i] = k % folds }
         }
         var accuracies: [Double] = []
         for candidate in candidates {
@@ -44,7 +44,7 @@ public struct AutoClassifierChoice: Sendable, Codable, Equatable {
                 let predicted: [Int]
                 if let family = candidate.family {
                     predicted = try NetClassifier(family: family, cases: trainCases, labels: trainLabels, classes: classes,
-                                                  settings: NetClassifierSettings(epochs: epochs, seed: seed, members: members)).predict(held.map { cases[$0] })
+                                                  settings: NetClassifierSettings(epochs: epochs, seed: seed, members: members, normalizeCases: normalizeCases)).predict(held.map { cases[$0] })
                 } else {
                     predicted = try RocketClassifier(cases: trainCases, labels: trainLabels, classes: classes, features: features ?? candidate.defaultFeatures,
                                                      multi: candidate == .multirocket, seed: seed)

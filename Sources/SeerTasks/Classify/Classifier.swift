@@ -22,9 +22,11 @@ public struct Classifier: Sendable {
     static let kind = "seer-classifier"
 
     /// Fits `model` on `data` (labelled; checked as `seer classify` checks it). `features`: for
-    /// MiniRocket and MultiRocket; `epochs` (nil: a step budget) and `members` (an ensemble): for a net.
+    /// MiniRocket and MultiRocket; `epochs` (nil: a step budget), `members` (an ensemble) and
+    /// `normalizeCases` (z-normalise each case on its own rather than per channel): for a net.
     public init(model: ClassifierModel = .minirocket, fitting data: ClassificationDataset, source: String = "training set",
-                seed: UInt64 = 0, features: Int? = nil, epochs: Int? = nil, members: Int = 1) throws {
+                seed: UInt64 = 0, features: Int? = nil, epochs: Int? = nil, members: Int = 5,
+                normalizeCases: Bool = false) throws {
         try ClassifyRun.checkTraining(data, path: source)
         self.model = model
         classNames = data.classNames
@@ -32,7 +34,9 @@ public struct Classifier: Sendable {
         var chosen = model
         if model == .auto {
             let choice = try AutoClassifierChoice.choose(cases: cases, labels: data.labels, classes: data.classNames.count, seed: seed,
-                                                         features: features, epochs: epochs, members: members)
+                                                         // One net per fold: the ensemble is for the final fit, and
+                                                         // five per fold would make auto 25 nets slower.
+                                                         features: features, epochs: epochs, members: 1, normalizeCases: normalizeCases)
             autoChoice = choice
             chosen = choice.chosen
         } else {
@@ -41,7 +45,7 @@ public struct Classifier: Sendable {
         if let family = chosen.family {
             fitted = nil
             net = try NetClassifier(family: family, cases: cases, labels: data.labels, classes: data.classNames.count,
-                                    settings: NetClassifierSettings(epochs: epochs, seed: seed, members: members))
+                                    settings: NetClassifierSettings(epochs: epochs, seed: seed, members: members, normalizeCases: normalizeCases))
         } else {
             fitted = try RocketClassifier(cases: cases, labels: data.labels, classes: data.classNames.count,
                                           features: features ?? chosen.defaultFeatures, multi: chosen == .multirocket, seed: seed)

@@ -28,7 +28,7 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
         case .multirocket: return "MultiRocket features (PPV, MPV, MIPV, LSPV of the series and its first difference) + the same ridge"
         case .auto: return "multirocket or nt, chosen by stratified cross-validation on the training cases only"
         case .nt, .dijiang, .cofrgenet, .gpt:
-            return "the \(rawValue) net (patches of 8 steps as tokens, width 32, 2 layers) + masked mean over tokens + linear head; class-weighted cross-entropy, augmented cases, 1,000 steps"
+            return "the \(rawValue) net (patches of 16 or 8 steps as tokens, width 32, 2 layers) + masked mean over tokens + linear head; class-weighted cross-entropy, augmented cases, 1,000 steps; 5 nets averaged"
         }
     }
 
@@ -58,9 +58,14 @@ public struct ClassifyRequest: Equatable, Sendable {
     public var epochs: Int?
     /// Nets trained from seeds seed, seed + 1, … whose probabilities are averaged (nets only).
     public var members: Int
+    /// A net's input: each case z-normalised on its own (true) or per channel with the training
+    /// cases' statistics (false, the default: a case's level is often the signal).
+    public var normalizeCases: Bool
 
-    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int? = nil, epochs: Int? = nil, members: Int = 1) {
+    public init(model: ClassifierModel = .minirocket, seed: UInt64 = 0, features: Int? = nil, epochs: Int? = nil, members: Int = 5,
+                normalizeCases: Bool = false) {
         self.members = members
+        self.normalizeCases = normalizeCases
         self.model = model
         self.seed = seed
         self.features = features
@@ -167,9 +172,12 @@ public struct ClassifyRun {
         } : nil
         let began = monotonicSeconds()
         let classifier = try Classifier(model: request.model, fitting: train, source: trainPath, seed: request.seed, features: request.features,
-                                        epochs: request.epochs, members: request.members)
+                                        epochs: request.epochs, members: request.members, normalizeCases: request.normalizeCases)
         let trained = monotonicSeconds()
         let probabilities = classifier.probabilities(testCases)
+        if let bad = probabilities.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+            throw DataError(.other, "the classifier gave no finite probabilities for test case \(test.caseId(bad)); its training did not converge", file: testPath)
+        }
         let predicted = probabilities.map(Classifier.mostLikely)
         let predictSeconds = monotonicSeconds() - trained
         var confusion: ConfusionMatrix?
@@ -202,18 +210,26 @@ public struct ClassifyRun {
         }
     }
 
+    /// The largest magnitude a value may have.
+    static let largestValue: Float = 1e18
+
     /// The cases as channels × steps, refusing what a classifier cannot take.
     static func cases(_ data: ClassificationDataset, path: String) throws -> [[[Float]]] {
         guard data.caseCount > 0 else { throw DataError.bad("no cases", file: path) }
         return try (0..<data.caseCount).map { c in
             let channels = (0..<data.dimensions).map { Array(data.series(case: c, dimension: $0)) }
             if let ragged = channels.firstIndex(where: { $0.count != channels[0].count }) {
-                throw DataError.bad("case \(c + 1): dimension \(ragged + 1) has \(channels[ragged].count) values, dimension 1 has \(channels[0].count); "
+                throw DataError.bad("case \(data.caseId(c)): dimension \(ragged + 1) has \(channels[ragged].count) values, dimension 1 has \(channels[0].count); "
                                     + "the dimensions of a case must have one length", file: path)
             }
             for (d, channel) in channels.enumerated() {
                 if let bad = channel.firstIndex(where: { !$0.isFinite }) {
-                    throw DataError.bad("case \(c + 1), dimension \(d + 1), value \(bad + 1) is \(channel[bad]); only finite values can be classified", file: path)
+                    throw DataError.bad("case \(data.caseId(c)), dimension \(d + 1), value \(bad + 1) is \(channel[bad]); only finite values can be classified", file: path)
+                }
+                // The Rocket features sum thousands of values and their squares; beyond this the
+                // Float32 features overflow and every output becomes NaN.
+                if let huge = channel.firstIndex(where: { abs($0) > Self.largestValue }) {
+                    throw DataError.bad("case \(data.caseId(c)), dimension \(d + 1), value \(huge + 1) is \(channel[huge]); values beyond ±1e18 cannot be classified — rescale the data", file: path)
                 }
             }
             guard channels[0].count >= 1 else { throw DataError.bad("case \(c + 1) is empty", file: path) }
