@@ -76,12 +76,15 @@ struct InputOptions: ParsableArguments {
         target.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     }
 
+    /// The table or query named by --table / --query (with its --param values).
+    var sqliteSource: SQLiteSource {
+        table.map { .table(name: $0) } ?? .query(sql: query ?? "", parameters: parameters.map { SQLiteValue.text($0) })
+    }
+
     /// The input these options name.
     var source: DataSource {
         if let sqlite {
-            let source: SQLiteSource = table.map { .table(name: $0) }
-                ?? .query(sql: query ?? "", parameters: parameters.map { SQLiteValue.text($0) })
-            return .sqlite(database: sqlite, source: source,
+            return .sqlite(database: sqlite, source: sqliteSource,
                            options: SQLiteReadOptions(timeColumn: time, targetColumns: targetColumns, idColumn: id,
                                                       epochUnit: epochUnit, order: order, missing: missing))
         }

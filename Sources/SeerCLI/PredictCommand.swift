@@ -32,14 +32,8 @@ struct PredictCommand: ParsableCommand {
 
     /// The saved classifier on the cases of FILE.
     private func classify() throws {
-        let source: CaseSource
-        if let sqlite = input.sqlite {
-            source = .sqlite(database: sqlite, source: input.table.map { .table(name: $0) }
-                                 ?? .query(sql: input.query ?? "", parameters: input.parameters.map { SQLiteValue.text($0) }),
-                             columns: caseColumns.roles)
-        } else {
-            source = .file(input.file!, columns: caseColumns.roles)
-        }
+        let source: CaseSource = input.sqlite.map { .sqlite(database: $0, source: input.sqliteSource, columns: caseColumns.roles) }
+            ?? .file(input.file!, columns: caseColumns.roles)
         let file = source.name
         let data = try source.load()
         let classifier = try Classifier.load(from: model)

@@ -62,19 +62,11 @@ struct CellTable {
         switch source {
         case .table(let table):
             name = "\(path):\(table)"
-            guard try database.objectType(named: table) != nil else {
-                let present = try database.tableNames()
-                throw DataError(.missingInput, "no table or view named '\(table)' (\(present.isEmpty ? "the database has no tables" : "tables: " + present.joined(separator: ", ")))",
-                                at: SourceLocation(file: path))
-            }
+            try database.requireTable(table)
             statement = try database.prepare("SELECT * FROM \(SQLiteDatabase.quote(table))", at: name)
         case .query(let sql, let parameters):
             name = "\(path):\(sql)"
-            statement = try database.prepare(sql, at: name)
-            guard statement.isReadOnly else {
-                throw DataError(.usage, "the query must only read (a SELECT or WITH statement); it would change the database", at: SourceLocation(file: name))
-            }
-            try statement.bind(parameters)
+            statement = try database.prepareUserQuery(sql, parameters: parameters, at: name)
         }
         let header = statement.columnNames
         var rows: [Row] = []

@@ -195,21 +195,20 @@ enum ClassificationTableReader {
                         rowWord: String) throws -> [(step: String?, value: Float, line: Int)] {
         let numbers = values.compactMap { $0.step.flatMap(Double.init) }
         let sorted: [(step: String?, value: Float, line: Int)]
+        let same: (String, String) -> Bool
         if numbers.count == values.count {
             sorted = zip(values, numbers).sorted { $0.1 < $1.1 }.map(\.0)
-            for i in sorted.indices.dropFirst() where Double(sorted[i].step!)! == Double(sorted[i - 1].step!)! {
-                throw DataError(.badInput, "case '\(caseId)'\(dimension.isEmpty ? "" : " dimension '\(dimension)'") has step \(sorted[i].step!) twice (also on \(rowWord) \(sorted[i - 1].line))",
-                                at: SourceLocation(file: source, line: sorted[i].line))
+            same = { Double($0)! == Double($1)! }
+        } else {
+            guard Set(values.map { $0.step!.count }).count == 1 else {
+                let odd = values.first { Double($0.step!) == nil }!
+                throw DataError(.badInput, "case '\(caseId)' has step '\(odd.step!)'; steps must be numbers, or text of one width (such as ISO timestamps) to be ordered as text",
+                                at: SourceLocation(file: source, line: odd.line))
             }
-            return sorted
+            sorted = values.sorted { $0.step! < $1.step! }
+            same = { $0 == $1 }
         }
-        guard Set(values.map { $0.step!.count }).count == 1 else {
-            let odd = values.first { Double($0.step!) == nil }!
-            throw DataError(.badInput, "case '\(caseId)' has step '\(odd.step!)'; steps must be numbers, or text of one width (such as ISO timestamps) to be ordered as text",
-                            at: SourceLocation(file: source, line: odd.line))
-        }
-        sorted = values.sorted { $0.step! < $1.step! }
-        for i in sorted.indices.dropFirst() where sorted[i].step == sorted[i - 1].step {
+        for i in sorted.indices.dropFirst() where same(sorted[i].step!, sorted[i - 1].step!) {
             throw DataError(.badInput, "case '\(caseId)'\(dimension.isEmpty ? "" : " dimension '\(dimension)'") has step \(sorted[i].step!) twice (also on \(rowWord) \(sorted[i - 1].line))",
                             at: SourceLocation(file: source, line: sorted[i].line))
         }

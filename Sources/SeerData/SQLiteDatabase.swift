@@ -199,6 +199,30 @@ final class SQLiteDatabase {
         return type
     }
 
+    /// Throws `.missingInput` naming the tables there are when no table or view `table` exists.
+    func requireTable(_ table: String) throws {
+        guard try objectType(named: table) == nil else { return }
+        let present = try tableNames()
+        let list = present.isEmpty ? "the database has no tables" : "tables: \(present.joined(separator: ", "))"
+        throw DataError(.missingInput, "no table or view named '\(table)' (\(list))", at: SourceLocation(file: path))
+    }
+
+    /// A user's query, prepared and bound, refused unless it only reads and returns columns. The
+    /// read-only open already stops writes; refusing them here gives a clear message instead of
+    /// "attempt to write a readonly database" and stops BEGIN, ATTACH and the like.
+    func prepareUserQuery(_ sql: String, parameters: [SQLiteValue], at place: String) throws -> SQLiteStatement {
+        let statement = try prepare(sql, at: place)
+        guard statement.isReadOnly else {
+            throw DataError(.usage, "the query must only read (a SELECT or WITH statement); it would change the database",
+                            at: SourceLocation(file: place))
+        }
+        guard statement.columnCount > 0 else {
+            throw DataError(.usage, "the statement returns no columns; expected a SELECT", at: SourceLocation(file: place))
+        }
+        try statement.bind(parameters)
+        return statement
+    }
+
     /// Names of the user tables and views, sorted, for error messages.
     func tableNames() throws -> [String] {
         let statement = try prepare(

@@ -145,12 +145,7 @@ public enum SQLiteSeriesReader {
         switch source {
         case .table(let table):
             let origin = Origin(path: database.path, table: table)
-            guard try database.objectType(named: table) != nil else {
-                let present = try database.tableNames()
-                let list = present.isEmpty ? "the database has no tables" : "tables: \(present.joined(separator: ", "))"
-                throw DataError(.missingInput, "no table or view named '\(table)' (\(list))",
-                                at: SourceLocation(file: database.path))
-            }
+            try database.requireTable(table)
             let named = try resolve(options, columns: try database.columnNames(ofTable: table), origin: origin)
             // Select just the needed columns, each quoted, in role order: time, id, values.
             var picked: [String] = []
@@ -167,18 +162,7 @@ public enum SQLiteSeriesReader {
 
         case .query(let sql, let parameters):
             let origin = Origin(path: database.path, table: nil)
-            let statement = try database.prepare(sql, at: origin.description)
-            // The read-only open already stops writes; refusing them here gives a clear message
-            // instead of "attempt to write a readonly database" and stops BEGIN, ATTACH and the like.
-            guard statement.isReadOnly else {
-                throw DataError(.usage, "the query must only read (a SELECT or WITH statement); it would change the database",
-                                at: SourceLocation(file: origin.description))
-            }
-            guard statement.columnCount > 0 else {
-                throw DataError(.usage, "the statement returns no columns; expected a SELECT",
-                                at: SourceLocation(file: origin.description))
-            }
-            try statement.bind(parameters)
+            let statement = try database.prepareUserQuery(sql, parameters: parameters, at: origin.description)
             return (statement, try resolve(options, columns: statement.columnNames, origin: origin), origin)
         }
     }

@@ -88,8 +88,7 @@ public struct SequenceClassifier: Trainable {
             }
             data = Tensor(x, shape: [batch, length, channels])
             // A token counts when its last step is real; every case keeps its first token.
-            let (p, s) = config.tokenization.lengthAndStride
-            validTokens = steps.map { min(config.tokens, max(1, $0 < p ? 1 : ($0 - p) / s + 1)) }
+            validTokens = steps.map { min(config.tokens, max(1, config.tokenization.tokenCount(steps: $0))) }
         }
         var rows = data
         var rowTokens = validTokens

@@ -95,8 +95,19 @@ public struct MiniRocket: Sendable, Codable, Equatable {
 
     /// The PPV features of one case (channels × steps) — `featureCount` values in [0, 1].
     public func transform(_ case_: [[Float]]) -> [Float] {
-        precondition(case_.count == channels, "a case of \(case_.count) channels for a transform fitted on \(channels)")
         var features = [Float](repeating: 0, count: featureCount)
+        forEachOutput(case_) { output, first, count in
+            let length = Float(max(output.count, 1))
+            for k in first..<(first + count) { features[k] = Float(Self.countAbove(biases[k], output)) / length }
+        }
+        return features
+    }
+
+    /// Calls `body` with each (dilation, kernel) pair's output for `case_`, the index of its
+    /// first feature (bias) and its feature count, in feature order: the one walk both
+    /// MiniRocket's PPV and MultiRocket's four summaries take.
+    func forEachOutput(_ case_: [[Float]], _ body: (UnsafeBufferPointer<Float>, Int, Int) -> Void) {
+        precondition(case_.count == channels, "a case of \(case_.count) channels for a transform fitted on \(channels)")
         var f = 0, pair = 0
         for (di, d) in dilations.enumerated() {
             // Per channel, the kernels' shared part at this dilation: −Σ of the nine shifted copies.
@@ -104,17 +115,11 @@ public struct MiniRocket: Sendable, Codable, Equatable {
             for (ki, kernel) in Self.kernels.enumerated() {
                 let padded = (di + ki) % 2 == 1
                 let output = Self.convolve(case_, shared: shared, channels: channelSets[pair], kernel: kernel, dilation: d.dilation, padded: padded)
-                let count = Float(max(output.count, 1))
-                output.withUnsafeBufferPointer { output in
-                    for k in 0..<d.featuresPerKernel {
-                        features[f + k] = Float(Self.countAbove(biases[f + k], output)) / count
-                    }
-                }
+                output.withUnsafeBufferPointer { body($0, f, d.featuresPerKernel) }
                 f += d.featuresPerKernel
                 pair += 1
             }
         }
-        return features
     }
 
     /// How many of `values` exceed `bias`: branch-free, so the loop vectorises (it is most of a

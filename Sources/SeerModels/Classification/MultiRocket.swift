@@ -18,23 +18,10 @@ extension MiniRocket {
     /// The four MultiRocket summaries per feature (PPV, MPV, MIPV, LSPV in that order): 4 ×
     /// `featureCount` values.
     public func pooledTransform(_ case_: [[Float]]) -> [Float] {
-        precondition(case_.count == channels, "a case of \(case_.count) channels for a transform fitted on \(channels)")
         var features = [Float](repeating: 0, count: 4 * featureCount)
-        var f = 0, pair = 0
-        for (di, d) in dilations.enumerated() {
-            let shared = case_.map { Self.sharedSum($0, dilation: d.dilation) }
-            for (ki, kernel) in Self.kernels.enumerated() {
-                let padded = (di + ki) % 2 == 1
-                let output = Self.convolve(case_, shared: shared, channels: channelSets[pair], kernel: kernel, dilation: d.dilation, padded: padded)
-                output.withUnsafeBufferPointer { output in
-                    features.withUnsafeMutableBufferPointer { features in
-                        for k in 0..<d.featuresPerKernel {
-                            Self.pool(biases[f + k], output, into: features.baseAddress! + 4 * (f + k))
-                        }
-                    }
-                }
-                f += d.featuresPerKernel
-                pair += 1
+        features.withUnsafeMutableBufferPointer { features in
+            forEachOutput(case_) { output, first, count in
+                for k in first..<(first + count) { Self.pool(biases[k], output, into: features.baseAddress! + 4 * k) }
             }
         }
         return features
