@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Job files (YAML; JSON is read by the same parser), with line and column for every node.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libcsv-dev, libsqlite3-dev).
@@ -35,9 +37,11 @@ let package = Package(
         .target(name: "SeerEval", dependencies: ["SeerData"]),
         // One folder per job (Forecast/ now; Detect/ and Classify/ with their issues).
         .target(name: "SeerTasks", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"]),
+        // The model registry (SQLite; PostgreSQL to come), retraining jobs and their shards.
+        .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerTasks", .product(name: "Yams", package: "Yams")]),
         // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer.
         .target(name: "SeerBench", dependencies: ["SeerTasks", "CBLAS"]),
-        .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks"]),
+        .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"]),
         .executableTarget(
             name: "SeerCLI",
             dependencies: ["Seer", "SeerBench", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
-        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "seer-example-forecast", "seer-example-detect", "seer-example-classify"]),
+        .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase"]),
+        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "SeerRegistry", "seer-example-forecast", "seer-example-detect", "seer-example-classify"]),
     ]
 )

@@ -4,5 +4,6 @@
 @_exported import SeerEval
 @_exported import SeerModels
 @_exported import SeerNN
+@_exported import SeerRegistry
 @_exported import SeerTasks
 @_exported import SeerTensor

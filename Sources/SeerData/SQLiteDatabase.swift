@@ -28,20 +28,20 @@ public enum SQLiteValue: Sendable, Equatable, ExpressibleByStringLiteral, Expres
 }
 
 /// One open database connection; closed when the object goes away.
-final class SQLiteDatabase {
-    enum Mode {
+package final class SQLiteDatabase {
+    package enum Mode {
         /// The file must exist; nothing can be written, even by a statement that slips through.
         case readOnly
         /// The file is created when missing.
         case readWrite
     }
 
-    let path: String
+    package let path: String
     private var handle: OpaquePointer?
 
     /// Opens `path`. Read-only opens check that the file exists first, because SQLite's own
     /// answer for a missing file in read-only mode ("unable to open database file") does not say why.
-    init(path: String, mode: Mode) throws {
+    package init(path: String, mode: Mode) throws {
         self.path = path
         guard !path.isEmpty, !path.utf8.contains(0) else {
             throw DataError(.usage, "'\(path)' is not a usable database path", at: SourceLocation(file: path))
@@ -63,8 +63,13 @@ final class SQLiteDatabase {
 
     deinit { close() }
 
+    /// How long a statement waits for another process's lock before failing (5 s by default).
+    package func setBusyTimeout(milliseconds: Int32) {
+        if let handle { sqlite3_busy_timeout(handle, milliseconds) }
+    }
+
     /// Closes the connection (statements still alive keep it open until they finish).
-    func close() {
+    package func close() {
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
@@ -88,7 +93,7 @@ final class SQLiteDatabase {
 
     /// The error kind for a result code: damaged or foreign files and violated constraints are
     /// bad data, SQL errors are a bad request, everything else is the OS or the database engine.
-    static func kind(of code: Int32) -> DataError.Kind {
+    package static func kind(of code: Int32) -> DataError.Kind {
         switch code & 0xFF {
         case SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_TOOBIG: return .badInput
         case SQLITE_ERROR, SQLITE_RANGE, SQLITE_AUTH: return .usage
@@ -98,7 +103,7 @@ final class SQLiteDatabase {
 
     /// A `DataError` for a failed call: `doing` says what was attempted, SQLite says why.
     /// `place` names the source in the message (`db.sqlite:query`); the file path by default.
-    func failure(_ code: Int32, _ doing: String, at place: String? = nil) -> DataError {
+    package func failure(_ code: Int32, _ doing: String, at place: String? = nil) -> DataError {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
         return DataError(SQLiteDatabase.kind(of: code), "\(doing): \(message)", at: SourceLocation(file: place ?? path))
     }
@@ -108,7 +113,7 @@ final class SQLiteDatabase {
     /// Compiles `sql`, which must be exactly one statement. Trailing semicolons, spaces and
     /// comments are fine; a second statement is refused before anything runs, so text such as
     /// `SELECT 1; DROP TABLE t` can never reach `step`.
-    func prepare(_ sql: String, at place: String? = nil) throws -> SQLiteStatement {
+    package func prepare(_ sql: String, at place: String? = nil) throws -> SQLiteStatement {
         let location = SourceLocation(file: place ?? path)
         guard let handle else { throw DataError(.io, "the database is closed", at: location) }
         let bytes = Array(sql.utf8)
@@ -155,16 +160,29 @@ final class SQLiteDatabase {
         return false
     }
 
-    /// Runs one statement that returns no rows of interest (DDL, BEGIN, COMMIT, …).
-    func execute(_ sql: String) throws {
+    /// Runs one statement that returns no rows of interest (DDL, BEGIN, COMMIT, …), with `values`
+    /// bound to its `?` placeholders; returns the rows it changed.
+    @discardableResult
+    package func execute(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
         let statement = try prepare(sql)
+        if !values.isEmpty { try statement.bind(values) }
         while try statement.step() {}
+        return handle.map { Int(sqlite3_changes($0)) } ?? 0
+    }
+
+    /// Every row `sql` returns (with `values` bound), each as `read` maps the statement on it.
+    package func rows<T>(_ sql: String, _ values: [SQLiteValue] = [], _ read: (SQLiteStatement) throws -> T) throws -> [T] {
+        let statement = try prepare(sql)
+        if !values.isEmpty { try statement.bind(values) }
+        var out: [T] = []
+        while try statement.step() { out.append(try read(statement)) }
+        return out
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; any error rolls everything back, so the
     /// database is either fully changed or untouched. IMMEDIATE takes the write lock up front,
     /// so a concurrent writer makes us wait or fail before anything changes, not halfway.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -184,13 +202,13 @@ final class SQLiteDatabase {
 
     /// `"name"` with inner quotes doubled: SQLite's quoting of identifiers, so any text, even
     /// `x"; DROP TABLE y; --`, is one harmless name.
-    static func quote(_ identifier: String) -> String {
+    package static func quote(_ identifier: String) -> String {
         "\"" + identifier.replacingAll("\"", with: "\"\"") + "\""
     }
 
     /// `"table"` or `"view"` when an object of that name exists (case-insensitively, as SQLite
     /// resolves names), else nil.
-    func objectType(named name: String) throws -> String? {
+    package func objectType(named name: String) throws -> String? {
         let statement = try prepare(
             "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE")
         try statement.bind(.text(name), at: 1)
@@ -200,7 +218,7 @@ final class SQLiteDatabase {
     }
 
     /// Throws `.missingInput` naming the tables there are when no table or view `table` exists.
-    func requireTable(_ table: String) throws {
+    package func requireTable(_ table: String) throws {
         guard try objectType(named: table) == nil else { return }
         let present = try tableNames()
         let list = present.isEmpty ? "the database has no tables" : "tables: \(present.joined(separator: ", "))"
@@ -210,7 +228,7 @@ final class SQLiteDatabase {
     /// A user's query, prepared and bound, refused unless it only reads and returns columns. The
     /// read-only open already stops writes; refusing them here gives a clear message instead of
     /// "attempt to write a readonly database" and stops BEGIN, ATTACH and the like.
-    func prepareUserQuery(_ sql: String, parameters: [SQLiteValue], at place: String) throws -> SQLiteStatement {
+    package func prepareUserQuery(_ sql: String, parameters: [SQLiteValue], at place: String) throws -> SQLiteStatement {
         let statement = try prepare(sql, at: place)
         guard statement.isReadOnly else {
             throw DataError(.usage, "the query must only read (a SELECT or WITH statement); it would change the database",
@@ -224,7 +242,7 @@ final class SQLiteDatabase {
     }
 
     /// Names of the user tables and views, sorted, for error messages.
-    func tableNames() throws -> [String] {
+    package func tableNames() throws -> [String] {
         let statement = try prepare(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
         var names: [String] = []
@@ -233,17 +251,17 @@ final class SQLiteDatabase {
     }
 
     /// The column names of `table` (which must exist), in declaration order.
-    func columnNames(ofTable table: String) throws -> [String] {
+    package func columnNames(ofTable table: String) throws -> [String] {
         try prepare("SELECT * FROM \(SQLiteDatabase.quote(table))").columnNames
     }
 }
 
 /// One compiled statement; finalized when the object goes away. It keeps its database alive.
-final class SQLiteStatement {
-    let database: SQLiteDatabase
+package final class SQLiteStatement {
+    package let database: SQLiteDatabase
     private let handle: OpaquePointer
     /// The source its errors name (`db.sqlite:query`, or the file).
-    let place: String
+    package let place: String
 
     fileprivate init(database: SQLiteDatabase, handle: OpaquePointer, place: String) {
         self.database = database
@@ -254,14 +272,14 @@ final class SQLiteStatement {
     deinit { sqlite3_finalize(handle) }
 
     /// Whether the statement can change nothing in the database file.
-    var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+    package var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
 
-    var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+    package var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
 
-    var columnCount: Int { Int(sqlite3_column_count(handle)) }
+    package var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
     /// The result column names (`AS` names for expressions in a query).
-    var columnNames: [String] {
+    package var columnNames: [String] {
         (0..<columnCount).map { i in
             sqlite3_column_name(handle, Int32(i)).map { String(cString: $0) } ?? "column_\(i + 1)"
         }
@@ -270,7 +288,7 @@ final class SQLiteStatement {
     // MARK: binding
 
     /// Binds `values` to the parameters `?1 … ?n`; the count must match exactly.
-    func bind(_ values: [SQLiteValue]) throws {
+    package func bind(_ values: [SQLiteValue]) throws {
         guard values.count == parameterCount else {
             throw DataError(.usage, "the SQL has \(parameterCount) parameter(s) but \(values.count) value(s) were given",
                             at: SourceLocation(file: place))
@@ -279,7 +297,7 @@ final class SQLiteStatement {
     }
 
     /// Binds one value to parameter `index` (1-based).
-    func bind(_ value: SQLiteValue, at index: Int32) throws {
+    package func bind(_ value: SQLiteValue, at index: Int32) throws {
         // SQLITE_TRANSIENT (a macro Swift cannot import): SQLite copies the bytes before returning.
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         let code: Int32
@@ -304,7 +322,7 @@ final class SQLiteStatement {
     // MARK: stepping
 
     /// Advances to the next row: true when a row is ready, false when the statement is done.
-    func step() throws -> Bool {
+    package func step() throws -> Bool {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -317,14 +335,14 @@ final class SQLiteStatement {
     }
 
     /// Makes the statement runnable again, keeping its bindings.
-    func reset() { sqlite3_reset(handle) }
+    package func reset() { sqlite3_reset(handle) }
 
     // MARK: cells (valid between a `step` that returned true and the next `step`/`reset`)
 
     /// The storage class of a cell (SQLite types values, not columns).
-    enum CellType { case integer, real, text, blob, null }
+    package enum CellType { case integer, real, text, blob, null }
 
-    func type(_ column: Int) -> CellType {
+    package func type(_ column: Int) -> CellType {
         switch sqlite3_column_type(handle, Int32(column)) {
         case SQLITE_INTEGER: return .integer
         case SQLITE_FLOAT: return .real
@@ -334,12 +352,12 @@ final class SQLiteStatement {
         }
     }
 
-    func int64(_ column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
+    package func int64(_ column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
 
-    func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
+    package func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
 
     /// Calls `body` with the cell's UTF-8 bytes, without copying them into a String.
-    func withText<R>(_ column: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
+    package func withText<R>(_ column: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
         // Text first, then its length: the order SQLite documents as safe.
         let text = sqlite3_column_text(handle, Int32(column))
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))
@@ -349,7 +367,7 @@ final class SQLiteStatement {
     }
 
     /// The cell as text (invalid UTF-8 repaired with U+FFFD; use `withText` to detect it).
-    func string(_ column: Int) -> String {
+    package func string(_ column: Int) -> String {
         withText(column) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
     }
 }

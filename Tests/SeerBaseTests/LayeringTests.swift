@@ -18,7 +18,8 @@ struct LayeringTests {
         "SeerEval": ["SeerData"],
         "SeerTasks": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"],
         "SeerBench": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks"],
-        "Seer": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks"],
+        "SeerRegistry": ["SeerBase", "SeerData", "SeerEval", "SeerTasks"],
+        "Seer": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"],
         "SeerCLI": ["Seer", "SeerBench", "ArgumentParser"],
     ]
 

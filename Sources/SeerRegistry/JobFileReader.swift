@@ -1,0 +1,118 @@
+// Turns a job file's YAML nodes into a `RetrainJob`, checking every key and value where it
+// stands: unknown keys, wrong types, out-of-range numbers and missing settings are refused with
+// the line and column of the offending node and what was expected.
+import SeerBase
+import SeerTasks
+import Yams
+
+struct JobFileReader {
+    let file: String
+
+    func bad(_ message: String, _ mark: Mark?) -> DataError {
+        DataError.bad(message, file: file, line: mark?.line, column: mark?.column)
+    }
+
+    /// The mapping's entries by key, refusing keys outside `allowed`.
+    func entries(_ mapping: Node.Mapping, allowed: [String], in place: String) throws -> [String: Node] {
+        var out: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { throw bad("\(place): keys are names", key.mark) }
+            guard allowed.contains(name) else {
+                throw bad("\(place): unknown key '\(name)'; expected one of \(allowed.joined(separator: ", "))", key.mark)
+            }
+            out[name] = value
+        }
+        return out
+    }
+
+    func string(_ node: Node, _ name: String) throws -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else { throw bad("'\(name)' must be a non-empty text", node.mark) }
+        return scalar.string
+    }
+
+    func integer(_ node: Node, _ name: String, range: ClosedRange<Int>) throws -> Int {
+        guard let value = node.int, range.contains(value) else {
+            throw bad("'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)", node.mark)
+        }
+        return value
+    }
+
+    func number(_ node: Node, _ name: String, range: ClosedRange<Double>) throws -> Double {
+        guard let value = node.float, value.isFinite, range.contains(value) else {
+            throw bad("'\(name)' must be a number from \(range.lowerBound) to \(range.upperBound)", node.mark)
+        }
+        return value
+    }
+
+    func job(_ mapping: Node.Mapping, at mark: Mark?) throws -> RetrainJob {
+        let keys = ["job", "registry", "sources", "models", "task", "model", "horizon", "lookback", "season", "max_steps", "seed",
+                    "accept", "lease_seconds", "keep"]
+        let e = try entries(mapping, allowed: keys, in: "the job")
+        func required(_ name: String) throws -> Node {
+            guard let node = e[name] else { throw bad("the job needs '\(name)'", mark) }
+            return node
+        }
+        let name = try string(try required("job"), "job")
+        let modelNode = try required("model")
+        let modelName = try string(modelNode, "model")
+        guard let family = ModelFamily(rawValue: modelName) else {
+            throw bad("'model' must name a model: \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(modelName)')", modelNode.mark)
+        }
+        var job = RetrainJob(name: name, file: file, registry: try e["registry"].map { try string($0, "registry") },
+                             sources: try sources(try required("sources")), model: family,
+                             horizon: try integer(try required("horizon"), "horizon", range: 1...100_000))
+        if let node = e["models"] {
+            guard let grouping = ModelGrouping(rawValue: try string(node, "models")) else {
+                throw bad("'models' must be per_series (one model per series) or global (one model for every series)", node.mark)
+            }
+            job.grouping = grouping
+        }
+        if let node = e["task"] {
+            let task = try string(node, "task")
+            guard task == "forecast" else { throw bad("'task' must be forecast (detect jobs are not built yet)", node.mark) }
+            job.task = task
+        }
+        job.lookback = try e["lookback"].map { try integer($0, "lookback", range: 1...1_000_000) }
+        job.season = try e["season"].map { try integer($0, "season", range: 1...100_000) }
+        job.maxSteps = try e["max_steps"].map { try integer($0, "max_steps", range: 1...10_000_000) }
+        if let node = e["seed"] { job.seed = UInt64(try integer(node, "seed", range: 0...Int.max)) }
+        if let node = e["lease_seconds"] { job.leaseSeconds = try number(node, "lease_seconds", range: 0.1...604_800) }
+        if let node = e["keep"] { job.keep = try integer(node, "keep", range: 0...10_000) }
+        if let node = e["accept"] { job.accept = try acceptance(node) }
+        return job
+    }
+
+    func acceptance(_ node: Node) throws -> AcceptanceRule {
+        guard let mapping = node.mapping else { throw bad("'accept' is a mapping (metric:, tolerance:)", node.mark) }
+        let e = try entries(mapping, allowed: ["metric", "tolerance"], in: "accept")
+        var rule = AcceptanceRule()
+        if let metric = e["metric"] {
+            rule.metric = try string(metric, "metric")
+            guard ["mase", "mae"].contains(rule.metric) else { throw bad("'metric' must be mase or mae", metric.mark) }
+        }
+        if let tolerance = e["tolerance"] { rule.tolerance = try number(tolerance, "tolerance", range: 0...10) }
+        return rule
+    }
+
+    func sources(_ node: Node) throws -> [JobSource] {
+        guard let items = node.sequence, !items.isEmpty else { throw bad("'sources' is a list of sources (- csv: … or - sqlite: …)", node.mark) }
+        return try items.map { item in
+            guard let mapping = item.mapping else { throw bad("a source is a mapping (csv: GLOB, or sqlite: DB with table: or query:)", item.mark) }
+            let e = try entries(mapping, allowed: ["csv", "sqlite", "table", "query", "id_column", "time_column", "value_column"], in: "a source")
+            let id = try e["id_column"].map { try string($0, "id_column") }
+            let time = try e["time_column"].map { try string($0, "time_column") }
+            let value = try e["value_column"].map { try string($0, "value_column") }
+            switch (e["csv"], e["sqlite"]) {
+            case (let csv?, nil):
+                if let extra = e["table"] ?? e["query"] { throw bad("table: and query: belong to a sqlite: source", extra.mark) }
+                return .csv(glob: try string(csv, "csv"), idColumn: id, timeColumn: time, valueColumn: value)
+            case (nil, let sqlite?):
+                let table = try e["table"].map { try string($0, "table") }, query = try e["query"].map { try string($0, "query") }
+                guard (table == nil) != (query == nil) else { throw bad("a sqlite: source needs exactly one of table: or query:", item.mark) }
+                return .sqlite(database: try string(sqlite, "sqlite"), table: table, query: query, idColumn: id, timeColumn: time, valueColumn: value)
+            default:
+                throw bad("a source names exactly one of csv: or sqlite:", item.mark)
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+// The model registry in the conventions MLflow's users know: per model key, integer versions that
+// only go up, the aliases `champion` and `challenger` (any other name works too), tags, and a
+// history of every alias move. A version's files live under the registry's model store and are
+// registered only once they are on disk (written atomically, fsynced), with a SHA-256 of them,
+// so no alias can point at a missing or partial model and a changed file is refused on load.
+import Foundation
+import SeerBase
+import SeerData
+import SeerTasks
+
+/// One registered version of a model.
+public struct ModelVersion: Sendable, Equatable {
+    public let key: String
+    public let version: Int
+    /// The model directory, absolute.
+    public let path: String
+    /// ISO 8601, UTC.
+    public let createdAt: String
+    public let dataFingerprint: String
+    /// The model's configuration and its evaluation, as JSON objects.
+    public let config: JSONValue
+    public let metrics: JSONValue
+    /// `ready` (files on disk), or `deleted` (removed by gc; the row stays for the history).
+    public let status: String
+    /// "sha256:" and the hash of config.json then model.safetensors.
+    public let checksum: String
+    public let runId: String?
+}
+
+/// A registry: a database (SQLite beside the model files) and a model store (a directory).
+public final class ModelRegistry: @unchecked Sendable {
+    let connection: RegistryConnection
+    /// Where model directories are written (`<store>/<key>/v<version>`).
+    public let store: String
+    /// The database, for messages.
+    public var location: String { connection.location }
+
+    /// Opens (creating and migrating when needed) the registry at `location`: a directory holding
+    /// `registry.db` and `models/`.
+    public convenience init(location: String) throws {
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            throw DataError(.unavailable, "PostgreSQL registries are not built yet; use a registry directory (SQLite)", file: location)
+        }
+        let directory = DurableFiles.trimmingTrailingSlashes(location)
+        try Self.makeDirectories(directory + "/models")
+        try self.init(connection: try SQLiteRegistryConnection(path: directory + "/registry.db"), store: directory + "/models")
+    }
+
+    init(connection: RegistryConnection, store: String) throws {
+        self.connection = connection
+        self.store = store
+        try RegistrySchema.migrate(connection)
+    }
+
+    static func makeDirectories(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(.io, "cannot create the registry's directory: \(error.localizedDescription)", file: path)
+        }
+    }
+
+    // MARK: reading
+
+    /// Every model key with at least one version, sorted.
+    public func keys() throws -> [String] {
+        try connection.query("SELECT DISTINCT key FROM models ORDER BY key", []).compactMap { $0[0].text }
+    }
+
+    static let versionColumns = "key, version, path, created_at, data_fingerprint, config, metrics, status, checksum, run_id"
+
+    func version(from row: [SQLValue]) -> ModelVersion {
+        func json(_ value: SQLValue) -> JSONValue { (try? JSONValue(parsing: Array((value.text ?? "{}").utf8), source: "registry")) ?? .object([:]) }
+        let relative = row[2].text ?? ""
+        return ModelVersion(key: row[0].text ?? "", version: row[1].int ?? 0, path: relative.hasPrefix("/") ? relative : store + "/" + relative,
+                            createdAt: row[3].text ?? "", dataFingerprint: row[4].text ?? "", config: json(row[5]), metrics: json(row[6]),
+                            status: row[7].text ?? "", checksum: row[8].text ?? "", runId: row[9].text)
+    }
+
+    /// Every version of `key`, oldest first.
+    public func versions(of key: String) throws -> [ModelVersion] {
+        try connection.query("SELECT \(Self.versionColumns) FROM models WHERE key = ? ORDER BY version", [.text(key)]).map(version(from:))
+    }
+
+    /// One version of `key`, or nil.
+    public func version(_ number: Int, of key: String) throws -> ModelVersion? {
+        try connection.query("SELECT \(Self.versionColumns) FROM models WHERE key = ? AND version = ?", [.text(key), .integer(Int64(number))])
+            .first.map(version(from:))
+    }
+
+    /// The aliases of `key` and the versions they point at.
+    public func aliases(of key: String) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try connection.query("SELECT alias, version FROM aliases WHERE key = ?", [.text(key)]) {
+            if let alias = row[0].text, let version = row[1].int { out[alias] = version }
+        }
+        return out
+    }
+
+    /// The tags of one version.
+    public func tags(of key: String, version: Int) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try connection.query("SELECT name, value FROM tags WHERE key = ? AND version = ?", [.text(key), .integer(Int64(version))]) {
+            if let name = row[0].text, let value = row[1].text { out[name] = value }
+        }
+        return out
+    }
+
+    /// The version an alias points at, or nil.
+    public func version(alias: String, of key: String) throws -> ModelVersion? {
+        guard let number = try aliases(of: key)[alias] else { return nil }
+        return try version(number, of: key)
+    }
+
+    /// `key`'s champion, or nil when it has none.
+    public func champion(of key: String) throws -> ModelVersion? { try version(alias: "champion", of: key) }
+
+    /// A version named by its number or an alias ("3", "v3", "champion").
+    public func resolve(_ name: String, of key: String) throws -> ModelVersion {
+        let digits = name.hasPrefix("v") ? String(name.dropFirst()) : name
+        let found = try Int(digits).map { try version($0, of: key) } ?? version(alias: name, of: key)
+        guard let found else {
+            throw DataError(.missingInput, "model key '\(key)' has no version or alias '\(name)'", file: location)
+        }
+        return found
+    }
+
+    // MARK: files
+
+    /// "sha256:" + the SHA-256 of a model directory's config.json then model.safetensors.
+    public static func checksum(ofModelAt directory: String) throws -> String {
+        var hash = SHA256()
+        for name in ["config.json", "model.safetensors"] {
+            let path = directory + "/" + name
+            if (try? DurableFiles.entryKind(path)) == DurableFiles.EntryKind.none { continue }
+            hash.update(Array(name.utf8))
+            hash.update(try DurableFiles.readFile(path))
+        }
+        return "sha256:" + hash.finalizeHex()
+    }
+
+    /// Checks a version's files against the checksum it was registered with.
+    public func verify(_ version: ModelVersion) throws {
+        guard version.status == "ready" else {
+            throw DataError(.missingInput, "model '\(version.key)' version \(version.version) is \(version.status); its files are gone", file: version.path)
+        }
+        let found = try Self.checksum(ofModelAt: version.path)
+        guard found == version.checksum else {
+            throw DataError(.badInput, "model '\(version.key)' version \(version.version) no longer matches its checksum (registered \(version.checksum), found \(found)); "
+                            + "the files changed after registration — promote or retrain another version", file: version.path)
+        }
+    }
+
+    /// A forecaster version's model, after its checksum is verified.
+    public func loadForecaster(_ version: ModelVersion) throws -> Forecaster {
+        try verify(version)
+        return try Forecaster.load(from: version.path).forecaster
+    }
+
+    /// A directory name for `key` that any file system takes: letters, digits, '.', '_' and '-'
+    /// kept, anything else as %XX, long keys cut and told apart by a hash.
+    static func directoryName(_ key: String) -> String {
+        var out = ""
+        for byte in key.utf8 {
+            let c = Character(UnicodeScalar(byte))
+            if c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-" || (c == "." && !out.isEmpty)) { out.append(c) }
+            else { out += String(format: "%%%02X", byte) }
+        }
+        if out.isEmpty { out = "%" }
+        if out.count > 120 { out = String(out.prefix(100)) + "~" + String(SHA256.hex(Array(key.utf8)).prefix(16)) }
+        return out
+    }
+
+    static func now() -> (seconds: Double, text: String) {
+        let date = Date()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return (date.timeIntervalSince1970, formatter.string(from: date))
+    }
+}

@@ -1,0 +1,107 @@
+// One key's retraining: the challenger trained without the latest window and scored on it, the
+// champion scored on the same window, the job's acceptance rule, and the registration. The model
+// files are written (atomically, fsynced) under a freshly taken version number before the
+// registry commit that makes them reachable; the commit also marks the key done, and only if
+// this process still holds its claim.
+//
+// The champion may have seen part of the window when it was trained (a rerun on the same day);
+// that can only flatter the champion, so the rule errs towards keeping the model that works.
+import SeerBase
+import SeerData
+import SeerEval
+import SeerTasks
+
+extension RetrainRun {
+    var request: ForecastRequest {
+        ForecastRequest(horizon: job.horizon, model: .family(job.model), lookback: job.lookback, maxSteps: job.maxSteps, season: job.season,
+                        seed: job.seed)
+    }
+
+    /// Scores on the latest window: (MASE or nil where no series has a usable scale, MAE); nil
+    /// when a forecast is not finite.
+    func score(_ forecaster: Forecaster, history: ForecastData, data: ForecastData, season: Int) throws -> (mase: Double?, mae: Double)? {
+        let h = job.horizon
+        let forecasts = try forecaster.predict(history.values)
+        var scaled = 0.0, scaledCount = 0, absolute = 0.0
+        for (s, values) in data.values.enumerated() {
+            let cutoff = history.values[s].count
+            let forecast = Array(forecasts[s].prefix(h))
+            guard forecast.count == h, forecast.allSatisfy(\.isFinite) else { return nil }
+            let mae = Metrics.mae(Array(values[cutoff..<(cutoff + h)]), forecast)
+            absolute += mae
+            if let scale = Metrics.seasonalNaiveScale(history.values[s][...], season: season) {
+                scaled += mae / scale
+                scaledCount += 1
+            }
+        }
+        let count = Double(max(1, data.values.count))
+        return (scaledCount > 0 ? scaled / Double(scaledCount) : nil, absolute / count)
+    }
+
+    func train(_ item: KeyData, began: Double) throws -> KeyOutcome {
+        let h = job.horizon
+        if let short = item.data.sequences.first(where: { $0.values.count <= h }) {
+            throw DataError.bad("series '\(short.id)' has \(short.values.count) steps; retraining needs more than the horizon (\(h)) to score the latest window",
+                                file: item.key)
+        }
+        let history = try item.data.droppingLast(h)
+        let evaluation = try ForecastRun(data: history, request: request).train()
+        CrashPoint.reach("trained")
+        let season = ForecastRun(data: item.data, request: request).season
+        guard let challenger = try score(evaluation.forecaster, history: history, data: item.data, season: season) else {
+            throw DataError(.badInput, "the challenger's forecasts of the latest \(h) steps are not finite; nothing registered", file: item.key)
+        }
+        // The champion on the same window (when it can forecast it).
+        var champion: (mase: Double?, mae: Double)?
+        var championNote = "no champion yet"
+        if let current = try registry.champion(of: item.key) {
+            let model = try registry.loadForecaster(current)
+            if model.config.horizon < h {
+                championNote = "the champion (v\(current.version)) forecasts \(model.config.horizon) steps, fewer than the job's \(h)"
+            } else if let scores = try? score(model, history: history, data: item.data, season: season) {
+                champion = scores
+                championNote = "champion v\(current.version)"
+            } else {
+                championNote = "the champion (v\(current.version)) cannot forecast the latest window"
+            }
+        }
+        // One metric for both: MASE where both have it, else MAE.
+        let useMASE = job.accept.metric == "mase" && challenger.mase != nil && (champion == nil || champion?.mase != nil)
+        let metric = useMASE ? "mase" : "mae"
+        let challengerScore = useMASE ? challenger.mase! : challenger.mae
+        let championScore = champion.map { useMASE ? $0.mase! : $0.mae }
+        let accepted = championScore.map { challengerScore <= $0 * (1 + job.accept.tolerance) } ?? true
+        let verdict = championScore.map {
+            String(format: "%@ %.4g vs %@ %.4g (tolerance %.0f%%)", metric, challengerScore, championNote, $0, job.accept.tolerance * 100)
+        } ?? String(format: "%@ %.4g; %@", metric, challengerScore, championNote)
+
+        // The model that ships uses all the data; a rejected challenger is kept as evaluated.
+        let final = accepted ? try ForecastRun(data: item.data, request: request).train() : evaluation
+        let version = try registry.nextVersion(of: item.key)
+        CrashPoint.reach("versioned")
+        let card = ModelCard(final, data: accepted ? item.data : history, intervals: .none)
+        try final.forecaster.save(to: try registry.directory(for: item.key, version: version), card: card)
+        CrashPoint.reach("saved")
+        guard try registry.renew(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) else {
+            throw DataError(.temporary, "lost the claim on '\(item.key)' while training (its lease of \(Int(job.leaseSeconds)) s ran out); "
+                            + "another process owns it now, so this version is not registered", file: registry.location)
+        }
+        var metrics: [String: JSONValue] = ["metric": .string(metric), "window": .number(Double(h)), "accepted": .bool(accepted),
+                                            "challenger": .number(challengerScore), "challenger_mae": .number(challenger.mae)]
+        if let championScore { metrics["champion"] = .number(championScore) }
+        let config: JSONValue = .object(["job": .string(job.name), "batch": .string(batch), "model": .string(final.forecaster.modelName),
+                                         "horizon": .number(Double(final.forecaster.config.horizon)),
+                                         "lookback": .number(Double(final.forecaster.config.lookback)), "season": .number(Double(season)),
+                                         "series": .array(item.data.sequences.map { .string($0.id) })])
+        let new = NewVersion(key: item.key, version: version, dataFingerprint: card.trainingDataFingerprint, config: config, metrics: .object(metrics),
+                             tags: ["decision": accepted ? "promoted" : "rejected", "run": runId],
+                             aliases: accepted ? ["challenger", "champion"] : ["challenger"], runId: runId,
+                             reason: "\(accepted ? "promoted" : "rejected") by run \(runId): \(verdict)")
+        _ = try registry.register(new) {
+            try registry.finishClaim(job: job.name, batch: batch, key: item.key, owner: runId, version: version)
+        }
+        CrashPoint.reach("committed")
+        return KeyOutcome(key: item.key, status: accepted ? .promoted : .rejected, version: version, challengerScore: challengerScore,
+                          championScore: championScore, message: verdict, seconds: monotonicSeconds() - began)
+    }
+}

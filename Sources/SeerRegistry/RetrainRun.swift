@@ -1,0 +1,132 @@
+// `seer retrain`: one process's share of a nightly job. For each key of its shard it claims the
+// key, trains a challenger on everything but the latest `horizon` steps, scores it and the
+// champion on those steps, and — only when the challenger is finite and not worse than the
+// champion by more than the job's tolerance — refits it on all the data and makes it champion.
+// Every challenger is registered (alias `challenger`), so a rejected one can still be inspected
+// or promoted by hand. A key that fails is recorded with its error and the run goes on.
+import Foundation
+import SeerBase
+import SeerData
+import SeerEval
+import SeerTasks
+
+/// What happened to one key.
+public struct KeyOutcome: Sendable, Equatable {
+    public enum Status: String, Sendable { case promoted, rejected, skipped, failed }
+    public let key: String
+    public let status: Status
+    public let version: Int?
+    public let challengerScore: Double?
+    public let championScore: Double?
+    /// Why: the rule's verdict, the claim's holder, or the error.
+    public let message: String
+    public let seconds: Double
+}
+
+/// A run's outcome.
+public struct RetrainSummary: Sendable {
+    public let job: String, batch: String, runId: String, shard: Shard
+    public let outcomes: [KeyOutcome]
+    public let seconds: Double
+    public var failed: Int { outcomes.filter { $0.status == .failed }.count }
+
+    /// The summary as one JSON object.
+    public var json: JSONValue {
+        func count(_ s: KeyOutcome.Status) -> JSONValue { .number(Double(outcomes.filter { $0.status == s }.count)) }
+        return .object([
+            "job": .string(job), "batch": .string(batch), "run": .string(runId), "shard": .string(shard.description),
+            "seconds": .number(seconds), "keys": .number(Double(outcomes.count)),
+            "promoted": count(.promoted), "rejected": count(.rejected), "skipped": count(.skipped), "failed": count(.failed),
+            "outcomes": .array(outcomes.map { o in
+                .object(["key": .string(o.key), "status": .string(o.status.rawValue), "version": o.version.map { .number(Double($0)) } ?? .null,
+                         "challenger_score": o.challengerScore.map { .number($0) } ?? .null,
+                         "champion_score": o.championScore.map { .number($0) } ?? .null,
+                         "message": .string(o.message), "seconds": .number(o.seconds)])
+            }),
+        ])
+    }
+}
+
+/// One process's run of a job over its shard.
+public struct RetrainRun {
+    public let job: RetrainJob
+    public let registry: ModelRegistry
+    public let shard: Shard
+    /// The night this run belongs to: runs of one batch share the work (default: today, UTC).
+    public let batch: String
+    public let runId: String
+    /// Called after each key (for the progress line).
+    public var onKey: ((Int, Int, KeyOutcome) -> Void)?
+
+    public init(job: RetrainJob, registry: ModelRegistry, shard: Shard = .whole, batch: String? = nil, runId: String? = nil) {
+        self.job = job
+        self.registry = registry
+        self.shard = shard
+        self.batch = batch ?? Self.today()
+        self.runId = runId ?? Self.newRunId()
+    }
+
+    static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+
+    static func newRunId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
+    }
+
+    /// Runs every key of the shard; never throws for one key's failure (it is in the summary).
+    public func run() throws -> RetrainSummary {
+        let began = monotonicSeconds()
+        let host = ProcessInfo.processInfo.hostName
+        try registry.beginRun(id: runId, job: job.name, batch: batch, shard: shard.description, host: host)
+        let keyed: [KeyData]
+        do {
+            keyed = try JobData.load(job).filter { shard.owns($0.key) }
+        } catch {
+            try? registry.finishRun(id: runId, status: "failed", error: "\(error)")
+            throw error
+        }
+        try registry.enqueue(job: job.name, batch: batch, keys: keyed.map(\.key))
+        var outcomes: [KeyOutcome] = []
+        for (i, item) in keyed.enumerated() {
+            let outcome = retrain(item)
+            outcomes.append(outcome)
+            onKey?(i + 1, keyed.count, outcome)
+        }
+        let failed = outcomes.filter { $0.status == .failed }.count
+        try registry.finishRun(id: runId, status: failed == 0 ? "succeeded" : "failed",
+                               error: failed == 0 ? nil : "\(failed) of \(outcomes.count) keys failed")
+        return RetrainSummary(job: job.name, batch: batch, runId: runId, shard: shard, outcomes: outcomes, seconds: monotonicSeconds() - began)
+    }
+
+    /// One key, from claim to registration; any error becomes a recorded failure.
+    func retrain(_ item: KeyData) -> KeyOutcome {
+        let began = monotonicSeconds()
+        func outcome(_ status: KeyOutcome.Status, _ version: Int?, _ scores: (Double?, Double?), _ message: String) -> KeyOutcome {
+            KeyOutcome(key: item.key, status: status, version: version, challengerScore: scores.0, championScore: scores.1, message: message,
+                       seconds: monotonicSeconds() - began)
+        }
+        let claim: ClaimOutcome
+        do {
+            claim = try registry.claim(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds)
+        } catch {
+            return outcome(.failed, nil, (nil, nil), "cannot claim: \(error)")
+        }
+        switch claim {
+        case .done(let version): return outcome(.skipped, version, (nil, nil), "done earlier in batch \(batch)")
+        case .held(let owner): return outcome(.skipped, nil, (nil, nil), "held by run \(owner)")
+        case .claimed: break
+        }
+        CrashPoint.reach("claimed")
+        do {
+            return try train(item, began: began)
+        } catch {
+            try? registry.fail(job: job.name, batch: batch, key: item.key, owner: runId, error: "\(error)")
+            return outcome(.failed, nil, (nil, nil), "\(error)")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// Job files: YAML and JSON read to the same job, and every mistake refused with its line and
+// column rather than ignored or defaulted.
+import Foundation
+import Testing
+import SeerBase
+@testable import SeerRegistry
+
+@Suite struct JobFileTests {
+    func write(_ text: String, suffix: String = ".yaml") throws -> String {
+        let path = try RegistryFixtures.folder() + "/job" + suffix
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func yamlAndJSONGiveTheSameJob() throws {
+        let yaml = try RetrainJob.load(try write("""
+            job: nightly
+            registry: reg
+            sources:
+              - csv: "data/*.csv"
+                id_column: store
+              - sqlite: w.db
+                query: SELECT id, ts, v FROM m
+            models: global
+            model: rlinear
+            horizon: 14
+            season: 7
+            accept: {metric: mae, tolerance: 0.05}
+            lease_seconds: 60
+            keep: 2
+            """))
+        let json = try RetrainJob.load(try write("""
+            {"job": "nightly", "registry": "reg", "sources": [{"csv": "data/*.csv", "id_column": "store"},
+             {"sqlite": "w.db", "query": "SELECT id, ts, v FROM m"}], "models": "global", "model": "rlinear", "horizon": 14,
+             "season": 7, "accept": {"metric": "mae", "tolerance": 0.05}, "lease_seconds": 60, "keep": 2}
+            """, suffix: ".json"))
+        #expect(yaml.name == "nightly" && yaml.grouping == .global && yaml.horizon == 14 && yaml.season == 7)
+        #expect(yaml.accept == AcceptanceRule(tolerance: 0.05, metric: "mae"))
+        #expect(yaml.leaseSeconds == 60 && yaml.keep == 2)
+        #expect(yaml.sources == json.sources)
+        #expect(yaml.sources[1] == .sqlite(database: "w.db", table: nil, query: "SELECT id, ts, v FROM m", idColumn: nil, timeColumn: nil, valueColumn: nil))
+        var same = json
+        same.file = yaml.file
+        #expect(same == yaml)
+    }
+
+    func error(_ text: String) throws -> DataError {
+        let path = try write(text)
+        do {
+            _ = try RetrainJob.load(path)
+        } catch let error as DataError {
+            return error
+        }
+        Issue.record("accepted: \(text)")
+        return DataError(.other, "", file: "")
+    }
+
+    @Test func mistakesAreRefusedWithTheirPlace() throws {
+        let base = "job: j\nsources:\n  - csv: x.csv\nmodel: rlinear\nhorizon: 4\n"
+        let unknown = try error(base + "tolerence: 0.1\n")
+        #expect(unknown.location?.line == 6 && unknown.location?.column == 1)
+        #expect(unknown.message.contains("unknown key 'tolerence'"))
+        let nested = try error(base + "accept:\n  tolerence: 0.1\n")
+        #expect(nested.location?.line == 7 && nested.message.contains("accept: unknown key 'tolerence'"))
+        let model = try error("job: j\nsources:\n  - csv: x.csv\nmodel: prophet\nhorizon: 4\n")
+        #expect(model.location?.line == 4 && model.message.contains("'model' must name a model"))
+        let horizon = try error("job: j\nsources:\n  - csv: x.csv\nmodel: rlinear\nhorizon: -1\n")
+        #expect(horizon.location?.line == 5 && horizon.message.contains("whole number"))
+        let missing = try error("job: j\nsources:\n  - csv: x.csv\nmodel: rlinear\n")
+        #expect(missing.message.contains("needs 'horizon'"))
+        let both = try error("job: j\nsources:\n  - csv: x.csv\n    sqlite: y.db\nmodel: rlinear\nhorizon: 4\n")
+        #expect(both.location?.line == 3 && both.message.contains("exactly one of csv: or sqlite:"))
+        let syntax = try error("job: [unclosed\n")
+        #expect(syntax.kind == .badInput && syntax.location?.line != nil && syntax.message.contains("not valid YAML"))
+        let duplicate = try error(base + "horizon: 5\n")
+        #expect(duplicate.kind == .badInput)
+        let notMapping = try error("- just a list\n")
+        #expect(notMapping.message.contains("mapping"))
+    }
+}

@@ -1,0 +1,120 @@
+// The registry on its own: versions that only go up, aliases and their history, promote and
+// rollback, checksums that catch a changed file, gc that keeps champions, schema versions, and
+// claims that give a key to one process at a time.
+import Foundation
+import Testing
+import SeerBase
+import SeerTasks
+@testable import SeerRegistry
+
+@Suite struct ModelRegistryTests {
+    /// Registers a naive forecaster as a new version of `key`.
+    func add(_ registry: ModelRegistry, _ key: String, aliases: [String] = ["challenger"]) throws -> Int {
+        let version = try registry.nextVersion(of: key)
+        let forecaster = Forecaster(model: .naive, lookback: 4, horizon: 2)
+        try forecaster.fit([[1, 2, 3, 4, 5, 6, 7, 8]])
+        try forecaster.save(to: try registry.directory(for: key, version: version))
+        _ = try registry.register(NewVersion(key: key, version: version, dataFingerprint: "f", config: .object([:]),
+                                             metrics: .object(["challenger": .number(Double(version))]), tags: ["t": "x"], aliases: aliases))
+        return version
+    }
+
+    @Test func versionsOnlyGoUpAndAliasesMove() throws {
+        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+        #expect(try add(registry, "a/b", aliases: ["challenger", "champion"]) == 1)
+        #expect(try add(registry, "a/b") == 2)
+        _ = try registry.nextVersion(of: "a/b")  // taken by a run that died before registering
+        #expect(try add(registry, "a/b") == 4)
+        #expect(try registry.aliases(of: "a/b") == ["champion": 1, "challenger": 4])
+        #expect(try registry.versions(of: "a/b").map(\.version) == [1, 2, 4])
+        #expect(try registry.tags(of: "a/b", version: 2) == ["t": "x"])
+        #expect(try registry.resolve("v2", of: "a/b").version == 2)
+        #expect(try registry.resolve("challenger", of: "a/b").version == 4)
+        #expect(throws: DataError.self) { try registry.resolve("v9", of: "a/b") }
+        // The key's folder name is safe for the file system and the files load.
+        let champion = try #require(try registry.champion(of: "a/b"))
+        #expect(champion.path.hasSuffix("/a%2Fb/v1"))
+        #expect(try registry.loadForecaster(champion).predict([[1, 2, 3, 4]]) == [[4, 4]])
+    }
+
+    @Test func promoteAndRollback() throws {
+        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+        for _ in 0..<3 { _ = try add(registry, "k", aliases: ["challenger", "champion"]) }
+        #expect(try registry.champion(of: "k")?.version == 3)
+        #expect(try registry.rollback("k") == 2)
+        #expect(try registry.champion(of: "k")?.version == 2)
+        try registry.promote("k", version: 3)
+        #expect(try registry.champion(of: "k")?.version == 3)
+        #expect(throws: DataError.self) { try registry.promote("k", version: 7) }
+    }
+
+    @Test func aChangedFileIsRefusedAndCannotBePromoted() throws {
+        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+        _ = try add(registry, "k", aliases: ["champion"])
+        _ = try add(registry, "k")
+        let second = try #require(try registry.version(2, of: "k"))
+        let handle = try #require(FileHandle(forWritingAtPath: second.path + "/model.safetensors"))
+        handle.seekToEndOfFile()
+        handle.write(Data([0]))
+        try handle.close()
+        let error = #expect(throws: DataError.self) { try registry.loadForecaster(second) }
+        #expect(error?.message.contains("no longer matches its checksum") == true)
+        #expect(throws: DataError.self) { try registry.promote("k", version: 2) }
+        #expect(try registry.champion(of: "k")?.version == 1)
+    }
+
+    @Test func gcKeepsAliasedAndNewestVersions() throws {
+        let root = try RegistryFixtures.folder()
+        let registry = try ModelRegistry(location: root)
+        _ = try add(registry, "k", aliases: ["champion"])
+        for _ in 0..<4 { _ = try add(registry, "k") }
+        // A directory left by a run that died before registering.
+        try FileManager.default.createDirectory(atPath: root + "/models/k/v99", withIntermediateDirectories: true)
+        let removed = try registry.gc(keep: 2, orphanAge: -1)
+        #expect(removed.map(\.version) == [2, 3])
+        #expect(try registry.versions(of: "k").map(\.status) == ["ready", "deleted", "deleted", "ready", "ready"])
+        for version in try registry.versions(of: "k") {
+            #expect(FileManager.default.fileExists(atPath: version.path) == (version.status == "ready"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/models/k/v99"))
+        #expect(try registry.champion(of: "k")?.version == 1)
+    }
+
+    @Test func aNewerSchemaIsRefusedAndMigrationIsIdempotent() throws {
+        let root = try RegistryFixtures.folder()
+        _ = try ModelRegistry(location: root)
+        _ = try ModelRegistry(location: root)  // opening again migrates nothing
+        let connection = try SQLiteRegistryConnection(path: root + "/registry.db")
+        try connection.execute("UPDATE meta SET value = '99' WHERE name = 'schema_version'", [])
+        let error = #expect(throws: DataError.self) { try ModelRegistry(location: root) }
+        #expect(error?.message.contains("schema is version 99") == true)
+    }
+
+    @Test func aClaimGoesToOneOwnerUntilItsLeaseEnds() throws {
+        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+        try registry.enqueue(job: "j", batch: "b", keys: ["x"])
+        #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "A", lease: 60) == .claimed)
+        #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "B", lease: 60) == .held(by: "A"))
+        // A's lease runs out (it died): B takes over, and A can no longer finish the key.
+        #expect(try registry.renew(job: "j", batch: "b", key: "x", owner: "A", lease: -1))
+        #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "B", lease: 60) == .claimed)
+        #expect(throws: DataError.self) { try registry.finish(job: "j", batch: "b", key: "x", owner: "A") }
+        #expect(!(try registry.renew(job: "j", batch: "b", key: "x", owner: "A", lease: 60)))
+        try registry.finish(job: "j", batch: "b", key: "x", owner: "B")
+        #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "C", lease: 60) == .done(version: nil))
+        #expect(try registry.work(job: "j", batch: "b").map(\.attempts) == [2])
+    }
+
+    @Test func shardsSplitKeysExactlyOnce() throws {
+        let keys = (0..<500).map { "series-\($0)" }
+        let shards = try (0..<4).map { try Shard(index: $0, count: 4) }
+        for key in keys { #expect(shards.filter { $0.owns(key) }.count == 1) }
+        #expect(shards.allSatisfy { s in keys.filter(s.owns).count > 80 })
+        #expect(try Shard(parsing: "2/4") == Shard(index: 2, count: 4))
+        #expect(throws: DataError.self) { try Shard(parsing: "4/4") }
+        #expect(throws: DataError.self) { try Shard(parsing: "x") }
+        #expect(try Shard.fromEnvironment(["JOB_COMPLETION_INDEX": "1", "JOB_COMPLETIONS": "3"]) == Shard(index: 1, count: 3))
+        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"]) == Shard(index: 3, count: 4))
+        #expect(try Shard.fromEnvironment([:]) == nil)
+    }
+}
