@@ -11,12 +11,13 @@ BENCH_ARGS ?=
 
 .PHONY: deps run test bench build release clean
 
-## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite) if they are missing.
+## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite, libpq) if they are missing.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
+	[ -f /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
 	{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas; } || missing="$$missing libopenblas-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
@@ -31,11 +32,14 @@ run: deps release
 
 ## test: build and run every test (tests needing ../shared/data skip when it is absent; the
 ## interoperability tests need Python's safetensors, pandas, Polars and DuckDB, installed here
-## when possible, and skip with a message otherwise).
+## when possible, and skip with a message otherwise). A PostgreSQL server (Debian's postgresql,
+## installed when missing) runs on 127.0.0.1:54329 for the registry's tests and is stopped after.
 test: deps
 	@python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install -q safetensors numpy 2>/dev/null || echo "Python safetensors unavailable: its interoperability test will skip"
 	@python3 -c "import pandas, polars, duckdb" 2>/dev/null || python3 -m pip install -q pandas polars duckdb 2>/dev/null || echo "pandas/Polars/DuckDB unavailable: their round-trip tests will skip"
-	$(SWIFT) test
+	@if scripts/test-postgres.sh start; then pg="$$(scripts/test-postgres.sh url)"; else pg=""; echo "PostgreSQL unavailable: the PostgreSQL registry tests will skip"; fi; \
+	SEER_TEST_POSTGRES="$$pg" $(SWIFT) test; status=$$?; \
+	scripts/test-postgres.sh stop >/dev/null 2>&1 || true; exit $$status
 
 ## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy, training steps against
 ## PyTorch, sine rollouts, ETTh1, stock, everyday series against statsforecast); installs pandas,

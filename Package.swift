@@ -2,7 +2,7 @@
 // Seer: time-series forecasting, anomaly detection and classification with attention-free nets.
 // Module layout and dependency direction: see docs/ARCHITECTURE.md (SeerCLI → {Seer, SeerBench} →
 // SeerTasks → {SeerModels, SeerEval, SeerData}; SeerModels → SeerNN → SeerTensor → {CBLAS, CCUDA};
-// SeerData → {CCSV, CSQLite}; everything → SeerBase).
+// SeerData → {CCSV, CSQLite}; SeerRegistry → {SeerTasks, CPostgres}; everything → SeerBase).
 import PackageDescription
 
 let package = Package(
@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // PostgreSQL's client library, for registries on a server (Debian: libpq-dev).
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Run-time loader for the optional CUDA backend (dlopen; never linked at build time).
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
 
@@ -38,7 +40,7 @@ let package = Package(
         // One folder per job (Forecast/ now; Detect/ and Classify/ with their issues).
         .target(name: "SeerTasks", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"]),
         // The model registry (SQLite; PostgreSQL to come), retraining jobs and their shards.
-        .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerTasks", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerTasks", "CPostgres", .product(name: "Yams", package: "Yams")]),
         // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer.
         .target(name: "SeerBench", dependencies: ["SeerTasks", "CBLAS"]),
         .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"]),

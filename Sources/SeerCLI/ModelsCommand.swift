@@ -12,10 +12,13 @@ struct ModelsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Promote.self, Rollback.self, GC.self])
 
     struct RegistryOption: ParsableArguments {
-        @Option(help: "The registry directory.")
+        @Option(help: "The registry: a directory, or a postgres:// URL.")
         var registry: String
 
-        func open() throws -> ModelRegistry { try ModelRegistry(location: registry) }
+        @Option(help: "With a PostgreSQL registry: the folder holding the model files.")
+        var modelStore: String?
+
+        func open() throws -> ModelRegistry { try ModelRegistry(location: registry, store: modelStore) }
     }
 
     static func score(_ version: ModelVersion, _ name: String) -> String {

@@ -23,8 +23,11 @@ struct RetrainCommand: ParsableCommand {
     @Argument(help: "The job file (YAML or JSON).")
     var job: String
 
-    @Option(help: "The registry directory (default: the job's registry:, relative to the job file).")
+    @Option(help: "The registry: a directory, or a postgres:// URL (default: the job's registry:, relative to the job file).")
     var registry: String?
+
+    @Option(help: "With a PostgreSQL registry: the folder for model files, seen by every machine (default: the job's model_store:).")
+    var modelStore: String?
 
     @Option(help: "This process's shard, i/n with 0 ≤ i < n (default: from the scheduler's environment, else the whole job).")
     var shard: String?
@@ -41,11 +44,12 @@ struct RetrainCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let job = try RetrainJob.load(self.job)
-            guard let location = registry ?? job.registry.map(job.resolve) else {
+            guard let location = registry ?? job.registry.map({ ModelRegistry.isPostgresURL($0) ? $0 : job.resolve($0) }) else {
                 throw DataError(.usage, "the job names no registry: and no --registry was given", file: self.job)
             }
             let shard = try self.shard.map(Shard.init(parsing:)) ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment) ?? .whole
-            var run = RetrainRun(job: job, registry: try ModelRegistry(location: location), shard: shard, batch: batch)
+            let store = modelStore ?? job.modelStore.map(job.resolve)
+            var run = RetrainRun(job: job, registry: try ModelRegistry(location: location, store: store), shard: shard, batch: batch)
             if !quiet {
                 run.onKey = { i, n, outcome in
                     let version = outcome.version.map { " v\($0)" } ?? ""

@@ -45,7 +45,7 @@ struct JobFileReader {
     }
 
     func job(_ mapping: Node.Mapping, at mark: Mark?) throws -> RetrainJob {
-        let keys = ["job", "registry", "sources", "models", "task", "model", "horizon", "lookback", "season", "max_steps", "seed",
+        let keys = ["job", "registry", "model_store", "sources", "models", "task", "model", "horizon", "lookback", "season", "max_steps", "seed",
                     "accept", "lease_seconds", "keep"]
         let e = try entries(mapping, allowed: keys, in: "the job")
         func required(_ name: String) throws -> Node {
@@ -61,6 +61,7 @@ struct JobFileReader {
         var job = RetrainJob(name: name, file: file, registry: try e["registry"].map { try string($0, "registry") },
                              sources: try sources(try required("sources")), model: family,
                              horizon: try integer(try required("horizon"), "horizon", range: 1...100_000))
+        job.modelStore = try e["model_store"].map { try string($0, "model_store") }
         if let node = e["models"] {
             guard let grouping = ModelGrouping(rawValue: try string(node, "models")) else {
                 throw bad("'models' must be per_series (one model per series) or global (one model for every series)", node.mark)

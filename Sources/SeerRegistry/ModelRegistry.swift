@@ -36,14 +36,27 @@ public final class ModelRegistry: @unchecked Sendable {
     public var location: String { connection.location }
 
     /// Opens (creating and migrating when needed) the registry at `location`: a directory holding
-    /// `registry.db` and `models/`.
-    public convenience init(location: String) throws {
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw DataError(.unavailable, "PostgreSQL registries are not built yet; use a registry directory (SQLite)", file: location)
+    /// `registry.db` (SQLite) and `models/`, or a `postgres://` URL with the model files in
+    /// `store` (a folder every machine of the job sees, e.g. a shared file system).
+    public convenience init(location: String, store: String? = nil) throws {
+        if Self.isPostgresURL(location) {
+            guard let store else {
+                throw DataError(.usage, "a PostgreSQL registry needs a model store: a folder every machine sees (model_store: in the job, or --model-store)",
+                                file: PostgresRegistryConnection.redacted(location))
+            }
+            let folder = DurableFiles.trimmingTrailingSlashes(store)
+            try Self.makeDirectories(folder)
+            try self.init(connection: try PostgresRegistryConnection(url: location), store: folder)
+            return
         }
         let directory = DurableFiles.trimmingTrailingSlashes(location)
         try Self.makeDirectories(directory + "/models")
-        try self.init(connection: try SQLiteRegistryConnection(path: directory + "/registry.db"), store: directory + "/models")
+        try self.init(connection: try SQLiteRegistryConnection(path: directory + "/registry.db"), store: store.map(DurableFiles.trimmingTrailingSlashes) ?? directory + "/models")
+    }
+
+    /// Whether a registry location names a PostgreSQL server.
+    public static func isPostgresURL(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
 
     init(connection: RegistryConnection, store: String) throws {

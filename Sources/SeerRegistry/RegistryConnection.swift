@@ -12,6 +12,8 @@ public typealias SQLValue = SQLiteValue
 protocol RegistryConnection: AnyObject {
     /// Where the database is, for messages.
     var location: String { get }
+    /// PostgreSQL rather than SQLite (the DDL differs in one word).
+    var isPostgres: Bool { get }
     /// Runs one statement; returns the rows it changed.
     @discardableResult
     func execute(_ sql: String, _ values: [SQLValue]) throws -> Int
@@ -19,6 +21,7 @@ protocol RegistryConnection: AnyObject {
     func query(_ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]]
     /// Runs `body` with the database's write lock held for the whole transaction: everything in
     /// it commits together or not at all, and two processes never interleave inside one.
+    @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
 }
 
@@ -57,6 +60,7 @@ extension SQLValue {
 final class SQLiteRegistryConnection: RegistryConnection {
     let database: SQLiteDatabase
     var location: String { database.path }
+    var isPostgres: Bool { false }
 
     init(path: String) throws {
         database = try SQLiteDatabase(path: path, mode: .readWrite)
@@ -84,5 +88,6 @@ final class SQLiteRegistryConnection: RegistryConnection {
         }
     }
 
+    @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
 }

@@ -2,6 +2,7 @@
 // opening a registry applies the migrations it lacks inside one write transaction, so two
 // processes opening a new registry at once migrate it once (the second finds it current), and a
 // registry from a newer Seer is refused before anything is read or written.
+import Foundation
 import SeerBase
 
 enum RegistrySchema {
@@ -30,7 +31,7 @@ enum RegistrySchema {
             // Every alias move, so `rollback` knows the champion before this one and people can
             // audit who promoted what.
             """
-            CREATE TABLE alias_history (id INTEGER PRIMARY KEY, key TEXT NOT NULL, alias TEXT NOT NULL,
+            CREATE TABLE alias_history (id {serial} PRIMARY KEY, key TEXT NOT NULL, alias TEXT NOT NULL,
                 version INTEGER NOT NULL, set_at TEXT NOT NULL, reason TEXT NOT NULL)
             """,
             """
@@ -44,7 +45,7 @@ enum RegistrySchema {
             // The work of one batch (a night): a key is claimed under a lease, then done or failed.
             """
             CREATE TABLE work (job TEXT NOT NULL, batch TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL,
-                owner TEXT, lease_until REAL, attempts INTEGER NOT NULL DEFAULT 0, version INTEGER,
+                owner TEXT, lease_until DOUBLE PRECISION, attempts INTEGER NOT NULL DEFAULT 0, version INTEGER,
                 error TEXT, finished TEXT, PRIMARY KEY (job, batch, key))
             """,
         ],
@@ -63,7 +64,10 @@ enum RegistrySchema {
                                 file: connection.location)
             }
             for step in found..<current {
-                for statement in migrations[step] { try connection.execute(statement, []) }
+                for statement in migrations[step] {
+                    // The one difference in the DDL: an auto-numbered key.
+                    try connection.execute(statement.replacingOccurrences(of: "{serial}", with: connection.isPostgres ? "BIGSERIAL" : "INTEGER"), [])
+                }
             }
             if found < current {
                 try connection.execute("INSERT INTO meta (name, value) VALUES ('schema_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -38,6 +38,8 @@ public struct RetrainJob: Sendable, Equatable {
     /// The job file, for messages; its folder anchors relative paths.
     public var file: String
     public var registry: String?
+    /// Where a PostgreSQL registry's model files go (a folder every machine sees).
+    public var modelStore: String?
     public var sources: [JobSource]
     public var grouping: ModelGrouping = .perSeries
     public var task = "forecast"

@@ -5,7 +5,7 @@
 import Foundation
 import Testing
 import SeerBase
-import SeerRegistry
+@testable import SeerRegistry
 
 @Suite struct RetrainCLITests {
     /// A job folder: `series` seasonal series in data.csv, job.yaml over them, registry `reg`.
@@ -117,6 +117,30 @@ import SeerRegistry
         let registry = try ModelRegistry(location: dir + "/reg")
         for key in try registry.keys() { #expect(try registry.versions(of: key).count == 2, "\(key)") }
         try Self.checkConsistent(registry)
+    }
+
+    /// The same against one PostgreSQL registry (a database of its own on the test server).
+    @Test func fourProcessesOnPostgres() throws {
+        guard let admin = ProcessInfo.processInfo.environment["SEER_TEST_POSTGRES"], !admin.isEmpty, let slash = admin.lastIndex(of: "/") else {
+            print("SEER_TEST_POSTGRES is not set (make test starts a server): skipping four processes on PostgreSQL")
+            return
+        }
+        let name = "seer_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        try PostgresRegistryConnection(url: admin).execute("CREATE DATABASE \(name)", [])
+        let url = String(admin[..<slash]) + "/" + name
+        let dir = try Self.job(series: 24)
+        let started = try (0..<4).map { i in
+            try Self.start(["retrain", dir + "/job.yaml", "--registry", url, "--model-store", dir + "/store", "--batch", "pg", "--quiet", "--shard", "\(i)/4"])
+        }
+        for run in started.map(Self.finish) { #expect(run.status == 0, "\(run.stderr)") }
+        let registry = try ModelRegistry(location: url, store: dir + "/store")
+        let work = try registry.work(job: "cli-job", batch: "pg")
+        #expect(work.count == 24 && work.allSatisfy { $0.state == "done" && $0.attempts == 1 })
+        #expect(try registry.runs(job: "cli-job").map(\.shard).sorted() == ["0/4", "1/4", "2/4", "3/4"])
+        for key in try registry.keys() { #expect(try registry.versions(of: key).count == 1, "\(key)") }
+        try Self.checkConsistent(registry)
+        let list = try CLITests.seer(["models", "list", "--registry", url, "--model-store", dir + "/store"])
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 25, "\(list.stderr)")
     }
 
     @Test func killedRunsLoseNothingAndRerunsFinishTheBatch() throws {

@@ -19,8 +19,8 @@ import SeerTasks
         return version
     }
 
-    @Test func versionsOnlyGoUpAndAliasesMove() throws {
-        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+    @Test(arguments: Backend.allCases) func versionsOnlyGoUpAndAliasesMove(_ backend: Backend) throws {
+        guard let registry = try backend.registry() else { return }
         #expect(try add(registry, "a/b", aliases: ["challenger", "champion"]) == 1)
         #expect(try add(registry, "a/b") == 2)
         _ = try registry.nextVersion(of: "a/b")  // taken by a run that died before registering
@@ -37,8 +37,8 @@ import SeerTasks
         #expect(try registry.loadForecaster(champion).predict([[1, 2, 3, 4]]) == [[4, 4]])
     }
 
-    @Test func promoteAndRollback() throws {
-        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+    @Test(arguments: Backend.allCases) func promoteAndRollback(_ backend: Backend) throws {
+        guard let registry = try backend.registry() else { return }
         for _ in 0..<3 { _ = try add(registry, "k", aliases: ["challenger", "champion"]) }
         #expect(try registry.champion(of: "k")?.version == 3)
         #expect(try registry.rollback("k") == 2)
@@ -48,8 +48,8 @@ import SeerTasks
         #expect(throws: DataError.self) { try registry.promote("k", version: 7) }
     }
 
-    @Test func aChangedFileIsRefusedAndCannotBePromoted() throws {
-        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+    @Test(arguments: Backend.allCases) func aChangedFileIsRefusedAndCannotBePromoted(_ backend: Backend) throws {
+        guard let registry = try backend.registry() else { return }
         _ = try add(registry, "k", aliases: ["champion"])
         _ = try add(registry, "k")
         let second = try #require(try registry.version(2, of: "k"))
@@ -63,9 +63,9 @@ import SeerTasks
         #expect(try registry.champion(of: "k")?.version == 1)
     }
 
-    @Test func gcKeepsAliasedAndNewestVersions() throws {
-        let root = try RegistryFixtures.folder()
-        let registry = try ModelRegistry(location: root)
+    @Test(arguments: Backend.allCases) func gcKeepsAliasedAndNewestVersions(_ backend: Backend) throws {
+        guard let registry = try backend.registry() else { return }
+        let root = String(registry.store.dropLast("/models".count))
         _ = try add(registry, "k", aliases: ["champion"])
         for _ in 0..<4 { _ = try add(registry, "k") }
         // A directory left by a run that died before registering.
@@ -90,8 +90,8 @@ import SeerTasks
         #expect(error?.message.contains("schema is version 99") == true)
     }
 
-    @Test func aClaimGoesToOneOwnerUntilItsLeaseEnds() throws {
-        let registry = try ModelRegistry(location: try RegistryFixtures.folder())
+    @Test(arguments: Backend.allCases) func aClaimGoesToOneOwnerUntilItsLeaseEnds(_ backend: Backend) throws {
+        guard let registry = try backend.registry() else { return }
         try registry.enqueue(job: "j", batch: "b", keys: ["x"])
         #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "A", lease: 60) == .claimed)
         #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "B", lease: 60) == .held(by: "A"))
@@ -103,6 +103,26 @@ import SeerTasks
         try registry.finish(job: "j", batch: "b", key: "x", owner: "B")
         #expect(try registry.claim(job: "j", batch: "b", key: "x", owner: "C", lease: 60) == .done(version: nil))
         #expect(try registry.work(job: "j", batch: "b").map(\.attempts) == [2])
+    }
+
+    /// Four connections migrate a new PostgreSQL registry at once: one migrates, the others find it current.
+    @Test func concurrentMigrationsOnPostgres() async throws {
+        guard let url = try PostgresFixture.freshDatabase() else { return }
+        let store = try RegistryFixtures.folder()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 { group.addTask { _ = try ModelRegistry(location: url, store: store) } }
+            try await group.waitForAll()
+        }
+        let connection = try PostgresRegistryConnection(url: url)
+        #expect(try connection.query("SELECT value FROM meta WHERE name = 'schema_version'", []).map { $0[0].text } == [String(RegistrySchema.current)])
+        #expect(try connection.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'work'", [])[0][0].int == 1)
+    }
+
+    @Test func postgresErrorsNameTheServerNotThePassword() throws {
+        let error = #expect(throws: DataError.self) { try ModelRegistry(location: "postgres://seer:hunter2@127.0.0.1:1/x", store: "/tmp") }
+        #expect(error?.kind == .unavailable && error?.message.contains("cannot connect") == true)
+        #expect(error?.location?.file == "postgres://seer:***@127.0.0.1:1/x")
+        #expect(throws: DataError.self) { try ModelRegistry(location: "postgres://127.0.0.1:1/x") }
     }
 
     @Test func shardsSplitKeysExactlyOnce() throws {

@@ -75,16 +75,32 @@ struct ClassifierTests {
         #expect(throws: DataError.self) { try Classifier.load(from: directory) }
     }
 
-    /// `auto` cross-validates MultiRocket and NT on the training cases and keeps the better, saying so.
+    /// `auto` cross-validates MultiRocket and NT on the training cases and keeps MultiRocket unless
+    /// NT wins clearly (McNemar's paired counts), saying so with the figures.
     @Test func autoChoosesByCrossValidationAndSaysWhy() throws {
         let train = try Self.dataset(24, seed: 6), test = try Self.dataset(10, seed: 7)
         let classifier = try Classifier(model: .auto, fitting: train, seed: 2, features: 840, epochs: 8)
         let choice = try #require(classifier.autoChoice)
         #expect(choice.accuracies.count == AutoClassifierChoice.candidates.count && choice.folds == 5)
-        let best = choice.accuracies.max()!
-        #expect(choice.chosen == AutoClassifierChoice.candidates[choice.accuracies.firstIndex(of: best)!], "ties go to the earlier candidate")
+        #expect(choice.wins.count == 1 && choice.losses.count == 1)
+        // The paired counts agree with the accuracies: the difference in cases right is wins − losses.
+        let difference = (choice.accuracies[1] - choice.accuracies[0]) * 24
+        #expect(abs(difference - Double(choice.wins[0] - choice.losses[0])) < 1e-9)
+        let clear = AutoClassifierChoice.clearlyBetter(wins: choice.wins[0], losses: choice.losses[0])
+        #expect(choice.chosen == (clear ? .nt : .multirocket))
         #expect((choice.chosen.family == nil) == (classifier.fitted != nil) && classifier.details.hasPrefix("auto chose \(choice.chosen.rawValue)"))
+        #expect(classifier.details.contains("clear win"))
         #expect(try classifier.predict(test).count == 10)
+    }
+
+    /// A clear win is more than twice the paired standard error: 1 of 1 or 5 of 7 is noise, 9 of 10 is not.
+    @Test func aClearWinNeedsMoreThanNoise() {
+        #expect(!AutoClassifierChoice.clearlyBetter(wins: 1, losses: 0))
+        #expect(!AutoClassifierChoice.clearlyBetter(wins: 4, losses: 0))
+        #expect(AutoClassifierChoice.clearlyBetter(wins: 5, losses: 0))
+        #expect(!AutoClassifierChoice.clearlyBetter(wins: 5, losses: 2))
+        #expect(AutoClassifierChoice.clearlyBetter(wins: 9, losses: 1))
+        #expect(!AutoClassifierChoice.clearlyBetter(wins: 3, losses: 9))
     }
 
     @Test(arguments: [ClassifierModel.minirocket, .multirocket])

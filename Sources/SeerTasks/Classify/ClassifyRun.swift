@@ -19,14 +19,14 @@ public enum ClassifierModel: String, CaseIterable, Sendable, Codable {
     case multirocket
     /// The zoo's nets with a classifier head (mean over tokens → class logits).
     case nt, dijiang, cofrgenet, gpt
-    /// MultiRocket or NT, whichever cross-validates better on the training cases.
+    /// MultiRocket, or NT where it clearly cross-validates better on the training cases.
     case auto
 
     public var summary: String {
         switch self {
         case .minirocket: return "MiniRocket features (84 fixed kernels × dilations, PPV) + ridge classifier tuned by leave-one-out"
         case .multirocket: return "MultiRocket features (PPV, MPV, MIPV, LSPV of the series and its first difference) + the same ridge"
-        case .auto: return "multirocket or nt, chosen by stratified cross-validation on the training cases only"
+        case .auto: return "multirocket, or nt where it wins clearly in stratified cross-validation on the training cases only"
         case .nt, .dijiang, .cofrgenet, .gpt:
             return "the \(rawValue) net (patches of 16 or 8 steps as tokens, width 32, 2 layers) + masked mean over tokens + linear head; class-weighted cross-entropy, augmented cases, 1,000 steps; 5 nets averaged"
         }
