@@ -2,36 +2,90 @@
 // directory written by `seer train`, with the intervals its model card calibrated — or, for a
 // classifier saved by `seer classify --save`, the class of every case of a `.ts`/`.tsv`/CSV file or SQLite table
 // (`case,truth,predicted,p_<class>…`; the accuracy on stderr when the file has labels).
+// `--registry R --key K FILE` forecasts with a registered version (the champion by default);
+// `--job JOB.yaml` forecasts every key of a retraining job with its champion from the job's
+// sources, into one CSV or one SQLite table written in one transaction.
 import ArgumentParser
 import Seer
 
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Forecast the next steps of a history (or classify cases) with a saved model directory.")
+        abstract: "Forecast the next steps of a history (or classify cases) with a saved model directory or a registry's champion.")
 
-    @Option(help: "Model directory written by `seer train --save`.")
-    var model: String
+    @Option(help: "Model directory written by `seer train --save` (or `seer classify --save`).")
+    var model: String?
+
+    @Option(help: "A registry (directory or postgres:// URL) to take the model from, with --key.")
+    var registry: String?
+
+    @Option(help: "With --registry: the model key.")
+    var key: String?
+
+    @Option(help: "With --registry: the version or alias to use.")
+    var version = "champion"
+
+    @Option(help: "With a PostgreSQL registry: the folder holding the model files.")
+    var modelStore: String?
+
+    @Option(help: "A retraining job: forecast every key with its champion, from the job's sources and registry.")
+    var job: String?
 
     @OptionGroup var input: InputOptions
 
     @OptionGroup(title: "Columns of a CSV or SQL table of cases (a classifier)") var caseColumns: CaseColumnOptions
 
-    func validate() throws { try input.requireInput() }
+    func validate() throws {
+        guard [model != nil, registry != nil, job != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of --model DIR, --registry R --key K, or --job JOB.yaml")
+        }
+        if registry != nil && key == nil { throw ValidationError("--registry needs --key") }
+        if job == nil { try input.requireInput() }
+    }
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
-            if Classifier.isClassifier(model) { return try classify() }
-            let (forecaster, card) = try Forecaster.loadWithCard(from: model)
+            if let job { return try forecastChampions(job) }
+            let loaded: (forecaster: Forecaster, card: ModelCard), from: String
+            if let registry, let key {
+                let store = try ModelRegistry(location: registry, store: modelStore)
+                let chosen = try store.resolve(version, of: key)
+                loaded = try Forecaster.loadWithCard(from: chosen.path, verifiedBy: store, version: chosen)
+                from = "version \(chosen.version) of '\(key)' in \(registry)"
+            } else {
+                let model = model!
+                if Classifier.isClassifier(model) { return try classify(model) }
+                loaded = try Forecaster.loadWithCard(from: model)
+                from = model
+            }
             let data = try input.forecastData()
-            let result = try ForecastResult(forecaster, data: data, chosenBy: "loaded from \(model)", scores: [:], intervals: card.intervals)
+            let result = try ForecastResult(loaded.forecaster, data: data, chosenBy: "loaded from \(from)", scores: [:], intervals: loaded.card.intervals)
             try output.emit(result, data: data, source: input.source.name)
         }
     }
 
+    /// Every key of a job with its champion.
+    private func forecastChampions(_ path: String) throws {
+        let job = try RetrainJob.load(path)
+        guard let location = registry ?? job.registry.map({ ModelRegistry.isPostgresURL($0) ? $0 : job.resolve($0) }) else {
+            throw DataError(.usage, "the job names no registry:", file: path)
+        }
+        let champions = try ChampionForecasts(job: job, registry: try ModelRegistry(location: location, store: modelStore ?? job.modelStore.map(job.resolve)))
+        if let database = output.outSqlite {
+            try champions.writeSQLite(to: database, table: output.outTable ?? "forecasts")
+        } else if let out = output.out {
+            try writeFileAtomically(champions.csv, to: out)
+        } else {
+            print(champions.csv, terminator: "")
+        }
+        for failure in champions.failures { printNote("\(failure.key): \(failure.error)") }
+        if !output.quiet { printNote("\(champions.forecasts.count) champions forecast, \(champions.failures.count) failed") }
+        if !champions.failures.isEmpty { throw ExitCode(1) }
+    }
+
     /// The saved classifier on the cases of FILE.
-    private func classify() throws {
+    private func classify(_ model: String) throws {
         let source: CaseSource = input.sqlite.map { .sqlite(database: $0, source: input.sqliteSource, columns: caseColumns.roles) }
             ?? .file(input.file!, columns: caseColumns.roles)
         let file = source.name

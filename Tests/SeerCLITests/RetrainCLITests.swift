@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 import SeerBase
+import SeerData
 @testable import SeerRegistry
 
 @Suite struct RetrainCLITests {
@@ -73,6 +74,14 @@ import SeerBase
         #expect(promote.stdout == "k1: champion is now v2\n")
         let show = try CLITests.seer(["models", "show", "k1", "--registry", dir + "/reg"])
         #expect(show.stdout.contains("v2       challenger,champion  ready"), "\(show.stdout)")
+        // The morning: every champion forecasts into one table; one key's champion from the registry.
+        let morning = try CLITests.seer(["predict", "--job", dir + "/job.yaml", "--out-sqlite", dir + "/fc.db", "--out-table", "fc"])
+        #expect(morning.status == 0 && morning.stderr.contains("3 champions forecast, 0 failed"), "\(morning.stderr)")
+        let rows = try SQLiteSeriesReader.read(dir + "/fc.db", from: .query(sql: "SELECT count(*) AS n, max(step) AS s, sum(version) AS v FROM fc", parameters: []),
+                                               options: SQLiteReadOptions(timeColumn: "none"))
+        #expect(rows.series.first?.columns.map { $0.values.first } == [18, 6, 36], "3 keys × 6 steps, each from its champion v2 (k1 rolled back, then promoted again)")
+        let one = try CLITests.seer(["predict", "--registry", dir + "/reg", "--key", "k0", dir + "/data.csv"])
+        #expect(one.status == 0 && one.stderr.contains("loaded from version 2 of 'k0'"), "\(one.stderr)")
         let gc = try CLITests.seer(["models", "gc", "--keep", "0", "--registry", dir + "/reg"])
         #expect(gc.status == 0 && gc.stdout.hasPrefix("deleted "), "\(gc.stderr)")
         #expect(try CLITests.seer(["models", "show", "nope", "--registry", dir + "/reg"]).status == 66)
