@@ -9,7 +9,7 @@ SEER_RELEASE := .build/release/seer
 CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell")
 BENCH_ARGS ?=
 
-.PHONY: deps run test bench build release clean
+.PHONY: deps run test bench build release clean slurm-demo
 
 ## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite, libpq) if they are missing.
 deps:
@@ -55,6 +55,11 @@ bench: deps release
 	@if [ -d ../shared/data/stock ]; then $(SEER_RELEASE) bench stock; else echo "../shared/data is absent: skipping seer bench stock"; fi
 	@python3 -c "import statsforecast" 2>/dev/null || python3 -m pip install -q statsforecast || echo "statsforecast unavailable: bench everyday runs Seer alone"
 	@if [ -d ../shared/data/classic ]; then $(SEER_RELEASE) bench everyday; else echo "../shared/data is absent: skipping seer bench everyday"; fi
+
+## slurm-demo: a single-node Slurm (slurm-wlm + munge, installed when missing, config and state in a
+## temp folder) runs examples/slurm/retrain.sbatch as a 4-task array; checks every key was done once.
+slurm-demo: release
+	SEER=$(SEER_RELEASE) scripts/slurm-demo.sh
 
 build: deps
 	$(SWIFT) build

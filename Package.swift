@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
-        .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase"]),
+        .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "SeerRegistry", "seer-example-forecast", "seer-example-detect", "seer-example-classify"]),
     ]
 )

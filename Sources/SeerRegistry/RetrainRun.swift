@@ -1,7 +1,7 @@
 // `seer retrain`: one process's share of a nightly job. For each key of its shard it claims the
 // key, trains a challenger on everything but the latest `horizon` steps, scores it and the
 // champion on those steps, and — only when the challenger is finite and not worse than the
-// champion by more than the job's tolerance — refits it on all the data and makes it champion.
+// champion by more than the job's tolerance — makes it champion.
 // Every challenger is registered (alias `challenger`), so a rejected one can still be inspected
 // or promoted by hand. A key that fails is recorded with its error and the run goes on.
 import Foundation

@@ -1,6 +1,7 @@
 // Which part of a job's keys this process takes: `--shard i/n` (i from 0), else a Kubernetes
 // Indexed Job's JOB_COMPLETION_INDEX/JOB_COMPLETIONS, else a Slurm array's task id (counted from
-// SLURM_ARRAY_TASK_MIN, so `--array=1-4` and `--array=0-3` both work) and SLURM_ARRAY_TASK_COUNT,
+// SLURM_ARRAY_TASK_MIN in steps of SLURM_ARRAY_TASK_STEP, so `--array=1-4`, `--array=0-3` and
+// `--array=0-6:2` all work; a list such as `1,3,4` cannot be numbered and is refused) and SLURM_ARRAY_TASK_COUNT,
 // else the whole job. A key belongs to the shard its name hashes to, so every shard agrees on
 // the split without talking, even when a source gains a series between two shards' starts.
 import SeerBase
@@ -31,14 +32,24 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// The shard the scheduler's environment names, or nil outside an array job.
     public static func fromEnvironment(_ environment: [String: String]) throws -> Shard? {
-        if let index = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
-            guard let count = environment["JOB_COMPLETIONS"].flatMap(Int.init) else {
+        func number(_ name: String) throws -> Int? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Int(text) else { throw DataError(.usage, "\(name) is '\(text)', not a whole number", file: "environment") }
+            return value
+        }
+        if let index = try number("JOB_COMPLETION_INDEX") {
+            guard let count = try number("JOB_COMPLETIONS") else {
                 throw DataError(.usage, "JOB_COMPLETION_INDEX is set but JOB_COMPLETIONS is not; pass it from the Job's spec.completions", file: "environment")
             }
             return try Shard(index: index, count: count)
         }
-        if let task = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init), let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) {
-            return try Shard(index: task - (environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0), count: count)
+        if let task = try number("SLURM_ARRAY_TASK_ID"), let count = try number("SLURM_ARRAY_TASK_COUNT") {
+            let offset = task - (try number("SLURM_ARRAY_TASK_MIN") ?? 0), step = try number("SLURM_ARRAY_TASK_STEP") ?? 1
+            guard step >= 1, offset % step == 0 else {
+                throw DataError(.usage, "Slurm array task \(task) is not on the array's range (min + k × step); give the array as a range (--array=0-3) or pass --shard i/n",
+                                file: "environment")
+            }
+            return try Shard(index: offset / step, count: count)
         }
         return nil
     }

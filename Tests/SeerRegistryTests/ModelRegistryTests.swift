@@ -135,6 +135,10 @@ import SeerTasks
         #expect(throws: DataError.self) { try Shard(parsing: "x") }
         #expect(try Shard.fromEnvironment(["JOB_COMPLETION_INDEX": "1", "JOB_COMPLETIONS": "3"]) == Shard(index: 1, count: 3))
         #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "4"]) == Shard(index: 3, count: 4))
+        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "4"])
+                == Shard(index: 2, count: 4))
+        #expect(throws: DataError.self) { try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "4"]) }
+        #expect(throws: DataError.self) { try Shard.fromEnvironment(["JOB_COMPLETION_INDEX": "x", "JOB_COMPLETIONS": "4"]) }
         #expect(try Shard.fromEnvironment([:]) == nil)
     }
 }
