@@ -191,3 +191,16 @@ public final class ModelRegistry: @unchecked Sendable {
         return (date.timeIntervalSince1970, formatter.string(from: date))
     }
 }
+
+extension ModelRegistry {
+    /// Creates an empty database `name` on the PostgreSQL server of `adminURL` (a URL whose user may
+    /// create databases) and returns its URL — for benchmarks and tests that need a registry of their own.
+    public static func createPostgresDatabase(named name: String, adminURL: String) throws -> String {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), let slash = adminURL.lastIndex(of: "/"),
+              slash > adminURL.index(adminURL.startIndex, offsetBy: min(adminURL.count, 13)) else {
+            throw DataError(.usage, "cannot make a database '\(name)' from '\(PostgresRegistryConnection.redacted(adminURL))'", file: "postgres")
+        }
+        try PostgresRegistryConnection(url: adminURL).execute("CREATE DATABASE \(name)", [])
+        return String(adminURL[..<slash]) + "/" + name
+    }
+}

@@ -58,7 +58,7 @@ extension RetrainRun {
         // The champion on the same window (when it can forecast it).
         var champion: (mase: Double?, mae: Double)?
         var championNote = "no champion yet"
-        if let current = try registry.champion(of: item.key) {
+        if let current = try clock.time({ try registry.champion(of: item.key) }) {
             let model = try registry.loadForecaster(current)
             if model.config.horizon < h {
                 championNote = "the champion (v\(current.version)) forecasts \(model.config.horizon) steps, fewer than the job's \(h)"
@@ -80,12 +80,12 @@ extension RetrainRun {
         } ?? String(format: "%@ %.4g; %@", metric, challengerScore, championNote)
 
         let final = evaluation
-        let version = try registry.nextVersion(of: item.key)
+        let version = try clock.time { try registry.nextVersion(of: item.key) }
         CrashPoint.reach("versioned")
         let card = ModelCard(final, data: history, intervals: .none)
         try final.forecaster.save(to: try registry.directory(for: item.key, version: version), card: card)
         CrashPoint.reach("saved")
-        guard try registry.renew(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) else {
+        guard try clock.time({ try registry.renew(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }) else {
             throw DataError(.temporary, "lost the claim on '\(item.key)' while training (its lease of \(Int(job.leaseSeconds)) s ran out); "
                             + "another process owns it now, so this version is not registered", file: registry.location)
         }
@@ -100,8 +100,8 @@ extension RetrainRun {
                              tags: ["decision": accepted ? "promoted" : "rejected", "run": runId],
                              aliases: accepted ? ["challenger", "champion"] : ["challenger"], runId: runId,
                              reason: "\(accepted ? "promoted" : "rejected") by run \(runId): \(verdict)")
-        _ = try registry.register(new) {
-            try registry.finishClaim(job: job.name, batch: batch, key: item.key, owner: runId, version: version)
+        _ = try clock.time {
+            try registry.register(new) { try registry.finishClaim(job: job.name, batch: batch, key: item.key, owner: runId, version: version) }
         }
         CrashPoint.reach("committed")
         return KeyOutcome(key: item.key, status: accepted ? .promoted : .rejected, version: version, challengerScore: challengerScore,

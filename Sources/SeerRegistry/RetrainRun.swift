@@ -23,11 +23,27 @@ public struct KeyOutcome: Sendable, Equatable {
     public let seconds: Double
 }
 
+/// Seconds spent in registry calls (claims, lookups, version numbers, registration with its
+/// checksum), for the benchmark's overhead per key.
+final class RegistryClock: @unchecked Sendable {
+    private(set) var seconds = 0.0
+
+    func time<T>(_ body: () throws -> T) rethrows -> T {
+        let began = monotonicSeconds()
+        defer { seconds += monotonicSeconds() - began }
+        return try body()
+    }
+}
+
 /// A run's outcome.
 public struct RetrainSummary: Sendable {
     public let job: String, batch: String, runId: String, shard: Shard
     public let outcomes: [KeyOutcome]
     public let seconds: Double
+    /// Of `seconds`, the time spent in registry calls.
+    public let registrySeconds: Double
+    /// The process's peak resident set size when the run ended.
+    public let peakRSSBytes: Int
     public var failed: Int { outcomes.filter { $0.status == .failed }.count }
 
     /// The summary as one JSON object.
@@ -35,7 +51,8 @@ public struct RetrainSummary: Sendable {
         func count(_ s: KeyOutcome.Status) -> JSONValue { .number(Double(outcomes.filter { $0.status == s }.count)) }
         return .object([
             "job": .string(job), "batch": .string(batch), "run": .string(runId), "shard": .string(shard.description),
-            "seconds": .number(seconds), "keys": .number(Double(outcomes.count)),
+            "seconds": .number(seconds), "registry_seconds": .number(registrySeconds), "peak_rss_bytes": .number(Double(peakRSSBytes)),
+            "keys": .number(Double(outcomes.count)),
             "promoted": count(.promoted), "rejected": count(.rejected), "skipped": count(.skipped), "failed": count(.failed),
             "outcomes": .array(outcomes.map { o in
                 .object(["key": .string(o.key), "status": .string(o.status.rawValue), "version": o.version.map { .number(Double($0)) } ?? .null,
@@ -55,6 +72,7 @@ public struct RetrainRun {
     /// The night this run belongs to: runs of one batch share the work (default: today, UTC).
     public let batch: String
     public let runId: String
+    let clock = RegistryClock()
     /// Called after each key (for the progress line).
     public var onKey: ((Int, Int, KeyOutcome) -> Void)?
 
@@ -82,7 +100,7 @@ public struct RetrainRun {
     public func run() throws -> RetrainSummary {
         let began = monotonicSeconds()
         let host = ProcessInfo.processInfo.hostName
-        try registry.beginRun(id: runId, job: job.name, batch: batch, shard: shard.description, host: host)
+        try clock.time { try registry.beginRun(id: runId, job: job.name, batch: batch, shard: shard.description, host: host) }
         let keyed: [KeyData]
         do {
             keyed = try JobData.load(job).filter { shard.owns($0.key) }
@@ -90,7 +108,7 @@ public struct RetrainRun {
             try? registry.finishRun(id: runId, status: "failed", error: "\(error)")
             throw error
         }
-        try registry.enqueue(job: job.name, batch: batch, keys: keyed.map(\.key))
+        try clock.time { try registry.enqueue(job: job.name, batch: batch, keys: keyed.map(\.key)) }
         var outcomes: [KeyOutcome] = []
         for (i, item) in keyed.enumerated() {
             let outcome = retrain(item)
@@ -98,9 +116,14 @@ public struct RetrainRun {
             onKey?(i + 1, keyed.count, outcome)
         }
         let failed = outcomes.filter { $0.status == .failed }.count
-        try registry.finishRun(id: runId, status: failed == 0 ? "succeeded" : "failed",
-                               error: failed == 0 ? nil : "\(failed) of \(outcomes.count) keys failed")
-        return RetrainSummary(job: job.name, batch: batch, runId: runId, shard: shard, outcomes: outcomes, seconds: monotonicSeconds() - began)
+        try clock.time {
+            try registry.finishRun(id: runId, status: failed == 0 ? "succeeded" : "failed",
+                                   error: failed == 0 ? nil : "\(failed) of \(outcomes.count) keys failed")
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return RetrainSummary(job: job.name, batch: batch, runId: runId, shard: shard, outcomes: outcomes, seconds: monotonicSeconds() - began,
+                              registrySeconds: clock.seconds, peakRSSBytes: usage.ru_maxrss * 1024)
     }
 
     /// One key, from claim to registration; any error becomes a recorded failure.
@@ -112,7 +135,7 @@ public struct RetrainRun {
         }
         let claim: ClaimOutcome
         do {
-            claim = try registry.claim(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds)
+            claim = try clock.time { try registry.claim(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }
         } catch {
             return outcome(.failed, nil, (nil, nil), "cannot claim: \(error)")
         }
@@ -125,7 +148,7 @@ public struct RetrainRun {
         do {
             return try train(item, began: began)
         } catch {
-            try? registry.fail(job: job.name, batch: batch, key: item.key, owner: runId, error: "\(error)")
+            try? clock.time { try registry.fail(job: job.name, batch: batch, key: item.key, owner: runId, error: "\(error)") }
             return outcome(.failed, nil, (nil, nil), "\(error)")
         }
     }

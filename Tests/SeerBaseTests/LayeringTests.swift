@@ -17,7 +17,7 @@ struct LayeringTests {
         "SeerModels": ["SeerBase", "SeerTensor", "SeerNN"],
         "SeerEval": ["SeerData"],
         "SeerTasks": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"],
-        "SeerBench": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks"],
+        "SeerBench": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"],
         "SeerRegistry": ["SeerBase", "SeerData", "SeerEval", "SeerTasks"],
         "Seer": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"],
         "SeerCLI": ["Seer", "SeerBench", "ArgumentParser"],

@@ -152,6 +152,19 @@ import SeerData
         #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 25, "\(list.stderr)")
     }
 
+    /// `seer bench retrain` on a few short series: every key done, the same figures in the table and the JSON.
+    @Test func benchRetrainReportsEveryKey() throws {
+        let run = try CLITests.seer(["bench", "retrain", "--series", "6", "--length", "200", "--models", "naive", "--shards", "1,2", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["shards"] as? Int } == [1, 2])
+        #expect(rows.allSatisfy { $0["keys"] as? Int == 6 && $0["failed"] as? Int == 0 && ($0["keysPerSecond"] as? Double ?? 0) > 0 })
+        #expect(rows.allSatisfy { ($0["peakRSSMiB"] as? Double ?? 0) > 1 && ($0["registryMillisecondsPerKey"] as? Double ?? 0) > 0 })
+        let table = try CLITests.seer(["bench", "retrain", "--series", "3", "--length", "200", "--models", "naive", "--shards", "1"])
+        #expect(table.stdout.contains("registry ms/key") && table.stdout.contains("naive  sqlite         1     3       0"), "\(table.stdout)")
+    }
+
     @Test func killedRunsLoseNothingAndRerunsFinishTheBatch() throws {
         let dir = try Self.job(series: 3)
         try (try String(contentsOfFile: dir + "/job.yaml", encoding: .utf8) + "lease_seconds: 0.1\n")
