@@ -40,7 +40,7 @@ let package = Package(
         // One folder per job (Forecast/ now; Detect/ and Classify/ with their issues).
         .target(name: "SeerTasks", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"]),
         // The model registry (SQLite; PostgreSQL to come), retraining jobs and their shards.
-        .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerTasks", "CPostgres", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerNN", "SeerTasks", "CPostgres", .product(name: "Yams", package: "Yams")]),
         // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer.
         .target(name: "SeerBench", dependencies: ["SeerTasks", "SeerRegistry", "CBLAS"]),
         .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"]),

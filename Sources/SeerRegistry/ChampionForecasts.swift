@@ -23,6 +23,9 @@ public struct ChampionForecasts: Sendable {
 
     /// Forecasts every key of `job` (its sources read now) with its champion in `registry`.
     public init(job: RetrainJob, registry: ModelRegistry) throws {
+        guard job.model != nil else {
+            throw DataError(.usage, "is a detect job: its champions score new points (seer detect), they do not forecast", file: job.file)
+        }
         var forecasts: [ChampionForecast] = [], failures: [(String, String)] = []
         for item in try JobData.load(job) {
             do {

@@ -45,33 +45,48 @@ struct JobFileReader {
     }
 
     func job(_ mapping: Node.Mapping, at mark: Mark?) throws -> RetrainJob {
-        let keys = ["job", "registry", "model_store", "sources", "models", "task", "model", "horizon", "lookback", "season", "max_steps", "seed",
-                    "accept", "lease_seconds", "keep"]
+        let keys = ["job", "registry", "model_store", "sources", "models", "task", "model", "horizon", "window", "threshold", "max_alarm_rate",
+                    "lookback", "season", "max_steps", "seed", "accept", "lease_seconds", "keep"]
         let e = try entries(mapping, allowed: keys, in: "the job")
         func required(_ name: String) throws -> Node {
             guard let node = e[name] else { throw bad("the job needs '\(name)'", mark) }
             return node
         }
         let name = try string(try required("job"), "job")
+        let taskName = try e["task"].map { try string($0, "task") } ?? "forecast"
+        guard taskName == "forecast" || taskName == "detect" else { throw bad("'task' must be forecast or detect", e["task"]?.mark) }
         let modelNode = try required("model")
         let modelName = try string(modelNode, "model")
-        guard let family = ModelFamily(rawValue: modelName) else {
-            throw bad("'model' must name a model: \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(modelName)')", modelNode.mark)
+        let task: RetrainTask, horizon: Int
+        if taskName == "forecast" {
+            guard let family = ModelFamily(rawValue: modelName) else {
+                throw bad("'model' must name a model: \(ModelFamily.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(modelName)')", modelNode.mark)
+            }
+            for detectOnly in ["window", "threshold", "max_alarm_rate"] where e[detectOnly] != nil {
+                throw bad("'\(detectOnly)' belongs to detect jobs (task: detect)", e[detectOnly]?.mark)
+            }
+            task = .forecast(family)
+            horizon = try integer(try required("horizon"), "horizon", range: 1...100_000)
+        } else {
+            guard let detector = DetectorModel(rawValue: modelName) else {
+                throw bad("'model' must name a detector: \(DetectorModel.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(modelName)')", modelNode.mark)
+            }
+            if let node = e["horizon"] { throw bad("a detect job counts alarms on its latest 'window' steps; it has no horizon", node.mark) }
+            let window = try e["window"].map { try integer($0, "window", range: 1...1_000_000) } ?? 168
+            let threshold = try e["threshold"].map { try number($0, "threshold", range: 0...1) } ?? 0.5
+            let rate = try e["max_alarm_rate"].map { try number($0, "max_alarm_rate", range: 0...1) } ?? 0.05
+            task = .detect(detector, threshold: threshold, window: window, maxAlarmRate: rate)
+            horizon = window
         }
         var job = RetrainJob(name: name, file: file, registry: try e["registry"].map { try string($0, "registry") },
-                             sources: try sources(try required("sources")), model: family,
-                             horizon: try integer(try required("horizon"), "horizon", range: 1...100_000))
+                             sources: try sources(try required("sources")), task: task, horizon: horizon)
         job.modelStore = try e["model_store"].map { try string($0, "model_store") }
         if let node = e["models"] {
             guard let grouping = ModelGrouping(rawValue: try string(node, "models")) else {
                 throw bad("'models' must be per_series (one model per series) or global (one model for every series)", node.mark)
             }
+            if grouping == .global, taskName == "detect" { throw bad("a detector follows one series: detect jobs are per_series", node.mark) }
             job.grouping = grouping
-        }
-        if let node = e["task"] {
-            let task = try string(node, "task")
-            guard task == "forecast" else { throw bad("'task' must be forecast (detect jobs are not built yet)", node.mark) }
-            job.task = task
         }
         job.lookback = try e["lookback"].map { try integer($0, "lookback", range: 1...1_000_000) }
         job.season = try e["season"].map { try integer($0, "season", range: 1...100_000) }

@@ -8,6 +8,14 @@ import SeerData
 import SeerTasks
 import Yams
 
+extension RetrainJob {
+    /// The forecasting family (nil for a detect job).
+    public var model: ModelFamily? {
+        if case .forecast(let family) = task { return family }
+        return nil
+    }
+}
+
 /// Where a job's series come from.
 public enum JobSource: Sendable, Equatable {
     /// CSV files matching a glob (relative to the job file), long or wide layout.
@@ -22,6 +30,21 @@ public enum ModelGrouping: String, Sendable, Equatable {
     case perSeries = "per_series"
     /// One global model over every series; the job's name is the model key.
     case global
+}
+
+/// What a job trains per key.
+public enum RetrainTask: Sendable, Equatable {
+    /// A forecaster of this family, scored on the latest `horizon` steps against the champion.
+    case forecast(ModelFamily)
+    /// An anomaly detector fed every point of the key's series, registered when its scores on
+    /// the latest `window` steps are finite and alarm on at most `maxAlarmRate` of them.
+    case detect(DetectorModel, threshold: Double, window: Int, maxAlarmRate: Double)
+
+    /// forecast or detect.
+    public var name: String {
+        if case .forecast = self { return "forecast" }
+        return "detect"
+    }
 }
 
 /// When a challenger replaces the champion.
@@ -42,8 +65,8 @@ public struct RetrainJob: Sendable, Equatable {
     public var modelStore: String?
     public var sources: [JobSource]
     public var grouping: ModelGrouping = .perSeries
-    public var task = "forecast"
-    public var model: ModelFamily
+    public var task: RetrainTask
+    /// The forecast horizon (forecast jobs; the window a detect job's alarms are counted on).
     public var horizon: Int
     public var lookback: Int?
     public var season: Int?

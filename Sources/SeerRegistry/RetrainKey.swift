@@ -17,7 +17,7 @@ import SeerTasks
 
 extension RetrainRun {
     var request: ForecastRequest {
-        ForecastRequest(horizon: job.horizon, model: .family(job.model), lookback: job.lookback, maxSteps: job.maxSteps, season: job.season,
+        ForecastRequest(horizon: job.horizon, model: .family(job.model ?? .rlinear), lookback: job.lookback, maxSteps: job.maxSteps, season: job.season,
                         seed: job.seed)
     }
 
@@ -43,6 +43,9 @@ extension RetrainRun {
     }
 
     func train(_ item: KeyData, began: Double) throws -> KeyOutcome {
+        if case .detect(let model, let threshold, let window, let rate) = job.task {
+            return try trainDetector(item, model: model, threshold: threshold, window: window, maxAlarmRate: rate, began: began)
+        }
         let h = job.horizon
         if let short = item.data.sequences.first(where: { $0.values.count <= h }) {
             throw DataError.bad("series '\(short.id)' has \(short.values.count) steps; retraining needs more than the horizon (\(h)) to score the latest window",

@@ -18,7 +18,7 @@ struct LayeringTests {
         "SeerEval": ["SeerData"],
         "SeerTasks": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"],
         "SeerBench": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"],
-        "SeerRegistry": ["SeerBase", "SeerData", "SeerEval", "SeerTasks"],
+        "SeerRegistry": ["SeerBase", "SeerData", "SeerEval", "SeerNN", "SeerTasks"],
         "Seer": ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"],
         "SeerCLI": ["Seer", "SeerBench", "ArgumentParser"],
     ]

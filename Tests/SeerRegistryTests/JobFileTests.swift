@@ -39,6 +39,8 @@ import SeerBase
         #expect(yaml.leaseSeconds == 60 && yaml.keep == 2)
         #expect(yaml.sources == json.sources)
         #expect(yaml.sources[1] == .sqlite(database: "w.db", table: nil, query: "SELECT id, ts, v FROM m", idColumn: nil, timeColumn: nil, valueColumn: nil))
+        let detect = try RetrainJob.load(try write("job: d\nsources:\n  - csv: x.csv\ntask: detect\nmodel: residual\nwindow: 48\nthreshold: 0.7\n"))
+        #expect(detect.task == .detect(.residual, threshold: 0.7, window: 48, maxAlarmRate: 0.05) && detect.model == nil)
         var same = json
         same.file = yaml.file
         #expect(same == yaml)
@@ -74,6 +76,12 @@ import SeerBase
         #expect(syntax.kind == .badInput && syntax.location?.line != nil && syntax.message.contains("not valid YAML"))
         let duplicate = try error(base + "horizon: 5\n")
         #expect(duplicate.kind == .badInput)
+        let detectHorizon = try error("job: j\nsources:\n  - csv: x.csv\ntask: detect\nmodel: linear\nhorizon: 4\n")
+        #expect(detectHorizon.location?.line == 6 && detectHorizon.message.contains("no horizon"))
+        let forecastWindow = try error(base + "window: 24\n")
+        #expect(forecastWindow.location?.line == 6 && forecastWindow.message.contains("belongs to detect jobs"))
+        let detector = try error("job: j\nsources:\n  - csv: x.csv\ntask: detect\nmodel: rlinear\n")
+        #expect(detector.location?.line == 5 && detector.message.contains("must name a detector"))
         let notMapping = try error("- just a list\n")
         #expect(notMapping.message.contains("mapping"))
     }

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import SeerBase
+import SeerTasks
 @testable import SeerRegistry
 
 @Suite struct RetrainRunTests {
@@ -66,5 +67,38 @@ import SeerBase
         #expect(summary.outcomes.map(\.key) == ["test-job"])
         #expect(summary.outcomes[0].status == .promoted)
         #expect(try registry.champion(of: "test-job")?.config["series"]?.arrayValue?.count == 3)
+    }
+}
+
+extension RetrainRunTests {
+    /// A detect job: each series' detector is fed every point, registered with its alarm share on
+    /// the latest window, and its saved state scores the next point exactly as the live one would.
+    @Test func aDetectJobRegistersDetectors() throws {
+        let dir = try RegistryFixtures.folder()
+        var csv = RegistryFixtures.salesCSV(series: 2, length: 1_200)
+        // s1 jumps far out of its range three times inside the window.
+        csv = csv.split(separator: "\n").map { line -> String in
+            let parts = line.split(separator: ",")
+            guard parts.count == 3, parts[0] == "s1", let t = Int(parts[1]), [1_100, 1_140, 1_180].contains(t) else { return String(line) }
+            return "s1,\(t),400"
+        }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: dir + "/data.csv", atomically: true, encoding: .utf8)
+        try "job: det\nregistry: reg\nsources:\n  - csv: data.csv\ntask: detect\nmodel: linear\nwindow: 120\nmax_alarm_rate: 0.005\nseason: 12\n"
+            .write(toFile: dir + "/job.yaml", atomically: true, encoding: .utf8)
+        let (summary, registry) = try run(dir + "/job.yaml")
+        #expect(summary.outcomes.map(\.status) == [.promoted, .rejected], "\(summary.outcomes.map(\.message))")
+        #expect(summary.outcomes[1].challengerScore ?? 0 > 0)
+        #expect(try registry.champion(of: "s1") == nil && registry.aliases(of: "s1")["challenger"] == 1)
+        // The saved state continues exactly where the live detector stopped.
+        let saved = try #require(try registry.champion(of: "s0"))
+        var (detector, threshold) = try registry.loadDetector(saved)
+        #expect(threshold == 0.5 && detector.count == 1_200)
+        var live = AnomalyDetector(model: .linear, season: 12)
+        let values = RegistryFixtures.salesCSV(series: 1, length: 1_200).split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",")[2]) }
+        for v in values { _ = live.update(Double(Float(v))) }  // the job reads values as Float
+        #expect(detector.update(55) == live.update(55))
+        // A detect job's champions do not forecast.
+        let job = try RetrainJob.load(dir + "/job.yaml")
+        #expect(throws: DataError.self) { try ChampionForecasts(job: job, registry: registry) }
     }
 }

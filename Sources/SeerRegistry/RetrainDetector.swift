@@ -1,0 +1,102 @@
+// A detect job's key: a fresh anomaly detector fed the series point by point (it scores each point
+// before learning it, as a live stream would), its alarms on the latest `window` points counted,
+// and the detector registered when every score is finite and it alarms on at most the job's
+// share of the window. Without labels there is no error to set against the champion's, so the
+// rule is a sanity gate (a detector that alarms on a twentieth of a day is broken, one that
+// gives NaN is broken); the champion's alarm share on the same window is recorded beside it.
+//
+// The model directory holds the detector's whole state in config.json ("state", the same JSON as
+// `seer detect --state` keeps) and an empty model.safetensors, saved like every model: atomically.
+import Foundation
+import SeerBase
+import SeerData
+import SeerNN
+import SeerTasks
+
+extension ModelRegistry {
+    static let detectorKind = "seer-detector"
+
+    /// Writes a detector as a model directory (atomically).
+    static func saveDetector(_ detector: AnomalyDetector, threshold: Double, series: [String], to directory: String) throws {
+        let state = try JSONValue(parsing: Array(try JSONEncoder().encode(detector)), source: "detector state")
+        let config: [String: JSONValue] = ["kind": .string(detectorKind), "model": .string(detector.model.rawValue), "season": .number(Double(detector.season)),
+                                           "threshold": .number(threshold), "points": .number(Double(detector.count)),
+                                           "series": .array(series.map { .string($0) }), "state": state]
+        try Checkpoint.save(directory: directory, tensors: SafeTensorsFile(entries: []), config: config, seerVersion: Forecaster.libraryVersion)
+    }
+
+    /// A detector version's state and threshold, after its checksum is verified.
+    public func loadDetector(_ version: ModelVersion) throws -> (detector: AnomalyDetector, threshold: Double) {
+        try verify(version)
+        let (_, config) = try Checkpoint.load(directory: version.path)
+        guard config["kind"]?.stringValue == Self.detectorKind, let state = config["state"], let threshold = config["threshold"]?.doubleValue else {
+            throw DataError.bad("is not a detector Seer registered (no \"kind\": \"\(Self.detectorKind)\" with a state and a threshold)", file: version.path + "/config.json")
+        }
+        do {
+            return (try JSONDecoder().decode(AnomalyDetector.self, from: Data(try state.jsonText(indent: 0).utf8)), threshold)
+        } catch let error as DataError {
+            throw error
+        } catch {
+            throw DataError.bad("the detector state cannot be read: \(error)", file: version.path + "/config.json")
+        }
+    }
+}
+
+extension RetrainRun {
+    func trainDetector(_ item: KeyData, model: DetectorModel, threshold: Double, window: Int, maxAlarmRate: Double, began: Double) throws -> KeyOutcome {
+        let sequence = item.data.sequences[0]
+        let values = sequence.values.map(Double.init)
+        guard values.count > window else {
+            throw DataError.bad("series '\(sequence.id)' has \(values.count) points; the detector needs more than the window (\(window)) to be checked", file: item.key)
+        }
+        let season = job.season ?? AnomalyDetector.season(for: item.data.frequency)
+        var detector = AnomalyDetector(model: model, season: season)
+        let cutoff = values.count - window
+        for value in values[..<cutoff] where value.isFinite { _ = detector.update(value) }
+        let scores = values[cutoff...].filter(\.isFinite).map { detector.update($0) }
+        CrashPoint.reach("trained")
+        guard scores.allSatisfy(\.isFinite) else {
+            throw DataError(.badInput, "the detector's scores on the latest \(window) points are not all finite; nothing registered", file: item.key)
+        }
+        let alarmShare = Double(scores.filter { $0 >= threshold }.count) / Double(max(1, scores.count))
+
+        // The champion on the same window, for the record: advanced over the points it has not
+        // seen before the window (when it saw fewer than the window's start), then scored.
+        var championShare: Double?
+        if let current = try clock.time({ try registry.champion(of: item.key) }) {
+            var (champion, championThreshold) = try registry.loadDetector(current)
+            if champion.count <= cutoff {
+                for value in values[champion.count..<cutoff] where value.isFinite { _ = champion.update(value) }
+                let championScores = values[cutoff...].filter(\.isFinite).map { champion.update($0) }
+                championShare = Double(championScores.filter { $0 >= championThreshold }.count) / Double(max(1, championScores.count))
+            }
+        }
+        let accepted = alarmShare <= maxAlarmRate
+        let verdict = String(format: "alarms on %.2f%% of the latest %d points (at most %.2f%%)", 100 * alarmShare, window, 100 * maxAlarmRate)
+            + (championShare.map { String(format: "; the champion %.2f%%", 100 * $0) } ?? "; no champion yet")
+
+        let version = try clock.time { try registry.nextVersion(of: item.key) }
+        CrashPoint.reach("versioned")
+        try ModelRegistry.saveDetector(detector, threshold: threshold, series: [sequence.id], to: try registry.directory(for: item.key, version: version))
+        CrashPoint.reach("saved")
+        guard try clock.time({ try registry.renew(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }) else {
+            throw DataError(.temporary, "lost the claim on '\(item.key)' while training; another process owns it now, so this version is not registered",
+                            file: registry.location)
+        }
+        var metrics: [String: JSONValue] = ["metric": .string("alarm_share"), "window": .number(Double(window)), "accepted": .bool(accepted),
+                                            "challenger": .number(alarmShare), "threshold": .number(threshold)]
+        if let championShare { metrics["champion"] = .number(championShare) }
+        let config: JSONValue = .object(["job": .string(job.name), "batch": .string(batch), "task": .string("detect"), "model": .string(model.rawValue),
+                                         "season": .number(Double(season)), "series": .array([.string(sequence.id)])])
+        let new = NewVersion(key: item.key, version: version, dataFingerprint: ModelCard.fingerprint([sequence.values]), config: config,
+                             metrics: .object(metrics), tags: ["decision": accepted ? "promoted" : "rejected", "run": runId],
+                             aliases: accepted ? ["challenger", "champion"] : ["challenger"], runId: runId,
+                             reason: "\(accepted ? "promoted" : "rejected") by run \(runId): \(verdict)")
+        _ = try clock.time {
+            try registry.register(new) { try registry.finishClaim(job: job.name, batch: batch, key: item.key, owner: runId, version: version) }
+        }
+        CrashPoint.reach("committed")
+        return KeyOutcome(key: item.key, status: accepted ? .promoted : .rejected, version: version, challengerScore: alarmShare,
+                          championScore: championShare, message: verdict, seconds: monotonicSeconds() - began)
+    }
+}
