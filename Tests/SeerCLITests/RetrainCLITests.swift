@@ -102,6 +102,16 @@ import SeerData
         try "job: j\nsources:\n  - csv: none*.csv\nmodel: naive\nhorizon: 3\nregistry: r\n".write(toFile: dir + "/none.yaml", atomically: true, encoding: .utf8)
         let none = try CLITests.seer(["retrain", dir + "/none.yaml"])
         #expect(none.status == 66 && none.stderr.contains("no file matches"), "\(none.stderr)")
+        // A query that fails: a clear message, the run recorded as failed, nothing registered.
+        try "job: q\nregistry: rq\nsources:\n  - sqlite: w.db\n    query: SELECT nope FROM missing\nmodel: naive\nhorizon: 3\n"
+            .write(toFile: dir + "/q.yaml", atomically: true, encoding: .utf8)
+        _ = try SQLiteSeriesWriter.write(try TimeSeries(id: "a", time: .index(count: 1), columns: [SeriesColumn(name: "y", values: [1])], source: "t"),
+                                         to: dir + "/w.db", table: "t")
+        let query = try CLITests.seer(["retrain", dir + "/q.yaml"])
+        #expect(query.status == 64 && query.stderr.contains("w.db:query: cannot prepare the SQL: no such table: missing"), "\(query.stderr)")
+        let failedRun = try #require(try ModelRegistry(location: dir + "/rq").runs().first)
+        #expect(failedRun.status == "failed" && failedRun.error?.contains("no such table") == true)
+        #expect(try ModelRegistry(location: dir + "/rq").keys().isEmpty)
     }
 
     /// Four processes at once on one SQLite registry, sharded and then all competing for every key.
