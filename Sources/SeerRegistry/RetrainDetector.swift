@@ -75,28 +75,12 @@ extension RetrainRun {
         let verdict = String(format: "alarms on %.2f%% of the latest %d points (at most %.2f%%)", 100 * alarmShare, window, 100 * maxAlarmRate)
             + (championShare.map { String(format: "; the champion %.2f%%", 100 * $0) } ?? "; no champion yet")
 
-        let version = try clock.time { try registry.nextVersion(of: item.key) }
-        CrashPoint.reach("versioned")
-        try ModelRegistry.saveDetector(detector, threshold: threshold, series: [sequence.id], to: try registry.directory(for: item.key, version: version))
-        CrashPoint.reach("saved")
-        guard try clock.time({ try registry.renew(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }) else {
-            throw DataError(.temporary, "lost the claim on '\(item.key)' while training; another process owns it now, so this version is not registered",
-                            file: registry.location)
-        }
-        var metrics: [String: JSONValue] = ["metric": .string("alarm_share"), "window": .number(Double(window)), "accepted": .bool(accepted),
-                                            "challenger": .number(alarmShare), "threshold": .number(threshold)]
-        if let championShare { metrics["champion"] = .number(championShare) }
-        let config: JSONValue = .object(["job": .string(job.name), "batch": .string(batch), "task": .string("detect"), "model": .string(model.rawValue),
-                                         "season": .number(Double(season)), "series": .array([.string(sequence.id)])])
-        let new = NewVersion(key: item.key, version: version, dataFingerprint: ModelCard.fingerprint([sequence.values]), config: config,
-                             metrics: .object(metrics), tags: ["decision": accepted ? "promoted" : "rejected", "run": runId],
-                             aliases: accepted ? ["challenger", "champion"] : ["challenger"], runId: runId,
-                             reason: "\(accepted ? "promoted" : "rejected") by run \(runId): \(verdict)")
-        _ = try clock.time {
-            try registry.register(new) { try registry.finishClaim(job: job.name, batch: batch, key: item.key, owner: runId, version: version) }
-        }
-        CrashPoint.reach("committed")
-        return KeyOutcome(key: item.key, status: accepted ? .promoted : .rejected, version: version, challengerScore: alarmShare,
-                          championScore: championShare, message: verdict, seconds: monotonicSeconds() - began)
+        let trained = detector
+        return try register(Challenger(
+            accepted: accepted, verdict: verdict, score: alarmShare, championScore: championShare,
+            metrics: ["metric": .string("alarm_share"), "window": .number(Double(window)), "threshold": .number(threshold)],
+            config: ["task": .string("detect"), "model": .string(model.rawValue), "season": .number(Double(season)), "series": .array([.string(sequence.id)])],
+            dataFingerprint: ModelCard.fingerprint([sequence.values]),
+            save: { try ModelRegistry.saveDetector(trained, threshold: threshold, series: [sequence.id], to: $0) }), for: item.key, began: began)
     }
 }

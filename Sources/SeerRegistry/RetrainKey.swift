@@ -82,32 +82,13 @@ extension RetrainRun {
             String(format: "%@ %.4g vs %@ %.4g (tolerance %.0f%%)", metric, challengerScore, championNote, $0, job.accept.tolerance * 100)
         } ?? String(format: "%@ %.4g; %@", metric, challengerScore, championNote)
 
-        let final = evaluation
-        let version = try clock.time { try registry.nextVersion(of: item.key) }
-        CrashPoint.reach("versioned")
-        let card = ModelCard(final, data: history, intervals: .none)
-        try final.forecaster.save(to: try registry.directory(for: item.key, version: version), card: card)
-        CrashPoint.reach("saved")
-        guard try clock.time({ try registry.renew(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }) else {
-            throw DataError(.temporary, "lost the claim on '\(item.key)' while training (its lease of \(Int(job.leaseSeconds)) s ran out); "
-                            + "another process owns it now, so this version is not registered", file: registry.location)
-        }
-        var metrics: [String: JSONValue] = ["metric": .string(metric), "window": .number(Double(h)), "accepted": .bool(accepted),
-                                            "challenger": .number(challengerScore), "challenger_mae": .number(challenger.mae)]
-        if let championScore { metrics["champion"] = .number(championScore) }
-        let config: JSONValue = .object(["job": .string(job.name), "batch": .string(batch), "model": .string(final.forecaster.modelName),
-                                         "horizon": .number(Double(final.forecaster.config.horizon)),
-                                         "lookback": .number(Double(final.forecaster.config.lookback)), "season": .number(Double(season)),
-                                         "series": .array(item.data.sequences.map { .string($0.id) })])
-        let new = NewVersion(key: item.key, version: version, dataFingerprint: card.trainingDataFingerprint, config: config, metrics: .object(metrics),
-                             tags: ["decision": accepted ? "promoted" : "rejected", "run": runId],
-                             aliases: accepted ? ["challenger", "champion"] : ["challenger"], runId: runId,
-                             reason: "\(accepted ? "promoted" : "rejected") by run \(runId): \(verdict)")
-        _ = try clock.time {
-            try registry.register(new) { try registry.finishClaim(job: job.name, batch: batch, key: item.key, owner: runId, version: version) }
-        }
-        CrashPoint.reach("committed")
-        return KeyOutcome(key: item.key, status: accepted ? .promoted : .rejected, version: version, challengerScore: challengerScore,
-                          championScore: championScore, message: verdict, seconds: monotonicSeconds() - began)
+        let card = ModelCard(evaluation, data: history, intervals: .none)
+        let model = evaluation.forecaster
+        return try register(Challenger(
+            accepted: accepted, verdict: verdict, score: challengerScore, championScore: championScore,
+            metrics: ["metric": .string(metric), "window": .number(Double(h)), "challenger_mae": .number(challenger.mae)],
+            config: ["model": .string(model.modelName), "horizon": .number(Double(model.config.horizon)), "lookback": .number(Double(model.config.lookback)),
+                     "season": .number(Double(season)), "series": .array(item.data.sequences.map { .string($0.id) })],
+            dataFingerprint: card.trainingDataFingerprint, save: { try model.save(to: $0, card: card) }), for: item.key, began: began)
     }
 }
