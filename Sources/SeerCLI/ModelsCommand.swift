@@ -18,7 +18,7 @@ struct ModelsCommand: ParsableCommand {
         @Option(help: "With a PostgreSQL registry: the folder holding the model files.")
         var modelStore: String?
 
-        func open() throws -> ModelRegistry { try ModelRegistry(location: registry, store: modelStore) }
+        func open() throws -> ModelRegistry { try ModelRegistry(location: registry, store: modelStore, create: false) }
     }
 
     static func score(_ version: ModelVersion, _ name: String) -> String {

@@ -49,10 +49,10 @@ struct PredictCommand: ParsableCommand {
             if let job { return try forecastChampions(job) }
             let loaded: (forecaster: Forecaster, card: ModelCard), from: String
             if let registry, let key {
-                let store = try ModelRegistry(location: registry, store: modelStore)
+                let store = try ModelRegistry(location: registry, store: modelStore, create: false)
                 let chosen = try store.resolve(version, of: key)
                 loaded = try Forecaster.loadWithCard(from: chosen.path, verifiedBy: store, version: chosen)
-                from = "version \(chosen.version) of '\(key)' in \(registry)"
+                from = "version \(chosen.version) of '\(key)' in \(store.location)"
             } else {
                 let model = model!
                 if Classifier.isClassifier(model) { return try classify(model) }
@@ -71,7 +71,7 @@ struct PredictCommand: ParsableCommand {
         guard let location = registry ?? job.registry.map({ ModelRegistry.isPostgresURL($0) ? $0 : job.resolve($0) }) else {
             throw DataError(.usage, "the job names no registry:", file: path)
         }
-        let champions = try ChampionForecasts(job: job, registry: try ModelRegistry(location: location, store: modelStore ?? job.modelStore.map(job.resolve)))
+        let champions = try ChampionForecasts(job: job, registry: try ModelRegistry(location: location, store: modelStore ?? job.modelStore.map(job.resolve), create: false))
         if let database = output.outSqlite {
             try champions.writeSQLite(to: database, table: output.outTable ?? "forecasts")
         } else if let out = output.out {

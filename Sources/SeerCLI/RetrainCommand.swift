@@ -12,9 +12,10 @@ struct RetrainCommand: ParsableCommand {
         discussion: """
             Each model key is claimed in the registry under a lease, trained without the latest \
             horizon, scored on it beside the champion, and promoted only when not worse than the \
-            champion by more than the job's tolerance (then refitted on all the data). Files are \
+            champion by more than the job's tolerance (the model scored is the model registered). Files are \
             written and synced before the registry commit; a key that fails is recorded and the \
-            run goes on. Exit 0 when every key succeeded, 1 when some failed.
+            run goes on. Exit 0 when every key is done, 1 when some failed, 75 when another \
+            run still holds some (rerun the batch after their lease).
 
             Shards: --shard i/n (0 ≤ i < n), else JOB_COMPLETION_INDEX/JOB_COMPLETIONS \
             (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm array).
@@ -61,10 +62,11 @@ struct RetrainCommand: ParsableCommand {
             if json { print(try summary.json.jsonText(indent: 2)) }
             if !quiet {
                 let line = "retrain \(job.name) batch \(summary.batch) shard \(shard): \(summary.outcomes.count) keys in "
-                    + String(format: "%.1f s", summary.seconds) + "; \(summary.failed) failed\n"
+                    + String(format: "%.1f s", summary.seconds) + "; \(summary.failed) failed" + (summary.held > 0 ? ", \(summary.held) held by other runs" : "") + "\n"
                 FileHandle.standardError.write(Data(line.utf8))
             }
             if summary.failed > 0 { throw ExitCode(1) }
+            if summary.held > 0 { throw ExitCode(FailureKind.temporary.exitCode) }
         }
     }
 }

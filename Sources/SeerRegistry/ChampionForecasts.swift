@@ -55,15 +55,22 @@ public struct ChampionForecasts: Sendable {
         return text
     }
 
-    /// Replaces `table` of the SQLite database `path` with every row, in one transaction.
+    /// Writes every row into `table` of the SQLite database `path` in one transaction: the rows of
+    /// every key forecast now replace that key's rows, keys whose champion failed keep yesterday's
+    /// (their `forecast_at` says how old), and keys no longer in the sources go. With nothing
+    /// forecast at all the table is left as it was.
     public func writeSQLite(to path: String, table: String) throws {
+        guard !forecasts.isEmpty else {
+            throw DataError(.other, "no champion could forecast (\(failures.count) failed); the table is left as it was", file: path)
+        }
         let database = try SQLiteDatabase(path: path, mode: .readWrite)
         let name = SQLiteDatabase.quote(table)
         let (_, now) = ModelRegistry.now()
         try database.transaction {
-            try database.execute("DROP TABLE IF EXISTS \(name)")
-            try database.execute("CREATE TABLE \(name) (key TEXT NOT NULL, unique_id TEXT NOT NULL, ds TEXT NOT NULL, step INTEGER NOT NULL, "
+            try database.execute("CREATE TABLE IF NOT EXISTS \(name) (key TEXT NOT NULL, unique_id TEXT NOT NULL, ds TEXT NOT NULL, step INTEGER NOT NULL, "
                                  + "forecast REAL, model TEXT NOT NULL, version INTEGER NOT NULL, forecast_at TEXT NOT NULL)")
+            let kept = failures.map { SQLValue.text($0.key) }
+            try database.execute("DELETE FROM \(name)" + (kept.isEmpty ? "" : " WHERE key NOT IN (" + kept.map { _ in "?" }.joined(separator: ", ") + ")"), kept)
             let insert = try database.prepare("INSERT INTO \(name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             for f in forecasts {
                 for (i, row) in f.result.rows.enumerated() {

@@ -57,7 +57,19 @@ extension ModelRegistry {
             try Self.makeDirectories(folder)
             DurableFiles.syncDirectory(store)
         }
-        return folder + "/v\(version)"
+        let path = folder + "/v\(version)"
+        return path
+    }
+
+    /// `directory(for:version:)` for a version about to be written: a fresh version number never
+    /// has files, so finding some means another registry writes to this store.
+    func freshDirectory(for key: String, version: Int) throws -> String {
+        let path = try directory(for: key, version: version)
+        guard (try? DurableFiles.entryKind(path)) == DurableFiles.EntryKind.none else {
+            throw DataError(.io, "already exists, though version \(version) of '\(key)' was just given out: is another registry writing to this model store?",
+                            file: path)
+        }
+        return path
     }
 
     /// Registers `new`, whose model directory (`directory(for:version:)`) is already written and
@@ -92,6 +104,11 @@ extension ModelRegistry {
 
     /// Points `alias` at `version` (inside a transaction), recording the move.
     func moveAlias(_ alias: String, of key: String, to version: Int, reason: String, at now: String) throws {
+        // Checked here, inside the transaction, so gc (which deletes only versions no alias
+        // points at, in its own transaction) and a promote can never interleave wrongly.
+        guard try connection.query("SELECT status FROM models WHERE key = ? AND version = ?", [.text(key), .integer(Int64(version))]).first?[0].text == "ready" else {
+            throw DataError(.missingInput, "version \(version) of '\(key)' is not registered or its files were deleted", file: location)
+        }
         try connection.execute("INSERT INTO aliases (key, alias, version) VALUES (?, ?, ?) ON CONFLICT (key, alias) DO UPDATE SET version = excluded.version",
                                [.text(key), .text(alias), .integer(Int64(version))])
         try connection.execute("INSERT INTO alias_history (key, alias, version, set_at, reason) VALUES (?, ?, ?, ?, ?)",
@@ -109,6 +126,8 @@ extension ModelRegistry {
         }
     }
 
+    static let rollbackReason = "rollback from version "
+
     /// Moves `key`'s champion back to the champion before it (the latest earlier champion whose
     /// files are still there); returns that version.
     @discardableResult
@@ -116,12 +135,19 @@ extension ModelRegistry {
         guard let current = try aliases(of: key)["champion"] else {
             throw DataError(.missingInput, "model key '\(key)' has no champion to roll back", file: location)
         }
-        let history = try connection.query("SELECT version FROM alias_history WHERE key = ? AND alias = 'champion' ORDER BY id DESC", [.text(key)])
-            .compactMap { $0[0].int }
-        for candidate in history where candidate != current {
+        // Newest first; a champion that was rolled back from is never chosen again, so repeated
+        // rollbacks step back through the history (v5 → v4 → v3) instead of flipping v4 ↔ v5.
+        let history = try connection.query("SELECT version, reason FROM alias_history WHERE key = ? AND alias = 'champion' ORDER BY id DESC", [.text(key)])
+        var rolledBackFrom: Set<Int> = [current]
+        for row in history {
+            if let reason = row[1].text, reason.hasPrefix(Self.rollbackReason), let from = Int(reason.dropFirst(Self.rollbackReason.count)) {
+                rolledBackFrom.insert(from)
+            }
+        }
+        for candidate in history.compactMap({ $0[0].int }) where !rolledBackFrom.contains(candidate) {
             guard let version = try version(candidate, of: key), version.status == "ready", (try? verify(version)) != nil else { continue }
             try connection.transaction {
-                try moveAlias("champion", of: key, to: candidate, reason: "rollback from version \(current)", at: Self.now().text)
+                try moveAlias("champion", of: key, to: candidate, reason: Self.rollbackReason + String(current), at: Self.now().text)
             }
             return candidate
         }
@@ -158,13 +184,22 @@ extension ModelRegistry {
         return removed
     }
 
+    /// `v<digits>`, or the staging `v<digits>.tmp-…` of an atomic save: the only names the sweep
+    /// may delete, so a model store shared with other files loses nothing else.
+    static func isVersionDirectoryName(_ name: String) -> Bool {
+        guard name.hasPrefix("v") else { return false }
+        let digits = name.dropFirst().prefix { $0.isASCII && $0.isNumber }
+        let rest = name.dropFirst(1 + digits.count)
+        return !digits.isEmpty && (rest.isEmpty || rest.hasPrefix(".tmp-"))
+    }
+
     /// Removes version directories no `ready` row points at, older than `age` seconds.
     func sweepOrphans(olderThan age: Double) throws {
         let known = Set(try connection.query("SELECT path FROM models WHERE status = 'ready'", []).compactMap { $0[0].text })
         let now = Date().timeIntervalSince1970
         let files = FileManager.default
         for keyDirectory in (try? files.contentsOfDirectory(atPath: store)) ?? [] {
-            for entry in (try? files.contentsOfDirectory(atPath: store + "/" + keyDirectory)) ?? [] {
+            for entry in (try? files.contentsOfDirectory(atPath: store + "/" + keyDirectory)) ?? [] where Self.isVersionDirectoryName(entry) {
                 let relative = keyDirectory + "/" + entry, path = store + "/" + relative
                 guard !known.contains(relative),
                       let modified = (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date,

@@ -35,23 +35,29 @@ public final class ModelRegistry: @unchecked Sendable {
     /// The database, for messages.
     public var location: String { connection.location }
 
-    /// Opens (creating and migrating when needed) the registry at `location`: a directory holding
-    /// `registry.db` (SQLite) and `models/`, or a `postgres://` URL with the model files in
-    /// `store` (a folder every machine of the job sees, e.g. a shared file system).
-    public convenience init(location: String, store: String? = nil) throws {
+    /// Opens the registry at `location`: a directory holding `registry.db` (SQLite) and `models/`,
+    /// or a `postgres://` URL with the model files in `store` (a folder every machine of the job
+    /// sees, e.g. a shared file system). With `create` (retraining) a missing registry is created
+    /// and an older schema migrated; without it (reading, promoting, serving) a registry that is
+    /// not there is an error, so a mistyped path never yields an empty registry.
+    public convenience init(location: String, store: String? = nil, create: Bool = true) throws {
         if Self.isPostgresURL(location) {
             guard let store else {
                 throw DataError(.usage, "a PostgreSQL registry needs a model store: a folder every machine sees (model_store: in the job, or --model-store)",
                                 file: PostgresRegistryConnection.redacted(location))
             }
             let folder = DurableFiles.trimmingTrailingSlashes(store)
-            try Self.makeDirectories(folder)
-            try self.init(connection: try PostgresRegistryConnection(url: location), store: folder)
+            if create { try Self.makeDirectories(folder) }
+            try self.init(connection: try PostgresRegistryConnection(url: location), store: folder, create: create)
             return
         }
         let directory = DurableFiles.trimmingTrailingSlashes(location)
-        try Self.makeDirectories(directory + "/models")
-        try self.init(connection: try SQLiteRegistryConnection(path: directory + "/registry.db"), store: store.map(DurableFiles.trimmingTrailingSlashes) ?? directory + "/models")
+        if !create, ((try? DurableFiles.entryKind(directory + "/registry.db")) ?? DurableFiles.EntryKind.none) == DurableFiles.EntryKind.none {
+            throw DataError(.missingInput, "is not a registry (no registry.db); seer retrain creates one", file: directory)
+        }
+        if create { try Self.makeDirectories(directory + "/models") }
+        try self.init(connection: try SQLiteRegistryConnection(path: directory + "/registry.db"),
+                      store: store.map(DurableFiles.trimmingTrailingSlashes) ?? directory + "/models", create: create)
     }
 
     /// Whether a registry location names a PostgreSQL server.
@@ -59,10 +65,37 @@ public final class ModelRegistry: @unchecked Sendable {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
 
-    init(connection: RegistryConnection, store: String) throws {
+    init(connection: RegistryConnection, store: String, create: Bool = true) throws {
         self.connection = connection
         self.store = store
+        if !create, (try? connection.query("SELECT value FROM meta WHERE name = 'schema_version'", []).first) == nil {
+            throw DataError(.missingInput, "holds no Seer registry; seer retrain creates one", file: connection.location)
+        }
         try RegistrySchema.migrate(connection)
+        try claimStore()
+    }
+
+    /// The model store belongs to one registry: its id is written into the store on first use, and
+    /// a store holding another registry's id is refused (two registries giving out the same
+    /// version numbers in one folder would overwrite each other's files).
+    func claimStore() throws {
+        func id() throws -> String? { try connection.query("SELECT value FROM meta WHERE name = 'registry_id'", []).first?[0].text }
+        if try id() == nil {
+            try connection.transaction {
+                try connection.execute("INSERT INTO meta (name, value) VALUES ('registry_id', ?) ON CONFLICT (name) DO NOTHING",
+                                       [.text(UUID().uuidString.lowercased())])
+            }
+        }
+        guard let registryId = try id() else { throw DataError(.other, "the registry has no id", file: location) }
+        let marker = store + "/.seer-registry-id"
+        if let found = try? DurableFiles.readFile(marker) {
+            let text = String(decoding: found, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text == registryId else {
+                throw DataError(.usage, "belongs to another registry (id \(text); this one is \(registryId)); give each registry its own model store", file: store)
+            }
+        } else if (try? DurableFiles.entryKind(store)) == .directory {
+            try DurableFiles.writeAtomically(Array((registryId + "\n").utf8), to: marker)
+        }
     }
 
     static func makeDirectories(_ path: String) throws {
@@ -145,7 +178,9 @@ public final class ModelRegistry: @unchecked Sendable {
         var hash = SHA256()
         for name in ["config.json", "model.safetensors"] {
             let path = directory + "/" + name
-            if (try? DurableFiles.entryKind(path)) == DurableFiles.EntryKind.none { continue }
+            guard (try? DurableFiles.entryKind(path)) != DurableFiles.EntryKind.none else {
+                throw DataError(.missingInput, "the model's \(name) is missing", file: directory)
+            }
             hash.update(Array(name.utf8))
             hash.update(try DurableFiles.readFile(path))
         }

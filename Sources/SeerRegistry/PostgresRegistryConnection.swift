@@ -33,8 +33,14 @@ final class PostgresRegistryConnection: RegistryConnection {
 
     deinit { PQfinish(handle) }
 
-    /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+    /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and `password=…` in the
+    /// query string → `password=***`.
     static func redacted(_ url: String) -> String {
+        var url = url
+        if let query = url.range(of: "password=") {
+            let end = url[query.upperBound...].firstIndex(of: "&") ?? url.endIndex
+            url.replaceSubrange(query.upperBound..<end, with: "***")
+        }
         guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex),
               let colon = url.range(of: ":", range: scheme.upperBound..<at.lowerBound) else { return url }
         return String(url[..<colon.upperBound]) + "***" + String(url[at.lowerBound...])

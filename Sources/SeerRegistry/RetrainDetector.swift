@@ -17,23 +17,25 @@ extension ModelRegistry {
     static let detectorKind = "seer-detector"
 
     /// Writes a detector as a model directory (atomically).
-    static func saveDetector(_ detector: AnomalyDetector, threshold: Double, series: [String], to directory: String) throws {
+    static func saveDetector(_ detector: AnomalyDetector, threshold: Double, series: [String], seriesSteps: Int, to directory: String) throws {
         let state = try JSONValue(parsing: Array(try JSONEncoder().encode(detector)), source: "detector state")
         let config: [String: JSONValue] = ["kind": .string(detectorKind), "model": .string(detector.model.rawValue), "season": .number(Double(detector.season)),
-                                           "threshold": .number(threshold), "points": .number(Double(detector.count)),
+                                           "threshold": .number(threshold), "points": .number(Double(detector.count)), "series_steps": .number(Double(seriesSteps)),
                                            "series": .array(series.map { .string($0) }), "state": state]
         try Checkpoint.save(directory: directory, tensors: SafeTensorsFile(entries: []), config: config, seerVersion: Forecaster.libraryVersion)
     }
 
-    /// A detector version's state and threshold, after its checksum is verified.
-    public func loadDetector(_ version: ModelVersion) throws -> (detector: AnomalyDetector, threshold: Double) {
+    /// A detector version's state, its threshold and how many steps of its series it has been fed
+    /// (missing values included), after its checksum is verified.
+    public func loadDetector(_ version: ModelVersion) throws -> (detector: AnomalyDetector, threshold: Double, seriesSteps: Int) {
         try verify(version)
         let (_, config) = try Checkpoint.load(directory: version.path)
         guard config["kind"]?.stringValue == Self.detectorKind, let state = config["state"], let threshold = config["threshold"]?.doubleValue else {
             throw DataError.bad("is not a detector Seer registered (no \"kind\": \"\(Self.detectorKind)\" with a state and a threshold)", file: version.path + "/config.json")
         }
         do {
-            return (try JSONDecoder().decode(AnomalyDetector.self, from: Data(try state.jsonText(indent: 0).utf8)), threshold)
+            let detector = try JSONDecoder().decode(AnomalyDetector.self, from: Data(try state.jsonText(indent: 0).utf8))
+            return (detector, threshold, config["series_steps"]?.intValue ?? detector.count)
         } catch let error as DataError {
             throw error
         } catch {
@@ -63,17 +65,22 @@ extension RetrainRun {
         // The champion on the same window, for the record: advanced over the points it has not
         // seen before the window (when it saw fewer than the window's start), then scored.
         var championShare: Double?
+        var championNote = "no champion yet"
         if let current = try clock.time({ try registry.champion(of: item.key) }) {
-            var (champion, championThreshold) = try registry.loadDetector(current)
-            if champion.count <= cutoff {
-                for value in values[champion.count..<cutoff] where value.isFinite { _ = champion.update(value) }
+            var (champion, championThreshold, seen) = try registry.loadDetector(current)
+            if seen <= cutoff {
+                for value in values[seen..<cutoff] where value.isFinite { _ = champion.update(value) }
                 let championScores = values[cutoff...].filter(\.isFinite).map { champion.update($0) }
-                championShare = Double(championScores.filter { $0 >= championThreshold }.count) / Double(max(1, championScores.count))
+                let share = Double(championScores.filter { $0 >= championThreshold }.count) / Double(max(1, championScores.count))
+                championShare = share
+                championNote = String(format: "the champion (v%d) %.2f%%", current.version, 100 * share)
+            } else {
+                championNote = "the champion (v\(current.version)) has seen part of this window, so its share is not comparable"
             }
         }
         let accepted = alarmShare <= maxAlarmRate
         let verdict = String(format: "alarms on %.2f%% of the latest %d points (at most %.2f%%)", 100 * alarmShare, window, 100 * maxAlarmRate)
-            + (championShare.map { String(format: "; the champion %.2f%%", 100 * $0) } ?? "; no champion yet")
+            + "; " + championNote
 
         let trained = detector
         return try register(Challenger(
@@ -81,6 +88,7 @@ extension RetrainRun {
             metrics: ["metric": .string("alarm_share"), "window": .number(Double(window)), "threshold": .number(threshold)],
             config: ["task": .string("detect"), "model": .string(model.rawValue), "season": .number(Double(season)), "series": .array([.string(sequence.id)])],
             dataFingerprint: ModelCard.fingerprint([sequence.values]),
-            save: { try ModelRegistry.saveDetector(trained, threshold: threshold, series: [sequence.id], to: $0) }), for: item.key, began: began)
+            save: { try ModelRegistry.saveDetector(trained, threshold: threshold, series: [sequence.id], seriesSteps: values.count, to: $0) }),
+            for: item.key, began: began)
     }
 }

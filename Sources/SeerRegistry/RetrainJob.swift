@@ -74,7 +74,7 @@ public struct RetrainJob: Sendable, Equatable {
     public var seed: UInt64 = 0
     public var accept = AcceptanceRule()
     /// Seconds a claim on a key lasts before another process may take the key over.
-    public var leaseSeconds: Double = 1_800
+    public var leaseSeconds: Double = 600
     /// Versions gc keeps per key besides those with aliases.
     public var keep = 5
 

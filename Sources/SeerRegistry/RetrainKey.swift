@@ -12,7 +12,6 @@
 // forecasts from the latest history either way: the model reads its look-back at predict time.
 import SeerBase
 import SeerData
-import SeerEval
 import SeerTasks
 
 extension RetrainRun {
@@ -21,25 +20,42 @@ extension RetrainRun {
                         seed: job.seed)
     }
 
-    /// Scores on the latest window: (MASE or nil where no series has a usable scale, MAE); nil
-    /// when a forecast is not finite.
+    /// Scores on the latest window: (MASE, or nil where a series has no usable scale — then the
+    /// key is judged by MAE; MAE). Missing actual values are left out of both; nil when a
+    /// forecast is not finite. A window with no actual value at all is an error.
     func score(_ forecaster: Forecaster, history: ForecastData, data: ForecastData, season: Int) throws -> (mase: Double?, mae: Double)? {
         let h = job.horizon
         let forecasts = try forecaster.predict(history.values)
-        var scaled = 0.0, scaledCount = 0, absolute = 0.0
+        var scaled = 0.0, absolute = 0.0, scored = 0, everyScale = true
         for (s, values) in data.values.enumerated() {
             let cutoff = history.values[s].count
             let forecast = Array(forecasts[s].prefix(h))
             guard forecast.count == h, forecast.allSatisfy(\.isFinite) else { return nil }
-            let mae = Metrics.mae(Array(values[cutoff..<(cutoff + h)]), forecast)
+            let errors = zip(values[cutoff..<(cutoff + h)], forecast).filter { $0.0.isFinite }.map { abs(Double($0.0) - Double($0.1)) }
+            guard !errors.isEmpty else { continue }
+            let mae = errors.reduce(0, +) / Double(errors.count)
             absolute += mae
-            if let scale = Metrics.seasonalNaiveScale(history.values[s][...], season: season) {
-                scaled += mae / scale
-                scaledCount += 1
-            }
+            scored += 1
+            if let scale = Self.naiveScale(history.values[s], season: season) { scaled += mae / scale } else { everyScale = false }
         }
-        let count = Double(max(1, data.values.count))
-        return (scaledCount > 0 ? scaled / Double(scaledCount) : nil, absolute / count)
+        guard scored > 0 else {
+            throw DataError.bad("the latest \(h) steps hold no actual values to score the challenger on", file: data.sequences.first?.id ?? "series")
+        }
+        return (everyScale ? scaled / Double(scored) : nil, absolute / Double(scored))
+    }
+
+    /// The in-sample MAE of the seasonal-naive forecast (lag `season`, or 1 when the history is not
+    /// longer than a season) over the pairs where both values are present; nil when none is, or
+    /// when it is 0 (a constant history).
+    static func naiveScale(_ history: [Float], season: Int) -> Double? {
+        let lag = history.count > season ? max(1, season) : 1
+        var total = 0.0, count = 0
+        for t in lag..<max(lag, history.count) where history[t].isFinite && history[t - lag].isFinite {
+            total += abs(Double(history[t]) - Double(history[t - lag]))
+            count += 1
+        }
+        guard count > 0, total > 0 else { return nil }
+        return total / Double(count)
     }
 
     func train(_ item: KeyData, began: Double) throws -> KeyOutcome {

@@ -21,7 +21,7 @@ extension RetrainRun {
     func register(_ challenger: Challenger, for key: String, began: Double) throws -> KeyOutcome {
         let version = try clock.time { try registry.nextVersion(of: key) }
         CrashPoint.reach("versioned")
-        try challenger.save(try registry.directory(for: key, version: version))
+        try challenger.save(try registry.freshDirectory(for: key, version: version))
         CrashPoint.reach("saved")
         guard try clock.time({ try registry.renew(job: job.name, batch: batch, key: key, owner: runId, lease: job.leaseSeconds) }) else {
             throw DataError(.temporary, "lost the claim on '\(key)' while training (its lease of \(Int(job.leaseSeconds)) s ran out); "
@@ -42,6 +42,8 @@ extension RetrainRun {
             try registry.register(new) { try registry.finishClaim(job: job.name, batch: batch, key: key, owner: runId, version: version) }
         }
         CrashPoint.reach("committed")
+        // The job's `keep`: older versions without an alias lose their files (rows stay).
+        _ = try? clock.time { try registry.gc(keep: job.keep, key: key) }
         return KeyOutcome(key: key, status: challenger.accepted ? .promoted : .rejected, version: version, challengerScore: challenger.score,
                           championScore: challenger.championScore, message: challenger.verdict, seconds: monotonicSeconds() - began)
     }

@@ -12,7 +12,9 @@ import SeerTasks
 
 /// What happened to one key.
 public struct KeyOutcome: Sendable, Equatable {
-    public enum Status: String, Sendable { case promoted, rejected, skipped, failed }
+    /// skipped: finished earlier in the batch; held: another live run holds it (or took it over
+    /// when this run's lease ran out), so it is not done by this run.
+    public enum Status: String, Sendable { case promoted, rejected, skipped, held, failed }
     public let key: String
     public let status: Status
     public let version: Int?
@@ -45,6 +47,8 @@ public struct RetrainSummary: Sendable {
     /// The process's peak resident set size when the run ended.
     public let peakRSSBytes: Int
     public var failed: Int { outcomes.filter { $0.status == .failed }.count }
+    /// Keys another run holds: this shard is not finished until a later run does them.
+    public var held: Int { outcomes.filter { $0.status == .held }.count }
 
     /// The summary as one JSON object.
     public var json: JSONValue {
@@ -53,7 +57,7 @@ public struct RetrainSummary: Sendable {
             "job": .string(job), "batch": .string(batch), "run": .string(runId), "shard": .string(shard.description),
             "seconds": .number(seconds), "registry_seconds": .number(registrySeconds), "peak_rss_bytes": .number(Double(peakRSSBytes)),
             "keys": .number(Double(outcomes.count)),
-            "promoted": count(.promoted), "rejected": count(.rejected), "skipped": count(.skipped), "failed": count(.failed),
+            "promoted": count(.promoted), "rejected": count(.rejected), "skipped": count(.skipped), "held": count(.held), "failed": count(.failed),
             "outcomes": .array(outcomes.map { o in
                 .object(["key": .string(o.key), "status": .string(o.status.rawValue), "version": o.version.map { .number(Double($0)) } ?? .null,
                          "challenger_score": o.challengerScore.map { .number($0) } ?? .null,
@@ -115,10 +119,22 @@ public struct RetrainRun {
             outcomes.append(outcome)
             onKey?(i + 1, keyed.count, outcome)
         }
-        let failed = outcomes.filter { $0.status == .failed }.count
+        // Keys another run holds: wait for it to finish them, or for its lease to run out (it
+        // died: a requeued pod or array task must not exit before the dead claim is taken over).
+        var pending = outcomes.indices.filter { outcomes[$0].status == .held }
+        let deadline = monotonicSeconds() + job.leaseSeconds + 5
+        while !pending.isEmpty && monotonicSeconds() < deadline {
+            Thread.sleep(forTimeInterval: min(2, max(0.05, job.leaseSeconds / 10)))
+            pending = pending.filter { i in
+                outcomes[i] = retrain(keyed[i])
+                if outcomes[i].status != .held { onKey?(i + 1, keyed.count, outcomes[i]) }
+                return outcomes[i].status == .held
+            }
+        }
+        let failed = outcomes.filter { $0.status == .failed }.count, held = outcomes.filter { $0.status == .held }.count
         try clock.time {
-            try registry.finishRun(id: runId, status: failed == 0 ? "succeeded" : "failed",
-                                   error: failed == 0 ? nil : "\(failed) of \(outcomes.count) keys failed")
+            try registry.finishRun(id: runId, status: failed > 0 ? "failed" : held > 0 ? "incomplete" : "succeeded",
+                                   error: failed > 0 ? "\(failed) of \(outcomes.count) keys failed" : held > 0 ? "\(held) keys held by other runs" : nil)
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -141,12 +157,16 @@ public struct RetrainRun {
         }
         switch claim {
         case .done(let version): return outcome(.skipped, version, (nil, nil), "done earlier in batch \(batch)")
-        case .held(let owner): return outcome(.skipped, nil, (nil, nil), "held by run \(owner)")
+        case .held(let owner):
+            return outcome(.held, nil, (nil, nil), "held by run \(owner) until its lease (\(Int(job.leaseSeconds)) s) runs out; a later run of this batch takes it over")
         case .claimed: break
         }
         CrashPoint.reach("claimed")
         do {
             return try train(item, began: began)
+        } catch let error as DataError where error.kind == .temporary {
+            // The claim was lost to another run: that run does the key; this one registered nothing.
+            return outcome(.held, nil, (nil, nil), error.message)
         } catch {
             try? clock.time { try registry.fail(job: job.name, batch: batch, key: item.key, owner: runId, error: "\(error)") }
             return outcome(.failed, nil, (nil, nil), "\(error)")

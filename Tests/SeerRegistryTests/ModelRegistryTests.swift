@@ -41,8 +41,10 @@ import SeerTasks
         guard let registry = try backend.registry() else { return }
         for _ in 0..<3 { _ = try add(registry, "k", aliases: ["challenger", "champion"]) }
         #expect(try registry.champion(of: "k")?.version == 3)
+        // Rollbacks step back through the champions (3 → 2 → 1), not back and forth.
         #expect(try registry.rollback("k") == 2)
-        #expect(try registry.champion(of: "k")?.version == 2)
+        #expect(try registry.rollback("k") == 1)
+        #expect(throws: DataError.self) { try registry.rollback("k") }
         try registry.promote("k", version: 3)
         #expect(try registry.champion(of: "k")?.version == 3)
         #expect(throws: DataError.self) { try registry.promote("k", version: 7) }
@@ -78,6 +80,23 @@ import SeerTasks
         }
         #expect(!FileManager.default.fileExists(atPath: root + "/models/k/v99"))
         #expect(try registry.champion(of: "k")?.version == 1)
+    }
+
+    /// Readers never create a registry, and a model store serves one registry only.
+    @Test func readersNeedAnExistingRegistryAndStoresAreNotShared() throws {
+        let root = try RegistryFixtures.folder()
+        let error = #expect(throws: DataError.self) { try ModelRegistry(location: root + "/typo", create: false) }
+        #expect(error?.kind == .missingInput && !FileManager.default.fileExists(atPath: root + "/typo"))
+        _ = try ModelRegistry(location: root + "/a")
+        _ = try ModelRegistry(location: root + "/a", create: false)
+        let shared = #expect(throws: DataError.self) { try ModelRegistry(location: root + "/b", store: root + "/a/models") }
+        #expect(shared?.message.contains("belongs to another registry") == true)
+        // gc's sweep deletes only version directories, never other files in the store.
+        try FileManager.default.createDirectory(atPath: root + "/a/models/k/notes", withIntermediateDirectories: true)
+        try ModelRegistry(location: root + "/a").gc(keep: 1, orphanAge: -1)
+        #expect(FileManager.default.fileExists(atPath: root + "/a/models/k/notes"))
+        #expect(ModelRegistry.isVersionDirectoryName("v12") && ModelRegistry.isVersionDirectoryName("v3.tmp-1-abc"))
+        #expect(!ModelRegistry.isVersionDirectoryName("v") && !ModelRegistry.isVersionDirectoryName("vault") && !ModelRegistry.isVersionDirectoryName("x1"))
     }
 
     @Test func aNewerSchemaIsRefusedAndMigrationIsIdempotent() throws {

@@ -91,8 +91,8 @@ extension RetrainRunTests {
         #expect(try registry.champion(of: "s1") == nil && registry.aliases(of: "s1")["challenger"] == 1)
         // The saved state continues exactly where the live detector stopped.
         let saved = try #require(try registry.champion(of: "s0"))
-        var (detector, threshold) = try registry.loadDetector(saved)
-        #expect(threshold == 0.5 && detector.count == 1_200)
+        var (detector, threshold, steps) = try registry.loadDetector(saved)
+        #expect(threshold == 0.5 && detector.count == 1_200 && steps == 1_200)
         var live = AnomalyDetector(model: .linear, season: 12)
         let values = RegistryFixtures.salesCSV(series: 1, length: 1_200).split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",")[2]) }
         for v in values { _ = live.update(Double(Float(v))) }  // the job reads values as Float
