@@ -31,6 +31,12 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "A retraining job: forecast every key with its champion, from the job's sources and registry.")
     var job: String?
 
+    @Option(help: "With --job: write the forecasts into a PostgreSQL table (postgres:// URL) in one transaction.")
+    var outPostgres: String?
+
+    @Option(help: "With --out-postgres: the table.")
+    var outPostgresTable = "forecasts"
+
     @OptionGroup var input: InputOptions
 
     @OptionGroup(title: "Columns of a CSV or SQL table of cases (a classifier)") var caseColumns: CaseColumnOptions
@@ -40,6 +46,7 @@ struct PredictCommand: ParsableCommand {
             throw ValidationError("give one of --model DIR, --registry R --key K, or --job JOB.yaml")
         }
         if registry != nil && key == nil { throw ValidationError("--registry needs --key") }
+        if outPostgres != nil && job == nil { throw ValidationError("--out-postgres goes with --job") }
         if job == nil { try input.requireInput() }
     }
     @OptionGroup var output: OutputOptions
@@ -72,7 +79,9 @@ struct PredictCommand: ParsableCommand {
             throw DataError(.usage, "the job names no registry:", file: path)
         }
         let champions = try ChampionForecasts(job: job, registry: try ModelRegistry(location: location, store: modelStore ?? job.modelStore.map(job.resolve), create: false))
-        if let database = output.outSqlite {
+        if let url = outPostgres {
+            try champions.writePostgres(to: url, table: outPostgresTable)
+        } else if let database = output.outSqlite {
             try champions.writeSQLite(to: database, table: output.outTable ?? "forecasts")
         } else if let out = output.out {
             try writeFileAtomically(champions.csv, to: out)

@@ -84,6 +84,31 @@ public struct ChampionForecasts: Sendable {
     }
 }
 
+extension ChampionForecasts {
+    /// `writeSQLite`'s rows and rules, into `table` of a PostgreSQL database, in one transaction.
+    public func writePostgres(to url: String, table: String) throws {
+        let connection = try PostgresConnection(url: url)
+        guard !forecasts.isEmpty else {
+            throw DataError(.other, "no champion could forecast (\(failures.count) failed); the table is left as it was", file: connection.location)
+        }
+        let name = PostgresSeriesReader.quote(table)
+        let (_, now) = ModelRegistry.now()
+        try connection.transaction {
+            try connection.execute("CREATE TABLE IF NOT EXISTS \(name) (key text NOT NULL, unique_id text NOT NULL, ds text NOT NULL, step integer NOT NULL, "
+                                   + "forecast double precision, model text NOT NULL, version integer NOT NULL, forecast_at text NOT NULL)", [])
+            let kept = failures.map { SQLValue.text($0.key) }
+            try connection.execute("DELETE FROM \(name)" + (kept.isEmpty ? "" : " WHERE key NOT IN (" + kept.map { _ in "?" }.joined(separator: ", ") + ")"), kept)
+            for f in forecasts {
+                for (i, row) in f.result.rows.enumerated() {
+                    try connection.execute("INSERT INTO \(name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                           [.text(f.key), .text(row.uniqueId), .text(row.ds), .integer(Int64(i % f.result.horizon + 1)),
+                                            row.value.isFinite ? .real(Double(row.value)) : .null, .text(f.model), .integer(Int64(f.version)), .text(now)])
+                }
+            }
+        }
+    }
+}
+
 extension Forecaster {
     /// A registered version's forecaster and model card, after its files are checked against
     /// the checksum they were registered with.

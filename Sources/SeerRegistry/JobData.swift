@@ -28,10 +28,11 @@ enum JobData {
         return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }.sorted()
     }
 
-    /// Every source of `job` as data sources.
+    /// Every file or SQLite source of `job` as data sources (PostgreSQL sources are read apart).
     static func sources(_ job: RetrainJob) throws -> [DataSource] {
         try job.sources.flatMap { source -> [DataSource] in
             switch source {
+            case .postgres: return []
             case .csv(let glob, let id, let time, let value):
                 return try expand(job.resolve(glob), job: job).map {
                     .csv(path: $0, options: CSVOptions(timeColumn: time, idColumn: id, targetColumns: value.map { [$0] }))
@@ -63,6 +64,18 @@ enum JobData {
                     throw DataError.bad("series '\(sequence.id)' is given by two sources: \(first) and \(source.name)", file: job.file)
                 }
                 origin[sequence.id] = source.name
+                sequences.append(sequence)
+            }
+        }
+        for case .postgres(let url, let table, let query, let id, let time, let value) in job.sources {
+            let name = PostgresConnection.redacted(url)
+            for sequence in try PostgresSeriesReader.read(url: url, query: query ?? "SELECT * FROM " + PostgresSeriesReader.quote(table ?? ""),
+                                                          idColumn: id, timeColumn: time, valueColumn: value) {
+                if let first = origin[sequence.id] {
+                    throw DataError.bad("series '\(sequence.id)' is given by two sources: \(first) and \(name)", file: job.file)
+                }
+                origin[sequence.id] = name
+                frequency = frequency ?? sequence.timestamps.flatMap { Frequency.infer($0) }
                 sequences.append(sequence)
             }
         }

@@ -113,21 +113,26 @@ struct JobFileReader {
     func sources(_ node: Node) throws -> [JobSource] {
         guard let items = node.sequence, !items.isEmpty else { throw bad("'sources' is a list of sources (- csv: … or - sqlite: …)", node.mark) }
         return try items.map { item in
-            guard let mapping = item.mapping else { throw bad("a source is a mapping (csv: GLOB, or sqlite: DB with table: or query:)", item.mark) }
-            let e = try entries(mapping, allowed: ["csv", "sqlite", "table", "query", "id_column", "time_column", "value_column"], in: "a source")
+            guard let mapping = item.mapping else { throw bad("a source is a mapping (csv: GLOB, or sqlite: DB / postgres: URL with table: or query:)", item.mark) }
+            let e = try entries(mapping, allowed: ["csv", "sqlite", "postgres", "table", "query", "id_column", "time_column", "value_column"], in: "a source")
             let id = try e["id_column"].map { try string($0, "id_column") }
             let time = try e["time_column"].map { try string($0, "time_column") }
             let value = try e["value_column"].map { try string($0, "value_column") }
-            switch (e["csv"], e["sqlite"]) {
-            case (let csv?, nil):
-                if let extra = e["table"] ?? e["query"] { throw bad("table: and query: belong to a sqlite: source", extra.mark) }
-                return .csv(glob: try string(csv, "csv"), idColumn: id, timeColumn: time, valueColumn: value)
-            case (nil, let sqlite?):
-                let table = try e["table"].map { try string($0, "table") }, query = try e["query"].map { try string($0, "query") }
+            let named = ["csv", "sqlite", "postgres"].filter { e[$0] != nil }
+            guard named.count == 1 else { throw bad("a source names exactly one of csv:, sqlite: or postgres:", item.mark) }
+            let table = try e["table"].map { try string($0, "table") }, query = try e["query"].map { try string($0, "query") }
+            switch named[0] {
+            case "csv":
+                if let extra = e["table"] ?? e["query"] { throw bad("table: and query: belong to a sqlite: or postgres: source", extra.mark) }
+                return .csv(glob: try string(e["csv"]!, "csv"), idColumn: id, timeColumn: time, valueColumn: value)
+            case "sqlite":
                 guard (table == nil) != (query == nil) else { throw bad("a sqlite: source needs exactly one of table: or query:", item.mark) }
-                return .sqlite(database: try string(sqlite, "sqlite"), table: table, query: query, idColumn: id, timeColumn: time, valueColumn: value)
+                return .sqlite(database: try string(e["sqlite"]!, "sqlite"), table: table, query: query, idColumn: id, timeColumn: time, valueColumn: value)
             default:
-                throw bad("a source names exactly one of csv: or sqlite:", item.mark)
+                guard (table == nil) != (query == nil) else { throw bad("a postgres: source needs exactly one of table: or query:", item.mark) }
+                let url = try string(e["postgres"]!, "postgres")
+                guard ModelRegistry.isPostgresURL(url) else { throw bad("'postgres' must be a postgres:// or postgresql:// URL", e["postgres"]!.mark) }
+                return .postgres(url: url, table: table, query: query, idColumn: id, timeColumn: time, valueColumn: value)
             }
         }
     }

@@ -44,11 +44,11 @@ public final class ModelRegistry: @unchecked Sendable {
         if Self.isPostgresURL(location) {
             guard let store else {
                 throw DataError(.usage, "a PostgreSQL registry needs a model store: a folder every machine sees (model_store: in the job, or --model-store)",
-                                file: PostgresRegistryConnection.redacted(location))
+                                file: PostgresConnection.redacted(location))
             }
             let folder = DurableFiles.trimmingTrailingSlashes(store)
             if create { try Self.makeDirectories(folder) }
-            try self.init(connection: try PostgresRegistryConnection(url: location), store: folder, create: create)
+            try self.init(connection: try PostgresConnection(url: location), store: folder, create: create)
             return
         }
         let directory = DurableFiles.trimmingTrailingSlashes(location)
@@ -233,9 +233,9 @@ extension ModelRegistry {
     public static func createPostgresDatabase(named name: String, adminURL: String) throws -> String {
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), let slash = adminURL.lastIndex(of: "/"),
               slash > adminURL.index(adminURL.startIndex, offsetBy: min(adminURL.count, 13)) else {
-            throw DataError(.usage, "cannot make a database '\(name)' from '\(PostgresRegistryConnection.redacted(adminURL))'", file: "postgres")
+            throw DataError(.usage, "cannot make a database '\(name)' from '\(PostgresConnection.redacted(adminURL))'", file: "postgres")
         }
-        try PostgresRegistryConnection(url: adminURL).execute("CREATE DATABASE \(name)", [])
+        try PostgresConnection(url: adminURL).execute("CREATE DATABASE \(name)", [])
         return String(adminURL[..<slash]) + "/" + name
     }
 }

@@ -22,6 +22,8 @@ public enum JobSource: Sendable, Equatable {
     case csv(glob: String, idColumn: String?, timeColumn: String?, valueColumn: String?)
     /// A SQLite table or read-only query.
     case sqlite(database: String, table: String?, query: String?, idColumn: String?, timeColumn: String?, valueColumn: String?)
+    /// A PostgreSQL table or query (`postgres://…`), read in a read-only transaction.
+    case postgres(url: String, table: String?, query: String?, idColumn: String?, timeColumn: String?, valueColumn: String?)
 }
 
 /// How series become models.

@@ -145,7 +145,7 @@ import SeerData
             return
         }
         let name = "seer_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
-        try PostgresRegistryConnection(url: admin).execute("CREATE DATABASE \(name)", [])
+        try PostgresConnection(url: admin).execute("CREATE DATABASE \(name)", [])
         let url = String(admin[..<slash]) + "/" + name
         let dir = try Self.job(series: 24)
         let started = try (0..<4).map { i in
@@ -160,6 +160,12 @@ import SeerData
         try Self.checkConsistent(registry)
         let list = try CLITests.seer(["models", "list", "--registry", url, "--model-store", dir + "/store"])
         #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 25, "\(list.stderr)")
+        // The morning, into a PostgreSQL table in one transaction.
+        try String(contentsOfFile: dir + "/job.yaml", encoding: .utf8).replacingOccurrences(of: "registry: reg", with: "registry: \(url)\nmodel_store: store")
+            .write(toFile: dir + "/job.yaml", atomically: true, encoding: .utf8)
+        let morning = try CLITests.seer(["predict", "--job", dir + "/job.yaml", "--out-postgres", url, "--out-postgres-table", "morning"])
+        #expect(morning.status == 0 && morning.stderr.contains("24 champions forecast, 0 failed"), "\(morning.stderr)")
+        #expect(try PostgresConnection(url: url).query("SELECT count(*), max(step) FROM morning", []).first?.map(\.int) == [144, 6])
     }
 
     /// `seer bench retrain` on a few short series: every key done, the same figures in the table and the JSON.

@@ -71,7 +71,7 @@ import SeerBase
         let missing = try error("job: j\nsources:\n  - csv: x.csv\nmodel: rlinear\n")
         #expect(missing.message.contains("needs 'horizon'"))
         let both = try error("job: j\nsources:\n  - csv: x.csv\n    sqlite: y.db\nmodel: rlinear\nhorizon: 4\n")
-        #expect(both.location?.line == 3 && both.message.contains("exactly one of csv: or sqlite:"))
+        #expect(both.location?.line == 3 && both.message.contains("exactly one of csv:, sqlite: or postgres:"))
         let syntax = try error("job: [unclosed\n")
         #expect(syntax.kind == .badInput && syntax.location?.line != nil && syntax.message.contains("not valid YAML"))
         let duplicate = try error(base + "horizon: 5\n")

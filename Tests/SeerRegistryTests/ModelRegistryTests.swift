@@ -132,7 +132,7 @@ import SeerTasks
             for _ in 0..<4 { group.addTask { _ = try ModelRegistry(location: url, store: store) } }
             try await group.waitForAll()
         }
-        let connection = try PostgresRegistryConnection(url: url)
+        let connection = try PostgresConnection(url: url)
         #expect(try connection.query("SELECT value FROM meta WHERE name = 'schema_version'", []).map { $0[0].text } == [String(RegistrySchema.current)])
         #expect(try connection.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'work'", [])[0][0].int == 1)
     }

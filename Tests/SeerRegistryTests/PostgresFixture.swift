@@ -14,7 +14,7 @@ enum PostgresFixture {
             return nil
         }
         let name = "seer_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try PostgresRegistryConnection(url: adminURL).execute("CREATE DATABASE \(name)", [])
+        try PostgresConnection(url: adminURL).execute("CREATE DATABASE \(name)", [])
         guard let slash = adminURL.lastIndex(of: "/") else { return nil }
         return String(adminURL[..<slash]) + "/" + name
     }

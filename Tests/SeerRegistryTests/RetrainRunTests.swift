@@ -102,3 +102,43 @@ extension RetrainRunTests {
         #expect(throws: DataError.self) { try ChampionForecasts(job: job, registry: registry) }
     }
 }
+
+extension RetrainRunTests {
+    /// A job reading its series from a PostgreSQL query (the warehouse), times as timestamptz.
+    @Test func seriesFromAPostgresQuery() throws {
+        guard let url = try PostgresFixture.freshDatabase() else { return }
+        let connection = try PostgresConnection(url: url)
+        try connection.execute("CREATE TABLE sales (store text, at timestamptz, amount double precision)", [])
+        for s in 0..<2 {
+            for t in 0..<96 {
+                try connection.execute("INSERT INTO sales VALUES (?, to_timestamp(?), ?)",
+                                       [.text("store \(s)"), .integer(Int64(1_704_067_200 + 3_600 * t)), .real(10 + Double(s) + 3 * sin(Double(t) * 0.5236) + 0.01 * Double(t))])
+            }
+        }
+        let dir = try RegistryFixtures.folder()
+        try """
+            job: warehouse
+            registry: reg
+            sources:
+              - postgres: \(url)
+                query: SELECT store, at, amount FROM sales
+                id_column: store
+                time_column: at
+                value_column: amount
+            model: rlinear
+            horizon: 12
+            season: 24
+            max_steps: 40
+            """.write(toFile: dir + "/job.yaml", atomically: true, encoding: .utf8)
+        let (summary, registry) = try run(dir + "/job.yaml")
+        #expect(summary.outcomes.map(\.key) == ["store 0", "store 1"] && summary.outcomes.allSatisfy { $0.status == .promoted }, "\(summary.outcomes.map(\.message))")
+        let job = try RetrainJob.load(dir + "/job.yaml")
+        let forecasts = try ChampionForecasts(job: job, registry: registry)
+        #expect(forecasts.forecasts.count == 2 && forecasts.csv.contains("store 0,store 0,2024-01-05 00:00:00,1,"), "\(forecasts.csv.prefix(300))")
+        // A source query runs read-only.
+        try "job: w\nregistry: reg\nsources:\n  - postgres: \(url)\n    query: DELETE FROM sales RETURNING store, at, amount\n    id_column: store\n    time_column: at\n    value_column: amount\nmodel: naive\nhorizon: 3\n"
+            .write(toFile: dir + "/delete.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: DataError.self) { try run(dir + "/delete.yaml") }
+        #expect(try connection.query("SELECT count(*) FROM sales", [])[0][0].int == 192)
+    }
+}

@@ -10,7 +10,7 @@ import Foundation
 import SeerBase
 import SeerData
 
-final class PostgresRegistryConnection: RegistryConnection {
+final class PostgresConnection: RegistryConnection {
     private let handle: OpaquePointer
     /// The URL without its password, for messages.
     let location: String
@@ -109,6 +109,20 @@ final class PostgresRegistryConnection: RegistryConnection {
                 }
             }
         }
+    }
+
+    /// The names and type ids of the columns `sql` returns (run with LIMIT 0 around it).
+    func columns(of sql: String) throws -> [(name: String, type: UInt32)] {
+        let result = try run("SELECT * FROM (\(sql)) AS seer_probe LIMIT 0", [])
+        defer { PQclear(result) }
+        return (0..<PQnfields(result)).map { (String(cString: PQfname(result, $0)), UInt32(PQftype(result, $0))) }
+    }
+
+    /// Runs `body` in a read-only transaction: a source query can read, never write.
+    func readOnly<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN READ ONLY", [])
+        defer { _ = try? execute("COMMIT", []) }
+        return try body()
     }
 
     @discardableResult
