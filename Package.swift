@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "seer-example-forecast", dependencies: ["Seer"], path: "examples/forecast"),
         .executableTarget(name: "seer-example-detect", dependencies: ["Seer"], path: "examples/detect"),
         .executableTarget(name: "seer-example-classify", dependencies: ["Seer"], path: "examples/classify"),
+        .executableTarget(name: "seer-example-registry", dependencies: ["Seer"], path: "examples/registry"),
 
         .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN", "SeerBase"], resources: [.copy("Fixtures")]),
@@ -62,6 +63,6 @@ let package = Package(
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
         .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "SeerRegistry", "seer-example-forecast", "seer-example-detect", "seer-example-classify"]),
+        .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "SeerRegistry", "seer-example-forecast", "seer-example-detect", "seer-example-classify", "seer-example-registry"]),
     ]
 )

@@ -168,6 +168,16 @@ import SeerData
         #expect(try PostgresConnection(url: url).query("SELECT count(*), max(step) FROM morning", []).first?.map(\.int) == [144, 6])
     }
 
+    /// The example program retrains two nights, reads the champion back and forecasts with it.
+    @Test func theRegistryExampleRuns() throws {
+        let run = try CLITests.run(CLITests.executable("seer-example-registry"), ["data/airline_passengers.csv"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("night-1: airline_passengers v1 promoted") || run.stdout.contains("night-1: value v1 promoted"), "\(run.stdout)")
+        #expect(run.stdout.contains("night-2: ") && run.stdout.contains("champion of ") && run.stdout.contains("next 12 steps: "))
+        let steps = run.stdout.split(separator: "\n").first { $0.hasPrefix("next 12 steps: ") }?.split(separator: " ").dropFirst(3)
+        #expect(steps?.count == 12 && steps?.allSatisfy { Double($0) != nil } == true)
+    }
+
     /// `seer bench retrain` on a few short series: every key done, the same figures in the table and the JSON.
     @Test func benchRetrainReportsEveryKey() throws {
         let run = try CLITests.seer(["bench", "retrain", "--series", "6", "--length", "200", "--models", "naive", "--shards", "1,2", "--json"])
