@@ -34,7 +34,9 @@ struct SnapshotTests {
     /// Every command and subcommand a user can reach, as argument lists.
     static let commands: [[String]] = [[], ["forecast"], ["train"], ["predict"], ["backtest"], ["inspect"], ["bench"],
                                        ["bench", "ingest"], ["bench", "kernels"], ["bench", "speed"], ["bench", "sine"], ["bench", "ett"], ["bench", "everyday"],
-                                       ["bench", "stock"]]
+                                       ["bench", "stock"], ["bench", "detect"], ["bench", "nab"], ["bench", "ucr"], ["bench", "retrain"],
+                                       ["detect"], ["classify"], ["retrain"], ["models"], ["models", "list"], ["models", "show"],
+                                       ["models", "promote"], ["models", "rollback"], ["models", "gc"]]
 
     @Test(arguments: commands)
     func helpIsUnchanged(_ command: [String]) throws {
