@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Look-back window in steps (default: 4·H, at most half the shortest series' length beyond H, ≤ 512).")
     var lookback: Int?
 
-    @Option(help: "Most training epochs of the neural nets and linear models (default: enough for 500 optimizer steps, at least 10, capped by --max-steps; early stopping on held-out windows).")
+    @Option(help: "Most training epochs of the neural nets and linear models (default: enough for 500 optimizer steps, at least 10, capped by --max-steps; early stopping on held-out windows). On long histories DLinear and RLinear are solved exactly by least squares unless this, --max-steps, --batch-size or --learning-rate is given.")
     var epochs: Int?
 
     @Option(help: "Most optimizer steps per model (default: 1000 unless --epochs is given; on large inputs each epoch then samples \(ForecasterConfig.checkSteps) batches of windows).")

@@ -108,10 +108,32 @@ struct ForecasterTests {
         #expect(plan.isCapped && plan.batchSize == 64 && plan.learningRate == 3e-3 && plan.stepsPerEpoch == 30, "\(plan)")
         #expect(report.steps <= 30, "\(report.steps) steps")
         #expect(forecaster.settings.contains { $0.value.contains("windows sampled per epoch") })
-        // A short series keeps the small-data plan.
-        let short = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 4))
+        // A short series keeps the small-data plan (a step cap asks a linear model for gradient training).
+        let short = Forecaster(ForecasterConfig(model: .dlinear, lookback: 24, horizon: 4, maxSteps: 1000))
         try short.fit([Array(long.prefix(200))])
         #expect(short.plan?.isCapped == false && short.plan?.batchSize == 32)
+    }
+
+    /// DLinear and RLinear are solved exactly on a long history (enough windows per weight), train
+    /// by gradient steps on a short one or when a gradient setting is given, and say which.
+    @Test(arguments: [ModelFamily.dlinear, .rlinear])
+    func linearModelsAreSolvedExactlyOnLongHistories(model: ModelFamily) throws {
+        let long = seasonalSequences(length: 800)  // 2 × 619 training windows for 25 weights
+        let exact = Forecaster(ForecasterConfig(model: model, lookback: 24, horizon: 4, seed: 1))
+        #expect(try exact.fit(long) == nil)
+        let fit = try #require(exact.exactFit)
+        #expect(exact.plan == nil && fit.rows >= 20 * 25 && fit.heldOutRows > 0 && LinearForecaster.relativeRidges.contains(fit.relativeRidge))
+        #expect(exact.settings.contains { $0.name == "training" && $0.value.hasPrefix("exact least squares") }, "\(exact.settings)")
+        // The exact fit forecasts the held-out windows far better than repeat-last.
+        let error = try #require(try exact.validationError(long))
+        let naive = try #require(try Forecaster(ForecasterConfig(model: .naive, lookback: 24, horizon: 4)).validationError(long))
+        #expect(error < naive / 10, "\(model): held-out MSE \(error) vs repeat-last \(naive)")
+        let short = Forecaster(ForecasterConfig(model: model, lookback: 24, horizon: 4, seed: 1))
+        try short.fit(seasonalSequences(length: 120))
+        #expect(short.exactFit == nil && short.plan != nil)
+        let asked = Forecaster(ForecasterConfig(model: model, lookback: 24, horizon: 4, epochs: 2, seed: 1))
+        try asked.fit(long)
+        #expect(asked.exactFit == nil && asked.plan?.epochs == 2 && !asked.config.fitsExactly)
     }
 
     @Test func badHistoriesAreRefusedClearly() throws {

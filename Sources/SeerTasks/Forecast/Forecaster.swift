@@ -3,8 +3,9 @@
 // weights, channels independent), `predict` the next `horizon` steps of each, and `save`/`load`
 // it as a model directory (model.safetensors + config.json). Neural nets use the direct
 // multi-horizon head with RevIN, patches of 16 (stride 8) once the look-back allows, and the
-// small-data defaults of MODELS.md §2 (d = 32, 2 blocks, dropout 0.2); the linear baselines train
-// as their authors did (lr 5e-3); repeat-last and seasonal-naive have nothing to train.
+// small-data defaults of MODELS.md §2 (d = 32, 2 blocks, dropout 0.2); the linear baselines are
+// solved exactly by least squares (or, given gradient settings, train as their authors did, lr
+// 5e-3); repeat-last and seasonal-naive have nothing to train.
 import SeerBase
 import SeerModels
 import SeerNN
@@ -164,6 +165,19 @@ public struct ForecasterConfig: Equatable, Sendable {
     /// Steps of a history's end a forecast reads (the look-back; one season for seasonal-naive).
     public var inputSteps: Int { model.descriptor.inputSteps(lookback: lookback, season: season) }
 
+    /// Training windows per weight of the map (L + 1 per output) from which DLinear and RLinear
+    /// are solved exactly. Below it the early-stopped gradient fit forecast better: on the classic
+    /// series (1–8 windows per weight) the exact fit raised `auto`'s geometric-mean MASE from 0.772
+    /// to 0.837, while on CO2 (40 per weight) it took DLinear from 0.557 to 0.252.
+    public static let exactFitWindowsPerWeight = 20
+
+    /// Whether `fit` may solve a linear model's least-squares problem exactly (DLinear and RLinear
+    /// with at least `exactFitWindowsPerWeight` training windows per weight, unless a setting of
+    /// gradient training — epochs, step cap, batch or rate — is given, which asks for the optimiser).
+    public var fitsExactly: Bool {
+        model.descriptor.kind == .linear && epochs == nil && maxSteps == nil && batchSize == nil && learningRate == nil
+    }
+
     /// Steps of each window cut for training and validation: the look-back, or more when the
     /// model reads more (seasonal-naive with a season longer than the look-back).
     var windowLength: Int { max(lookback, inputSteps) }
@@ -178,6 +192,9 @@ public final class Forecaster {
     public private(set) var report: TrainingReport?
     /// The last fit's plan: epochs, batch, rate (nil for the baselines and for loaded models).
     public private(set) var plan: TrainingPlan?
+    /// The last exact fit of a linear model (nil after gradient training, for other models and for
+    /// loaded models).
+    public private(set) var exactFit: LeastSquaresFit?
     /// The members whose forecasts an ensemble combines, and how (nil: a single model).
     public private(set) var ensemble: (members: [Forecaster], rule: ForecastCombination)?
 
@@ -270,6 +287,13 @@ public final class Forecaster {
         }
         guard let net else { return nil }
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
+        if config.fitsExactly, let linear = net as? LinearForecaster, train.count >= ForecasterConfig.exactFitWindowsPerWeight * (config.lookback + 1) {
+            exactFit = try fitExactly(linear, sequences, validationFraction: validationFraction, train: train, validation: validation)
+            self.plan = nil
+            self.report = nil
+            return nil
+        }
+        exactFit = nil
         let plan = config.trainingPlan(trainingWindows: train.count)
         var trainer = TrainerConfig(epochs: plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, seed: config.seed)
         trainer.patience = validation == nil ? nil : plan.patience

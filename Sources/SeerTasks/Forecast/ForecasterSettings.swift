@@ -16,6 +16,12 @@ extension Forecaster {
         out.append(ForecastSetting(name: "network", value: c.model.descriptor.network(c)))
         guard parameters > 0 else { return out }
         out.append(ForecastSetting(name: "parameters", value: "\(parameters)"))
+        if let fit = exactFit {
+            out.append(ForecastSetting(name: "training", value: "exact least squares (the training MSE's minimum), ridge "
+                + String(format: "%.0e", fit.relativeRidge) + " of the mean diagonal (chosen on the training windows' own tail)"
+                + String(format: "; %.2f s", fit.seconds)))
+            return out
+        }
         // A loaded model reports its config's settings, or the family's small-data defaults.
         let defaults = c.model.descriptor.smallData
         let rate = plan?.learningRate ?? c.learningRate ?? defaults?.learningRate ?? 1e-3
