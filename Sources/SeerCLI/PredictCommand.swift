@@ -16,17 +16,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Model directory written by `seer train --save` (or `seer classify --save`).")
     var model: String?
 
-    @Option(help: "A registry (directory or postgres:// URL) to take the model from, with --key.")
-    var registry: String?
-
-    @Option(help: "With --registry: the model key.")
-    var key: String?
-
-    @Option(help: "With --registry: the version or alias to use.")
-    var version = "champion"
-
-    @Option(help: "With a PostgreSQL registry: the folder holding the model files.")
-    var modelStore: String?
+    @OptionGroup var registered: RegistryModelOptions
 
     @Option(help: "A retraining job: forecast every key with its champion, from the job's sources and registry.")
     var job: String?
@@ -42,10 +32,9 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup(title: "Columns of a CSV or SQL table of cases (a classifier)") var caseColumns: CaseColumnOptions
 
     func validate() throws {
-        guard [model != nil, registry != nil, job != nil].filter({ $0 }).count == 1 else {
+        guard [model != nil, registered.registry != nil, job != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give one of --model DIR, --registry R --key K, or --job JOB.yaml")
         }
-        if registry != nil && key == nil { throw ValidationError("--registry needs --key") }
         if outPostgres != nil && job == nil { throw ValidationError("--out-postgres goes with --job") }
         if job == nil { try input.requireInput() }
     }
@@ -55,11 +44,8 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             if let job { return try forecastChampions(job) }
             let loaded: (forecaster: Forecaster, card: ModelCard), from: String
-            if let registry, let key {
-                let store = try ModelRegistry(location: registry, store: modelStore, create: false)
-                let chosen = try store.resolve(version, of: key)
-                loaded = try Forecaster.loadWithCard(from: chosen.path, verifiedBy: store, version: chosen)
-                from = "version \(chosen.version) of '\(key)' in \(store.location)"
+            if let version = try registered.load() {
+                (loaded, from) = ((version.forecaster, version.card), version.from)
             } else {
                 let model = model!
                 if Classifier.isClassifier(model) { return try classify(model) }
@@ -75,10 +61,10 @@ struct PredictCommand: ParsableCommand {
     /// Every key of a job with its champion.
     private func forecastChampions(_ path: String) throws {
         let job = try RetrainJob.load(path)
-        guard let location = registry ?? job.registry.map({ ModelRegistry.isPostgresURL($0) ? $0 : job.resolve($0) }) else {
+        guard let location = registered.registry ?? job.registry.map({ ModelRegistry.isPostgresURL($0) ? $0 : job.resolve($0) }) else {
             throw DataError(.usage, "the job names no registry:", file: path)
         }
-        let champions = try ChampionForecasts(job: job, registry: try ModelRegistry(location: location, store: modelStore ?? job.modelStore.map(job.resolve), create: false))
+        let champions = try ChampionForecasts(job: job, registry: try ModelRegistry(location: location, store: registered.modelStore ?? job.modelStore.map(job.resolve), create: false))
         if let url = outPostgres {
             try champions.writePostgres(to: url, table: outPostgresTable)
         } else if let database = output.outSqlite {

@@ -82,6 +82,14 @@ import SeerData
         #expect(rows.series.first?.columns.map { $0.values.first } == [18, 6, 36], "3 keys × 6 steps, each from its champion v2 (k1 rolled back, then promoted again)")
         let one = try CLITests.seer(["predict", "--registry", dir + "/reg", "--key", "k0", dir + "/data.csv"])
         #expect(one.status == 0 && one.stderr.contains("loaded from version 2 of 'k0'"), "\(one.stderr)")
+        // `seer forecast --registry R --key K`: the same champion, the same forecast, no training.
+        let viaForecast = try CLITests.seer(["forecast", "--registry", dir + "/reg", "--key", "k0", "--horizon", "6", dir + "/data.csv"])
+        #expect(viaForecast.status == 0 && viaForecast.stdout == one.stdout && viaForecast.stderr.contains("loaded from version 2 of 'k0'"),
+                "\(viaForecast.stderr)")
+        let longer = try CLITests.seer(["forecast", "--registry", dir + "/reg", "--key", "k0", "--horizon", "7", dir + "/data.csv"])
+        #expect(longer.status == 64 && longer.stderr.contains("forecasts 6 steps; give --horizon 6"), "\(longer.stderr)")
+        #expect(try CLITests.seer(["forecast", "--registry", dir + "/reg", "--key", "k0", "--horizon", "6", "--model", "nt", dir + "/data.csv"]).status == 64)
+        #expect(try CLITests.seer(["forecast", "--key", "k0", "--horizon", "6", dir + "/data.csv"]).status == 64)
         let gc = try CLITests.seer(["models", "gc", "--keep", "0", "--registry", dir + "/reg"])
         #expect(gc.status == 0 && gc.stdout.hasPrefix("deleted "), "\(gc.stderr)")
         #expect(try CLITests.seer(["models", "show", "nope", "--registry", dir + "/reg"]).status == 66)
