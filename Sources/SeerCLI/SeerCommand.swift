@@ -22,7 +22,7 @@ struct SeerCommand: ParsableCommand {
                              \(ForecastRun.autoCandidates.map(\.rawValue).joined(separator: ", "))
             """,
         version: seerVersion,
-        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, DetectCommand.self, ClassifyCommand.self, RetrainCommand.self, ModelsCommand.self, InspectCommand.self, BenchCommand.self]
+        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, DetectCommand.self, ClassifyCommand.self, RetrainCommand.self, ModelsCommand.self, InspectCommand.self, LogsCommand.self, BenchCommand.self]
     )
 }
 
