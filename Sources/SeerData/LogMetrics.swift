@@ -86,7 +86,7 @@ public struct LogMetrics {
         switch format {
         case .jsonLines: regex = nil
         case .common, .combined:
-            regex = try? Regex(LogFormat.accessLog)
+            regex = nil  // read by AccessLogFields, which matches what the pattern matches
         case .pattern(let text):
             do { regex = try Regex(text) } catch {
                 throw DataError(.usage, "the pattern is not a regular expression: \(error)", file: "--pattern")
@@ -134,6 +134,10 @@ public struct LogMetrics {
 
     /// A lookup of the line's fields, or nil when the line does not match.
     func fields(of line: Substring) -> ((String) -> String?)? {
+        if format == .common || format == .combined {
+            guard let fields = AccessLogFields.parse(line) else { return nil }
+            return { fields($0) }
+        }
         if let regex {
             guard let match = try? regex.firstMatch(in: line) else { return nil }
             return { name in match.output[name]?.substring.map(String.init) }
@@ -165,9 +169,9 @@ public struct LogMetrics {
         let clock = pieces[2].split(separator: ":")
         guard clock.count == 4, let year = Int(clock[0]), let hour = Int(clock[1]), let minute = Int(clock[2]), let second = Int(clock[3]),
               zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let offset = Int(zone.dropFirst()),
-              (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
-        let iso = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, month + 1, day, hour, minute, second)
-        guard let local = TimestampParser.parse(iso) else { return nil }
+              (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
+              day <= CivilTime.daysInMonth(year: year, month: month + 1) else { return nil }
+        let local = CivilTime.daysFromCivil(year: year, month: month + 1, day: day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         let zoneSeconds = Int64((offset / 100) * 3600 + (offset % 100) * 60)
         return local - (sign == "-" ? -zoneSeconds : zoneSeconds)
     }
