@@ -52,8 +52,7 @@ struct AccessLogFields {
         while i < end, !isSpace(line[i]) { i = line.index(after: i) }
         // \S+ is greedy and may swallow quotes; like the regex, give back characters until what
         // follows the path fits (' ' PROTOCOL '"', or '"') and the rest of the line parses too.
-        let greedyEnd = i
-        var pathEnd = greedyEnd
+        var pathEnd = i
         while pathEnd > pathStart {
             var proto: Substring?
             var resume: Substring.Index?

@@ -19,13 +19,14 @@ public enum LogFormat: Sendable, Equatable {
     /// A regular expression whose named groups are the fields.
     case pattern(String)
 
-    /// The built-in access-log pattern (the combined fields optional, so both formats match it).
+    /// The built-in access-log pattern (the combined fields optional, so both formats match it):
+    /// the specification `AccessLogFields` implements and is tested against.
     static let accessLog = #"^(?<host>\S+) (?<ident>\S+) (?<user>\S+) \[(?<time>[^\]]+)\] "(?<method>[A-Z]+) (?<path>\S+)(?: (?<protocol>[^"]*))?" (?<status>\d{3}) (?<bytes>\d+|-)(?: "(?<referer>[^"]*)" "(?<agent>[^"]*)")?"#
 
     /// The fields a line of this format can have (nil: any, for JSON lines).
     public var fields: Set<String>? {
         switch self {
-        case .common, .combined: return ["host", "ident", "user", "time", "method", "path", "protocol", "status", "bytes", "referer", "agent"]
+        case .common, .combined: return Set(AccessLogFields.names)
         case .jsonLines: return nil
         case .pattern(let text): return Self.groupNames(text)
         }
@@ -83,14 +84,14 @@ public struct LogMetrics {
         if case .quantile(let q, _) = aggregation, !(q >= 0 && q <= 1) {
             throw DataError(.usage, "the quantile must be between 0 and 1, not \(q)", file: "--quantile")
         }
-        switch format {
-        case .jsonLines: regex = nil
-        case .common, .combined:
-            regex = nil  // read by AccessLogFields, which matches what the pattern matches
-        case .pattern(let text):
+        // Access logs are read by AccessLogFields (which matches what `accessLog` matches), JSON
+        // lines by the JSON parser; only a user's pattern needs a Regex.
+        if case .pattern(let text) = format {
             do { regex = try Regex(text) } catch {
                 throw DataError(.usage, "the pattern is not a regular expression: \(error)", file: "--pattern")
             }
+        } else {
+            regex = nil
         }
         if let fields = format.fields {
             for (role, name) in [("--time-field", timeField), ("--by", by), ("the value field", aggregation.field)] {
@@ -119,12 +120,16 @@ public struct LogMetrics {
         }
         let group = by.map { fields($0) ?? "" } ?? "all"
         let index = time >= 0 ? time / bucketSeconds : (time - bucketSeconds + 1) / bucketSeconds
-        var entry = buckets[group, default: [:]][index] ?? (0, 0, [])
+        let keepsValues = if case .quantile = aggregation { true } else { false }
+        // One in-place update of the bucket (no copy of its values out and back).
+        Self.update(&buckets[group, default: [:]][index, default: (0, 0, [])], value, keepingValues: keepsValues)
+        matched += 1
+    }
+
+    static func update(_ entry: inout (count: Int, sum: Double, values: [Double]), _ value: Double, keepingValues: Bool) {
         entry.count += 1
         entry.sum += value
-        if case .quantile = aggregation { entry.values.append(value) }
-        buckets[group, default: [:]][index] = entry
-        matched += 1
+        if keepingValues { entry.values.append(value) }
     }
 
     mutating func skip(_ why: String) {
@@ -146,7 +151,7 @@ public struct LogMetrics {
         return { name in
             guard let value = object[name] else { return nil }
             if let text = value.stringValue { return text }
-            return value.doubleValue.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int64($0)) : String($0) }
+            return value.doubleValue.map(LogMetrics.number)
         }
     }
 
@@ -209,7 +214,7 @@ public struct LogMetrics {
     public func csv() -> String {
         var out = "unique_id,ds,y\n"
         for (id, points) in series() {
-            let quoted = id.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : id
+            let quoted = CSVWriter.field(id)
             for (time, value) in points {
                 out += quoted + "," + CivilTime(epochSeconds: time).formatted(dateOnly: false) + "," + (value.map { Self.number($0) } ?? "") + "\n"
             }

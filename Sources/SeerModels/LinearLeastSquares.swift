@@ -64,23 +64,15 @@ extension LinearForecaster {
         let n = set.count * c
         var x = [Double](repeating: 0, count: n * l), y = [Double](repeating: 0, count: n * h)
         var weight = [Double](repeating: 1, count: n)
-        let epsilon = Double(revin?.epsilon ?? 0)
+        // RevIN's own statistics of every window and channel, so the fit normalises exactly as the
+        // forward pass does.
+        let stats = revin?.statistics(Tensor(set.inputs, shape: [set.count, l, c]))
         set.inputs.withUnsafeBufferPointer { inputs in
             set.targets.withUnsafeBufferPointer { targets in
                 for sample in 0..<set.count {
                     for channel in 0..<c {
                         let row = sample * c + channel
-                        var mu = 0.0, sigma = 1.0
-                        if revin != nil {
-                            var sum = 0.0
-                            for t in 0..<l { sum += Double(inputs[(sample * l + t) * c + channel]) }
-                            mu = sum / Double(l)
-                            var squares = 0.0
-                            for t in 0..<l { let d = Double(inputs[(sample * l + t) * c + channel]) - mu; squares += d * d }
-                            // The deviation RevIN computes (in Float), so the fit matches the forward pass.
-                            sigma = Double(Float((squares / Double(l) + epsilon).squareRoot()))
-                            mu = Double(Float(mu))
-                        }
+                        let mu = stats.map { Double($0.mean[row]) } ?? 0, sigma = stats.map { Double($0.std[row]) } ?? 1
                         weight[row] = sigma * sigma
                         for t in 0..<l { x[row * l + t] = (Double(inputs[(sample * l + t) * c + channel]) - mu) / sigma }
                         // DLinear's targets relative to the window's mean: the map fitted is the
