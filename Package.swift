@@ -1,8 +1,8 @@
 // swift-tools-version:6.1
 // Seer: time-series forecasting, anomaly detection and classification with attention-free nets.
-// Module layout and dependency direction: see docs/ARCHITECTURE.md (SeerCLI → {Seer, SeerBench} →
+// Module layout and dependency direction: see docs/ARCHITECTURE.md (SeerCLI → {Seer, SeerBench, SeerServe} →
 // SeerTasks → {SeerModels, SeerEval, SeerData}; SeerModels → SeerNN → SeerTensor → {CBLAS, CCUDA};
-// SeerData → {CCSV, CSQLite}; SeerRegistry → {SeerTasks, CPostgres}; everything → SeerBase).
+// SeerData → {CCSV, CSQLite}; SeerServe → {SeerRegistry, SeerTasks}; SeerRegistry → {SeerTasks, CPostgres}; everything → SeerBase).
 import PackageDescription
 
 let package = Package(
@@ -15,6 +15,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Job files (YAML; JSON is read by the same parser), with line and column for every node.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `seer serve` only (module SeerServe): the HTTP server, its Prometheus exposition,
+        // graceful shutdown and logs. Hummingbird's default traits are dropped (no
+        // swift-configuration, no URL-encoded forms); together these add ~40 modules (the NIO
+        // stack) and about 3 minutes to a clean debug build on 2 cores.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libcsv-dev, libsqlite3-dev).
@@ -43,10 +52,21 @@ let package = Package(
         .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerNN", "SeerTasks", "CPostgres", .product(name: "Yams", package: "Yams")]),
         // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer.
         .target(name: "SeerBench", dependencies: ["SeerTasks", "SeerRegistry", "CBLAS"]),
+        // `seer serve`: detection, forecasts and models over HTTP/JSON, Prometheus `/metrics`.
+        // Kept out of the `Seer` umbrella so library users and the examples never build the NIO stack.
+        .target(name: "SeerServe", dependencies: [
+            "SeerBase", "SeerData", "SeerTasks", "SeerRegistry",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .target(name: "Seer", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval", "SeerTasks", "SeerRegistry"]),
         .executableTarget(
             name: "SeerCLI",
-            dependencies: ["Seer", "SeerBench", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Seer", "SeerBench", "SeerServe", "CSignals", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // A program using only the public API; SeerCLITests depends on it, so `swift test` builds and runs it.
@@ -63,6 +83,7 @@ let package = Package(
         .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
         .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SeerServeTests", dependencies: ["SeerServe", "SeerTasks", "SeerData", "SeerBase", "SeerRegistry", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "SeerRegistry", "seer-example-forecast", "seer-example-detect", "seer-example-classify", "seer-example-registry"]),
     ]
 )

@@ -29,6 +29,15 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// `reportingErrors` for async commands (`seer serve`).
+func reportingErrorsAsync(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        try reportingErrors { throw error }
+    }
+}
+
 /// The option that sets a reader's or task's setting.
 func flag(for setting: Setting) -> String {
     switch setting {

@@ -7,14 +7,15 @@ import Foundation
 import Seer
 
 @main
-struct SeerCommand: ParsableCommand {
+struct SeerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seer",
         abstract: "Time-series forecasting with attention-free sequence nets, from CSV or SQLite.",
         discussion: """
             Forecast a file in one command (`seer forecast FILE --horizon H`), keep a trained model \
             (`train` / `predict`), measure it on past cutoffs (`backtest`), look at what is in a file \
-            (`inspect`), and check the speed and accuracy claims (`bench`).
+            (`inspect`), turn log lines into series (`logs`), serve scores, forecasts and Prometheus \
+            metrics over HTTP (`serve`), and check the speed and accuracy claims (`bench`).
 
             Models (--model):
             \(ModelFamilyDescriptor.all.map { "  \($0.name.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
@@ -22,7 +23,7 @@ struct SeerCommand: ParsableCommand {
                              \(ForecastRun.autoCandidates.map(\.rawValue).joined(separator: ", "))
             """,
         version: seerVersion,
-        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, DetectCommand.self, ClassifyCommand.self, RetrainCommand.self, ModelsCommand.self, InspectCommand.self, LogsCommand.self, BenchCommand.self]
+        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, DetectCommand.self, ClassifyCommand.self, RetrainCommand.self, ModelsCommand.self, InspectCommand.self, LogsCommand.self, ServeCommand.self, BenchCommand.self]
     )
 }
 

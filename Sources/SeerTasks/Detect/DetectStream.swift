@@ -36,6 +36,8 @@ public struct DetectStreamState: Codable, Sendable {
     public var model: DetectorModel
     public var series: [String: SeriesState] = [:]
 
+    public init(model: DetectorModel) { self.model = model }
+
     /// One series' detector and where it stands.
     public struct SeriesState: Codable, Sendable {
         /// Nil until the second point (the first is kept in `first`).
@@ -45,6 +47,25 @@ public struct DetectStreamState: Codable, Sendable {
         public var lastTimestamp: Int64?
         /// Points scored.
         public var rows = 0
+
+        public init() {}
+    }
+}
+
+/// The rules every series of a stream is scored by.
+public struct DetectRules: Sendable, Equatable {
+    public var model: DetectorModel
+    public var threshold: Double
+    /// Points of each series scored before any label can be 1.
+    public var warmup: Int
+    /// The daily cycle in steps for every series (nil: from each series' first step).
+    public var season: Int?
+
+    public init(model: DetectorModel, threshold: Double, warmup: Int, season: Int? = nil) {
+        self.model = model
+        self.threshold = threshold
+        self.warmup = warmup
+        self.season = season
     }
 }
 
@@ -84,22 +105,37 @@ public struct DetectStream: Sendable {
         }
     }
 
+    /// The rules this stream scores by.
+    public var rules: DetectRules { DetectRules(model: model, threshold: threshold, warmup: warmup, season: season) }
+
     /// Scores `point` (or says why not).
     public mutating func score(_ point: StreamPoint) -> StreamOutcome {
         let id = point.id ?? ""
         if state.series[id] == nil {
-            guard state.series.count < maxSeries else { return .skipped("series \(id) would be series \(maxSeries + 1); at most \(maxSeries) are kept") }
+            guard state.series.count < maxSeries else { return .skipped(Self.tooManySeries(id, maxSeries: maxSeries)) }
             state.series[id] = DetectStreamState.SeriesState()
         }
-        if let t = point.timestamp, let last = state.series[id]!.lastTimestamp, t <= last {
-            if let saved = resumedFrom[id], t <= saved { return .alreadyScored }
+        return Self.score(point, series: &state.series[id]!, resumedAt: resumedFrom[id], rules: rules)
+    }
+
+    /// Why a point of a new series is skipped when `maxSeries` are kept already.
+    public static func tooManySeries(_ id: String, maxSeries: Int) -> String {
+        "series \(id) would be series \(maxSeries + 1); at most \(maxSeries) are kept"
+    }
+
+    /// Scores `point` into one series' state: the step every stream shares (`seer detect
+    /// --stream`, `--follow` and `seer serve`, which keeps its series in its own table).
+    /// `resumedAt`: the series' timestamp in the state it was resumed from, if any.
+    public static func score(_ point: StreamPoint, series: inout DetectStreamState.SeriesState, resumedAt: Int64?, rules: DetectRules) -> StreamOutcome {
+        if let t = point.timestamp, let last = series.lastTimestamp, t <= last {
+            if let saved = resumedAt, t <= saved { return .alreadyScored }
+            let id = point.id ?? ""
             let seen = point.timestampText ?? String(t)
             return .skipped(t == last ? "duplicate timestamp \(seen)" + (id.isEmpty ? "" : " in series \(id)")
                                      : "out of order: timestamp \(seen) is before the series' newest point")
         }
-        let score = Self.update(&state.series[id]!, point, model: model, season: season, warmup: warmup)
-        let series = state.series[id]!
-        return .scored(StreamScore(point: point, score: score, label: series.rows > warmup && score >= threshold ? 1 : 0))
+        let score = update(&series, point, model: rules.model, season: rules.season, warmup: rules.warmup)
+        return .scored(StreamScore(point: point, score: score, label: series.rows > rules.warmup && score >= rules.threshold ? 1 : 0))
     }
 
     /// Static, not a method: a method would hold a copy of `self` (and so of every series' state)

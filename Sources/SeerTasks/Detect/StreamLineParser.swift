@@ -22,6 +22,14 @@ public struct StreamPoint: Sendable, Equatable {
     public var timestamp: Int64?
     public var valueText: String
     public var value: Double
+
+    public init(id: String?, timestampText: String?, timestamp: Int64?, valueText: String, value: Double) {
+        self.id = id
+        self.timestampText = timestampText
+        self.timestamp = timestamp
+        self.valueText = valueText
+        self.value = value
+    }
 }
 
 /// Which fields of a stream hold the time, the value and the series id.
