@@ -55,6 +55,8 @@ bench: deps release
 	@if [ -d ../shared/data/stock ]; then $(SEER_RELEASE) bench stock; else echo "../shared/data is absent: skipping seer bench stock"; fi
 	@python3 -c "import statsforecast" 2>/dev/null || python3 -m pip install -q statsforecast || echo "statsforecast unavailable: bench everyday runs Seer alone"
 	@if [ -d ../shared/data/classic ]; then $(SEER_RELEASE) bench everyday; else echo "../shared/data is absent: skipping seer bench everyday"; fi
+	$(SEER_RELEASE) bench serve --model gaussian
+	$(SEER_RELEASE) bench serve --model linear --rate 4000
 
 ## slurm-demo: a single-node Slurm (slurm-wlm + munge, installed when missing, config and state in a
 ## temp folder) runs examples/slurm/retrain.sbatch as a 4-task array; checks every key was done once.

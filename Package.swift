@@ -50,8 +50,9 @@ let package = Package(
         .target(name: "SeerTasks", dependencies: ["SeerBase", "SeerTensor", "SeerNN", "SeerData", "SeerModels", "SeerEval"]),
         // The model registry (SQLite; PostgreSQL to come), retraining jobs and their shards.
         .target(name: "SeerRegistry", dependencies: ["SeerBase", "SeerData", "SeerEval", "SeerNN", "SeerTasks", "CPostgres", .product(name: "Yams", package: "Yams")]),
-        // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer.
-        .target(name: "SeerBench", dependencies: ["SeerTasks", "SeerRegistry", "CBLAS"]),
+        // The measured claims behind `seer bench …`; CBLAS for the kernel benchmark's raw-sgemm peer, CSignals
+        // for the load generator's sub-millisecond waits.
+        .target(name: "SeerBench", dependencies: ["SeerTasks", "SeerRegistry", "CBLAS", "CSignals"]),
         // `seer serve`: detection, forecasts and models over HTTP/JSON, Prometheus `/metrics`.
         // Kept out of the `Seer` umbrella so library users and the examples never build the NIO stack.
         .target(name: "SeerServe", dependencies: [

@@ -49,3 +49,8 @@ int seer_wait_readable(int fd, int milliseconds) {
     sigprocmask(SIG_SETMASK, &previous, NULL);
     return ready;
 }
+
+int seer_poll_nanoseconds(struct pollfd *fds, unsigned long count, long long nanoseconds) {
+    struct timespec timeout = {.tv_sec = (time_t)(nanoseconds / 1000000000LL), .tv_nsec = (long)(nanoseconds % 1000000000LL)};
+    return ppoll(fds, (nfds_t)count, &timeout, NULL);
+}

@@ -97,20 +97,27 @@ public struct RetrainBenchmark {
     /// `shards` retrain processes at once on one registry.
     func measure(model: String, registry: String, location: String, store: String, job: String, shards: Int) throws -> RetrainBenchRow {
         let began = monotonicSeconds()
-        let processes = try (0..<shards).map { i -> (Process, Pipe) in
+        let processes = try (0..<shards).map { i -> (Process, Pipe, String) in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: currentExecutablePath())
             process.arguments = ["retrain", job, "--registry", location, "--model-store", store, "--shard", "\(i)/\(shards)", "--json", "--quiet", "--batch", "bench"]
             let out = Pipe()
             process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
+            // A file, not a pipe: nobody reads it while the children run, and a full pipe would stall them.
+            let errors = store + "-shard\(i)-of-\(shards).stderr"
+            FileManager.default.createFile(atPath: errors, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errors)
             try process.run()
-            return (process, out)
+            return (process, out, errors)
         }
         var keys = 0, failed = 0, registrySeconds = 0.0, peak = 0.0
-        for (process, out) in processes {
+        for (process, out, errors) in processes {
             let data = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
+            if data.isEmpty {
+                let said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+                throw DataError(.other, "a retrain shard exited with status \(process.terminationStatus) and no summary: \(said.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
             let summary = try JSONValue(parsing: Array(data), source: "seer retrain --json")
             keys += summary["keys"]?.intValue ?? 0
             failed += summary["failed"]?.intValue ?? 0

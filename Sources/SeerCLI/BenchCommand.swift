@@ -8,6 +8,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run Seer's benchmarks (speed, memory, accuracy) beside their peers.",
-        subcommands: [IngestBenchCommand.self, DetectBenchCommand.self, DetectChildCommand.self, KernelBenchCommand.self, SpeedBenchCommand.self, SineBenchCommand.self, ETTBenchCommand.self, EverydayBenchCommand.self, NABBenchCommand.self, UCRBenchCommand.self, RetrainBenchCommand.self,
+        subcommands: [IngestBenchCommand.self, DetectBenchCommand.self, DetectChildCommand.self, KernelBenchCommand.self, SpeedBenchCommand.self, SineBenchCommand.self, ETTBenchCommand.self, EverydayBenchCommand.self, NABBenchCommand.self, UCRBenchCommand.self, RetrainBenchCommand.self, BenchServeCommand.self,
                       StockBenchCommand.self, IngestChildCommand.self, SpeedChildCommand.self])
 }

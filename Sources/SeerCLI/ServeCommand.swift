@@ -65,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most values in one /v1/forecast request.")
     var maxHistory = 1_000_000
 
+    @Option(help: "Threads reading and writing sockets (default: one per core).")
+    var ioThreads: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "notice"
 
@@ -73,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
+        if let ioThreads, !(1...64).contains(ioThreads) { throw ValidationError("--io-threads is 1 to 64") }
         guard stateInterval > 0 else { throw ValidationError("--state-interval must be positive") }
         guard maxBody >= 1024, maxPoints >= 1, maxSeries >= 1, maxHistory >= 1 else {
             throw ValidationError("--max-body is at least 1024; --max-points, --max-series and --max-history at least 1")
@@ -109,6 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.limits.maxHistory = maxHistory
             configuration.serverName = "seer/\(seerVersion)"
             configuration.logLevel = logLevel
+            configuration.eventLoopThreads = ioThreads
             if configuration.token == nil && !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
                 printWarning("serving on \(configuration.address) with no --token-file: anyone who can reach it can post points and read forecasts")
             }

@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import SeerBase
 import SeerTasks
 import ServiceLifecycle
@@ -63,6 +64,7 @@ public struct SeerServer: Sendable {
                 }
                 await onListening(port)
             },
+            eventLoopGroupProvider: configuration.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
             logger: logger)
         if let store { app.addServices(StateSaver(table: table, store: store, interval: configuration.stateInterval, logger: logger)) }
         try await app.runService()

@@ -44,6 +44,8 @@ public struct ServeConfiguration: Sendable {
     /// With a PostgreSQL registry: the folder holding the model files.
     public var modelStore: String?
     public var limits = ServeLimits()
+    /// Threads reading and writing sockets (nil: one per core, NIO's shared group).
+    public var eventLoopThreads: Int?
     /// Log level (swift-log's names: trace … critical); logs go to stderr.
     public var logLevel = "notice"
     /// The log levels `logLevel` may name.

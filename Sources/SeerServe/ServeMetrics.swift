@@ -50,14 +50,27 @@ final class ServeMetrics: Sendable {
 
     func countPoint(_ outcome: String) { points[outcome]?.increment() }
 
+    /// Request counters and latency histograms by label set, so a request looks its metrics up
+    /// in one small table instead of building their names and labels in the registry each time.
+    private let requestMetrics = Mutex<[String: (counter: Counter, histogram: DurationHistogram)]>([:])
+
     /// One finished request.
     func recordRequest(route: String, method: String, status: Int, seconds duration: Duration) {
-        registry.makeCounter(descriptor: .init(namespace: "seer", metricName: "http_requests", unitName: "total",
-                                               helpText: "HTTP requests answered, by route, method and status."),
-                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "seer", metricName: "http_request_duration", unitName: "seconds",
-                                                         helpText: "Time from a request's head to its response, by route."),
-                                       labels: [("route", route)], buckets: Self.latencyBuckets).record(duration)
+        let key = "\(route) \(method) \(status)"
+        let metrics = requestMetrics.withLock { table in
+            if let found = table[key] { return found }
+            let made = (
+                counter: registry.makeCounter(descriptor: .init(namespace: "seer", metricName: "http_requests", unitName: "total",
+                                                                helpText: "HTTP requests answered, by route, method and status."),
+                                              labels: [("route", route), ("method", method), ("status", String(status))]),
+                histogram: registry.makeDurationHistogram(descriptor: .init(namespace: "seer", metricName: "http_request_duration", unitName: "seconds",
+                                                                            helpText: "Time from a request's head to its response, by route."),
+                                                          labels: [("route", route)], buckets: Self.latencyBuckets))
+            table[key] = made
+            return made
+        }
+        metrics.counter.increment()
+        metrics.histogram.record(duration)
     }
 
     /// Sets `seer_forecast{series,step}` (and the interval bounds per level) to a new forecast,

@@ -194,4 +194,19 @@ struct EverydayBenchCLITests {
         #expect(abs(seasonalNaive - 1) < 1e-4, "\(seasonalNaive)")
         #expect(scores.allSatisfy { ($0["mase"] as? Double).map { $0.isFinite && $0 >= 0 } ?? false }, "\(scores)")
     }
+
+    /// `seer bench serve` on a small load: a server process, both loops, every answer checked, the
+    /// server's count equal to the points sent; the table and the JSON carry the same run.
+    @Test func serveLoadChecksEveryAnswer() throws {
+        let run = try CLITests.seer(["bench", "serve", "--series", "20", "--connections", "4", "--rate", "400", "--seconds", "1", "--model", "gaussian", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["mode"] as? String } == ["closed", "open"])
+        #expect(runs.allSatisfy { $0["requests"] as? Int == 400 && $0["failed"] as? Int == 0 && $0["sequenceErrors"] as? Int == 0 })
+        #expect(runs.allSatisfy { ($0["p99Milliseconds"] as? Double ?? -1) >= ($0["p50Milliseconds"] as? Double ?? 0) })
+        #expect(object["serverScored"] as? Int == 800 && object["pointsSent"] as? Int == 800)
+        let table = try CLITests.seer(["bench", "serve", "--series", "10", "--connections", "2", "--rate", "100", "--seconds", "1", "--model", "gaussian"])
+        #expect(table.status == 0 && table.stdout.contains("server scored 200 of 200 points sent (none lost, none twice)"), "\(table.stdout)")
+    }
 }

@@ -16,4 +16,9 @@ int seer_stop_signal(void);
 /// just before waiting is not lost until the next byte comes.
 int seer_wait_readable(int fd, int milliseconds);
 
+struct pollfd;
+
+/// poll(2) with a timeout in nanoseconds (ppoll), for waits shorter than a millisecond.
+int seer_poll_nanoseconds(struct pollfd *fds, unsigned long count, long long nanoseconds);
+
 #endif

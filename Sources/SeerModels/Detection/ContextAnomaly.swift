@@ -119,10 +119,10 @@ public struct ContextAnomaly: Sendable {
                         cells[id].count += 1
                         active.append(id)
                     } else if zero[id] && newFlag && present <= Self.maxLeft {
-                        candidates.append(Pair(left: presentFacts(leftFacts[left], in: leftGroup), right: presentFacts(rightFacts[right], in: sensory)))
+                        candidates.append(Pair(left: Self.presentFacts(leftFacts[left], in: leftGroup), right: Self.presentFacts(rightFacts[right], in: sensory)))
                     }
                 } else if zero[id], rightPresent > 0 {
-                    candidates.append(Pair(left: presentFacts(leftFacts[left], in: leftGroup), right: presentFacts(rightFacts[right], in: sensory)))
+                    candidates.append(Pair(left: Self.presentFacts(leftFacts[left], in: leftGroup), right: Self.presentFacts(rightFacts[right], in: sensory)))
                 }
             }
         }
@@ -130,7 +130,10 @@ public struct ContextAnomaly: Sendable {
         // The most used contexts that fired (the newer of equals first) join the next left group:
         // the top `maxActive` kept in a small sorted buffer (sorting every fired context cost a
         // sixth of the time).
-        func before(_ a: Int, _ b: Int) -> Bool { cells[a].count != cells[b].count ? cells[a].count < cells[b].count : a < b }
+        // Over a local copy of the counts (one retain): a local function reading `self.cells` made
+        // the compiler copy the whole detector, all its arrays retained and released, every step.
+        let counts = cells
+        func before(_ a: Int, _ b: Int) -> Bool { counts[a].count != counts[b].count ? counts[a].count < counts[b].count : a < b }
         var top: [Int] = []
         top.reserveCapacity(Self.maxActive + 1)
         for id in active where top.count < Self.maxActive || before(top[0], id) {
@@ -152,7 +155,7 @@ public struct ContextAnomaly: Sendable {
     }
 
     /// The facts of `facts` (sorted) that are in `group` (sorted), in order.
-    private func presentFacts(_ facts: [Int], in group: [Int]) -> [Int] {
+    private static func presentFacts(_ facts: [Int], in group: [Int]) -> [Int] {
         facts.filter { fact in
             var lo = 0, hi = group.count
             while lo < hi { let mid = (lo + hi) / 2; if group[mid] < fact { lo = mid + 1 } else { hi = mid } }
