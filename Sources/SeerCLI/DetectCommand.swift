@@ -53,6 +53,9 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML report here (plots, and the confusion tables with --labels).")
     var report: String?
 
+    @Flag(help: "With --prometheus: after the range, poll every --resolution and score new samples as they arrive (until SIGTERM/SIGINT).")
+    var follow = false
+
     @Flag(help: "Print one JSON document instead of CSV.")
     var json = false
 
@@ -60,7 +63,12 @@ struct DetectCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if streaming.stream {
+        if follow {
+            guard input.prometheus.prometheus != nil, !streaming.stream else { throw ValidationError("--follow goes with --prometheus URL --query PROMQL, not --stream") }
+            if fpRate != nil || out != nil || outSqlite != nil || labels != nil || plot != nil || report != nil {
+                throw ValidationError("--follow writes rows to stdout; --fp-rate, --out, --out-sqlite, --labels, --plot and --report go with a finished range")
+            }
+        } else if streaming.stream {
             if input.file != nil || input.sqlite != nil { throw ValidationError("--stream reads stdin; give no FILE or --sqlite") }
             if fpRate != nil { throw ValidationError("--fp-rate needs every row first; a stream takes --threshold") }
             if out != nil { throw ValidationError("a stream writes its rows to stdout (redirect it) or, with --out-sqlite, into a table; not --out") }
@@ -68,6 +76,7 @@ struct DetectCommand: ParsableCommand {
         } else {
             try input.requireInput()
         }
+        if streaming.state != nil && !streaming.stream && !follow { throw ValidationError("--state goes with --stream or --follow") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
         if confusion != nil && labels == nil { throw ValidationError("--confusion needs --labels") }
         if threshold != nil && fpRate != nil { throw ValidationError("give --threshold or --fp-rate, not both") }
@@ -80,6 +89,10 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if follow {
+                return try runFollow(streaming, prometheus: input.prometheus, promql: input.query ?? "",
+                                     rules: DetectRules(model: model, threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season), asJSON: json, quiet: quiet)
+            }
             if streaming.stream {
                 return try runStream(streaming, fields: StreamFields(time: input.time, target: input.target, id: input.id), model: model,
                                      threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet,

@@ -34,9 +34,7 @@ struct StreamOptions: ParsableArguments {
     func validate() throws {
         guard stateInterval > 0 else { throw ValidationError("--state-interval must be positive") }
         guard maxSeries >= 1 else { throw ValidationError("--max-series must be at least 1") }
-        if !stream, header != nil || state != nil || format != .csv {
-            throw ValidationError("--format, --header and --state go with --stream")
-        }
+        if !stream, header != nil || format != .csv { throw ValidationError("--format and --header go with --stream") }
     }
 }
 

@@ -27,7 +27,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "SQLite table to read.")
     var table: String?
 
-    @Option(help: "SQLite SELECT to read; use ? placeholders with --param.")
+    @Option(help: "SQLite SELECT to read (? placeholders with --param), or with --prometheus the PromQL.")
     var query: String?
 
     @Option(name: .customLong("param"), help: "A value bound to the next ? of --query (repeatable).")
@@ -57,15 +57,22 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Missing values: error, ffill, interpolate, drop or keep.")
     var missing: MissingPolicy = .keep
 
+    @OptionGroup(title: "Prometheus") var prometheus: PrometheusOptions
+
     /// Every command but `detect --stream` (which reads stdin) calls this from its `validate()`.
     func requireInput() throws {
-        if sqlite == nil && file == nil { throw ValidationError("give an input FILE or --sqlite DB with --table or --query") }
+        if sqlite == nil && file == nil && prometheus.prometheus == nil {
+            throw ValidationError("give an input FILE, --sqlite DB with --table or --query, or --prometheus URL with --query")
+        }
     }
 
     mutating func validate() throws {
-        if sqlite != nil && file != nil { throw ValidationError("give either an input FILE or --sqlite, not both") }
+        if [sqlite != nil, file != nil, prometheus.prometheus != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one input: a FILE, --sqlite or --prometheus")
+        }
+        if prometheus.prometheus != nil && query == nil { throw ValidationError("--prometheus needs --query PROMQL") }
         if sqlite != nil && (table == nil) == (query == nil) { throw ValidationError("--sqlite needs exactly one of --table or --query") }
-        if sqlite == nil && (table != nil || query != nil) { throw ValidationError("--table and --query need --sqlite DB") }
+        if sqlite == nil && prometheus.prometheus == nil && (table != nil || query != nil) { throw ValidationError("--table and --query need --sqlite DB (or --query, --prometheus URL)") }
         if !parameters.isEmpty && query == nil { throw ValidationError("--param goes with --query") }
         if let delimiter, CSVOptions.delimiter(named: delimiter) == nil {
             throw ValidationError("--delimiter must be ',', ';' or tab (got '\(delimiter)')")
@@ -83,6 +90,13 @@ struct InputOptions: ParsableArguments {
 
     /// The input these options name.
     var source: DataSource {
+        get throws {
+            if prometheus.prometheus != nil { return .prometheus(try prometheus.query(query ?? "")) }
+            return fileOrSQLite
+        }
+    }
+
+    private var fileOrSQLite: DataSource {
         if let sqlite {
             return .sqlite(database: sqlite, source: sqliteSource,
                            options: SQLiteReadOptions(timeColumn: time, targetColumns: targetColumns, idColumn: id,
@@ -99,7 +113,7 @@ struct InputOptions: ParsableArguments {
 
     /// The series of a CSV or SQLite input, ready to forecast.
     func forecastData() throws -> ForecastData {
-        let source = self.source
+        let source = try self.source
         return try ForecastData(series: try source.loadSeries().series, source: source.name)
     }
 }

@@ -21,7 +21,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let source = input.source
+            let source = try input.source
             if case .classification(let path) = source {
                 let report = DatasetReport(try source.loadCases(), path: path)
                 if json { try printJSON(report) } else { print(report.text) }

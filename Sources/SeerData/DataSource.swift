@@ -1,7 +1,7 @@
-// Where a job's data comes from, chosen in one place: a CSV file, a SQLite table or query, or a
-// UCR/UEA classification file. Commands, tasks and (later) the registry describe an input as a
-// `DataSource` and load it here, so the readers' options and the name used in messages and
-// reports are decided once.
+// Where a job's data comes from, chosen in one place: a CSV file, a SQLite table or query, a
+// Prometheus range query, or a UCR/UEA classification file. Commands, tasks and the registry
+// describe an input as a `DataSource` and load it here, so the readers' options and the name
+// used in messages and reports are decided once.
 import SeerBase
 
 /// An input of series or classification cases.
@@ -12,6 +12,8 @@ public enum DataSource: Sendable {
     case sqlite(database: String, source: SQLiteSource, options: SQLiteReadOptions)
     /// A UCR/UEA `.ts` or `.tsv` classification file.
     case classification(path: String)
+    /// A Prometheus range query (every series it returns).
+    case prometheus(PrometheusQuery)
 
     /// True for file names the classification reader takes (`.ts`, `.tsv`).
     public static func isClassificationFile(_ path: String) -> Bool {
@@ -24,6 +26,7 @@ public enum DataSource: Sendable {
         case .csv(let path, _), .classification(let path): return path
         case .sqlite(let database, .table(let table), _): return "\(database):\(table)"
         case .sqlite(let database, .query(let sql, _), _): return "\(database):\(sql)"
+        case .prometheus(let query): return query.name
         }
     }
 
@@ -39,6 +42,9 @@ public enum DataSource: Sendable {
             let loaded = try SQLiteSeriesReader.read(database, from: source, options: options)
             return LoadedSeries(source: loaded.source, format: "sqlite", layout: nil, delimiter: nil, timeColumn: loaded.timeColumn,
                                 series: Array(loaded.series), notes: loaded.notes)
+        case .prometheus(let query):
+            return LoadedSeries(source: query.name, format: "prometheus", layout: nil, delimiter: nil, timeColumn: "timestamp",
+                                series: try PrometheusSource.load(query), notes: [])
         case .classification(let path):
             throw DataError(.usage, "is a classification file (cases with labels); this needs a CSV or SQLite series", file: path)
         }

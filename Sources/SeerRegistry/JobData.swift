@@ -1,6 +1,6 @@
 // A job's series: every source loaded (CSV globs expanded and sorted, SQLite tables and queries
-// read), the series pooled, and grouped into model keys. A series id that two sources both give
-// is refused, naming both, rather than one silently shadowing the other.
+// and Prometheus range queries read), the series pooled, and grouped into model keys. A series
+// id that two sources both give is refused, naming both, rather than one silently shadowing the other.
 import Foundation
 import SeerBase
 import SeerData
@@ -33,6 +33,11 @@ enum JobData {
         try job.sources.flatMap { source -> [DataSource] in
             switch source {
             case .postgres: return []
+            case .prometheus(let url, let query, let start, let end, let step, let tokenFile):
+                let now = Int64(Date().timeIntervalSince1970)
+                let token = try tokenFile.map { String(decoding: try DurableFiles.readFile(job.resolve($0)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+                return [.prometheus(PrometheusQuery(url: url, query: query, start: PrometheusTime.parse(start, now: now)!, end: PrometheusTime.parse(end, now: now)!,
+                                                    step: PrometheusTime.seconds(step)!, token: token))]
             case .csv(let glob, let id, let time, let value):
                 return try expand(job.resolve(glob), job: job).map {
                     .csv(path: $0, options: CSVOptions(timeColumn: time, idColumn: id, targetColumns: value.map { [$0] }))

@@ -2,6 +2,7 @@
 // stands: unknown keys, wrong types, out-of-range numbers and missing settings are refused with
 // the line and column of the offending node and what was expected.
 import SeerBase
+import SeerData
 import SeerTasks
 import Yams
 
@@ -114,17 +115,35 @@ struct JobFileReader {
         guard let items = node.sequence, !items.isEmpty else { throw bad("'sources' is a list of sources (- csv: … or - sqlite: …)", node.mark) }
         return try items.map { item in
             guard let mapping = item.mapping else { throw bad("a source is a mapping (csv: GLOB, or sqlite: DB / postgres: URL with table: or query:)", item.mark) }
-            let e = try entries(mapping, allowed: ["csv", "sqlite", "postgres", "table", "query", "id_column", "time_column", "value_column"], in: "a source")
+            let e = try entries(mapping, allowed: ["csv", "sqlite", "postgres", "prometheus", "table", "query", "id_column", "time_column", "value_column",
+                                                   "start", "end", "step", "token_file"], in: "a source")
             let id = try e["id_column"].map { try string($0, "id_column") }
             let time = try e["time_column"].map { try string($0, "time_column") }
             let value = try e["value_column"].map { try string($0, "value_column") }
-            let named = ["csv", "sqlite", "postgres"].filter { e[$0] != nil }
-            guard named.count == 1 else { throw bad("a source names exactly one of csv:, sqlite: or postgres:", item.mark) }
+            let named = ["csv", "sqlite", "postgres", "prometheus"].filter { e[$0] != nil }
+            guard named.count == 1 else { throw bad("a source names exactly one of csv:, sqlite:, postgres: or prometheus:", item.mark) }
+            if named[0] != "prometheus", let extra = e["start"] ?? e["end"] ?? e["step"] ?? e["token_file"] {
+                throw bad("start:, end:, step: and token_file: belong to a prometheus: source", extra.mark)
+            }
             let table = try e["table"].map { try string($0, "table") }, query = try e["query"].map { try string($0, "query") }
             switch named[0] {
             case "csv":
                 if let extra = e["table"] ?? e["query"] { throw bad("table: and query: belong to a sqlite: or postgres: source", extra.mark) }
                 return .csv(glob: try string(e["csv"]!, "csv"), idColumn: id, timeColumn: time, valueColumn: value)
+            case "prometheus":
+                if let extra = e["table"] ?? e["id_column"] ?? e["time_column"] ?? e["value_column"] {
+                    throw bad("a prometheus: source takes query:, start:, end:, step: and token_file: (its series ids are their label sets)", extra.mark)
+                }
+                guard let query else { throw bad("a prometheus: source needs query: (PromQL)", item.mark) }
+                let url = try string(e["prometheus"]!, "prometheus")
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw bad("'prometheus' must be an http:// or https:// URL", e["prometheus"]!.mark) }
+                let start = try e["start"].map { try string($0, "start") } ?? "now-7d", end = try e["end"].map { try string($0, "end") } ?? "now"
+                for (name, text) in [("start", start), ("end", end)] where PrometheusTime.parse(text, now: 0) == nil {
+                    throw bad("'\(name)' is now, now-7d, epoch seconds or a date-time, not '\(text)'", e[name]?.mark ?? item.mark)
+                }
+                let step = try e["step"].map { try string($0, "step") } ?? "1h"
+                guard PrometheusTime.seconds(step) != nil else { throw bad("'step' is a duration such as 5m or 1h, not '\(step)'", e["step"]?.mark ?? item.mark) }
+                return .prometheus(url: url, query: query, start: start, end: end, step: step, tokenFile: try e["token_file"].map { try string($0, "token_file") })
             case "sqlite":
                 guard (table == nil) != (query == nil) else { throw bad("a sqlite: source needs exactly one of table: or query:", item.mark) }
                 return .sqlite(database: try string(e["sqlite"]!, "sqlite"), table: table, query: query, idColumn: id, timeColumn: time, valueColumn: value)

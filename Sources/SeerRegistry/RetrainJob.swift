@@ -24,6 +24,10 @@ public enum JobSource: Sendable, Equatable {
     case sqlite(database: String, table: String?, query: String?, idColumn: String?, timeColumn: String?, valueColumn: String?)
     /// A PostgreSQL table or query (`postgres://…`), read in a read-only transaction.
     case postgres(url: String, table: String?, query: String?, idColumn: String?, timeColumn: String?, valueColumn: String?)
+    /// A Prometheus range query (`http://…`): every series it returns, its label set the id;
+    /// `start`/`end` as `now-30d`, epoch seconds or a date-time (read when the job runs), `step`
+    /// a duration (`1h`).
+    case prometheus(url: String, query: String, start: String, end: String, step: String, tokenFile: String?)
 }
 
 /// How series become models.

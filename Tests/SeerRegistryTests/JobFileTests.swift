@@ -71,7 +71,7 @@ import SeerBase
         let missing = try error("job: j\nsources:\n  - csv: x.csv\nmodel: rlinear\n")
         #expect(missing.message.contains("needs 'horizon'"))
         let both = try error("job: j\nsources:\n  - csv: x.csv\n    sqlite: y.db\nmodel: rlinear\nhorizon: 4\n")
-        #expect(both.location?.line == 3 && both.message.contains("exactly one of csv:, sqlite: or postgres:"))
+        #expect(both.location?.line == 3 && both.message.contains("exactly one of csv:, sqlite:, postgres: or prometheus:"))
         let syntax = try error("job: [unclosed\n")
         #expect(syntax.kind == .badInput && syntax.location?.line != nil && syntax.message.contains("not valid YAML"))
         let duplicate = try error(base + "horizon: 5\n")
@@ -84,5 +84,28 @@ import SeerBase
         #expect(detector.location?.line == 5 && detector.message.contains("must name a detector"))
         let notMapping = try error("- just a list\n")
         #expect(notMapping.message.contains("mapping"))
+    }
+
+    @Test func prometheusSourcesAreReadAndChecked() throws {
+        let job = try RetrainJob.load(try write("""
+            job: p
+            sources:
+              - prometheus: http://127.0.0.1:9090
+                query: sum by (job) (rate(http_requests_total[5m]))
+                start: now-30d
+                step: 1h
+                token_file: token.txt
+            model: rlinear
+            horizon: 24
+            """))
+        #expect(job.sources == [.prometheus(url: "http://127.0.0.1:9090", query: "sum by (job) (rate(http_requests_total[5m]))", start: "now-30d", end: "now", step: "1h", tokenFile: "token.txt")])
+        let base = "job: p\nsources:\n  - prometheus: http://h:9090\n"
+        let tail = "model: rlinear\nhorizon: 4\n"
+        #expect(try error(base + tail).message.contains("needs query: (PromQL)"))
+        #expect(try error(base + "    query: up\n    step: soon\n" + tail).message.contains("'step' is a duration"))
+        #expect(try error(base + "    query: up\n    start: last week\n" + tail).message.contains("'start' is now, now-7d"))
+        #expect(try error(base + "    query: up\n    table: t\n" + tail).message.contains("its series ids are their label sets"))
+        #expect(try error("job: p\nsources:\n  - prometheus: h:9090\n    query: up\n" + tail).message.contains("http:// or https:// URL"))
+        #expect(try error("job: p\nsources:\n  - csv: x.csv\n    step: 1h\n" + tail).message.contains("belong to a prometheus: source"))
     }
 }
