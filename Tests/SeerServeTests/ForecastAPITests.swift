@@ -27,13 +27,19 @@ import SeerTasks
         return (models, root + "/registry")
     }
 
-    @Test func modelsAndChampionsForecastLikeTheLibrary() async throws {
-        let (models, registry) = try Self.fixture()
-        defer { try? FileManager.default.removeItem(atPath: DurableFiles.parent(of: models)) }
+    /// A server forecasting with a fresh fixture; stopping it removes the fixture's files.
+    static func serving(modelName: String = "last", key: String = "k") async throws -> RunningServer {
+        let (models, registry) = try fixture(modelName: modelName, key: key)
         var configuration = ServeConfiguration()
         configuration.modelsDirectory = models
         configuration.registry = registry
-        let server = try await RunningServer.start(configuration)
+        var server = try await RunningServer.start(configuration)
+        server.cleanup = DurableFiles.parent(of: models)
+        return server
+    }
+
+    @Test func modelsAndChampionsForecastLikeTheLibrary() async throws {
+        let server = try await Self.serving()
         defer { Task { await server.stop() } }
 
         let listing = try await server.request("GET", "/v1/models")
@@ -67,12 +73,7 @@ import SeerTasks
     }
 
     @Test func wrongForecastRequestsSayWhich() async throws {
-        let (models, registry) = try Self.fixture()
-        defer { try? FileManager.default.removeItem(atPath: DurableFiles.parent(of: models)) }
-        var configuration = ServeConfiguration()
-        configuration.modelsDirectory = models
-        configuration.registry = registry
-        let server = try await RunningServer.start(configuration)
+        let server = try await Self.serving()
         defer { Task { await server.stop() } }
         let series = "\"series\":[{\"values\":[1,2,3,4,5]}]"
         let cases: [(String, Int, String)] = [

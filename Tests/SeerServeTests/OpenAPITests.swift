@@ -48,12 +48,7 @@ import SeerBase
         let examples = try Self.readmeExamples()
         #expect(examples.count >= 3, "the README's request examples are found")
         // A server with the model folder and registry key the examples name.
-        let (models, registry) = try ForecastAPITests.fixture(modelName: "hourly", key: "api.latency")
-        defer { try? FileManager.default.removeItem(atPath: DurableFiles.parent(of: models)) }
-        var configuration = ServeConfiguration()
-        configuration.modelsDirectory = models
-        configuration.registry = registry
-        let server = try await RunningServer.start(configuration)
+        let server = try await ForecastAPITests.serving(modelName: "hourly", key: "api.latency")
         defer { Task { await server.stop() } }
         let checker = SchemaChecker(document: document)
         for example in examples {

@@ -10,6 +10,8 @@ import SeerServe
 struct RunningServer {
     let port: Int
     let task: Task<Void, any Error>
+    /// A folder removed once the server has stopped.
+    var cleanup: String?
 
     static func start(_ configuration: ServeConfiguration) async throws -> RunningServer {
         var configuration = configuration
@@ -28,12 +30,13 @@ struct RunningServer {
             _ = try await task.value
             throw ServeTestError("the server stopped before it listened")
         }
-        return RunningServer(port: port, task: task)
+        return RunningServer(port: port, task: task, cleanup: nil)
     }
 
     func stop() async {
         task.cancel()
         _ = await task.result
+        if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) }
     }
 
     /// One request; the status, body and headers of the answer.
