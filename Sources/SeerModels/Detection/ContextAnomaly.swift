@@ -28,8 +28,10 @@ public struct ContextAnomaly: Sendable {
     /// wholly present is found once under its largest fact, without touching the many that share
     /// a sensory fact with the group but are not wholly present.
     private var leftAnchor: [[Int32]] = []
-    /// Facts per right semi-context (read per candidate context; the fact lists need not be).
-    private var rightSizes: [Int32] = []
+    /// Facts per right and per left semi-context, side by side in flat arrays: a step compares
+    /// hundreds of them, and reading each count through its fact list's own buffer was a cache
+    /// miss apiece (the largest single cost of a step).
+    private var rightSizes: [Int32] = [], leftSizes: [Int32] = []
     /// Per fact slot, whether it is in the left group (set for the length of a step).
     private var inLeftGroup: [Bool] = []
     /// Per left semi-context, its contexts in creation order.
@@ -106,7 +108,7 @@ public struct ContextAnomaly: Sendable {
         active.reserveCapacity(matchOrder.count)
         for (k, left32) in matchOrder.enumerated() {
             let left = Int(left32), present = Int(matchCount[k])
-            let full = present == leftFacts[left].count
+            let full = present == Int(leftSizes[left])
             // A partly present left side only matters for proposing new contexts.
             guard full || (newFlag && present <= Self.maxLeft) else { continue }
             for id32 in children[left] where Int(id32) != newContext {
@@ -187,6 +189,7 @@ public struct ContextAnomaly: Sendable {
             let id = leftFacts.count
             leftIds[facts] = id
             leftFacts.append(facts)
+            leftSizes.append(Int32(facts.count))
             children.append([])
             leftScratch.append(0)
             for fact in facts { Self.add(id, at: fact, to: &leftIndex) }
