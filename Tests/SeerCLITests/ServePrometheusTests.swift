@@ -2,9 +2,10 @@
 // server's /metrics (with the bearer token) every second while the test posts an hourly series
 // with one spike; Prometheus' own API then shows `seer_anomaly_score` above the threshold only
 // from the moment the spike was posted until the next normal point, and `seer detect
-// --prometheus` reads the stored series back sample for sample. Refused PromQL, an empty answer
-// and an unreachable server get their exit codes. Skips with a message where `prometheus` is not
-// installed (`make test` installs it).
+// --prometheus` reads the stored series back sample for sample, `--follow` polls it, and a
+// retraining job takes it as its source. Refused PromQL, an empty answer and an unreachable
+// server get their exit codes. Skips with a message where `prometheus` is not installed (`make
+// test` installs it).
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -147,6 +148,24 @@ struct ServePrometheusTests {
         #expect(followed.first == "unique_id,timestamp,value,anomaly_score,label")
         #expect(followed.count - 1 >= samples.count, "the range and the new samples: \(followed.count - 1) rows, \(samples.count) in the range")
         #expect(FileManager.default.fileExists(atPath: folder + "/follow-state/detect-state.json"))
+
+        // A retraining job whose source is the same query: one key per returned series, named by its labels.
+        try """
+            job: from-prometheus
+            registry: registry
+            sources:
+              - prometheus: \(url)
+                query: '\(query)'
+                start: '\(Int(before) - 20)'
+                end: '\(Int(end) + 1)'
+                step: 1s
+            model: naive
+            horizon: 2
+            """.write(toFile: folder + "/job.yaml", atomically: true, encoding: .utf8)
+        let retrain = try CLITests.seer(["retrain", folder + "/job.yaml"])
+        #expect(retrain.status == 0 && retrain.stderr.contains("v1 promoted"), "\(retrain.stderr)")
+        let listed = try CLITests.seer(["models", "list", "--registry", folder + "/registry"])
+        #expect(listed.stdout.contains("seer_anomaly_score{instance=\"127.0.0.1:\(served.port)\",job=\"seer\",series=\"cpu\"}"), "\(listed.stdout)")
 
         // Bad queries, an empty answer and an unreachable server.
         let refused = try CLITests.seer(["inspect", "--prometheus", url, "--query", "seer_anomaly_score{"])
