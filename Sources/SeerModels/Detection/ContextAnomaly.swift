@@ -8,48 +8,58 @@
 // Causal: the bins span the running minimum and maximum (CAD OSE takes the whole file's, which a
 // stream cannot know). Its memory grows with novelty, so it stops adding contexts at
 // `maxContexts`, which bounds a series' memory and the time per step.
+//
+// The memory is laid out for a server holding a thousand of these at once, where a step meets a
+// cold cache and its time is the cache misses: the contexts of one left semi-context sit side by
+// side in one pool (a step reads hundreds of contexts in a few runs, not one miss each); the
+// record that finds a left semi-context wholly present also says where its run is; a right
+// semi-context, always a subset of the six sensory facts, is a 6-bit mask; and what a step
+// proposes is a (positions in the left group, right mask) pair packed in one integer.
+// The scores are those of the straightforward layout to the last digit (tested against values
+// it produced).
 import Foundation
 
 /// CAD-style raw anomaly scores in [0, 1] for one series.
 public struct ContextAnomaly: Sendable {
     /// Contexts kept at most (then no new ones are learnt).
     public let maxContexts: Int
-    static let bits = 3, maxLeft = 7, maxActive = 15
-    /// Facts above this are contexts that fired (a context id added to it).
+    static let bits = 3, maxLeft: Int32 = 7, maxActive = 15
+    /// Facts above this are contexts that fired (a context id added to it) in the saved form.
     static let neuronBase = 1 << 31
+    /// Slots 0..<6 are the sensory facts, slot 6 + k the context k that fired.
+    static let sensorySlots: Int32 = 2 * Int32(bits)
 
-    private var lo = 0.0, hi = 0.0, started = false
-    // Semi-contexts: sorted fact lists, left (the previous step's) and right (this step's).
-    private var leftFacts: [[Int]] = [], rightFacts: [[Int]] = []
-    private var leftIds: [[Int]: Int] = [:], rightIds: [[Int]: Int] = [:]
-    /// Fact (by `slot`) → the semi-contexts holding it, in creation order.
-    private var leftIndex: [[Int32]] = [], rightIndex: [[Int32]] = []
-    /// Fact (by `slot`) → the left semi-contexts whose largest fact it is: every left semi-context
-    /// wholly present is found once under its largest fact, without touching the many that share
-    /// a sensory fact with the group but are not wholly present.
-    private var leftAnchor: [[Int32]] = []
-    /// Facts per right and per left semi-context, side by side in flat arrays: a step compares
-    /// hundreds of them, and reading each count through its fact list's own buffer was a cache
-    /// miss apiece (the largest single cost of a step).
-    private var rightSizes: [Int32] = [], leftSizes: [Int32] = []
-    /// Per fact slot, whether it is in the left group (set for the length of a step).
-    private var inLeftGroup: [Bool] = []
-    /// Per left semi-context, its contexts in creation order.
-    private var children: [[Int32]] = []
-    private var contextLeft: [Int] = []
-    /// Per context, what every step reads of it side by side — its right semi-context and how
-    /// often it fired — one memory access per context rather than one per array (a step reads
-    /// ~900 contexts once the memory of a noisy series is full).
-    private struct Cell { var right: Int32, count: Int32 }
-    private var cells: [Cell] = []
-    private var contextIds: [Int: Int] = [:]
-    private var zero: [Bool] = []
-    /// The facts active after the previous step, and (found at the start of each step) the left
-    /// semi-contexts they touch with how many of each one's facts are present.
-    private var leftGroup: [Int] = []
-    private var matchOrder: [Int32] = [], matchCount: [Int32] = []
-    /// Scratch counts per semi-context (all 0 between steps), so crossing needs no dictionary.
-    private var leftScratch: [Int32] = [], rightScratch: [Int32] = []
+    var lo = 0.0, hi = 0.0, started = false
+
+    /// A context, kept in its left semi-context's run: its id, how often it fired, its right
+    /// semi-context's mask and whether it was ever seen whole (not only proposed from parts).
+    struct Child { var id: Int32, count: Int32, right: UInt8, zero: Bool }
+    /// Every context, each left semi-context's in one run in creation order (a run doubles when
+    /// full and moves to the end of the pool or to a free run of its new size).
+    var pool: [Child] = []
+    /// Runs given up by a left semi-context that grew, by log2 of their capacity.
+    private var freeRuns: [[Int32]] = []
+    /// Per context, its left semi-context and its place in that one's run.
+    var contextLeft: [Int32] = [], contextPlace: [Int32] = []
+    /// Left semi-contexts with their runs, indexed by slot and found by their slots.
+    var lefts = LeftSemiContexts()
+    /// Right semi-contexts in creation order (the saved form numbers them), and mask → id.
+    var rightMasks: [UInt8] = []
+    var rightIdOfMask = [Int32](repeating: -1, count: 64)
+
+    /// The slots active after the previous step (sensory, then the contexts that fired).
+    var leftGroup: [Int32] = []
+    /// Per slot, whether it is in the left group (set for the length of a step).
+    private var inGroup: [Bool] = []
+    /// A left semi-context the left group touches: how many of its facts are present (and at
+    /// which of the group's positions, when proposing), and where its contexts are.
+    private struct Match { var id: Int32, present: Int32, size: Int32, start: Int32, count: Int32, mask: UInt32 }
+    private var matches: [Match] = []
+    /// Per left semi-context, the group positions it holds (all 0 between steps).
+    private var leftScratch: [UInt32] = []
+    /// Where the first context of each match is read before the main loop (kept so the reads are
+    /// not optimised away).
+    private var touched: Int32 = 0
 
     public init(maxContexts: Int = 10_000) {
         precondition(maxContexts >= 1, "at least one context")
@@ -57,7 +67,7 @@ public struct ContextAnomaly: Sendable {
     }
 
     /// Contexts learnt so far.
-    public var contexts: Int { cells.count }
+    public var contexts: Int { contextLeft.count }
 
     /// The raw score of `value`, then `value` learnt.
     public mutating func update(_ value: Double) -> Double {
@@ -66,222 +76,208 @@ public struct ContextAnomaly: Sendable {
         hi = max(hi, value)
         let width = hi > lo ? (hi - lo) / 7 : 7
         let bin = Int((value - lo) / width)
-        let facts = (0..<Self.bits).map { 2 * $0 + ((bin >> $0) & 1) }
-        return step(facts)
+        var sensory: UInt8 = 0
+        for k in 0..<Self.bits { sensory |= 1 << (2 * k + ((bin >> k) & 1)) }
+        return step(sensory)
     }
 
-    private struct Pair: Hashable { var left: [Int], right: [Int] }
-
-    /// A fact's place in the per-fact arrays: sensory facts first, then the context ids.
-    @inline(__always) private static func slot(_ fact: Int) -> Int { fact < neuronBase ? fact : 2 * bits + (fact - neuronBase) }
-
-    /// The per-fact list at `fact`'s slot, grown when needed.
-    private static func add(_ id: Int, at fact: Int, to lists: inout [[Int32]]) {
-        let k = slot(fact)
-        if k >= lists.count { lists.append(contentsOf: repeatElement([], count: k + 1 - lists.count)) }
-        lists[k].append(Int32(id))
-    }
-
-    private mutating func step(_ sensory: [Int]) -> Double {
-        var newFlag = false, newContext = -1
+    private mutating func step(_ sensory: UInt8) -> Double {
+        var newFlag = false, newContext: Int32 = -1
         // Left semi-contexts created from here on are not matched this step.
-        let known = leftFacts.count
-        if !leftGroup.isEmpty {
-            let (id, created) = context(leftGroup, sensory, zero: true)
+        let known = Int32(lefts.count)
+        let group = leftGroup
+        if !group.isEmpty {
+            let (id, created) = context(left: group, right: sensory, zero: true)
             if created { newFlag = true; newContext = id }
         }
         // Partly present left sides matter only for proposing contexts, which happens only when
         // this step made a new one; otherwise the wholly present ones are enough (most steps once
         // a series is learnt, and every step once the memory is full).
-        if newFlag { crossLeft(known: known) } else { matchWhole(known: known) }
-        // How many of each right semi-context's facts are present now.
-        var touchedRight: [Int32] = []
-        for fact in sensory where Self.slot(fact) < rightIndex.count {
-            for id in rightIndex[Self.slot(fact)] {
-                if rightScratch[Int(id)] == 0 { touchedRight.append(id) }
-                rightScratch[Int(id)] += 1
-            }
-        }
-        defer { for id in touchedRight { rightScratch[Int(id)] = 0 } }
+        if newFlag { crossLeft(group, known: known) } else { matchWhole(group, known: known) }
         var selected = 0
-        var active: [Int] = [], candidates: [Pair] = []
-        active.reserveCapacity(matchOrder.count)
-        for (k, left32) in matchOrder.enumerated() {
-            let left = Int(left32), present = Int(matchCount[k])
-            let full = present == Int(leftSizes[left])
-            // A partly present left side only matters for proposing new contexts.
-            guard full || (newFlag && present <= Self.maxLeft) else { continue }
-            for id32 in children[left] where Int(id32) != newContext {
-                let id = Int(id32), right = Int(cells[id].right)
-                let rightPresent = Int(rightScratch[right])
-                if full {
-                    selected += 1
-                    guard rightPresent > 0 else { continue }
-                    if rightPresent == Int(rightSizes[right]) {
-                        cells[id].count += 1
-                        active.append(id)
-                    } else if zero[id] && newFlag && present <= Self.maxLeft {
-                        candidates.append(Pair(left: Self.presentFacts(leftFacts[left], in: leftGroup), right: Self.presentFacts(rightFacts[right], in: sensory)))
+        var active: [(id: Int32, count: Int32)] = []
+        active.reserveCapacity(matches.count)
+        // Proposed pairs: the left side as positions in the group, the right as a sensory mask.
+        var candidates: [UInt32] = []
+        let found = matches
+        var sum: Int32 = 0
+        pool.withUnsafeMutableBufferPointer { kids in
+            // Read every run's first context before the main loop: these loads are independent,
+            // so the processor overlaps their cache misses, which the main loop (a branch per
+            // context) would take one at a time.
+            for match in found where match.count > 0 { sum &+= kids[Int(match.start)].count }
+            for match in found {
+                let full = match.present == match.size
+                let proposing = newFlag && match.present <= Self.maxLeft
+                // A partly present left side only matters for proposing new contexts.
+                guard full || proposing else { continue }
+                for j in Int(match.start)..<Int(match.start + match.count) where kids[j].id != newContext {
+                    let right = kids[j].right, shown = right & sensory
+                    if full {
+                        selected += 1
+                        guard shown != 0 else { continue }
+                        if shown == right {
+                            kids[j].count += 1
+                            active.append((kids[j].id, kids[j].count))
+                        } else if kids[j].zero && proposing {
+                            candidates.append(match.mask << 6 | UInt32(shown))
+                        }
+                    } else if kids[j].zero && shown != 0 {
+                        candidates.append(match.mask << 6 | UInt32(shown))
                     }
-                } else if zero[id], rightPresent > 0 {
-                    candidates.append(Pair(left: Self.presentFacts(leftFacts[left], in: leftGroup), right: Self.presentFacts(rightFacts[right], in: sensory)))
                 }
             }
         }
+        touched = sum
         let predicted = selected > 0 ? Double(active.count) / Double(selected) : 0
-        // The most used contexts that fired (the newer of equals first) join the next left group:
-        // the top `maxActive` kept in a small sorted buffer (sorting every fired context cost a
-        // sixth of the time).
-        // Over a local copy of the counts (one retain): a local function reading `self.cells` made
-        // the compiler copy the whole detector, all its arrays retained and released, every step.
-        let counts = cells
-        func before(_ a: Int, _ b: Int) -> Bool { counts[a].count != counts[b].count ? counts[a].count < counts[b].count : a < b }
-        var top: [Int] = []
-        top.reserveCapacity(Self.maxActive + 1)
-        for id in active where top.count < Self.maxActive || before(top[0], id) {
-            var k = top.count
-            top.append(id)
-            while k > 0 && before(id, top[k - 1]) { top[k] = top[k - 1]; k -= 1 }
-            top[k] = id
-            if top.count > Self.maxActive { top.removeFirst() }
+        leftGroup = Self.nextGroup(sensory: sensory, fired: active)
+        guard newFlag else { return (1 - predicted) / 2 }
+        // The pairs proposed (the whole situation and its parts), each learnt once, in the order
+        // first proposed (which fixes the new contexts' ids).
+        var seen = Set<UInt32>(minimumCapacity: candidates.count + 1)
+        var added = 1
+        for key in candidates where seen.insert(key).inserted {
+            if context(left: Self.slots(key >> 6, of: group), right: UInt8(key & 63), zero: false).created { added += 1 }
         }
-        // The pairs proposed (the whole situation and its parts), counted only when something was new.
-        let proposed = newFlag ? Set(candidates + [Pair(left: leftGroup, right: sensory)]).count : 0
-        // Sensory facts (< 6) and the fired contexts' facts (distinct ids) never coincide: no set needed.
-        leftGroup = sensory + top.map { Self.neuronBase + $0 }.sorted()
-        var added = 0
-        for pair in candidates where context(pair.left, pair.right, zero: false).created { added += 1 }
-        if newFlag { added += 1 }
-        let novel = newFlag && proposed > 0 ? Double(added) / Double(proposed) : 0
+        seen.insert(UInt32((1 << group.count) - 1) << 6 | UInt32(sensory))
+        let novel = Double(added) / Double(seen.count)
         return (1 - predicted + novel) / 2
     }
 
-    /// The facts of `facts` (sorted) that are in `group` (sorted), in order.
-    private static func presentFacts(_ facts: [Int], in group: [Int]) -> [Int] {
-        facts.filter { fact in
-            var lo = 0, hi = group.count
-            while lo < hi { let mid = (lo + hi) / 2; if group[mid] < fact { lo = mid + 1 } else { hi = mid } }
-            return lo < group.count && group[lo] == fact
+    /// The sensory slots, then the most used contexts that fired (the newer of equals first), at
+    /// most `maxActive` of them, kept in a small sorted buffer rather than sorting them all.
+    private static func nextGroup(sensory: UInt8, fired: [(id: Int32, count: Int32)]) -> [Int32] {
+        func before(_ a: (id: Int32, count: Int32), _ b: (id: Int32, count: Int32)) -> Bool {
+            a.count != b.count ? a.count < b.count : a.id < b.id
         }
+        var top: [(id: Int32, count: Int32)] = []
+        top.reserveCapacity(maxActive + 1)
+        for context in fired where top.count < maxActive || before(top[0], context) {
+            var k = top.count
+            top.append(context)
+            while k > 0 && before(context, top[k - 1]) { top[k] = top[k - 1]; k -= 1 }
+            top[k] = context
+            if top.count > maxActive { top.removeFirst() }
+        }
+        var group: [Int32] = []
+        group.reserveCapacity(bits + top.count)
+        for slot in 0..<sensorySlots where sensory & (1 << slot) != 0 { group.append(slot) }
+        group.append(contentsOf: top.map { sensorySlots + $0.id }.sorted())
+        return group
+    }
+
+    /// The slots of `group` at the positions set in `mask`.
+    private static func slots(_ mask: UInt32, of group: [Int32]) -> [Int32] {
+        var picked: [Int32] = []
+        picked.reserveCapacity(mask.nonzeroBitCount)
+        for (position, slot) in group.enumerated() where mask & (1 << position) != 0 { picked.append(slot) }
+        return picked
     }
 
     /// The context (left, right), created when missing and there is room; `zero` marks it as one
     /// seen whole (not proposed from parts).
-    private mutating func context(_ left: [Int], _ right: [Int], zero isZero: Bool) -> (id: Int, created: Bool) {
-        if let l = leftIds[left], let r = rightIds[right], let id = contextIds[l << 32 | r] {
-            if isZero { zero[id] = true }
-            return (id, false)
+    private mutating func context(left: [Int32], right: UInt8, zero isZero: Bool) -> (id: Int32, created: Bool) {
+        if let l = lefts.id(of: left), rightIdOfMask[Int(right)] >= 0, let place = place(of: right, in: l) {
+            if isZero { pool[place].zero = true }
+            return (pool[place].id, false)
         }
-        guard cells.count < maxContexts else { return (-1, false) }
-        let l = semi(left, isLeft: true), r = semi(right, isLeft: false)
-        let id = cells.count
-        contextIds[l << 32 | r] = id
+        guard contextLeft.count < maxContexts else { return (-1, false) }
+        let l = leftSemi(left)
+        if rightIdOfMask[Int(right)] < 0 {
+            rightIdOfMask[Int(right)] = Int32(rightMasks.count)
+            rightMasks.append(right)
+        }
+        let id = Int32(contextLeft.count)
         contextLeft.append(l)
-        cells.append(Cell(right: Int32(r), count: 0))
-        zero.append(isZero)
-        children[l].append(Int32(id))
+        contextPlace.append(lefts.run(of: l).count)
+        append(Child(id: id, count: 0, right: right, zero: isZero), to: l)
         return (id, true)
     }
 
-    private mutating func semi(_ facts: [Int], isLeft: Bool) -> Int {
-        if isLeft {
-            if let id = leftIds[facts] { return id }
-            let id = leftFacts.count
-            leftIds[facts] = id
-            leftFacts.append(facts)
-            leftSizes.append(Int32(facts.count))
-            children.append([])
-            leftScratch.append(0)
-            for fact in facts { Self.add(id, at: fact, to: &leftIndex) }
-            if let largest = facts.last { Self.add(id, at: largest, to: &leftAnchor) }
-            return id
-        }
-        if let id = rightIds[facts] { return id }
-        let id = rightFacts.count
-        rightIds[facts] = id
-        rightFacts.append(facts)
-        rightScratch.append(0)
-        rightSizes.append(Int32(facts.count))
-        for fact in facts { Self.add(id, at: fact, to: &rightIndex) }
-        return id
+    /// The left semi-context of `slots` (ascending), created when missing.
+    mutating func leftSemi(_ slots: [Int32]) -> Int32 {
+        if let id = lefts.id(of: slots) { return id }
+        leftScratch.append(0)
+        return lefts.add(slots)
     }
 
-    /// The left semi-contexts (of the first `known`) the left group touches, in order of first
-    /// touch, with how many of their facts are in it.
-    private mutating func crossLeft(known: Int) {
-        matchOrder.removeAll(keepingCapacity: true)
-        for fact in leftGroup where Self.slot(fact) < leftIndex.count {
-            for id in leftIndex[Self.slot(fact)] where Int(id) < known {
-                if leftScratch[Int(id)] == 0 { matchOrder.append(id) }
-                leftScratch[Int(id)] += 1
+    /// Where in `pool` the context of `left` with right side `right` is, if it exists.
+    func place(of right: UInt8, in left: Int32) -> Int? {
+        let run = lefts.run(of: left)
+        return (Int(run.start)..<Int(run.start + run.count)).first { pool[$0].right == right }
+    }
+
+    /// Adds a context to `left`'s run, moving the run to one twice as large when it is full
+    /// (capacities are 0, then powers of two from 2, so the capacity follows from the count).
+    mutating func append(_ child: Child, to left: Int32) {
+        var (start, count) = lefts.run(of: left)
+        let capacity: Int32 = count == 0 ? 0 : max(2, 1 << (32 - (count - 1).leadingZeroBitCount))
+        if count == capacity {
+            let grown = max(2, 2 * capacity), size = grown.trailingZeroBitCount
+            if freeRuns.count <= size { freeRuns.append(contentsOf: repeatElement([], count: size + 1 - freeRuns.count)) }
+            let moved: Int32
+            if let reused = freeRuns[size].popLast() {
+                moved = reused
+            } else {
+                moved = Int32(pool.count)
+                pool.append(contentsOf: repeatElement(child, count: Int(grown)))
+            }
+            for k in 0..<Int(count) { pool[Int(moved) + k] = pool[Int(start) + k] }
+            if capacity > 0 { freeRuns[capacity.trailingZeroBitCount].append(start) }
+            start = moved
+        }
+        pool[Int(start + count)] = child
+        lefts.setRun(of: left, start: start, count: count + 1)
+    }
+
+    /// The left semi-contexts (of the first `known`) the group touches, in order of first touch,
+    /// with how many of their facts are in it and at which positions.
+    private mutating func crossLeft(_ group: [Int32], known: Int32) {
+        var order: [Int32] = []
+        for (position, slot) in group.enumerated() where Int(slot) < lefts.index.count {
+            for id in lefts.index[Int(slot)] {
+                guard id < known else { break }
+                if leftScratch[Int(id)] == 0 { order.append(id) }
+                leftScratch[Int(id)] |= 1 << position
             }
         }
-        matchCount = matchOrder.map { leftScratch[Int($0)] }
-        for id in matchOrder { leftScratch[Int(id)] = 0 }
+        matches.removeAll(keepingCapacity: true)
+        for id in order {
+            let mask = leftScratch[Int(id)], run = lefts.run(of: id)
+            leftScratch[Int(id)] = 0
+            matches.append(Match(id: id, present: Int32(mask.nonzeroBitCount), size: lefts.size(of: id), start: run.start, count: run.count, mask: mask))
+        }
     }
 
-    /// The left semi-contexts (of the first `known`) wholly in the left group, each with its full
-    /// count. Their order differs from `crossLeft`'s, which matters only for proposals.
-    private mutating func matchWhole(known: Int) {
-        matchOrder.removeAll(keepingCapacity: true)
-        matchCount.removeAll(keepingCapacity: true)
-        let slots = leftGroup.map(Self.slot)
-        guard let top = slots.max() else { return }
-        if top >= inLeftGroup.count { inLeftGroup.append(contentsOf: repeatElement(false, count: top + 1 - inLeftGroup.count)) }
-        for k in slots { inLeftGroup[k] = true }
-        defer { for k in slots { inLeftGroup[k] = false } }
-        for k in slots where k < leftAnchor.count {
-            for id in leftAnchor[k] where Int(id) < known {
-                let facts = leftFacts[Int(id)]
-                guard facts.allSatisfy({ let k = Self.slot($0); return k < inLeftGroup.count && inLeftGroup[k] }) else { continue }
-                matchOrder.append(id)
-                matchCount.append(Int32(facts.count))
+    /// The left semi-contexts (of the first `known`) wholly in the group. Their order differs
+    /// from `crossLeft`'s, which matters only for proposals.
+    private mutating func matchWhole(_ group: [Int32], known: Int32) {
+        matches.removeAll(keepingCapacity: true)
+        guard let top = group.max() else { return }
+        if Int(top) >= inGroup.count { inGroup.append(contentsOf: repeatElement(false, count: Int(top) + 1 - inGroup.count)) }
+        for slot in group { inGroup[Int(slot)] = true }
+        defer { for slot in group { inGroup[Int(slot)] = false } }
+        let header = LeftSemiContexts.header
+        inGroup.withUnsafeBufferPointer { present in
+            for slot in group where Int(slot) < lefts.anchors.count {
+                lefts.anchors[Int(slot)].withUnsafeBufferPointer { records in
+                    var k = 0
+                    while k < records.count {
+                        let id = records[k], size = Int(records[k + 1])
+                        guard id < known else { break }
+                        defer { k += header + size }
+                        // The largest slot is the anchor itself, present by construction.
+                        var whole = true
+                        for fact in records[(k + header)..<(k + header + size - 1)] where Int(fact) >= present.count || !present[Int(fact)] {
+                            whole = false
+                            break
+                        }
+                        if whole {
+                            matches.append(Match(id: id, present: Int32(size), size: Int32(size), start: records[k + 2], count: records[k + 3], mask: 0))
+                        }
+                    }
+                }
             }
         }
-    }
-}
-
-extension ContextAnomaly: Codable {
-    // Only what was learnt is saved; the indexes and matches are rebuilt from it.
-    enum CodingKeys: String, CodingKey { case maxContexts, started, lo, hi, leftFacts, rightFacts, contextLeft, contextRight, counts, zero, leftGroup }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(maxContexts, forKey: .maxContexts)
-        try c.encode(started, forKey: .started)
-        try c.encode(lo, forKey: .lo)
-        try c.encode(hi, forKey: .hi)
-        try c.encode(leftFacts, forKey: .leftFacts)
-        try c.encode(rightFacts, forKey: .rightFacts)
-        try c.encode(contextLeft, forKey: .contextLeft)
-        try c.encode(cells.map { Int($0.right) }, forKey: .contextRight)
-        try c.encode(cells.map { Int($0.count) }, forKey: .counts)
-        try c.encode(zero, forKey: .zero)
-        try c.encode(leftGroup, forKey: .leftGroup)
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(maxContexts: try c.decode(Int.self, forKey: .maxContexts))
-        started = try c.decode(Bool.self, forKey: .started)
-        lo = try c.decode(Double.self, forKey: .lo)
-        hi = try c.decode(Double.self, forKey: .hi)
-        let lefts = try c.decode([[Int]].self, forKey: .leftFacts), rights = try c.decode([[Int]].self, forKey: .rightFacts)
-        let cl = try c.decode([Int].self, forKey: .contextLeft), cr = try c.decode([Int].self, forKey: .contextRight)
-        let savedCounts = try c.decode([Int].self, forKey: .counts), savedZero = try c.decode([Bool].self, forKey: .zero)
-        guard cl.count == cr.count, cl.count == savedCounts.count, cl.count == savedZero.count, savedCounts.allSatisfy({ (0...Int(Int32.max)).contains($0) }),
-              cl.allSatisfy(lefts.indices.contains), cr.allSatisfy(rights.indices.contains) else {
-            throw DecodingError.dataCorruptedError(forKey: .counts, in: c, debugDescription: "the contexts do not match their semi-contexts")
-        }
-        for facts in lefts { _ = semi(facts, isLeft: true) }
-        for facts in rights { _ = semi(facts, isLeft: false) }
-        for k in cl.indices {
-            contextIds[cl[k] << 32 | cr[k]] = k
-            contextLeft.append(cl[k])
-            cells.append(Cell(right: Int32(cr[k]), count: Int32(savedCounts[k])))
-            children[cl[k]].append(Int32(k))
-        }
-        zero = savedZero
-        leftGroup = try c.decode([Int].self, forKey: .leftGroup)
     }
 }
