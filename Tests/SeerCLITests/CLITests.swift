@@ -107,6 +107,17 @@ struct CLITests {
         #expect(run.stdout.isEmpty)
     }
 
+    @Test func aGlitchTooLargeForAnyModelExitsWith65NamingItsLine() throws {
+        // Found by trying it: one 1e30 in 600 ordinary hourly rows made every model fail with
+        // "training diverged … try a lower learning rate" and exit 1.
+        var text = "timestamp,value\n"
+        for k in 0..<600 { text += "\(1_700_000_000 + 3_600 * k),\(k == 300 ? "1e30" : String(50 + k % 24))\n" }
+        let path = try Self.temporaryFile(text)
+        let run = try Self.seer(["forecast", path, "--model", "naive", "--horizon", "4"])
+        #expect(run.status == 65 && run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("seer: error: \(path):302: ") && run.stderr.contains("1e+30") && !run.stderr.contains("diverged"), "\(run.stderr)")
+    }
+
     @Test func missingFileExitsWith66() throws {
         let run = try Self.seer(["inspect", "/no/such/file.csv"])
         #expect(run.status == 66)

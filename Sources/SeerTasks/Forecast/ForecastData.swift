@@ -25,11 +25,18 @@ public struct ForecastData: Sendable {
     /// How every output column of timestamps (`ds`, `cutoff`) is written: one format for all rows.
     public var timestampFormat: TimestampFormat
 
+    /// Throws when a sequence holds a value no model can be fitted with (`ExtremeValues`).
     public init(sequences: [ForecastSequence], frequency: Frequency?, utcOffset: Int? = nil) throws {
         guard !sequences.isEmpty else { throw ForecastTaskError.noValueColumns }
         self.sequences = sequences
         self.frequency = frequency
         timestampFormat = TimestampFormat.choose(sequences.compactMap(\.timestamps), frequency: frequency, utcOffset: utcOffset)
+        for (s, sequence) in sequences.enumerated() {
+            if let extreme = ExtremeValues.first(in: sequence.values) {
+                throw ForecastTaskError.extremeValue(series: sequence.id, row: extreme.index, time: timestamp(s, step: extreme.index).map(timestampFormat.format),
+                                                     extreme, at: nil)
+            }
+        }
     }
 
     /// Every value column of every series as one sequence; ids name the series, and the column
@@ -44,6 +51,12 @@ public struct ForecastData: Sendable {
         guard !sequences.isEmpty else { throw ForecastTaskError.noValueColumns }
         if let empty = sequences.first(where: { !$0.values.contains(where: \.isFinite) }) {
             throw ForecastTaskError.noValues(rows: empty.values.count, at: SourceLocation(file: source, columnName: empty.id))
+        }
+        // Checked here too, to name the file's line (the plain initialiser knows only the row).
+        for (sequence, (s, column)) in zip(sequences, series.flatMap { s in s.columns.map { (s, $0) } }) {
+            guard let extreme = ExtremeValues.first(in: sequence.values) else { continue }
+            throw ForecastTaskError.extremeValue(series: sequence.id, row: extreme.index, time: nil, extreme,
+                                                 at: SourceLocation(file: source, line: s.lines.line(ofRow: extreme.index), columnName: column.name))
         }
         // Times are written in the input's offset when every series gave the same one.
         let offsets = Set(series.map(\.utcOffset))

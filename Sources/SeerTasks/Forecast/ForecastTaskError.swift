@@ -3,6 +3,7 @@
 // not fit the history. Messages speak of the request's settings (look-back, horizon, levels,
 // folds), never of command-line flags; the CLI adds the flag that changes each one.
 import SeerBase
+import SeerData
 
 /// Why a forecast job cannot go on.
 public enum ForecastTaskError: SeerError, Equatable {
@@ -10,6 +11,9 @@ public enum ForecastTaskError: SeerError, Equatable {
     case noValueColumns
     /// A value column is empty or NaN in every row.
     case noValues(rows: Int, at: SourceLocation)
+    /// A value so far from the rest of its series that no model can be fitted with it
+    /// (`ExtremeValues`); `at` names the file and line when the series came from one.
+    case extremeValue(series: String, row: Int, time: String?, ExtremeValue, at: SourceLocation?)
     /// No `auto` candidate can fit or forecast a history this short; `needs`: the steps each needs.
     case nothingFits(longest: Int, needs: [String: Int])
     /// The same, for `auto`'s choice on the history before a backtest's first cutoff.
@@ -22,7 +26,7 @@ public enum ForecastTaskError: SeerError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .noValues: return .badInput
+        case .noValues, .extremeValue: return .badInput
         case .nothingFits, .nothingFitsBefore: return .badInput
         case .noValueColumns, .calibrationDoesNotFit, .tooFewResiduals: return .usage
         }
@@ -38,6 +42,11 @@ public enum ForecastTaskError: SeerError, Equatable {
             return "the input holds no value columns to forecast"
         case .noValues(let rows, let location):
             return DataError(.badInput, "no values to forecast: all \(rows) rows are empty or NaN", at: location).description
+        case .extremeValue(let series, let row, let time, let extreme, let location):
+            let place = "series '\(series)', value \(row + 1)" + (time.map { " (\($0))" } ?? "")
+            let text = "\(place): \(extreme.summary); a value this far out swamps every model (a glitch, or a counter reset?): "
+                + "correct it, or leave the cell empty to make it a missing value"
+            return location.map { DataError(.badInput, text, at: $0).description } ?? text
         case .nothingFits(let longest, let needs):
             return "the longest series has \(longest) steps; no candidate model can forecast it (steps each needs: \(Self.list(needs)))"
         case .nothingFitsBefore(let cutoff, let longest, let needs):

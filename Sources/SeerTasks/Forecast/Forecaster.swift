@@ -286,6 +286,8 @@ public final class Forecaster {
             return nil
         }
         guard let net else { return nil }
+        // Histories of extreme magnitude are rescaled by a power of two (`MagnitudeScale`).
+        let sequences = MagnitudeScale.scaled(sequences, by: MagnitudeScale.factor(sequences))
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
         if config.fitsExactly, let linear = net as? LinearForecaster, train.count >= ForecasterConfig.exactFitWindowsPerWeight * (config.lookback + 1) {
             exactFit = try fitExactly(linear, sequences, validationFraction: validationFraction, train: train, validation: validation)
@@ -312,6 +314,13 @@ public final class Forecaster {
             let forecasts = try ensemble.members.map { try $0.predict(histories) }
             return histories.indices.map { s in (0..<config.horizon).map { k in ensemble.rule.combine(forecasts.map { $0[s][k] }) } }
         }
+        let factor = MagnitudeScale.factor(histories)
+        let forecasts = try scaledForecasts(MagnitudeScale.scaled(histories, by: factor))
+        return factor == 1 ? forecasts : forecasts.map { $0.map { $0 / factor } }
+    }
+
+    /// `predict` on histories of ordinary magnitude.
+    private func scaledForecasts(_ histories: [[Float]]) throws -> [[Float]] {
         if config.model.descriptor.kind == .statistical { return try localForecasts(histories) }
         let need = config.inputSteps
         for (index, s) in histories.enumerated() {
@@ -374,6 +383,13 @@ public final class Forecaster {
     /// the last `validationFraction` of each sequence's windows (the ones `fit` held out).
     public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
         if ensemble != nil { return nil }
+        // In the data's units, computed on histories of ordinary magnitude (`MagnitudeScale`).
+        let factor = MagnitudeScale.factor(sequences)
+        return try scaledValidationError(MagnitudeScale.scaled(sequences, by: factor), validationFraction: validationFraction)
+            .map { $0 / (Double(factor) * Double(factor)) }
+    }
+
+    private func scaledValidationError(_ sequences: [[Float]], validationFraction: Double) throws -> Double? {
         if config.model.descriptor.kind == .statistical { return try localValidationError(sequences, validationFraction: validationFraction) }
         // Too short for one window: no held-out score (a baseline can still forecast such a history).
         guard (sequences.map(\.count).max() ?? 0) >= config.windowLength + config.horizon + 1 else { return nil }

@@ -1,0 +1,52 @@
+// Inputs whose values Float32 models cannot carry: a 1e30 glitch in an ordinary series is refused
+// as bad input naming the file's line (never "training diverged"), and a series whose every value
+// is near 1e25 or 1e-25 forecasts as the same series at ordinary scale would, times the same power
+// of two, digit for digit.
+import Foundation
+import Testing
+import SeerBase
+import SeerData
+@testable import SeerTasks
+
+struct ExtremeInputTests {
+    @Test func aGlitchIsRefusedNamingItsLine() throws {
+        var values: [Float] = (0..<600).map { 50 + 10 * sinf(2 * .pi * Float($0) / 24) }
+        values[300] = 1e30
+        let series = try TimeSeries(id: "s", time: .index(count: 600), columns: [SeriesColumn(name: "load", values: values)],
+                                    source: "load.csv", lines: LineMap(firstLine: 2))
+        #expect {
+            try ForecastData(series: [series], source: "load.csv")
+        } throws: { error in
+            guard let error = error as? ForecastTaskError, case .extremeValue(_, let row, _, _, let location) = error else { return false }
+            return row == 300 && location?.line == 302 && error.kind == .badInput && error.description.hasPrefix("load.csv:302: ")
+                && error.description.contains("1e+30")
+        }
+        // The same from sequences alone (a server's request): the series and the value's time.
+        let sequence = ForecastSequence(id: "load", values: values, timestamps: (0..<600).map { 1_700_000_000 + 3_600 * Int64($0) })
+        #expect {
+            try ForecastData(sequences: [sequence], frequency: Frequency(.hour))
+        } throws: { error in
+            "\(error)".contains("series 'load', value 301 (") && (error as? ForecastTaskError)?.kind == .badInput
+        }
+    }
+
+    @Test(arguments: [Float(0x1p80), 0x1p-100])
+    func extremeMagnitudesForecastLikeOrdinaryOnes(scale: Float) throws {
+        // The largest magnitude is in [1, 2), so the rescaled histories are exactly these.
+        let ordinary: [[Float]] = (0..<2).map { k in (0..<160).map { t in 1.4 - 0.5 * sinf(2 * .pi * Float(t) / 12 + Float(k)) / Float(k + 1) } }
+        let extreme = ordinary.map { $0.map { $0 * scale } }
+        #expect(MagnitudeScale.factor(ordinary) == 1 && MagnitudeScale.factor(extreme) == 1 / scale)
+        for model in [ModelFamily.dlinear, .nt, .ets] {
+            var config = ForecasterConfig(model: model, lookback: 24, horizon: 6, width: 8, epochs: 2, season: 12, seed: 3)
+            config.batchSize = 16
+            let plain = Forecaster(config), scaled = Forecaster(config)
+            try plain.fit(ordinary)
+            try scaled.fit(extreme)
+            let expected = try plain.predict(ordinary).map { $0.map { $0 * scale } }
+            #expect(try scaled.predict(extreme) == expected, "\(model)")
+            let plainError = try #require(try plain.validationError(ordinary))
+            let scaledError = try #require(try scaled.validationError(extreme))
+            #expect(abs(scaledError / (plainError * Double(scale) * Double(scale)) - 1) < 1e-9, "\(model)")
+        }
+    }
+}
