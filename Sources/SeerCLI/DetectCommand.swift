@@ -100,7 +100,7 @@ struct DetectCommand: ParsableCommand {
             }
             let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
             let request = DetectRequest(model: model, threshold: rule, warmup: warmup, season: season)
-            let data = try input.forecastData()
+            let data = try input.forecastData(checkingExtremes: false)
             let detection = DetectRun(data: data, request: request)
             let result = try detection.run()
             if !quiet { for warning in detection.orderWarnings { printWarning(warning + "; --on-duplicate error refuses them, sort orders them") } }

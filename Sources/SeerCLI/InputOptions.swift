@@ -111,9 +111,10 @@ struct InputOptions: ParsableArguments {
     /// True when the input is a UCR/UEA classification file.
     var isClassificationFile: Bool { file.map(DataSource.isClassificationFile) ?? false }
 
-    /// The series of a CSV or SQLite input, ready to forecast.
-    func forecastData() throws -> ForecastData {
+    /// The series of a CSV or SQLite input, ready to forecast (or, without the check for values
+    /// no model can fit, to score for anomalies).
+    func forecastData(checkingExtremes: Bool = true) throws -> ForecastData {
         let source = try self.source
-        return try ForecastData(series: try source.loadSeries().series, source: source.name)
+        return try ForecastData(series: try source.loadSeries().series, source: source.name, checkingExtremes: checkingExtremes)
     }
 }

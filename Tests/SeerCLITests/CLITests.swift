@@ -118,6 +118,23 @@ struct CLITests {
         #expect(run.stderr.hasPrefix("seer: error: \(path):302: ") && run.stderr.contains("1e+30") && !run.stderr.contains("diverged"), "\(run.stderr)")
     }
 
+    @Test func detectionScoresTheGlitchesForecastingRefuses() throws {
+        // For detection such a value is the finding: scored, finite, never refused.
+        var text = "timestamp,value\n"
+        for k in 0..<400 { text += "\(1_700_000_000 + 3_600 * k),\(k == 360 ? "3.4e38" : (k == 380 ? "-3.4e38" : String(50 + k % 24)))\n" }
+        let path = try Self.temporaryFile(text)
+        for arguments in [["detect", path, "--warmup", "100"], ["detect", "--stream", "--warmup", "100"]] {
+            let run = arguments.contains("--stream") ? try Self.seer(arguments, stdin: text) : try Self.seer(arguments)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            let rows = run.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+            #expect(rows.count == 400 && !run.stdout.lowercased().contains("nan") && !run.stdout.contains("inf"), "\(arguments)")
+            // Columns: timestamp, value, anomaly_score, label.
+            let spike = try #require(rows.first { $0[1] == "3.4e38" || $0[1] == "3.4e+38" })
+            #expect(Double(spike[2]) == 1 && spike[3] == "1", "\(arguments): \(spike)")
+            #expect(rows.allSatisfy { Double($0[2]).map { (0...1).contains($0) } ?? false }, "\(arguments)")
+        }
+    }
+
     @Test func missingFileExitsWith66() throws {
         let run = try Self.seer(["inspect", "/no/such/file.csv"])
         #expect(run.status == 66)

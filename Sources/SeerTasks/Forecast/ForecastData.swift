@@ -25,13 +25,14 @@ public struct ForecastData: Sendable {
     /// How every output column of timestamps (`ds`, `cutoff`) is written: one format for all rows.
     public var timestampFormat: TimestampFormat
 
-    /// Throws when a sequence holds a value no model can be fitted with (`ExtremeValues`).
-    public init(sequences: [ForecastSequence], frequency: Frequency?, utcOffset: Int? = nil) throws {
+    /// Throws when a sequence holds a value no model can be fitted with (`ExtremeValues`), unless
+    /// `checkingExtremes` is false (detection, where such a value is the finding).
+    public init(sequences: [ForecastSequence], frequency: Frequency?, utcOffset: Int? = nil, checkingExtremes: Bool = true) throws {
         guard !sequences.isEmpty else { throw ForecastTaskError.noValueColumns }
         self.sequences = sequences
         self.frequency = frequency
         timestampFormat = TimestampFormat.choose(sequences.compactMap(\.timestamps), frequency: frequency, utcOffset: utcOffset)
-        for (s, sequence) in sequences.enumerated() {
+        for (s, sequence) in sequences.enumerated() where checkingExtremes {
             if let extreme = ExtremeValues.first(in: sequence.values) {
                 throw ForecastTaskError.extremeValue(series: sequence.id, row: extreme.index, time: timestamp(s, step: extreme.index).map(timestampFormat.format),
                                                      extreme, at: nil)
@@ -41,7 +42,7 @@ public struct ForecastData: Sendable {
 
     /// Every value column of every series as one sequence; ids name the series, and the column
     /// too when a series has several. `source` names the input in errors.
-    public init(series: [TimeSeries], source: String) throws {
+    public init(series: [TimeSeries], source: String, checkingExtremes: Bool = true) throws {
         let sequences = series.flatMap { s in
             s.columns.map { c in
                 ForecastSequence(id: s.columns.count == 1 && series.count > 1 ? s.id : (series.count == 1 ? c.name : "\(s.id)/\(c.name)"),
@@ -53,7 +54,7 @@ public struct ForecastData: Sendable {
             throw ForecastTaskError.noValues(rows: empty.values.count, at: SourceLocation(file: source, columnName: empty.id))
         }
         // Checked here too, to name the file's line (the plain initialiser knows only the row).
-        for (sequence, (s, column)) in zip(sequences, series.flatMap { s in s.columns.map { (s, $0) } }) {
+        for (sequence, (s, column)) in zip(sequences, series.flatMap { s in s.columns.map { (s, $0) } }) where checkingExtremes {
             guard let extreme = ExtremeValues.first(in: sequence.values) else { continue }
             throw ForecastTaskError.extremeValue(series: sequence.id, row: extreme.index, time: nil, extreme,
                                                  at: SourceLocation(file: source, line: s.lines.line(ofRow: extreme.index), columnName: column.name))
@@ -61,7 +62,7 @@ public struct ForecastData: Sendable {
         // Times are written in the input's offset when every series gave the same one.
         let offsets = Set(series.map(\.utcOffset))
         try self.init(sequences: sequences, frequency: sequences.first?.timestamps.flatMap { Frequency.infer($0) },
-                      utcOffset: offsets.count == 1 ? offsets.first! : nil)
+                      utcOffset: offsets.count == 1 ? offsets.first! : nil, checkingExtremes: false)
     }
 
     /// The values of every sequence, in order.
