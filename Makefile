@@ -9,7 +9,7 @@ SEER_RELEASE := .build/release/seer
 CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell")
 BENCH_ARGS ?=
 
-.PHONY: deps run test bench build release clean slurm-demo
+.PHONY: deps run test bench build release clean slurm-demo fuzz
 
 ## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite, libpq) if they are missing.
 deps:
@@ -58,12 +58,21 @@ bench: deps release
 	@python3 -c "import statsforecast" 2>/dev/null || python3 -m pip install -q statsforecast || echo "statsforecast unavailable: bench everyday runs Seer alone"
 	@if [ -d ../shared/data/classic ]; then $(SEER_RELEASE) bench everyday; else echo "../shared/data is absent: skipping seer bench everyday"; fi
 	$(SEER_RELEASE) bench serve --model gaussian
-	$(SEER_RELEASE) bench serve --model linear --rate 4000
+	$(SEER_RELEASE) bench serve --model linear --rate 8000
 
 ## slurm-demo: a single-node Slurm (slurm-wlm + munge, installed when missing, config and state in a
 ## temp folder) runs examples/slurm/retrain.sbatch as a 4-task array; checks every key was done once.
 slurm-demo: release
 	SEER=$(SEER_RELEASE) scripts/slurm-demo.sh
+
+## fuzz: every parser under libFuzzer + AddressSanitizer (Fuzz/, its own package), seeded from
+## data/, ../shared/data and inline samples; FUZZ_SECONDS per target (or FUZZ_RUNS executions),
+## FUZZ_TARGETS to pick some. Crashes land in Fuzz/findings/ and fail the target.
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
+FUZZ_TARGETS ?=
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz.sh
 
 build: deps
 	$(SWIFT) build

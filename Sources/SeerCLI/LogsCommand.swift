@@ -72,7 +72,7 @@ struct LogsCommand: ParsableCommand {
                 throw DataError(.badInput, "no line could be used; the first skipped: "
                     + (metrics.firstSkipped.first.map { "line \($0.line) \($0.why)" } ?? "none (the input is empty)"), file: source)
             }
-            if let out { try writeFileAtomically(metrics.csv(), to: out) } else { print(metrics.csv(), terminator: "") }
+            if let out { try writeFileAtomically(metrics.csv(), to: out) } else { print(try metrics.csv(), terminator: "") }
         }
     }
 }

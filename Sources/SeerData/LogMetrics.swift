@@ -77,6 +77,10 @@ public struct LogMetrics {
     /// Lines not used, and the first few of their numbers with why.
     public private(set) var skipped = 0
     public private(set) var firstSkipped: [(line: Int, why: String)] = []
+    /// Buckets one group may span from its first line to its last (every bucket between them is
+    /// written). Found by fuzzing: one line dated years away from the rest made millions of empty
+    /// rows and ran for minutes; now that is an error naming the span.
+    public var maxBuckets = 2_000_000
 
     /// Checks the options: a pattern that compiles and has the fields asked for, a positive bucket.
     public init(format: LogFormat, timeField: String, bucketSeconds: Int64, aggregation: LogAggregation, by: String? = nil) throws(DataError) {
@@ -182,9 +186,19 @@ public struct LogMetrics {
     }
 
     /// The series: per group (sorted), every bucket from its first to its last, with the bucket's
-    /// start time and value (nil where a mean or quantile had no line).
-    public func series() -> [(id: String, points: [(time: Int64, value: Double?)])] {
-        buckets.keys.sorted().map { group in
+    /// start time and value (nil where a mean or quantile had no line). Throws when a group spans
+    /// more than `maxBuckets`.
+    public func series() throws(DataError) -> [(id: String, points: [(time: Int64, value: Double?)])] {
+        for (group, entries) in buckets {
+            let first = entries.keys.min()!, last = entries.keys.max()!
+            guard last - first < Int64(maxBuckets) else {
+                let span = { (index: Int64) in CivilTime(epochSeconds: index * bucketSeconds).formatted(dateOnly: false) }
+                throw DataError(.badInput, "\(by == nil ? "the lines" : "group '\(group)'") run from \(span(first)) to \(span(last)): "
+                    + "\(last - first + 1) buckets of \(bucketSeconds) s, more than \(maxBuckets) (a line with a wrong date? a larger --bucket?)",
+                    file: "the log")
+            }
+        }
+        return buckets.keys.sorted().map { group in
             let entries = buckets[group]!
             let first = entries.keys.min()!, last = entries.keys.max()!
             let points = (first...last).map { index -> (Int64, Double?) in
@@ -211,9 +225,9 @@ public struct LogMetrics {
     }
 
     /// `unique_id,ds,y` rows (ISO 8601 UTC times; an empty y where a bucket has no value).
-    public func csv() -> String {
+    public func csv() throws(DataError) -> String {
         var out = "unique_id,ds,y\n"
-        for (id, points) in series() {
+        for (id, points) in try series() {
             let quoted = CSVWriter.field(id)
             for (time, value) in points {
                 out += quoted + "," + CivilTime(epochSeconds: time).formatted(dateOnly: false) + "," + (value.map { Self.number($0) } ?? "") + "\n"

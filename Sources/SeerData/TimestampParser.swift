@@ -57,7 +57,13 @@ public enum TimestampParser {
         if allDigits && n <= 19 {
             var value: Int64 = 0
             let negative = p[0] == 0x2D
-            for j in (negative ? 1 : 0)..<n { value = value * 10 + Int64(p[j] &- 0x30) }
+            for j in (negative ? 1 : 0)..<n {
+                // 19 digits can exceed Int64 (found by fuzzing: "9999999999999999999" trapped).
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (next, carry) = shifted.addingReportingOverflow(Int64(p[j] &- 0x30))
+                guard !overflow, !carry else { return .invalid(reason: "epoch number out of range") }
+                value = next
+            }
             return .integer(negative ? -value : value)
         }
 
