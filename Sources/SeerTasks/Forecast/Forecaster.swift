@@ -6,6 +6,7 @@
 // small-data defaults of MODELS.md §2 (d = 32, 2 blocks, dropout 0.2); the linear baselines are
 // solved exactly by least squares (or, given gradient settings, train as their authors did, lr
 // 5e-3); repeat-last and seasonal-naive have nothing to train.
+import Foundation
 import SeerBase
 import SeerModels
 import SeerNN
@@ -287,7 +288,7 @@ public final class Forecaster {
         }
         guard let net else { return nil }
         // Histories of extreme magnitude are rescaled by a power of two (`MagnitudeScale`).
-        let sequences = MagnitudeScale.scaled(sequences, by: MagnitudeScale.factor(sequences))
+        let sequences = MagnitudeScale.scaled(sequences, by: MagnitudeScale.exponent(sequences))
         let (train, validation) = try windows(sequences, validationFraction: validationFraction)
         if config.fitsExactly, let linear = net as? LinearForecaster, train.count >= ForecasterConfig.exactFitWindowsPerWeight * (config.lookback + 1) {
             exactFit = try fitExactly(linear, sequences, validationFraction: validationFraction, train: train, validation: validation)
@@ -314,9 +315,8 @@ public final class Forecaster {
             let forecasts = try ensemble.members.map { try $0.predict(histories) }
             return histories.indices.map { s in (0..<config.horizon).map { k in ensemble.rule.combine(forecasts.map { $0[s][k] }) } }
         }
-        let factor = MagnitudeScale.factor(histories)
-        let forecasts = try scaledForecasts(MagnitudeScale.scaled(histories, by: factor))
-        return factor == 1 ? forecasts : forecasts.map { $0.map { $0 / factor } }
+        let k = MagnitudeScale.exponent(histories)
+        return MagnitudeScale.scaled(try scaledForecasts(MagnitudeScale.scaled(histories, by: k)), by: -k)
     }
 
     /// `predict` on histories of ordinary magnitude.
@@ -384,9 +384,9 @@ public final class Forecaster {
     public func validationError(_ sequences: [[Float]], validationFraction: Double = 0.2) throws -> Double? {
         if ensemble != nil { return nil }
         // In the data's units, computed on histories of ordinary magnitude (`MagnitudeScale`).
-        let factor = MagnitudeScale.factor(sequences)
-        return try scaledValidationError(MagnitudeScale.scaled(sequences, by: factor), validationFraction: validationFraction)
-            .map { $0 / (Double(factor) * Double(factor)) }
+        let k = MagnitudeScale.exponent(sequences)
+        return try scaledValidationError(MagnitudeScale.scaled(sequences, by: k), validationFraction: validationFraction)
+            .map { $0 * pow(2, Double(-2 * k)) }
     }
 
     private func scaledValidationError(_ sequences: [[Float]], validationFraction: Double) throws -> Double? {

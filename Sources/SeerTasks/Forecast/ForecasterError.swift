@@ -52,7 +52,11 @@ public enum ForecasterError: SeerError, Equatable {
     public var description: String {
         switch self {
         case .tooShort(let longest, let needed, let need):
-            return "the longest series has \(longest) steps; at least \(needed) are needed (\(need.explanation))"
+            // What a forecast reads is checked per series: there the count is that series', not the longest's.
+            switch need {
+            case .lookback, .season: return "a series to forecast has only \(longest) steps; at least \(needed) are needed (\(need.explanation))"
+            default: return "the longest series has \(longest) steps; at least \(needed) are needed (\(need.explanation))"
+            }
         case .missingValues(let sequence):
             return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
         case .badModel(let why):
