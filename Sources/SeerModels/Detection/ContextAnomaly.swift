@@ -177,7 +177,7 @@ public struct ContextAnomaly: Sendable {
     /// The context (left, right), created when missing and there is room; `zero` marks it as one
     /// seen whole (not proposed from parts).
     private mutating func context(left: [Int32], right: UInt8, zero isZero: Bool) -> (id: Int32, created: Bool) {
-        if let l = lefts.id(of: left), rightIdOfMask[Int(right)] >= 0, let place = place(of: right, in: l) {
+        if let l = lefts.id(of: left), let place = place(of: right, in: l) {
             if isZero { pool[place].zero = true }
             return (pool[place].id, false)
         }
