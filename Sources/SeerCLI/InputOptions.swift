@@ -113,8 +113,15 @@ struct InputOptions: ParsableArguments {
 
     /// The series of a CSV or SQLite input, ready to forecast (or, without the check for values
     /// no model can fit, to score for anomalies).
+    /// Forecasting warns of timestamps that repeat or go back (detection warns itself, with its own words).
     func forecastData(checkingExtremes: Bool = true) throws -> ForecastData {
         let source = try self.source
-        return try ForecastData(series: try source.loadSeries().series, source: source.name, checkingExtremes: checkingExtremes)
+        let data = try ForecastData(series: try source.loadSeries().series, source: source.name, checkingExtremes: checkingExtremes)
+        if checkingExtremes {
+            for warning in data.orderWarnings("taken as consecutive steps in file order; --on-duplicate error refuses them, sort orders them") {
+                printWarning(warning)
+            }
+        }
+        return data
     }
 }

@@ -118,6 +118,33 @@ struct CLITests {
         #expect(run.stderr.hasPrefix("seer: error: \(path):302: ") && run.stderr.contains("1e+30") && !run.stderr.contains("diverged"), "\(run.stderr)")
     }
 
+    @Test func missingValuesAreNamedBySeriesAndTime() throws {
+        // The forecaster knows only indices ("series 1"); a user needs the id and where the hole is.
+        var text = "unique_id,ds,y\n"
+        for id in ["north", "south"] { for k in 0..<80 { text += "\(id),\(1_700_000_000 + 3_600 * k),\(id == "south" && k == 41 ? "" : String(k % 7))\n" } }
+        let path = try Self.temporaryFile(text)
+        for command in ["forecast", "backtest"] {
+            let run = try Self.seer([command, path, "--model", "dlinear", "--horizon", "4", "--lookback", "8", "--epochs", "1"])
+            #expect(run.status == 65 && run.stdout.isEmpty, "\(command): \(run.stderr)")
+            #expect(run.stderr.contains("series 'south' has missing or non-finite values, the first at value 42 (")
+                    && run.stderr.contains("--missing interpolate or ffill"), "\(command): \(run.stderr)")
+        }
+    }
+
+    @Test func forecastWarnsOfTimestampsGoingBack() throws {
+        // Detection warned of these; a forecast took them silently as consecutive steps.
+        var text = "timestamp,value\n"
+        for k in 0..<60 { text += "\(1_700_000_000 + 3_600 * (k == 30 ? 10 : k)),\(k % 5)\n" }
+        let path = try Self.temporaryFile(text)
+        let run = try Self.seer(["forecast", path, "--model", "naive", "--horizon", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("seer: warning: series value: 1 row whose timestamp repeats or goes back (the first at row 31) taken as consecutive steps"),
+                "\(run.stderr)")
+        let sorted = try Self.temporaryFile("timestamp,value\n" + (0..<60).map { "\(1_700_000_000 + 3_600 * $0),\($0 % 5)\n" }.joined())
+        let quiet = try Self.seer(["forecast", sorted, "--model", "naive", "--horizon", "2"])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("warning"), "\(quiet.stderr)")
+    }
+
     @Test func detectionScoresTheGlitchesForecastingRefuses() throws {
         // For detection such a value is the finding: scored, finite, never refused.
         var text = "timestamp,value\n"

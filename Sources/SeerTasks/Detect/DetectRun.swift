@@ -121,15 +121,7 @@ public struct DetectRun {
     }
 
     /// One line per series whose timestamps repeat or go back (they are scored in file order).
-    public var orderWarnings: [String] {
-        data.sequences.compactMap { sequence in
-            guard let stamps = sequence.timestamps, stamps.count > 1 else { return nil }
-            let bad = (1..<stamps.count).filter { stamps[$0] <= stamps[$0 - 1] }
-            guard let first = bad.first else { return nil }
-            return "series \(sequence.id): \(bad.count) row\(bad.count == 1 ? "" : "s") whose timestamp repeats or goes back (the first at row \(first + 1)) "
-                + "scored in file order"
-        }
-    }
+    public var orderWarnings: [String] { data.orderWarnings("scored in file order") }
 
     /// Rows of a series of `count` rows before labels may be 1.
     public func warmup(_ count: Int) -> Int { request.warmup ?? NABScoring.probation(rows: count) }

@@ -51,7 +51,7 @@ public struct BacktestReport: Codable, Sendable {
             chosenBy = chosen.chosenBy + " before the first cutoff"
         }
         let config = forecaster.config
-        let result = try forecaster.backtest(data.values, folds: folds, step: step, refit: refit, observer: observer)
+        let result = try data.namingSeries { try forecaster.backtest(data.values, folds: folds, step: step, refit: refit, observer: observer) }
         var rows: [Row] = []
         for fold in result.folds {
             for (s, cutoff) in fold.cutoffs.enumerated() {

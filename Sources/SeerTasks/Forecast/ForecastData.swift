@@ -65,6 +65,30 @@ public struct ForecastData: Sendable {
                       utcOffset: offsets.count == 1 ? offsets.first! : nil, checkingExtremes: false)
     }
 
+    /// One line per sequence whose timestamps repeat or go back, saying what `consequence` the
+    /// task gives them (its rows are still read in file order).
+    public func orderWarnings(_ consequence: String) -> [String] {
+        sequences.compactMap { sequence in
+            guard let stamps = sequence.timestamps, stamps.count > 1 else { return nil }
+            let bad = (1..<stamps.count).filter { stamps[$0] <= stamps[$0 - 1] }
+            guard let first = bad.first else { return nil }
+            return "series \(sequence.id): \(bad.count) row\(bad.count == 1 ? "" : "s") whose timestamp repeats or goes back (the first at row \(first + 1)) "
+                + consequence
+        }
+    }
+
+    /// Runs `body` (a forecaster fed `values`), turning a forecaster's "sequence k has missing
+    /// values" into an error that names the series, the first such value and its time: the
+    /// forecaster knows only indices, and a user needs the id.
+    public func namingSeries<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch ForecasterError.missingValues(let k) where sequences.indices.contains(k) {
+            let row = sequences[k].values.firstIndex { !$0.isFinite } ?? 0
+            throw ForecastTaskError.missingValues(series: sequences[k].id, row: row, time: timestamp(k, step: row).map(timestampFormat.format))
+        }
+    }
+
     /// The values of every sequence, in order.
     public var values: [[Float]] { sequences.map(\.values) }
 

@@ -60,12 +60,12 @@ public struct ForecastResult: Codable, Sendable {
         let predictions: [[Float]], bounds: [[[Float]]]
         switch intervals {
         case .conformal(let widths):
-            predictions = try forecaster.predict(data.values)
+            predictions = try data.namingSeries { try forecaster.predict(data.values) }
             bounds = predictions.map { forecast in
                 forecast.indices.map { k in widths.keys.sorted().flatMap { [forecast[k] - widths[$0]![k], forecast[k] + widths[$0]![k]] } }
             }
         case .model(let levels):
-            (predictions, bounds) = try forecaster.predictWithModelIntervals(data.values, levels: levels)
+            (predictions, bounds) = try data.namingSeries { try forecaster.predictWithModelIntervals(data.values, levels: levels) }
         }
         var rows: [ForecastRow] = []
         for (s, forecast) in predictions.enumerated() {

@@ -14,6 +14,8 @@ public enum ForecastTaskError: SeerError, Equatable {
     /// A value so far from the rest of its series that no model can be fitted with it
     /// (`ExtremeValues`); `at` names the file and line when the series came from one.
     case extremeValue(series: String, row: Int, time: String?, ExtremeValue, at: SourceLocation?)
+    /// A series holds NaN or ±Inf where a model needs values: the first at `row` (0-based), at `time`.
+    case missingValues(series: String, row: Int, time: String?)
     /// No `auto` candidate can fit or forecast a history this short; `needs`: the steps each needs.
     case nothingFits(longest: Int, needs: [String: Int])
     /// The same, for `auto`'s choice on the history before a backtest's first cutoff.
@@ -26,7 +28,7 @@ public enum ForecastTaskError: SeerError, Equatable {
 
     public var kind: FailureKind {
         switch self {
-        case .noValues, .extremeValue: return .badInput
+        case .noValues, .extremeValue, .missingValues: return .badInput
         case .nothingFits, .nothingFitsBefore: return .badInput
         case .noValueColumns, .calibrationDoesNotFit, .tooFewResiduals: return .usage
         }
@@ -47,6 +49,9 @@ public enum ForecastTaskError: SeerError, Equatable {
             let text = "\(place): \(extreme.summary); a value this far out swamps every model (a glitch, or a counter reset?): "
                 + "correct it, or leave the cell empty to make it a missing value"
             return location.map { DataError(.badInput, text, at: $0).description } ?? text
+        case .missingValues(let series, let row, let time):
+            return "series '\(series)' has missing or non-finite values, the first at value \(row + 1)" + (time.map { " (\($0))" } ?? "")
+                + "; fill them first"
         case .nothingFits(let longest, let needs):
             return "the longest series has \(longest) steps; no candidate model can forecast it (steps each needs: \(Self.list(needs)))"
         case .nothingFitsBefore(let cutoff, let longest, let needs):
