@@ -54,8 +54,14 @@ public enum DurableFiles {
     /// file or the new one, never a mix: write a temp file beside it, fsync, rename over the
     /// target, fsync the directory. On failure the temp file is removed and the old file kept.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(DataError) {
-        let temp = try createUnique(prefix: path + ".tmp-") { candidate throws(DataError) in
-            try create(candidate, bytes: bytes)
+        let existed = access(path, F_OK) == 0
+        let temp: String
+        do {
+            temp = try createUnique(prefix: path + ".tmp-") { candidate throws(DataError) in
+                try create(candidate, bytes: bytes)
+            }
+        } catch {
+            throw error.staged(for: path, existed: existed)
         }
         guard rename(temp, path) == 0 else {
             let message = "cannot rename \(temp) over it: \(reason())"
@@ -108,6 +114,13 @@ public enum DurableFiles {
                 attempt += 1  // someone else's temp file: try another name
             }
         }
+    }
+
+    /// The size in bytes of the file at `path` (following links).
+    public static func fileSize(_ path: String) throws(DataError) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw DataError(.io, "cannot stat: \(reason())", file: path) }
+        return Int(info.st_size)
     }
 
     /// Makes `path` as a new directory (mode 0755).
@@ -215,4 +228,13 @@ public enum DurableFiles {
 /// old file, never half a new one. For every output file the CLI writes.
 public func writeFileAtomically(_ text: String, to path: String) throws(DataError) {
     try DurableFiles.writeAtomically(Array(text.utf8), to: path)
+}
+
+extension DataError {
+    /// This error of writing a staging file (`x.tmp-…`, already removed), told about the file or
+    /// directory it was to replace: a user knows that name, not the staging one, and should hear
+    /// that what they had is still there.
+    public func staged(for target: String, existed: Bool) -> DataError {
+        DataError(kind, message + (existed ? " (the previous one is unchanged)" : " (nothing was written)"), file: target)
+    }
 }

@@ -34,6 +34,10 @@ package final class SQLiteDatabase {
         case readOnly
         /// The file is created when missing.
         case readWrite
+        /// The file must exist and lies on a read-only file system, so nobody can change it:
+        /// SQLite is told so (`immutable=1`) and reads a WAL database without its `-shm` file,
+        /// which it could not create there.
+        case immutable
     }
 
     package let path: String
@@ -46,10 +50,13 @@ package final class SQLiteDatabase {
         guard !path.isEmpty, !path.utf8.contains(0) else {
             throw DataError(.usage, "'\(path)' is not a usable database path", at: SourceLocation(file: path))
         }
-        if mode == .readOnly { try SQLiteDatabase.checkExists(path) }
-        let flags = mode == .readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        if mode != .readWrite { try SQLiteDatabase.checkExists(path) }
+        // Reading a file nobody can change: say so, or a WAL database would not open at all.
+        let mode = mode == .readOnly && SQLiteDatabase.fileSystemState(of: path).readOnly ? .immutable : mode
+        let flags = mode == .readWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        let code = mode == .immutable ? sqlite3_open_v2(Self.immutableURI(path), &db, flags | SQLITE_OPEN_URI, nil)
+                                      : sqlite3_open_v2(path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_close_v2(db)  // SQLite hands back a handle even on failure; it must still be closed
@@ -74,6 +81,30 @@ package final class SQLiteDatabase {
         handle = nil
     }
 
+    /// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped.
+    private static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return "file:" + escaped + "?immutable=1"
+    }
+
+    /// Whether the file system holding `path` (a file, or the folder it would be in) is mounted
+    /// read-only, and whether it has no space left: what a failed write should say.
+    package static func fileSystemState(of path: String) -> (readOnly: Bool, full: Bool) {
+        var info = statvfs()
+        let folder = DurableFiles.parent(of: path)
+        guard statvfs(path, &info) == 0 || statvfs(folder, &info) == 0 else { return (false, false) }
+        // ST_RDONLY is 1 on Linux and the BSDs.
+        return (info.f_flag & 1 != 0, info.f_bavail == 0)
+    }
+
     private static func checkExists(_ path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -92,11 +123,14 @@ package final class SQLiteDatabase {
     // MARK: errors
 
     /// The error kind for a result code: damaged or foreign files and violated constraints are
-    /// bad data, SQL errors are a bad request, everything else is the OS or the database engine.
+    /// bad data, SQL errors are a bad request, a lock held elsewhere is temporary (75), everything
+    /// else is the OS or the database engine.
     package static func kind(of code: Int32) -> DataError.Kind {
         switch code & 0xFF {
         case SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_TOOBIG: return .badInput
         case SQLITE_ERROR, SQLITE_RANGE, SQLITE_AUTH: return .usage
+        // Another process holds the database past the busy timeout: trying again later works.
+        case SQLITE_BUSY, SQLITE_LOCKED: return .temporary
         default: return .io
         }
     }
@@ -104,7 +138,14 @@ package final class SQLiteDatabase {
     /// A `DataError` for a failed call: `doing` says what was attempted, SQLite says why.
     /// `place` names the source in the message (`db.sqlite:query`); the file path by default.
     package func failure(_ code: Int32, _ doing: String, at place: String? = nil) -> DataError {
-        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+        var message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+        // SQLite's "disk I/O error" or "unable to open database file" do not say why; the file system can.
+        if SQLiteDatabase.kind(of: code) == .temporary {
+            message += " (another process holds its lock; try again when it is done)"
+        } else if SQLiteDatabase.kind(of: code) == .io {
+            let state = SQLiteDatabase.fileSystemState(of: path)
+            if state.readOnly { message += " (its file system is read-only)" } else if state.full { message += " (its file system is full)" }
+        }
         return DataError(SQLiteDatabase.kind(of: code), "\(doing): \(message)", at: SourceLocation(file: place ?? path))
     }
 

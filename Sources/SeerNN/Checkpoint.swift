@@ -67,8 +67,13 @@ public enum Checkpoint {
             throw DataError(.io, "exists and is not a directory", file: target)
         }
 
-        let staging = try DurableFiles.createUnique(prefix: target + ".tmp-") { candidate throws(DataError) in
-            try DurableFiles.makeDirectory(candidate)
+        let staging: String
+        do {
+            staging = try DurableFiles.createUnique(prefix: target + ".tmp-") { candidate throws(DataError) in
+                try DurableFiles.makeDirectory(candidate)
+            }
+        } catch {
+            throw error.staged(for: target, existed: existing != .none)
         }
         do {
             try DurableFiles.create(staging + "/" + tensorsFileName, bytes: tensorBytes)
@@ -82,7 +87,7 @@ public enum Checkpoint {
             }
         } catch {
             DurableFiles.remove(files: modelFiles, andDirectory: staging)
-            throw error
+            throw error.location?.file.hasPrefix(staging) == true ? error.staged(for: target, existed: existing != .none) : error
         }
         DurableFiles.syncDirectory(DurableFiles.parent(of: target))
     }

@@ -4,6 +4,13 @@
 // machines) implements the same few calls with its own placeholders and locks.
 import SeerBase
 import SeerData
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A value bound to or read from a registry statement.
 public typealias SQLValue = SQLiteValue
@@ -63,12 +70,26 @@ final class SQLiteRegistryConnection: RegistryConnection {
     var isPostgres: Bool { false }
 
     init(path: String) throws {
+        // A registry on a read-only file system (a snapshot mounted into a pod) can still be read:
+        // SQLite could not create the WAL's -shm file there, and nobody can write it anyway.
+        if SQLiteDatabase.fileSystemState(of: path).readOnly, access(path, F_OK) == 0 {
+            database = try SQLiteDatabase(path: path, mode: .immutable)
+            return
+        }
         database = try SQLiteDatabase(path: path, mode: .readWrite)
-        database.setBusyTimeout(milliseconds: 60_000)
+        database.setBusyTimeout(milliseconds: Self.lockWait)
         // WAL: a reader (seer models list, a morning forecast) never blocks the nightly writers.
         _ = try database.rows("PRAGMA journal_mode = WAL", []) { $0.string(0) }
         // FULL: a commit is on disk when it returns, so a registered model survives a power cut.
         try database.execute("PRAGMA synchronous = FULL")
+    }
+
+    /// How long a write waits for another process's lock: 60 s, or SEER_REGISTRY_LOCK_WAIT seconds
+    /// (an operator whose registry sits behind a slow share, or a test that wants the failure now).
+    static var lockWait: Int32 {
+        guard let text = getenv("SEER_REGISTRY_LOCK_WAIT").map({ String(cString: $0) }), let seconds = Double(text),
+              seconds.isFinite, seconds >= 0, seconds <= 86_400 else { return 60_000 }
+        return Int32(seconds * 1000)
     }
 
     @discardableResult

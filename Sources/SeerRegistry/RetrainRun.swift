@@ -114,8 +114,15 @@ public struct RetrainRun {
         }
         try clock.time { try registry.enqueue(job: job.name, batch: batch, keys: keyed.map(\.key)) }
         var outcomes: [KeyOutcome] = []
+        // A registry that stops answering (its server gone, its disk full) fails every later key
+        // the same way: stop at once and say what is kept, instead of a failure line per key.
+        func stopping(_ error: any Error) -> RegistryLost {
+            try? registry.finishRun(id: runId, status: "failed", error: "\(error)")
+            return RegistryLost(underlying: error, done: outcomes.count, keys: keyed.count, batch: batch, lease: job.leaseSeconds)
+        }
         for (i, item) in keyed.enumerated() {
-            let outcome = retrain(item)
+            let outcome: KeyOutcome
+            do { outcome = try retrain(item) } catch { throw stopping(error) }
             outcomes.append(outcome)
             onKey?(i + 1, keyed.count, outcome)
         }
@@ -125,11 +132,12 @@ public struct RetrainRun {
         let deadline = monotonicSeconds() + job.leaseSeconds + 5
         while !pending.isEmpty && monotonicSeconds() < deadline {
             Thread.sleep(forTimeInterval: min(2, max(0.05, job.leaseSeconds / 10)))
-            pending = pending.filter { i in
-                outcomes[i] = retrain(keyed[i])
-                if outcomes[i].status != .held { onKey?(i + 1, keyed.count, outcomes[i]) }
-                return outcomes[i].status == .held
+            var stillHeld: [Int] = []
+            for i in pending {
+                do { outcomes[i] = try retrain(keyed[i]) } catch { throw stopping(error) }
+                if outcomes[i].status != .held { onKey?(i + 1, keyed.count, outcomes[i]) } else { stillHeld.append(i) }
             }
+            pending = stillHeld
         }
         let failed = outcomes.filter { $0.status == .failed }.count, held = outcomes.filter { $0.status == .held }.count
         try clock.time {
@@ -142,19 +150,15 @@ public struct RetrainRun {
                               registrySeconds: clock.seconds, peakRSSBytes: usage.ru_maxrss * 1024)
     }
 
-    /// One key, from claim to registration; any error becomes a recorded failure.
-    func retrain(_ item: KeyData) -> KeyOutcome {
+    /// One key, from claim to registration; any error after the claim becomes a recorded
+    /// failure. A claim that fails means the registry itself cannot be used: that throws.
+    func retrain(_ item: KeyData) throws -> KeyOutcome {
         let began = monotonicSeconds()
         func outcome(_ status: KeyOutcome.Status, _ version: Int?, _ scores: (Double?, Double?), _ message: String) -> KeyOutcome {
             KeyOutcome(key: item.key, status: status, version: version, challengerScore: scores.0, championScore: scores.1, message: message,
                        seconds: monotonicSeconds() - began)
         }
-        let claim: ClaimOutcome
-        do {
-            claim = try clock.time { try registry.claim(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }
-        } catch {
-            return outcome(.failed, nil, (nil, nil), "cannot claim: \(error)")
-        }
+        let claim = try clock.time { try registry.claim(job: job.name, batch: batch, key: item.key, owner: runId, lease: job.leaseSeconds) }
         switch claim {
         case .done(let version): return outcome(.skipped, version, (nil, nil), "done earlier in batch \(batch)")
         case .held(let owner):
@@ -171,5 +175,22 @@ public struct RetrainRun {
             try? clock.time { try registry.fail(job: job.name, batch: batch, key: item.key, owner: runId, error: "\(error)") }
             return outcome(.failed, nil, (nil, nil), "\(error)")
         }
+    }
+}
+
+/// The registry stopped answering partway through a run: what was kept and how to finish.
+public struct RegistryLost: SeerError {
+    public let underlying: any Error
+    /// Keys finished (or recorded as failed) before the registry went away, of `keys`.
+    public let done: Int
+    public let keys: Int
+    public let batch: String
+    public let lease: Double
+
+    public var kind: FailureKind { (underlying as? any SeerError)?.kind ?? .io }
+
+    public var description: String {
+        "\(underlying); stopped after \(done) of \(keys) keys, since every later key needs the registry. "
+            + "What was registered is kept; rerun batch \(batch) to finish (a key this run had claimed waits for its lease of \(Int(lease)) s to run out)"
     }
 }
