@@ -72,7 +72,7 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
         try store.save(detector.state)
         lastSave = monotonicSeconds()
     }
-    var input = StdinLines()
+    var input = InputLines()
     while seer_stop_signal() == 0,
           let line = input.next(stop: { seer_stop_signal() != 0 }, beforeWaiting: { fflush(nil); try? commit() }) {
         tally.lines += 1
@@ -103,7 +103,7 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
                     print(CSVWriter.line((parser.hasIds ? ["unique_id"] : []) + ["timestamp", "value", "anomaly_score", "label"]), terminator: "")
                     wroteHeader = true
                 }
-                // Flushed when the input runs dry (StdinLines' beforeWaiting): at once for a live row.
+                // Flushed when the input runs dry (InputLines' beforeWaiting): at once for a live row.
                 print(render(scored, ids: parser.hasIds, row: detector.state.series[point.id ?? ""]!.rows, asJSON: asJSON), terminator: "")
             }
         }

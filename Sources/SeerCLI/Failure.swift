@@ -50,7 +50,7 @@ func flag(for setting: Setting) -> String {
 func flagAdvice(for error: any SeerError) -> String? {
     switch error {
     case ForecasterError.tooShort(_, _, let need): return advice(lowering: need)
-    case ForecasterError.missingValues: return "use --missing interpolate or ffill"
+    case ForecasterError.missingValues, ForecastTaskError.missingValues: return "use --missing interpolate or ffill"
     case ForecastTaskError.noValues: return "pick the value column with --target"
     case ForecastTaskError.nothingFits: return "lower --horizon or --lookback, or give a longer history"
     case ForecastTaskError.nothingFitsBefore: return "lower --folds, --step or --horizon, or pick a --model"

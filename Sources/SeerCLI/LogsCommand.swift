@@ -4,6 +4,7 @@
 // command reads (`seer logs access.log --count --bucket 1m --out hits.csv && seer detect hits.csv`).
 // Lines that do not match are counted and reported, never fatal.
 import ArgumentParser
+import Foundation
 import Seer
 
 struct LogsCommand: ParsableCommand {
@@ -56,15 +57,11 @@ struct LogsCommand: ParsableCommand {
             let aggregation: LogAggregation = rate ? .rate : mean.map { .mean(field: $0) }
                 ?? (quantile.count == 2 ? .quantile(Double(quantile[0])!, field: quantile[1]) : .count)
             var metrics = try LogMetrics(format: chosen, timeField: timeField, bucketSeconds: LogMetrics.seconds(of: bucket)!, aggregation: aggregation, by: by)
-            if file == "-" {
-                var lines = StdinLines()
-                while let line = lines.next(stop: { false }) { metrics.add(Substring(line)) }
-            } else {
-                let text = try LogMetrics.read(file)
-                var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                if lines.last?.isEmpty == true { lines.removeLast() }  // the newline ending the last line
-                for line in lines { metrics.add(line) }
-            }
+            // Line by line, so a log of any size is read in bounded memory.
+            let descriptor = file == "-" ? 0 : try LogMetrics.open(file)
+            defer { if descriptor != 0 { close(descriptor) } }
+            var lines = InputLines(descriptor: descriptor)
+            while let line = lines.next(stop: { false }) { metrics.add(Substring(line)) }
             let source = file == "-" ? "stdin" : file
             printNote("\(source): \(metrics.lines) lines, \(metrics.matched) used, \(metrics.skipped) skipped"
                 + metrics.firstSkipped.map { " (line \($0.line) \($0.why))" }.prefix(3).joined(separator: ";"))
