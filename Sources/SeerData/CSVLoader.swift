@@ -52,10 +52,7 @@ public enum CSVLoader {
         } else {
             try reader.read(into: builder)
         }
-        if builder.header.isEmpty { throw DataError.bad("the file is empty (expected a header line)", file: path, line: 1) }
-        if !builder.sawData {
-            throw DataError.bad("no data rows after the header", file: path, line: 2)
-        }
+        try checkSawRows(builder, path: path)
         var notes = builder.notes
         var collection = SeriesCollection()
         for partial in builder.series {

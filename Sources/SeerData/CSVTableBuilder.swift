@@ -142,7 +142,11 @@ final class CSVTableBuilder: CSVRecordHandler {
         if wantsLong {
             resolvedLayout = .long
             idField = try find(options.idColumn ?? "unique_id", role: "series-id", line: record.line)
-            timeField = options.timeColumn == "none" ? nil : try find(options.timeColumn ?? "ds", role: "time", line: record.line)
+            // Nixtla's `ds`, else the one column with a usual time name (`unique_id,timestamp,value`
+            // is also how `seer detect --stream` and Prometheus exports spell it).
+            let usual = header.indices.filter { $0 != idField && CSVLoader.timeColumnNames.contains(header[$0].lowercased()) }
+            let implied = seen["ds"] == nil && usual.count == 1 ? header[usual[0]] : "ds"
+            timeField = options.timeColumn == "none" ? nil : try find(options.timeColumn ?? implied, role: "time", line: record.line)
             try decideValues(line: record.line)
         } else {
             resolvedLayout = options.layout == .nab ? .nab : .wide

@@ -30,6 +30,23 @@ public enum DataSource: Sendable {
         }
     }
 
+    /// Profiles of every series of a CSV or SQLite input (`loaded.series` is empty when streamed).
+    /// A CSV of at least `streamingFrom` bytes, read with the default order and missing-value
+    /// policies, is profiled as it streams by, in memory independent of its size; anything
+    /// else is loaded first.
+    public func profileSeries(streamingFrom threshold: Int = 64 << 20) throws -> (loaded: LoadedSeries, profiles: [SeriesProfile]) {
+        if case .csv(let path, let options) = self, options.order == .keep, options.missing == .keep,
+           let size = try? DurableFiles.fileSize(path), size >= threshold {
+            let result = try CSVLoader.profile(path, options: options)
+            let loaded = LoadedSeries(source: path, format: "csv", layout: result.layout.rawValue,
+                                      delimiter: result.delimiter == 0x09 ? "tab" : String(UnicodeScalar(result.delimiter)),
+                                      timeColumn: result.timeColumn, series: [], notes: result.notes)
+            return (loaded, result.profiles)
+        }
+        let loaded = try loadSeries()
+        return (loaded, loaded.series.map { $0.profile() })
+    }
+
     /// The series of a CSV or SQLite input, with what the reader decided on the way.
     public func loadSeries() throws -> LoadedSeries {
         switch self {

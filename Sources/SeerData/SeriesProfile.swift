@@ -13,6 +13,14 @@ public struct ColumnProfile: Sendable, Equatable, Codable {
     /// Population standard deviation.
     public var std: Double?
 
+    /// From running sums: `statistics` is (min, mean, max, std), nil when nothing was observed.
+    init(name: String, observed: Int, missing: Int, statistics: (Double, Double, Double, Double)?) {
+        self.name = name
+        self.observed = observed
+        self.missing = missing
+        (min, mean, max, std) = (statistics?.0, statistics?.1, statistics?.2, statistics?.3)
+    }
+
     public init(name: String, values: [Float]) {
         self.name = name
         var n = 0, sum = 0.0, lo = Double.infinity, hi = -Double.infinity
@@ -56,11 +64,9 @@ public struct SeriesProfile: Sendable, Equatable, Codable {
     public var examples: [String]
 }
 
-extension TimeSeries {
-    /// Profiles the series (one pass per column plus one over the time axis).
-    public func profile() -> SeriesProfile {
-        let report = timeReport()
-        let dateOnly = time.timestamps.map { $0.allSatisfy { $0 % 86_400 == 0 } } ?? false
+extension SeriesProfile {
+    /// A profile from its parts: `report` is nil for an index axis; `dateOnly` prints times as dates.
+    init(id: String, rows: Int, columns: [ColumnProfile], report: TimeAxisReport?, dateOnly: Bool) {
         let examples = (report?.examples ?? []).map { issue -> String in
             let place = issue.line.map { "line \($0)" } ?? "row \(issue.row + 1)"
             let from = CivilTime.format(issue.previous, dateOnly: dateOnly)
@@ -72,13 +78,20 @@ extension TimeSeries {
             case .offStep: return "\(place): off-step from \(from) to \(to)"
             }
         }
-        return SeriesProfile(
-            id: id, rows: rowCount, columns: columns.map { ColumnProfile(name: $0.name, values: $0.values) },
-            start: report?.start.map { CivilTime.format($0, dateOnly: dateOnly) },
-            end: report?.end.map { CivilTime.format($0, dateOnly: dateOnly) },
-            frequency: report?.frequency?.description,
-            duplicates: report?.duplicates ?? 0, outOfOrder: report?.backward ?? 0, gaps: report?.gaps ?? 0,
-            missingTimestamps: report?.missingTimestamps ?? 0, offStep: report?.offStep ?? 0,
-            irregularSteps: report?.irregularSteps ?? 0, examples: examples)
+        self.init(id: id, rows: rows, columns: columns,
+                  start: report?.start.map { CivilTime.format($0, dateOnly: dateOnly) },
+                  end: report?.end.map { CivilTime.format($0, dateOnly: dateOnly) },
+                  frequency: report?.frequency?.description,
+                  duplicates: report?.duplicates ?? 0, outOfOrder: report?.backward ?? 0, gaps: report?.gaps ?? 0,
+                  missingTimestamps: report?.missingTimestamps ?? 0, offStep: report?.offStep ?? 0,
+                  irregularSteps: report?.irregularSteps ?? 0, examples: examples)
+    }
+}
+
+extension TimeSeries {
+    /// Profiles the series (one pass per column plus one over the time axis).
+    public func profile() -> SeriesProfile {
+        SeriesProfile(id: id, rows: rowCount, columns: columns.map { ColumnProfile(name: $0.name, values: $0.values) }, report: timeReport(),
+                      dateOnly: time.timestamps.map { $0.allSatisfy { $0 % 86_400 == 0 } } ?? false)
     }
 }

@@ -30,6 +30,19 @@ struct ExtremeInputTests {
         }
     }
 
+    @Test func windowsThatWouldNotFitInMemoryAreRefusedUpFront() throws {
+        // A 5 GB history would be copied into ~3.6 TB of training windows: say so, not the OOM killer.
+        try Forecaster.checkMemory(windows: 1_000, length: 100, available: 1 << 30)
+        #expect {
+            try Forecaster.checkMemory(windows: 4_000_000_000, length: 112, available: 20_000_000_000)
+        } throws: { error in
+            guard let error = error as? ForecasterError, case .needsMemory = error else { return false }
+            return error.kind == .unavailable && error.description.contains("needs about 3.6 TB of memory")
+                && error.description.contains("20.0 GB is available") && error.description.contains("about 22321428 windows fit")
+        }
+        #expect(throws: ForecasterError.self) { try Forecaster.checkMemory(windows: Int.max / 4, length: 112, available: 1 << 40) }
+    }
+
     @Test(arguments: [Float(0x1p80), 0x1p-100, 0x1p-140])
     func extremeMagnitudesForecastLikeOrdinaryOnes(scale: Float) throws {
         // The largest magnitude is in [1, 2), so the rescaled histories are exactly these (but for

@@ -110,9 +110,14 @@ public struct ForecastRun {
     /// Trains the requested model (scored by its held-out MSE), or chooses among the `auto`
     /// candidates by rolling-origin cross-validation and trains the winner.
     public func train() throws -> TrainedForecaster {
+        try data.namingSeries { try trainNamingIndices() }
+    }
+
+    private func trainNamingIndices() throws -> TrainedForecaster {
         // Ask for the device's backend first: a missing GPU is a clear error before any work.
         _ = try backend(for: request.device)
         let values = data.values
+        try checkMemory(values)
         var scores: [String: Double] = [:]
         if case .family(let family) = request.model {
             let forecaster = Forecaster(config(family))
@@ -123,6 +128,23 @@ public struct ForecastRun {
         switch request.selection {
         case .heldOut: return try chooseByHeldOutError(values)
         case .crossValidation: return try chooseByCrossValidation(values)
+        }
+    }
+
+    /// Every model tried here is scored on held-out windows (and the nets train on them): a
+    /// history whose windows would not fit in memory is refused before the first model spends
+    /// minutes on it. Cross-validation builds windows only for some candidates; there the check
+    /// runs when they are built.
+    func checkMemory(_ values: [[Float]]) throws {
+        let families: [ModelFamily]
+        switch (request.model, request.selection) {
+        case (.family(let family), _): families = [family]
+        case (.auto, .heldOut): families = candidates
+        case (.auto, .crossValidation): return
+        }
+        for family in families {
+            let length = config(family).windowLength + request.horizon
+            try Forecaster.checkMemory(windows: values.reduce(0) { $0 + max(0, $1.count - length + 1) }, length: length)
         }
     }
 

@@ -255,6 +255,16 @@ public final class Forecaster {
     /// The trainable parameters (empty for the baselines).
     public var parameters: [Parameter] { net?.parameters ?? [] }
 
+    /// Refuses, before any is built, `windows` windows of `length` steps that would not fit in
+    /// the memory left: every window is copied out as Float32 (inputs and targets), and the
+    /// arrays may double while they grow. A user hears what it needs, not the OOM killer.
+    static func checkMemory(windows: Int, length: Int, available: Int? = SystemMemory.available()) throws {
+        let needed = windows.multipliedReportingOverflow(by: length * 4 * 2)
+        guard let available, needed.overflow || needed.partialValue > available else { return }
+        throw ForecasterError.needsMemory(windows: windows, length: length, needed: needed.overflow ? Int.max : needed.partialValue,
+                                          available: available)
+    }
+
     /// Windows (look-back → horizon) of every sequence; the last `validationFraction` of each
     /// sequence's windows (by end time) are held out for early stopping and model choice.
     func windows(_ sequences: [[Float]], validationFraction: Double) throws -> (train: SampleSet, validation: SampleSet?) {
@@ -265,6 +275,7 @@ public final class Forecaster {
             let need: HistoryNeed = l > config.lookback ? .seasonWindow(season: l, horizon: h) : .window(lookback: l, horizon: h)
             throw ForecasterError.tooShort(longest: longest, needed: l + h + 1, need: need)
         }
+        try Self.checkMemory(windows: sequences.reduce(0) { $0 + max(0, $1.count - l - h + 1) }, length: l + h)
         for (index, s) in sequences.enumerated() where s.count >= l + h {
             guard s.allSatisfy({ $0.isFinite }) else { throw ForecasterError.missingValues(sequence: index) }
             let count = s.count - l - h + 1

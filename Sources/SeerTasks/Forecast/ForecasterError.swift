@@ -42,9 +42,12 @@ public enum ForecasterError: SeerError, Equatable {
     case badModel(String)
     /// Model intervals were asked of a model that has none of its own (nets, Theta, Croston …).
     case noModelIntervals(String)
+    /// The training windows would need `needed` bytes where `available` are left.
+    case needsMemory(windows: Int, length: Int, needed: Int, available: Int)
 
     public var kind: FailureKind {
         if case .noModelIntervals = self { return .usage }
+        if case .needsMemory = self { return .unavailable }
         if case .ensembleNotSavable = self { return .usage }
         return .badInput
     }
@@ -59,6 +62,12 @@ public enum ForecasterError: SeerError, Equatable {
             }
         case .missingValues(let sequence):
             return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
+        case .needsMemory(let windows, let length, let needed, let available):
+            // Windows that fit: at most what is left, over two copies of 4 bytes per step.
+            let fitting = available / (length * 8)
+            return "training on every window of this history needs about \(SystemMemory.describe(needed)) of memory "
+                + "(\(windows) windows of \(length) steps, as Float32 inputs and targets) and \(SystemMemory.describe(available)) is available; "
+                + "forecast from a shorter history (about \(fitting) windows fit, e.g. the last \(fitting + length - 1) steps of one series)"
         case .badModel(let why):
             return "not a Seer forecaster: \(why)"
         case .ensembleNotSavable:

@@ -16,12 +16,12 @@ public struct SeriesInspection: Codable, Sendable {
     public var series: [SeriesProfile]
     public var notes: [String]
 
-    /// Loads `source` and profiles every series in it.
-    public init(_ source: DataSource) throws {
-        let loaded = try source.loadSeries()
+    /// Profiles every series in `source`; a CSV from `streamingFrom` bytes up streams through in
+    /// bounded memory (`DataSource.profileSeries`).
+    public init(_ source: DataSource, streamingFrom threshold: Int = 64 << 20) throws {
+        let (loaded, profiles) = try source.profileSeries(streamingFrom: threshold)
         self.init(input: loaded.source, format: loaded.format, layout: loaded.layout, delimiter: loaded.delimiter,
-                  timeColumn: loaded.timeColumn, seriesCount: loaded.series.count, series: loaded.series.map { $0.profile() },
-                  notes: loaded.notes)
+                  timeColumn: loaded.timeColumn, seriesCount: profiles.count, series: profiles, notes: loaded.notes)
     }
 
     init(input: String, format: String, layout: String?, delimiter: String?, timeColumn: String?, seriesCount: Int,
