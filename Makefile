@@ -9,7 +9,7 @@ SEER_RELEASE := .build/release/seer
 CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell")
 BENCH_ARGS ?=
 
-.PHONY: deps run test bench build release clean slurm-demo fuzz
+.PHONY: deps run test bench build release clean slurm-demo fuzz sanitize
 
 ## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite, libpq) if they are missing.
 deps:
@@ -73,6 +73,31 @@ FUZZ_RUNS ?=
 FUZZ_TARGETS ?=
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz.sh
+
+## sanitize: the test suite under AddressSanitizer, then ThreadSanitizer (each in its own build
+## folder, .build-asan and .build-tsan), with PostgreSQL as in `make test`; one summary line per
+## sanitizer at the end. SANITIZERS picks some; SANITIZE_FILTER (a swift test --filter) narrows the
+## suites; ASan and TSan reports fail the run (halt_on_error).
+SANITIZERS ?= address thread
+SANITIZE_FILTER ?=
+sanitize: deps
+	@summary=""; status=0; \
+	if scripts/test-postgres.sh start >/dev/null; then pg="$$(scripts/test-postgres.sh url)"; else pg=""; fi; \
+	for s in $(SANITIZERS); do \
+	  dir=.build-$$(echo $$s | cut -c1)san; log=$$dir.log; \
+	  echo "== $$s: building into $$dir (log: $$log)"; \
+	  if ! $(SWIFT) build --build-tests --sanitize=$$s --scratch-path $$dir > $$log 2>&1; then \
+	    summary="$$summary\n$$s: build failed (see $$log)"; status=1; continue; fi; \
+	  start=$$(date +%s); \
+	  SEER_TEST_POSTGRES="$$pg" ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	    $(SWIFT) test --skip-build --sanitize=$$s --scratch-path $$dir $(if $(SANITIZE_FILTER),--filter '$(SANITIZE_FILTER)') >> $$log 2>&1; rc=$$?; \
+	  reports=$$(grep -c -E "^(==[0-9]+==ERROR: AddressSanitizer|WARNING: ThreadSanitizer)" $$log); \
+	  line=$$(grep -E "Test run with .* (passed|failed)" $$log | tail -1 | sed 's/^[^T]*//'); \
+	  summary="$$summary\n$$s: exit $$rc, $$reports sanitizer report(s), $$(( $$(date +%s) - start )) s: $$line"; \
+	  [ $$rc = 0 ] && [ $$reports = 0 ] || status=1; \
+	done; \
+	scripts/test-postgres.sh stop >/dev/null 2>&1 || true; \
+	printf "$$summary\n"; exit $$status
 
 build: deps
 	$(SWIFT) build
