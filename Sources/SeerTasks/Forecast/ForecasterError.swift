@@ -63,10 +63,9 @@ public enum ForecasterError: SeerError, Equatable {
         case .missingValues(let sequence):
             return "series \(sequence) has missing or non-finite values; fill them first (interpolate or forward-fill)"
         case .needsMemory(let windows, let length, let needed, let available):
-            // Windows that fit: at most what is left, over two copies of 4 bytes per step.
-            let fitting = available / (length * 8)
+            let fitting = available / (length * Forecaster.bytesPerWindowStep)
             return "training on every window of this history needs about \(SystemMemory.describe(needed)) of memory "
-                + "(\(windows) windows of \(length) steps, as Float32 inputs and targets) and \(SystemMemory.describe(available)) is available; "
+                + "(\(windows) windows of \(length) steps, held as Float32 in several copies) and \(SystemMemory.describe(available)) is available; "
                 + "forecast from a shorter history (about \(fitting) windows fit, e.g. the last \(fitting + length - 1) steps of one series)"
         case .badModel(let why):
             return "not a Seer forecaster: \(why)"
