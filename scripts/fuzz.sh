@@ -84,7 +84,13 @@ for target in $TARGETS; do
     elapsed=$(echo "$(date +%s.%N) - $start" | bc)
     execs=$(grep -oE 'Done [0-9]+ runs|#[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
     rss=$(grep -oE 'rss: [0-9]+Mb' "$log" | tail -1 | grep -oE '[0-9]+')
-    if [ $status -eq 0 ]; then outcome="no crash, leak, timeout or OOM"; else outcome="FOUND (exit $status): see $log and $findings/"; failed=1; fi
+    counters=$(grep -oE '\(([0-9]+) inline 8-bit counters\)' "$log" | head -1 | grep -oE '[0-9]+')
+    if [ $status -ne 0 ]; then outcome="FOUND (exit $status): see $log and $findings/"; failed=1
+    # A binary whose Seer code lacks coverage counters fuzzes blind (this happened once: 4,730
+    # counters, the harness only, against ~78,000 for the whole build); such a run proves little.
+    elif [ "${counters:-0}" -lt 20000 ] || grep -q "no interesting inputs were found" "$log"; then
+        outcome="NOT COVERAGE-GUIDED (${counters:-0} counters): rebuild Fuzz/ (rm -rf Fuzz/.build)"; failed=1
+    else outcome="no crash, leak, timeout or OOM; $(grep -oE 'cov: [0-9]+' "$log" | tail -1) edges"; fi
     printf '%-13s %12s %8.0f %10.0f %8s  %s\n' "$target" "${execs:-0}" "$elapsed" "$(echo "${execs:-0} / $elapsed" | bc -l)" "${rss:-?}" "$outcome"
 done
 exit $failed
