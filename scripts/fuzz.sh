@@ -84,7 +84,7 @@ for target in $TARGETS; do
     elapsed=$(echo "$(date +%s.%N) - $start" | bc)
     execs=$(grep -oE 'Done [0-9]+ runs|#[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
     rss=$(grep -oE 'rss: [0-9]+Mb' "$log" | tail -1 | grep -oE '[0-9]+')
-    counters=$(grep -oE '\(([0-9]+) inline 8-bit counters\)' "$log" | head -1 | grep -oE '[0-9]+')
+    counters=$(grep -oE '\([0-9]+ inline 8-bit counters\)' "$log" | head -1 | grep -oE '^\([0-9]+' | tr -d '(')
     if [ $status -ne 0 ]; then outcome="FOUND (exit $status): see $log and $findings/"; failed=1
     # A binary whose Seer code lacks coverage counters fuzzes blind (this happened once: 4,730
     # counters, the harness only, against ~78,000 for the whole build); such a run proves little.
