@@ -111,7 +111,7 @@ public final class CSVReader {
         fd = descriptor
         fileSize = Int(info.st_size)
         state = .allocate(capacity: 1)
-        state.initialize(to: ParseState(maxFields: dialect.maxFields))
+        state.initialize(to: ParseState(maxFields: dialect.maxFields, fileSize: fileSize))
         if let given = dialect.delimiter { delimiter = given } else { sniff() }
     }
 
@@ -140,7 +140,7 @@ public final class CSVReader {
         csv_set_delim(&parser, delimiter)
         if delimiter == 0x09 { csv_set_space_func(&parser) { $0 == 0x20 ? 1 : 0 } }
 
-        let blockSize = 1 << 20
+        let blockSize = min(1 << 20, max(range.count, 1))  // a small file needs no 1 MB block
         let block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize)
         defer { block.deallocate() }
         let context = UnsafeMutableRawPointer(state)
@@ -213,7 +213,7 @@ public final class CSVReader {
     /// The byte offset just after the first newline at or after `offset` (or the file size).
     public func rowStart(atOrAfter offset: Int) -> Int {
         var position = offset
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var buffer = [UInt8](repeating: 0, count: min(65_536, max(fileSize - offset, 1)))
         while position < fileSize {
             let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
             if got <= 0 { return fileSize }
@@ -261,7 +261,7 @@ public final class CSVReader {
 
     /// Picks the most frequent of `,` `;` tab outside quotes on the first line (`,` on ties).
     private func sniff() {
-        var head = [UInt8](repeating: 0, count: 65_536)
+        var head = [UInt8](repeating: 0, count: min(65_536, max(fileSize, 1)))
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard got > 0 else { return }
         var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
@@ -291,13 +291,16 @@ public final class CSVReader {
 /// What the libcsv callbacks update: the batch being filled, the current line, and whether a
 /// limit was hit (the reader turns that into an error after `csv_parse` returns).
 struct ParseState {
-    var batch = RecordAccumulator()
+    var batch: RecordAccumulator
     var line = 1
     var stopped = false
     var tooManyFields = false
     let maxFields: Int
 
-    init(maxFields: Int) { self.maxFields = maxFields }
+    init(maxFields: Int, fileSize: Int) {
+        self.maxFields = maxFields
+        batch = RecordAccumulator(expectedBytes: fileSize)
+    }
 
     mutating func reset(line: Int) {
         batch.clear()

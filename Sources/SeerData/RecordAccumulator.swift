@@ -3,17 +3,27 @@
 // path of the CSV reader is a bounds check and a memcpy.
 
 struct RecordAccumulator {
-    private var byteStore = GrowableBuffer<UInt8>(capacity: 1 << 21)
-    private var endStore = GrowableBuffer<Int>(capacity: 1 << 16)
-    private var firstFieldStore = GrowableBuffer<Int>(capacity: 1 << 14)
-    private var lineStore = GrowableBuffer<Int>(capacity: 1 << 14)
+    private var byteStore: GrowableBuffer<UInt8>
+    private var endStore: GrowableBuffer<Int>
+    private var firstFieldStore: GrowableBuffer<Int>
+    private var lineStore: GrowableBuffer<Int>
     /// Records completed in this batch, and in all batches so far.
     private(set) var records = 0
     private(set) var recordsSeen = 0
     /// Fields of the record being assembled.
     private(set) var pendingFields = 0
 
-    init() { firstFieldStore.append(0) }
+    /// Buffers sized for a batch of about `expectedBytes` of input, at most a 2 MB batch's worth:
+    /// a small file gets small buffers (a few hundred bytes, not 2.7 MB per reader), a large one
+    /// the full batch size from the start. The buffers grow when a batch needs more.
+    init(expectedBytes: Int = 1 << 21) {
+        let bytes = min(max(expectedBytes, 0), 1 << 21)
+        byteStore = GrowableBuffer(capacity: bytes + 64)
+        endStore = GrowableBuffer(capacity: min(bytes / 2, 1 << 16) + 16)
+        firstFieldStore = GrowableBuffer(capacity: min(bytes / 8, 1 << 14) + 16)
+        lineStore = GrowableBuffer(capacity: min(bytes / 8, 1 << 14) + 16)
+        firstFieldStore.append(0)
+    }
 
     var bytes: Int { byteStore.count }
 
@@ -79,8 +89,8 @@ struct GrowableBuffer<Element> {
     var count = 0
 
     init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+        self.capacity = max(capacity, 1)  // grow() doubles it, so it must not be 0
+        base = .allocate(capacity: self.capacity)
     }
 
     subscript(i: Int) -> Element {

@@ -86,7 +86,7 @@ extension UCRReader {
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(max(Int(info.st_size), 0) + 1)
-        let chunk = 1 << 20
+        let chunk = min(1 << 20, max(Int(info.st_size), 0) + 1)  // a small file needs no 1 MB block
         let block = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
         defer { block.deallocate() }
         while true {
