@@ -251,13 +251,17 @@ AVX512 static void silu_backward_avx512_intrinsics(const float *x, const float *
 // net trained twice in another test came out different, and its bit-for-bit checks failed).
 static _Thread_local int level_override = -1;
 static int level(void) {
-    static int state = -1;  // benign race: every thread computes the same answer
+    // Threads may race to fill it, all with the same answer; relaxed atomics make that race
+    // defined behaviour (a plain int was a data race, reported by ThreadSanitizer) at no cost.
+    static int state = -1;
     if (level_override >= 0) return level_override;
-    if (state < 0) {
+    int known = __atomic_load_n(&state, __ATOMIC_RELAXED);
+    if (known < 0) {
         int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        state = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2 : avx2;
+        known = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2 : avx2;
+        __atomic_store_n(&state, known, __ATOMIC_RELAXED);
     }
-    return state;
+    return known;
 }
 static int use_avx2(void) { return level() >= 1; }
 int seer_vector_math_level(void) { return level(); }

@@ -7,7 +7,6 @@ import Foundation
 import SeerBase
 import SeerRegistry
 import SeerTasks
-import Synchronization
 
 /// A loaded model. `Forecaster` is a class whose forward pass keeps scratch state, so it is not
 /// `Sendable`; the lock runs one forecast at a time per model, which makes sharing it safe.
@@ -16,7 +15,7 @@ final class LoadedModel: @unchecked Sendable {
     let card: ModelCard
     /// Where it came from, for the forecast's `chosenBy`.
     let source: String
-    private let lock = Mutex<Void>(())
+    private let lock = Locked<Void>(())
 
     init(forecaster: Forecaster, card: ModelCard, source: String) {
         self.forecaster = forecaster
@@ -42,8 +41,8 @@ final class ModelCatalog: Sendable {
     let directory: String?
     /// `ModelRegistry` holds one database connection; `registryLock` serialises its use.
     private let registry: ModelRegistry?
-    private let registryLock = Mutex<Void>(())
-    private let cache = Mutex<[String: LoadedModel]>([:])
+    private let registryLock = Locked<Void>(())
+    private let cache = Locked<[String: LoadedModel]>([:])
 
     /// Opens the registry now, so a wrong path fails at start rather than at the first request.
     init(directory: String?, registry: String?, modelStore: String?) throws {

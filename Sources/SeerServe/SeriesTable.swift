@@ -6,6 +6,7 @@
 import Prometheus
 import SeerData
 import SeerTasks
+import SeerBase
 import Synchronization
 
 /// Every series' detector, sharded.
@@ -19,7 +20,7 @@ final class SeriesTable: Sendable {
     }
 
     final class Shard: Sendable {
-        let entries = Mutex<[String: Entry]>([:])
+        let entries = Locked<[String: Entry]>([:])
     }
 
     static let shardCount = 64

@@ -4,7 +4,7 @@
 // swift-prometheus registry owned by the server (not the process-wide swift-metrics system, which
 // can be bootstrapped only once per process and renames metrics with dots).
 import Prometheus
-import Synchronization
+import SeerBase
 
 /// One series' two gauges, kept on its table entry.
 struct SeriesGauges: Sendable {
@@ -18,7 +18,7 @@ final class ServeMetrics: Sendable {
     let series: Gauge
     private let points: [String: Counter]
     /// Forecast gauges set per series, so a shorter new forecast removes the old steps.
-    private let forecastGauges = Mutex<[String: [Gauge]]>([:])
+    private let forecastGauges = Locked<[String: [Gauge]]>([:])
 
     /// Bucket bounds of the request-duration histogram: 0.25 ms to 5 s.
     static let latencyBuckets: [Duration] = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -52,7 +52,7 @@ final class ServeMetrics: Sendable {
 
     /// Request counters and latency histograms by label set, so a request looks its metrics up
     /// in one small table instead of building their names and labels in the registry each time.
-    private let requestMetrics = Mutex<[String: (counter: Counter, histogram: DurationHistogram)]>([:])
+    private let requestMetrics = Locked<[String: (counter: Counter, histogram: DurationHistogram)]>([:])
 
     /// One finished request.
     func recordRequest(route: String, method: String, status: Int, seconds duration: Duration) {

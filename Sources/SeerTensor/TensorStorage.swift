@@ -3,6 +3,7 @@
 // from the ops: they never write into an input's storage, except gradient accumulation and the
 // optimiser, which own their buffers.
 
+import SeerBase
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -53,7 +54,7 @@ enum BufferCache {
         return min(8 << 30, max(1 << 30, physical / 4))
     }()
     /// Idle buffers by byte size, as addresses (raw pointers are not Sendable).
-    private static let state = Mutex<(free: [Int: [UInt]], idleBytes: Int)>(([:], 0))
+    private static let state = Locked<(free: [Int: [UInt]], idleBytes: Int)>(([:], 0))
 
     static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         if bytes >= minimumBytes {
