@@ -35,12 +35,14 @@ run: deps release
 ## when possible, and skip with a message otherwise). A PostgreSQL server (Debian's postgresql,
 ## installed when missing) runs on 127.0.0.1:54329 for the registry's tests and is stopped after; Debian's
 ## prometheus is installed when missing, and the test that needs it starts and stops its own on loopback.
+## NVRTC (NVIDIA's pip wheel, ~90 MB, into .cuda/) lets the tests compile the CUDA kernels without a GPU.
 test: deps
 	@python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install -q safetensors numpy 2>/dev/null || echo "Python safetensors unavailable: its interoperability test will skip"
 	@python3 -c "import pandas, polars, duckdb" 2>/dev/null || python3 -m pip install -q pandas polars duckdb 2>/dev/null || echo "pandas/Polars/DuckDB unavailable: their round-trip tests will skip"
 	@command -v prometheus >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus; } >/dev/null 2>&1 || echo "prometheus unavailable: the Prometheus end-to-end test will skip"
 	@if scripts/test-postgres.sh start; then pg="$$(scripts/test-postgres.sh url)"; else pg=""; echo "PostgreSQL unavailable: the PostgreSQL registry tests will skip"; fi; \
-	SEER_TEST_POSTGRES="$$pg" $(SWIFT) test; status=$$?; \
+	nvrtc="$$(scripts/cuda-nvrtc.sh)"; [ -n "$$nvrtc" ] || echo "NVRTC unavailable (pip wheel nvidia-cuda-nvrtc-cu12): the CUDA kernel compile tests will skip"; \
+	SEER_TEST_POSTGRES="$$pg" SEER_CUDA_LIBRARY_PATH="$$nvrtc" $(SWIFT) test; status=$$?; \
 	scripts/test-postgres.sh stop >/dev/null 2>&1 || true; exit $$status
 
 ## bench: the benchmarks (ingestion against pandas, kernels against sgemm/memcpy, training steps against

@@ -41,7 +41,12 @@ let package = Package(
         .target(name: "CVectorMath"),
         // Errors with exit codes, durable files, JSON and the seeded RNG: what every layer shares.
         .target(name: "SeerBase"),
-        .target(name: "SeerTensor", dependencies: ["SeerBase", "CBLAS", "CCUDA", "CVectorMath"]),
+        // The CUDA kernels' .cu files are embedded in the binary and compiled by NVRTC on first use.
+        .target(name: "SeerTensor", dependencies: ["SeerBase", "CBLAS", "CCUDA", "CVectorMath"],
+                resources: [.embedInCode("CUDA/Kernels/training.cu"), .embedInCode("CUDA/Kernels/elementwise.cu")]),
+        // Those .cu files compiled for the CPU (threads per block, a barrier for __syncthreads), so
+        // tests run every kernel against its CPU twin without a GPU. Only the tests link it.
+        .target(name: "CCUDAEmulator"),
         .target(name: "SeerNN", dependencies: ["SeerBase", "SeerTensor"]),
         .target(name: "SeerData", dependencies: ["SeerBase", "CCSV", "CSQLite"]),
         .target(name: "SeerModels", dependencies: ["SeerBase", "SeerNN", "SeerTensor", "CBLAS"]),
@@ -76,7 +81,7 @@ let package = Package(
         .executableTarget(name: "seer-example-classify", dependencies: ["Seer"], path: "examples/classify"),
         .executableTarget(name: "seer-example-registry", dependencies: ["Seer"], path: "examples/registry"),
 
-        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath"]),
+        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath", "CCUDA", "CCUDAEmulator"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN", "SeerBase"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "SeerBase", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
@@ -86,5 +91,7 @@ let package = Package(
         .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SeerServeTests", dependencies: ["SeerServe", "SeerTasks", "SeerData", "SeerBase", "SeerRegistry", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SeerCLITests", dependencies: ["SeerCLI", "SeerData", "SeerEval", "SeerRegistry", "seer-example-forecast", "seer-example-detect", "seer-example-classify", "seer-example-registry"]),
-    ]
+    ],
+    // C++20 for the CUDA emulator's launch trampolines (a templated lambda).
+    cxxLanguageStandard: .cxx20
 )

@@ -23,7 +23,7 @@ struct SeerCommand: AsyncParsableCommand {
                              \(ForecastRun.autoCandidates.map(\.rawValue).joined(separator: ", "))
             """,
         version: seerVersion,
-        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, DetectCommand.self, ClassifyCommand.self, RetrainCommand.self, ModelsCommand.self, InspectCommand.self, LogsCommand.self, ServeCommand.self, BenchCommand.self]
+        subcommands: [ForecastCommand.self, TrainCommand.self, PredictCommand.self, BacktestCommand.self, DetectCommand.self, ClassifyCommand.self, RetrainCommand.self, ModelsCommand.self, InspectCommand.self, LogsCommand.self, ServeCommand.self, BenchCommand.self, SelfTestCommand.self]
     )
 }
 

@@ -31,10 +31,14 @@ struct CLITests {
     /// `seer` with `stdin` as its standard input.
     static func seer(_ arguments: [String], stdin: String) throws -> Run { try run(binary, arguments, stdin: stdin) }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
+    /// Runs `executable`; `environment` adds to (or overrides) this process's variables.
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = packageRoot
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

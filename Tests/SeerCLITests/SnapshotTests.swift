@@ -36,7 +36,7 @@ struct SnapshotTests {
                                        ["bench", "ingest"], ["bench", "kernels"], ["bench", "speed"], ["bench", "sine"], ["bench", "ett"], ["bench", "everyday"],
                                        ["bench", "stock"], ["bench", "detect"], ["bench", "nab"], ["bench", "ucr"], ["bench", "retrain"],
                                        ["detect"], ["classify"], ["retrain"], ["models"], ["models", "list"], ["models", "show"],
-                                       ["models", "promote"], ["models", "rollback"], ["models", "gc"], ["logs"], ["serve"], ["bench", "serve"]]
+                                       ["models", "promote"], ["models", "rollback"], ["models", "gc"], ["logs"], ["serve"], ["bench", "serve"], ["selftest"]]
 
     @Test(arguments: commands)
     func helpIsUnchanged(_ command: [String]) throws {

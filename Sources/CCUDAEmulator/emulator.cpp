@@ -1,0 +1,88 @@
+// The CUDA emulator's launcher (see include/cuda_emulator.h): Seer's kernel files compiled for
+// the CPU, a table from kernel name to a trampoline that unpacks cuLaunchKernel-style parameters,
+// and the block-by-block, thread-per-thread execution.
+#include "cuda_emulator.h"
+#include "cuda_builtins.h"
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+namespace seer_emulator {
+thread_local dim3 thread_index, block_index;
+dim3 block_size, grid_size;
+pthread_barrier_t block_barrier;
+}
+
+// The kernel sources, exactly as the CUDA backend embeds them.
+#include "../SeerTensor/CUDA/Kernels/training.cu"
+#include "../SeerTensor/CUDA/Kernels/elementwise.cu"
+
+namespace {
+using Trampoline = void (*)(void **);
+
+template <typename... Args, size_t... I>
+void call(void (*kernel)(Args...), void **parameters, std::index_sequence<I...>) {
+    kernel(*static_cast<Args *>(parameters[I])...);
+}
+
+template <auto Kernel> void trampoline(void **parameters) {
+    []<typename... Args>(void (*kernel)(Args...), void **p) {
+        call(kernel, p, std::index_sequence_for<Args...>{});
+    }(Kernel, parameters);
+}
+
+struct Entry { const char *name; Trampoline run; };
+
+#define SEER_KERNEL(name) Entry{#name, trampoline<name>}
+const Entry kernels[] = {
+    SEER_KERNEL(seer_accumulate), SEER_KERNEL(seer_scale_in_place), SEER_KERNEL(seer_sum_of_squares),
+    SEER_KERNEL(seer_any_non_finite), SEER_KERNEL(seer_adam_step), SEER_KERNEL(seer_sgd_step),
+    SEER_KERNEL(seer_moving_average),
+    SEER_KERNEL(seer_binary_forward), SEER_KERNEL(seer_binary_backward_a), SEER_KERNEL(seer_binary_backward_b),
+    SEER_KERNEL(seer_reduce_leading), SEER_KERNEL(seer_scale_forward), SEER_KERNEL(seer_scale_backward),
+    SEER_KERNEL(seer_reduce_sum_forward), SEER_KERNEL(seer_reduce_sum_backward), SEER_KERNEL(seer_unary_forward),
+    SEER_KERNEL(seer_unary_backward), SEER_KERNEL(seer_gated_forward), SEER_KERNEL(seer_gated_backward),
+};
+
+struct ThreadStart { dim3 thread, block; Trampoline run; void **parameters; };
+
+void *run_thread(void *argument) {
+    auto *start = static_cast<ThreadStart *>(argument);
+    seer_emulator::thread_index = start->thread;
+    seer_emulator::block_index = start->block;
+    start->run(start->parameters);
+    return nullptr;
+}
+}
+
+extern "C" int seer_emulator_launch(const char *name, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX,
+                                    unsigned blockY, unsigned blockZ, void **parameters) {
+    Trampoline run = nullptr;
+    for (const Entry &entry : kernels) if (std::strcmp(entry.name, name) == 0) run = entry.run;
+    if (run == nullptr) return 1;
+    // One launch at a time, as on one stream: the grid, block and barrier are process-wide.
+    static pthread_mutex_t launching = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&launching);
+    seer_emulator::grid_size = {gridX, gridY, gridZ};
+    seer_emulator::block_size = {blockX, blockY, blockZ};
+    unsigned threads = blockX * blockY * blockZ;
+    pthread_barrier_init(&seer_emulator::block_barrier, nullptr, threads);
+    std::vector<ThreadStart> starts(threads);
+    std::vector<pthread_t> handles(threads);
+    for (unsigned bz = 0; bz < gridZ; bz++) for (unsigned by = 0; by < gridY; by++) for (unsigned bx = 0; bx < gridX; bx++) {
+        unsigned t = 0;
+        for (unsigned z = 0; z < blockZ; z++) for (unsigned y = 0; y < blockY; y++) for (unsigned x = 0; x < blockX; x++, t++) {
+            starts[t] = {{x, y, z}, {bx, by, bz}, run, parameters};
+            if (pthread_create(&handles[t], nullptr, run_thread, &starts[t]) != 0) { std::perror("seer emulator: a block's thread"); std::abort(); }
+        }
+        for (pthread_t handle : handles) pthread_join(handle, nullptr);
+    }
+    pthread_barrier_destroy(&seer_emulator::block_barrier);
+    pthread_mutex_unlock(&launching);
+    return 0;
+}
+
+extern "C" int seer_emulator_kernel_count(void) { return int(sizeof kernels / sizeof kernels[0]); }
+extern "C" const char *seer_emulator_kernel_name(int index) { return kernels[index].name; }

@@ -1,0 +1,26 @@
+// The CUDA C++ kernel files, embedded in the binary at build time (SwiftPM's embedInCode), so a
+// copied `seer` binary carries its kernels and compiles them with NVRTC for whatever GPU it
+// meets. The same files are compiled for the CPU emulator in the tests.
+
+/// Seer's CUDA kernel sources.
+public enum CUDAKernelSources {
+    /// Each kernel file's name and text.
+    public static let files: [(name: String, source: String)] = [
+        ("training.cu", String(decoding: PackageResources.training_cu, as: UTF8.self)),
+        ("elementwise.cu", String(decoding: PackageResources.elementwise_cu, as: UTF8.self)),
+    ]
+
+    /// The kernel entry points every file defines, in file order.
+    public static var kernelNames: [String] { files.flatMap { kernelNames(in: $0.source) } }
+
+    /// The kernels a source defines: the names of its `extern "C" __global__ void` functions
+    /// (each such declaration starts a line, as the files are written).
+    public static func kernelNames(in source: String) -> [String] {
+        let prefix = "extern \"C\" __global__ void "
+        return source.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix(prefix) else { return nil }
+            let rest = line.dropFirst(prefix.count)
+            return rest.firstIndex(of: "(").map { String(rest[..<$0]) }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+// A KernelDevice on the CPU for tests: host memory stands in for device memory (a device pointer
+// is a host address) and launches go to the CUDA emulator, which runs the same .cu files the GPU
+// gets. Everything above the driver — CUDAKernels' marshalling and grid sizes — runs unchanged.
+import CCUDAEmulator
+import Glibc
+@testable import SeerTensor
+
+struct EmulatorError: Error, CustomStringConvertible {
+    let description: String
+}
+
+final class EmulatedDevice: KernelDevice, @unchecked Sendable {
+    func allocate(bytes: Int) throws -> DevicePointer {
+        guard let raw = malloc(max(bytes, 4)) else { throw EmulatorError(description: "out of host memory") }
+        return DevicePointer(UInt(bitPattern: raw))
+    }
+
+    func free(_ pointer: DevicePointer) { Glibc.free(Self.address(pointer)) }
+
+    func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws {
+        Self.address(destination)!.copyMemory(from: source, byteCount: bytes)
+    }
+
+    func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
+        destination.copyMemory(from: Self.address(source)!, byteCount: bytes)
+    }
+
+    func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws {
+        Self.address(destination)!.bindMemory(to: UInt32.self, capacity: count).update(repeating: pattern, count: count)
+    }
+
+    func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
+                parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
+        let status = seer_emulator_launch(kernel, UInt32(grid.0), UInt32(grid.1), UInt32(grid.2), UInt32(block.0), UInt32(block.1),
+                                          UInt32(block.2), parameters)
+        if status != 0 { throw EmulatorError(description: "the emulator has no kernel named \(kernel)") }
+    }
+
+    /// A device copy of `values` (freed by the caller, or left to the test process).
+    func put(_ values: [Float]) throws -> DevicePointer {
+        let pointer = try allocate(bytes: values.count * 4)
+        try values.withUnsafeBytes { try upload($0.baseAddress!, to: pointer, bytes: $0.count) }
+        return pointer
+    }
+
+    /// `count` floats read back from `pointer`.
+    func get(_ pointer: DevicePointer, count: Int) throws -> [Float] {
+        var values = [Float](repeating: 0, count: count)
+        try values.withUnsafeMutableBytes { try download(pointer, to: $0.baseAddress!, bytes: $0.count) }
+        return values
+    }
+
+    /// The names of the kernels the emulator was built with.
+    static var kernelNames: [String] {
+        (0..<Int(seer_emulator_kernel_count())).map { String(cString: seer_emulator_kernel_name(Int32($0))) }
+    }
+
+    private static func address(_ pointer: DevicePointer) -> UnsafeMutableRawPointer? {
+        UnsafeMutableRawPointer(bitPattern: UInt(pointer))
+    }
+}
