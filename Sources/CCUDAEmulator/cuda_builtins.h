@@ -33,6 +33,11 @@ template <typename T> inline T atomicAdd(T *address, T value) {
     do { desired = old + value; } while (!__atomic_compare_exchange(address, &old, &desired, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
     return old;
 }
+inline float __int_as_float(unsigned bits) {
+    float value;
+    __builtin_memcpy(&value, &bits, sizeof value);
+    return value;
+}
 inline int atomicExch(int *address, int value) { return __atomic_exchange_n(address, value, __ATOMIC_ACQ_REL); }
 
 #endif

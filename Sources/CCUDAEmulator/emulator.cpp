@@ -18,6 +18,7 @@ pthread_barrier_t block_barrier;
 // The kernel sources, exactly as the CUDA backend embeds them.
 #include "../SeerTensor/CUDA/Kernels/training.cu"
 #include "../SeerTensor/CUDA/Kernels/elementwise.cu"
+#include "../SeerTensor/CUDA/Kernels/rows.cu"
 
 namespace {
 using Trampoline = void (*)(void **);
@@ -44,6 +45,10 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_reduce_leading), SEER_KERNEL(seer_scale_forward), SEER_KERNEL(seer_scale_backward),
     SEER_KERNEL(seer_reduce_sum_forward), SEER_KERNEL(seer_reduce_sum_backward), SEER_KERNEL(seer_unary_forward),
     SEER_KERNEL(seer_unary_backward), SEER_KERNEL(seer_gated_forward), SEER_KERNEL(seer_gated_backward),
+    SEER_KERNEL(seer_softmax_forward), SEER_KERNEL(seer_softmax_backward), SEER_KERNEL(seer_layer_norm_forward),
+    SEER_KERNEL(seer_layer_norm_backward_x), SEER_KERNEL(seer_layer_norm_backward_parameters), SEER_KERNEL(seer_rms_norm_forward),
+    SEER_KERNEL(seer_rms_norm_backward_x), SEER_KERNEL(seer_rms_norm_backward_gamma), SEER_KERNEL(seer_normalized_gated_forward),
+    SEER_KERNEL(seer_normalized_gated_backward),
 };
 
 struct ThreadStart { dim3 thread, block; Trampoline run; void **parameters; };

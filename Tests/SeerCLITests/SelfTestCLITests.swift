@@ -25,6 +25,7 @@ struct SelfTestCLITests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("training.cu: 7 kernels"), "\(run.stdout)")
         #expect(run.stdout.contains("elementwise.cu: 12 kernels"), "\(run.stdout)")
+        #expect(run.stdout.contains("rows.cu: 10 kernels"), "\(run.stdout)")
         #expect(run.stdout.contains("for sm_80 (compiled)"), "\(run.stdout)")
         // A second run finds the PTX in the disk cache.
         let again = try CLITests.run(CLITests.binary, ["selftest", "--compile-only", "--arch", "80"], environment: ["SEER_CACHE_DIR": cache])

@@ -8,6 +8,7 @@ public enum CUDAKernelSources {
     public static let files: [(name: String, source: String)] = [
         ("training.cu", String(decoding: PackageResources.training_cu, as: UTF8.self)),
         ("elementwise.cu", String(decoding: PackageResources.elementwise_cu, as: UTF8.self)),
+        ("rows.cu", String(decoding: PackageResources.rows_cu, as: UTF8.self)),
     ]
 
     /// The kernel entry points every file defines, in file order.

@@ -22,7 +22,7 @@ public struct KernelSelfTest {
     let device: any KernelDevice
     let kernels: CUDAKernels
     let cpu = CPUBackend()
-    private var checks: [KernelCheck] = []
+    var checks: [KernelCheck] = []
 
     public init(device: any KernelDevice) {
         self.device = device
@@ -38,35 +38,39 @@ public struct KernelSelfTest {
         try test.reductions()
         for op in [UnaryOp.gelu, .silu, .tanh, .sigmoid, .relu] { try test.activation(op) }
         for op in [UnaryOp.sigmoid, .silu] { try test.gate(op) }
+        for log in [false, true] { try test.softmax(log: log) }
+        try test.layerNorm()
+        try test.rmsNorm()
+        for op in [UnaryOp.sigmoid, .silu] { try test.normalizedGate(op) }
         return test.checks
     }
 
-    private mutating func record(_ name: String, _ kernels: [String], _ device: [Float], _ cpu: [Float], tolerance: Double) {
+    mutating func record(_ name: String, _ kernels: [String], _ device: [Float], _ cpu: [Float], tolerance: Double) {
         precondition(device.count == cpu.count)
         let error = zip(device, cpu).map { Double(abs($0 - $1)) / max(1, Double(abs($1))) }.max() ?? 0
         checks.append(KernelCheck(name: name, kernels: kernels, error: error.isNaN ? .infinity : error, tolerance: tolerance))
     }
 
-    private func random(_ count: Int, seed: UInt64, low: Float = -2, high: Float = 2) -> [Float] {
+    func random(_ count: Int, seed: UInt64, low: Float = -2, high: Float = 2) -> [Float] {
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in generator.uniform(low, high) }
     }
 
     /// Uploads `values` to a fresh device buffer, which `pool` frees at the end of the check.
-    private func put(_ values: [Float], _ pool: inout [DevicePointer]) throws -> DevicePointer {
+    func put(_ values: [Float], _ pool: inout [DevicePointer]) throws -> DevicePointer {
         let pointer = try device.allocate(bytes: values.count * 4)
         pool.append(pointer)
         try values.withUnsafeBytes { try device.upload($0.baseAddress!, to: pointer, bytes: $0.count) }
         return pointer
     }
 
-    private func get(_ pointer: DevicePointer, _ count: Int) throws -> [Float] {
+    func get(_ pointer: DevicePointer, _ count: Int) throws -> [Float] {
         var values = [Float](repeating: 0, count: count)
         try values.withUnsafeMutableBytes { try device.download(pointer, to: $0.baseAddress!, bytes: $0.count) }
         return values
     }
 
-    private func freeing<R>(_ body: (inout [DevicePointer]) throws -> R) rethrows -> R {
+    func freeing<R>(_ body: (inout [DevicePointer]) throws -> R) rethrows -> R {
         var pool: [DevicePointer] = []
         defer { pool.forEach(device.free) }
         return try body(&pool)
