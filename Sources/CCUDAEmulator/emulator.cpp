@@ -19,6 +19,7 @@ pthread_barrier_t block_barrier;
 #include "../SeerTensor/CUDA/Kernels/training.cu"
 #include "../SeerTensor/CUDA/Kernels/elementwise.cu"
 #include "../SeerTensor/CUDA/Kernels/rows.cu"
+#include "../SeerTensor/CUDA/Kernels/sequence.cu"
 
 namespace {
 using Trampoline = void (*)(void **);
@@ -49,6 +50,8 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_layer_norm_backward_x), SEER_KERNEL(seer_layer_norm_backward_parameters), SEER_KERNEL(seer_rms_norm_forward),
     SEER_KERNEL(seer_rms_norm_backward_x), SEER_KERNEL(seer_rms_norm_backward_gamma), SEER_KERNEL(seer_normalized_gated_forward),
     SEER_KERNEL(seer_normalized_gated_backward),
+    SEER_KERNEL(seer_continued_fraction_forward), SEER_KERNEL(seer_continued_fraction_backward), SEER_KERNEL(seer_causal_conv_forward),
+    SEER_KERNEL(seer_causal_conv_backward_x), SEER_KERNEL(seer_causal_conv_backward_weight), SEER_KERNEL(seer_causal_conv_backward_bias),
 };
 
 struct ThreadStart { dim3 thread, block; Trampoline run; void **parameters; };

@@ -9,6 +9,7 @@ public enum CUDAKernelSources {
         ("training.cu", String(decoding: PackageResources.training_cu, as: UTF8.self)),
         ("elementwise.cu", String(decoding: PackageResources.elementwise_cu, as: UTF8.self)),
         ("rows.cu", String(decoding: PackageResources.rows_cu, as: UTF8.self)),
+        ("sequence.cu", String(decoding: PackageResources.sequence_cu, as: UTF8.self)),
     ]
 
     /// The kernel entry points every file defines, in file order.

@@ -42,6 +42,8 @@ public struct KernelSelfTest {
         try test.layerNorm()
         try test.rmsNorm()
         for op in [UnaryOp.sigmoid, .silu] { try test.normalizedGate(op) }
+        for positive in [true, false] { try test.continuedFraction(positive: positive) }
+        for bias in [true, false] { try test.causalConv(withBias: bias) }
         return test.checks
     }
 
