@@ -11,13 +11,14 @@ BENCH_ARGS ?=
 
 .PHONY: deps run test bench build release clean slurm-demo fuzz sanitize
 
-## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite, libpq) if they are missing.
+## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite) and libpq (opened at run time,
+## for postgres:// registries) if they are missing.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
-	[ -f /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
+	ldconfig -p 2>/dev/null | grep -q 'libpq\.so\.5 ' || missing="$$missing libpq5"; \
 	{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openblas; } || missing="$$missing libopenblas-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \

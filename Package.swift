@@ -30,8 +30,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // PostgreSQL's client library, for registries on a server (Debian: libpq-dev).
-        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // PostgreSQL's client library for registries on a server, opened at run time (dlopen of
+        // libpq.so.5), so binaries run without it and `make static` needs no static libpq.
+        .target(name: "CPostgres", linkerSettings: [.linkedLibrary("dl")]),
         // Run-time loader for the optional CUDA backend (dlopen; never linked at build time).
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
 

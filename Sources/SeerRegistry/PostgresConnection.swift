@@ -1,5 +1,5 @@
-// The registry on a PostgreSQL server, through libpq (blocking calls, like SQLite's; see
-// DECISIONS.md for why not postgres-nio). Statements keep SQLite's `?` placeholders and are
+// The registry on a PostgreSQL server, through libpq (opened at run time by CPostgres; blocking
+// calls, like SQLite's; see DECISIONS.md for why not postgres-nio). Statements keep SQLite's `?` placeholders and are
 // renumbered to `$1…` here; values travel as text and PostgreSQL types them from their columns.
 // Every transaction first takes one transaction-scoped advisory lock, so registry transactions
 // run one at a time across every machine — the same guarantee SQLite's BEGIN IMMEDIATE gives,
@@ -20,18 +20,19 @@ final class PostgresConnection: RegistryConnection {
 
     init(url: String) throws {
         location = Self.redacted(url)
-        guard let connection = PQconnectdb(url) else { throw DataError(.unavailable, "libpq could not allocate a connection", file: location) }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines()
-            PQfinish(connection)
+        if let missing = seer_pq_load() { throw DataError(.unavailable, String(cString: missing), file: location) }
+        guard let connection = seer_pq_connectdb(url) else { throw DataError(.unavailable, "libpq could not allocate a connection", file: location) }
+        guard seer_pq_status(connection) == Int32(SEER_PQ_CONNECTION_OK) else {
+            let message = String(cString: seer_pq_error_message(connection)).trimmingTrailingNewlines()
+            seer_pq_finish(connection)
             throw DataError(.unavailable, "cannot connect to the registry's PostgreSQL server: \(message)", file: location)
         }
         handle = connection
         // Notices (e.g. "relation already exists, skipping") are not errors; keep stderr clean.
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        seer_pq_silence_notices(connection)
     }
 
-    deinit { PQfinish(handle) }
+    deinit { seer_pq_finish(handle) }
 
     /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and `password=…` in the
     /// query string → `password=***`.
@@ -68,15 +69,15 @@ final class PostgresConnection: RegistryConnection {
         defer { for p in pointers { free(p) } }
         let result = pointers.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(1, buffer.count)) { params in
-                PQexecParams(handle, Self.numbered(sql), Int32(values.count), nil, values.isEmpty ? nil : params, nil, nil, 0)
+                seer_pq_exec_params(handle, Self.numbered(sql), Int32(values.count), values.isEmpty ? nil : params)
             }
         }
         guard let result else { throw DataError(.io, "the PostgreSQL server did not answer: \(errorText())", file: location) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            PQclear(result)
+        let status = seer_pq_result_status(result)
+        guard status == Int32(SEER_PQ_COMMAND_OK) || status == Int32(SEER_PQ_TUPLES_OK) else {
+            let message = String(cString: seer_pq_result_error_message(result)).trimmingTrailingNewlines()
+            let state = seer_pq_result_error_field(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+            seer_pq_clear(result)
             // Class 08: the connection went away; 40: a serialisation failure or deadlock.
             let kind: DataError.Kind = state.hasPrefix("08") ? .io : state.hasPrefix("40") || state.hasPrefix("55") ? .temporary : .other
             throw DataError(kind, "PostgreSQL: \(message)", file: location)
@@ -84,24 +85,24 @@ final class PostgresConnection: RegistryConnection {
         return result
     }
 
-    private func errorText() -> String { String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines() }
+    private func errorText() -> String { String(cString: seer_pq_error_message(handle)).trimmingTrailingNewlines() }
 
     @discardableResult
     func execute(_ sql: String, _ values: [SQLValue]) throws -> Int {
         let result = try run(sql, values)
-        defer { PQclear(result) }
-        return Int(String(cString: PQcmdTuples(result))) ?? 0
+        defer { seer_pq_clear(result) }
+        return Int(String(cString: seer_pq_cmd_tuples(result))) ?? 0
     }
 
     func query(_ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]] {
         let result = try run(sql, values)
-        defer { PQclear(result) }
-        let rows = PQntuples(result), columns = PQnfields(result)
-        let types = (0..<columns).map { PQftype(result, $0) }
+        defer { seer_pq_clear(result) }
+        let rows = seer_pq_ntuples(result), columns = seer_pq_nfields(result)
+        let types = (0..<columns).map { seer_pq_ftype(result, $0) }
         return (0..<rows).map { r in
             (0..<columns).map { c -> SQLValue in
-                if PQgetisnull(result, r, c) != 0 { return .null }
-                let text = String(cString: PQgetvalue(result, r, c))
+                if seer_pq_getisnull(result, r, c) != 0 { return .null }
+                let text = String(cString: seer_pq_getvalue(result, r, c))
                 switch types[Int(c)] {
                 case 20, 21, 23: return Int64(text).map { .integer($0) } ?? .text(text)  // int8, int2, int4
                 case 700, 701, 1700: return Double(text).map { .real($0) } ?? .text(text)  // float4, float8, numeric
@@ -114,8 +115,8 @@ final class PostgresConnection: RegistryConnection {
     /// The names and type ids of the columns `sql` returns (run with LIMIT 0 around it).
     func columns(of sql: String) throws -> [(name: String, type: UInt32)] {
         let result = try run("SELECT * FROM (\(sql)) AS seer_probe LIMIT 0", [])
-        defer { PQclear(result) }
-        return (0..<PQnfields(result)).map { (String(cString: PQfname(result, $0)), UInt32(PQftype(result, $0))) }
+        defer { seer_pq_clear(result) }
+        return (0..<seer_pq_nfields(result)).map { (String(cString: seer_pq_fname(result, $0)), UInt32(seer_pq_ftype(result, $0))) }
     }
 
     /// Runs `body` in a read-only transaction: a source query can read, never write.
