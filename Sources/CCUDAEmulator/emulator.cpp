@@ -52,6 +52,8 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_normalized_gated_backward),
     SEER_KERNEL(seer_continued_fraction_forward), SEER_KERNEL(seer_continued_fraction_backward), SEER_KERNEL(seer_causal_conv_forward),
     SEER_KERNEL(seer_causal_conv_backward_x), SEER_KERNEL(seer_causal_conv_backward_weight), SEER_KERNEL(seer_causal_conv_backward_bias),
+    SEER_KERNEL(seer_cross_entropy_forward), SEER_KERNEL(seer_cross_entropy_backward), SEER_KERNEL(seer_regression_loss_forward),
+    SEER_KERNEL(seer_regression_loss_backward),
 };
 
 struct ThreadStart { dim3 thread, block; Trampoline run; void **parameters; };

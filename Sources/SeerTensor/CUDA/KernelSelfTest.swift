@@ -44,6 +44,8 @@ public struct KernelSelfTest {
         for op in [UnaryOp.sigmoid, .silu] { try test.normalizedGate(op) }
         for positive in [true, false] { try test.continuedFraction(positive: positive) }
         for bias in [true, false] { try test.causalConv(withBias: bias) }
+        for weighted in [false, true] { try test.crossEntropy(weighted: weighted) }
+        for loss in [RegressionLoss.mse, .mae, .huber(delta: 0.5)] { try test.regressionLoss(loss) }
         return test.checks
     }
 

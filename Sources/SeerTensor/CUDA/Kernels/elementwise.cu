@@ -129,3 +129,35 @@ extern "C" __global__ void seer_gated_backward(int op, const float *gate, const 
         if (gradGate) gradGate[i] += g[i] * (x[i] * derivative);
     }
 }
+
+// Regression losses, codes: MSE 0, MAE 1, Huber 2 (with delta). The forward adds each block's
+// Σ ℓ(p − t) in double into *sum (which must start at 0; blockDim.x must be 256); the host divides.
+__device__ __forceinline__ double seer_regression_term(int loss, float delta, float p, float t) {
+    double d = (double)(p - t), a = fabs(d);
+    return loss == 0 ? d * d : loss == 1 ? a : (a <= (double)delta ? 0.5 * d * d : (double)delta * (a - 0.5 * (double)delta));
+}
+
+extern "C" __global__ void seer_regression_loss_forward(int loss, float delta, const float *prediction, const float *target, long n,
+                                                        double *sum) {
+    __shared__ double partial[256];
+    double own = 0;
+    SEER_GRID_LOOP(i, n) own += seer_regression_term(loss, delta, prediction[i], target[i]);
+    partial[threadIdx.x] = own;
+    __syncthreads();
+    for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
+        if (threadIdx.x < half) partial[threadIdx.x] += partial[threadIdx.x + half];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) atomicAdd(sum, partial[0]);
+}
+
+// gradPrediction += scale·slope, gradTarget −= scale·slope (either null); slope 2d, sign(d), clamp(d, ±δ).
+extern "C" __global__ void seer_regression_loss_backward(int loss, float delta, const float *prediction, const float *target, float scale,
+                                                         float *gradPrediction, float *gradTarget, long n) {
+    SEER_GRID_LOOP(i, n) {
+        float d = prediction[i] - target[i];
+        float slope = loss == 0 ? 2.0f * d : loss == 1 ? (d > 0.0f ? 1.0f : (d < 0.0f ? -1.0f : 0.0f)) : fminf(fmaxf(d, -delta), delta);
+        if (gradPrediction) gradPrediction[i] += scale * slope;
+        if (gradTarget) gradTarget[i] -= scale * slope;
+    }
+}

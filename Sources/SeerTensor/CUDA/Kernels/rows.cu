@@ -214,3 +214,52 @@ extern "C" __global__ void seer_normalized_gated_backward(int op, const float *g
         }
     }
 }
+
+// Cross-entropy, per row: probabilities = softmax(logits), and the row's weighted negative
+// log-likelihood w[y]·(log Σ exp(logits − max) + max − logits[y]) and weight w[y] written in double
+// to perRow[2r], perRow[2r + 1]; the host adds the rows in order, as the CPU does. weights may be null.
+extern "C" __global__ void seer_cross_entropy_forward(const float *logits, const int *targets, const float *weights,
+                                                      float *probabilities, double *perRow, long rows, long classes) {
+    __shared__ float scratch[256];
+    __shared__ double partials[256];
+    for (long r = blockIdx.x; r < rows; r += gridDim.x) {
+        const float *row = logits + r * classes;
+        float own = __int_as_float(0xff800000);
+        for (long j = threadIdx.x; j < classes; j += blockDim.x) own = fmaxf(own, row[j]);
+        float maximum = seer_block_max(own, scratch);
+        float partial = 0;
+        double partialDouble = 0;
+        for (long j = threadIdx.x; j < classes; j += blockDim.x) {
+            float e = expf(row[j] - maximum);
+            probabilities[r * classes + j] = e;
+            partial += e;
+            partialDouble += exp((double)(row[j] - maximum));
+        }
+        float inverse = 1.0f / seer_block_sum(partial, scratch);
+        for (long j = threadIdx.x; j < classes; j += blockDim.x) probabilities[r * classes + j] *= inverse;
+        partials[threadIdx.x] = partialDouble;
+        __syncthreads();
+        for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
+            if (threadIdx.x < half) partials[threadIdx.x] += partials[threadIdx.x + half];
+            __syncthreads();
+        }
+        if (threadIdx.x == 0) {
+            int y = targets[r];
+            double w = weights ? (double)weights[y] : 1.0;
+            perRow[2 * r] = w * (log(partials[0]) + (double)maximum - (double)row[y]);
+            perRow[2 * r + 1] = w;
+        }
+        __syncthreads();
+    }
+}
+
+// gradLogits[r] += base·w[y_r]·(p_r − onehot(y_r)), base = gradLoss / Σ w[y].
+extern "C" __global__ void seer_cross_entropy_backward(const float *probabilities, const int *targets, const float *weights, float base,
+                                                       float *gradLogits, long rows, long classes) {
+    for (long idx = blockIdx.x * (long)blockDim.x + threadIdx.x; idx < rows * classes; idx += (long)gridDim.x * blockDim.x) {
+        long r = idx / classes, j = idx % classes;
+        int y = targets[r];
+        float factor = base * (weights ? weights[y] : 1.0f);
+        gradLogits[idx] += factor * probabilities[idx] - (j == y ? factor : 0.0f);
+    }
+}
