@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "SeerTensor", dependencies: ["SeerBase", "CBLAS", "CCUDA", "CVectorMath"],
                 resources: [.embedInCode("CUDA/Kernels/training.cu"), .embedInCode("CUDA/Kernels/elementwise.cu"),
                             .embedInCode("CUDA/Kernels/rows.cu"),
-                            .embedInCode("CUDA/Kernels/sequence.cu")]),
+                            .embedInCode("CUDA/Kernels/sequence.cu"),
+                            .embedInCode("CUDA/Kernels/layout.cu")]),
         // Those .cu files compiled for the CPU (threads per block, a barrier for __syncthreads), so
         // tests run every kernel against its CPU twin without a GPU. Only the tests link it.
         .target(name: "CCUDAEmulator"),

@@ -20,6 +20,7 @@ pthread_barrier_t block_barrier;
 #include "../SeerTensor/CUDA/Kernels/elementwise.cu"
 #include "../SeerTensor/CUDA/Kernels/rows.cu"
 #include "../SeerTensor/CUDA/Kernels/sequence.cu"
+#include "../SeerTensor/CUDA/Kernels/layout.cu"
 
 namespace {
 using Trampoline = void (*)(void **);
@@ -54,6 +55,8 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_causal_conv_backward_x), SEER_KERNEL(seer_causal_conv_backward_weight), SEER_KERNEL(seer_causal_conv_backward_bias),
     SEER_KERNEL(seer_cross_entropy_forward), SEER_KERNEL(seer_cross_entropy_backward), SEER_KERNEL(seer_regression_loss_forward),
     SEER_KERNEL(seer_regression_loss_backward),
+    SEER_KERNEL(seer_dropout_forward), SEER_KERNEL(seer_dropout_backward), SEER_KERNEL(seer_embedding_forward),
+    SEER_KERNEL(seer_embedding_backward), SEER_KERNEL(seer_copy_axis_range), SEER_KERNEL(seer_permute), SEER_KERNEL(seer_fill_rows),
 };
 
 struct ThreadStart { dim3 thread, block; Trampoline run; void **parameters; };

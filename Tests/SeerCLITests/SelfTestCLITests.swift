@@ -27,6 +27,7 @@ struct SelfTestCLITests {
         #expect(run.stdout.contains("elementwise.cu: 14 kernels"), "\(run.stdout)")
         #expect(run.stdout.contains("rows.cu: 12 kernels"), "\(run.stdout)")
         #expect(run.stdout.contains("sequence.cu: 6 kernels"), "\(run.stdout)")
+        #expect(run.stdout.contains("layout.cu: 7 kernels"), "\(run.stdout)")
         #expect(run.stdout.contains("for sm_80 (compiled)"), "\(run.stdout)")
         // A second run finds the PTX in the disk cache.
         let again = try CLITests.run(CLITests.binary, ["selftest", "--compile-only", "--arch", "80"], environment: ["SEER_CACHE_DIR": cache])

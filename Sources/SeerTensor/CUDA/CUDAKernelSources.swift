@@ -10,6 +10,7 @@ public enum CUDAKernelSources {
         ("elementwise.cu", String(decoding: PackageResources.elementwise_cu, as: UTF8.self)),
         ("rows.cu", String(decoding: PackageResources.rows_cu, as: UTF8.self)),
         ("sequence.cu", String(decoding: PackageResources.sequence_cu, as: UTF8.self)),
+        ("layout.cu", String(decoding: PackageResources.layout_cu, as: UTF8.self)),
     ]
 
     /// The kernel entry points every file defines, in file order.

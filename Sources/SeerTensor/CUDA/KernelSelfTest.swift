@@ -46,6 +46,10 @@ public struct KernelSelfTest {
         for bias in [true, false] { try test.causalConv(withBias: bias) }
         for weighted in [false, true] { try test.crossEntropy(weighted: weighted) }
         for loss in [RegressionLoss.mse, .mae, .huber(delta: 0.5)] { try test.regressionLoss(loss) }
+        try test.dropout()
+        try test.embedding()
+        try test.copies()
+        try test.fillRows()
         return test.checks
     }
 
