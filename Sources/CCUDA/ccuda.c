@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+// Set with atomics: threads may probe at the same time (each stores one of these static strings).
 static const char *last_error = "no error";
+static void fail_with(const char *reason) { __atomic_store_n(&last_error, reason, __ATOMIC_RELEASE); }
 
 // Resolves `symbol` into `slot`, or returns the symbol's name from the enclosing function.
 #define BIND(slot, symbol)                                          \
@@ -22,19 +24,19 @@ int seer_cuda_device_count(void) {
     static const char *const names[] = {"libcuda.so.1", "libcuda.so"};
     char error[256];
     void *lib = seer_cuda_dlopen(names, 2, error, sizeof error);
-    if (lib == NULL) { last_error = "libcuda.so.1 not found (no NVIDIA driver installed)"; return -1; }
+    if (lib == NULL) { fail_with("libcuda.so.1 not found (no NVIDIA driver installed)"); return -1; }
     seer_cuda_driver driver;
     if (seer_cuda_bind_driver(lib, &driver) != NULL) {
-        last_error = "libcuda.so.1 lacks entry points Seer needs (a driver older than CUDA 11?)";
+        fail_with("libcuda.so.1 lacks entry points Seer needs (a driver older than CUDA 11?)");
         return -1;
     }
-    if (driver.cuInit(0) != 0) { last_error = "cuInit failed (driver present but no usable device)"; return -2; }
+    if (driver.cuInit(0) != 0) { fail_with("cuInit failed (driver present but no usable device)"); return -2; }
     int n = 0;
-    if (driver.cuDeviceGetCount(&n) != 0) { last_error = "cuDeviceGetCount failed"; return -2; }
+    if (driver.cuDeviceGetCount(&n) != 0) { fail_with("cuDeviceGetCount failed"); return -2; }
     return n;
 }
 
-const char *seer_cuda_last_error(void) { return last_error; }
+const char *seer_cuda_last_error(void) { return __atomic_load_n(&last_error, __ATOMIC_ACQUIRE); }
 
 void *seer_cuda_dlopen(const char *const *candidates, int count, char *error, size_t error_size) {
     if (error_size > 0) error[0] = 0;

@@ -1,4 +1,4 @@
-// See csignals.h. A signal handler may only touch a volatile sig_atomic_t, so this is C.
+// See csignals.h. A signal handler may only touch lock-free atomics, so this is C.
 #define _GNU_SOURCE
 #include "csignals.h"
 #include <poll.h>
@@ -6,9 +6,13 @@
 #include <string.h>
 #include <time.h>
 
-static volatile sig_atomic_t stop_signal = 0;
+// A lock-free atomic, not a volatile sig_atomic_t: the handler runs on whichever thread the signal
+// lands on while the command's loop reads the flag on another, and volatile does not order that
+// (ThreadSanitizer reported it as a data race). Lock-free atomics are async-signal-safe.
+static int stop_signal = 0;
+_Static_assert(__atomic_always_lock_free(sizeof(int), 0), "the stop flag must be a lock-free atomic");
 
-static void on_stop(int signal_number) { stop_signal = signal_number; }
+static void on_stop(int signal_number) { __atomic_store_n(&stop_signal, signal_number, __ATOMIC_SEQ_CST); }
 
 void seer_install_stop_handlers(void) {
     struct sigaction action;
@@ -27,7 +31,7 @@ void seer_install_stop_handlers(void) {
     sigprocmask(SIG_UNBLOCK, &stops, NULL);
 }
 
-int seer_stop_signal(void) { return (int)stop_signal; }
+int seer_stop_signal(void) { return __atomic_load_n(&stop_signal, __ATOMIC_SEQ_CST); }
 
 int seer_wait_readable(int fd, int milliseconds) {
     // Block the stop signals, look at the flag, then wait with them unblocked: a signal that
@@ -38,7 +42,7 @@ int seer_wait_readable(int fd, int milliseconds) {
     sigaddset(&stops, SIGINT);
     sigprocmask(SIG_BLOCK, &stops, &previous);
     int ready = 0;
-    if (stop_signal == 0) {
+    if (__atomic_load_n(&stop_signal, __ATOMIC_SEQ_CST) == 0) {
         struct pollfd watched = {.fd = fd, .events = POLLIN, .revents = 0};
         struct timespec timeout = {.tv_sec = milliseconds / 1000, .tv_nsec = (long)(milliseconds % 1000) * 1000000L};
         sigset_t waiting = previous;
