@@ -3,13 +3,6 @@
 // permutation's shape and strides) are uploaded per call and freed after it.
 
 extension CUDAKernels {
-    /// Uploads `values` as a device array of 4- or 8-byte integers (freed by the caller).
-    private func upload<T: FixedWidthInteger>(_ values: [T]) throws -> DevicePointer {
-        let pointer = try device.allocate(bytes: max(1, values.count) * MemoryLayout<T>.stride)
-        try values.withUnsafeBytes { try device.upload($0.baseAddress!, to: pointer, bytes: $0.count) }
-        return pointer
-    }
-
     public func dropoutForward(_ x: DevicePointer, _ out: DevicePointer, mask: DevicePointer, count: Int, probability: Float,
                                seed: UInt64) throws {
         try device.launch("seer_dropout_forward", grid: KernelGrid.blocks(for: count), [
@@ -22,7 +15,7 @@ extension CUDAKernels {
     }
 
     public func embeddingForward(_ table: DevicePointer, indices: [Int32], _ out: DevicePointer, d: Int) throws {
-        let deviceIndices = try upload(indices)
+        let deviceIndices = try device.copyToDevice(indices)
         defer { device.free(deviceIndices) }
         try device.launch("seer_embedding_forward", grid: KernelGrid.blocks(for: indices.count * d), [
             .pointer(table), .pointer(deviceIndices), .pointer(out), .long(indices.count), .long(d),
@@ -30,7 +23,7 @@ extension CUDAKernels {
     }
 
     public func embeddingBackward(indices: [Int32], gradOut: DevicePointer, gradTable: DevicePointer, d: Int) throws {
-        let deviceIndices = try upload(indices)
+        let deviceIndices = try device.copyToDevice(indices)
         defer { device.free(deviceIndices) }
         try device.launch("seer_embedding_backward", grid: KernelGrid.blocks(for: d), [
             .pointer(deviceIndices), .pointer(gradOut), .pointer(gradTable), .long(indices.count), .long(d),
@@ -50,7 +43,7 @@ extension CUDAKernels {
         let rank = shape.count
         var strides = [Int](repeating: 1, count: rank)
         for a in stride(from: rank - 2, through: 0, by: -1) { strides[a] = strides[a + 1] * shape[a + 1] }
-        let layout = try upload(permutation.map { shape[$0] } + permutation.map { strides[$0] })
+        let layout = try device.copyToDevice(permutation.map { shape[$0] } + permutation.map { strides[$0] })
         defer { device.free(layout) }
         let total = shape.reduce(1, *)
         try device.launch("seer_permute", grid: KernelGrid.blocks(for: total), [

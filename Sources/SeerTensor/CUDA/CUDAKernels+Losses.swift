@@ -4,25 +4,17 @@
 // one double sum.
 
 extension CUDAKernels {
-    /// Uploads `targets` as a device int array (freed by the caller).
-    private func upload(_ targets: [Int32]) throws -> DevicePointer {
-        let pointer = try device.allocate(bytes: max(1, targets.count) * 4)
-        try targets.withUnsafeBytes { try device.upload($0.baseAddress!, to: pointer, bytes: $0.count) }
-        return pointer
-    }
-
     /// Σ_r w[y_r]·nll_r / Σ_r w[y_r]; probabilities ← softmax(logits). weights 0: every class weighs 1.
     public func crossEntropyForward(_ logits: DevicePointer, targets: [Int32], weights: DevicePointer, probabilities: DevicePointer,
                                     rows: Int, classes: Int) throws -> Float {
-        let deviceTargets = try upload(targets)
+        let deviceTargets = try device.copyToDevice(targets)
         defer { device.free(deviceTargets) }
         let perRow = try device.allocate(bytes: max(1, rows) * 16)
         defer { device.free(perRow) }
         try device.launch("seer_cross_entropy_forward", grid: Self.rowBlocks(rows), [
             .pointer(logits), .pointer(deviceTargets), .pointer(weights), .pointer(probabilities), .pointer(perRow), .long(rows), .long(classes),
         ])
-        var terms = [Double](repeating: 0, count: 2 * rows)
-        try terms.withUnsafeMutableBytes { try device.download(perRow, to: $0.baseAddress!, bytes: $0.count) }
+        let terms = try device.copyFromDevice(perRow, count: 2 * rows, as: Double.self)
         var total = 0.0, weightSum = 0.0
         for r in 0..<rows {
             total += terms[2 * r]
@@ -36,11 +28,10 @@ extension CUDAKernels {
                                      gradLogits: DevicePointer, rows: Int, classes: Int) throws {
         var weightSum = Double(rows)
         if weights != 0 {
-            var classWeights = [Float](repeating: 0, count: classes)
-            try classWeights.withUnsafeMutableBytes { try device.download(weights, to: $0.baseAddress!, bytes: $0.count) }
+            let classWeights = try device.copyFromDevice(weights, count: classes, as: Float.self)
             weightSum = targets.reduce(0.0) { $0 + Double(classWeights[Int($1)]) }
         }
-        let deviceTargets = try upload(targets)
+        let deviceTargets = try device.copyToDevice(targets)
         defer { device.free(deviceTargets) }
         try device.launch("seer_cross_entropy_backward", grid: KernelGrid.blocks(for: rows * classes), [
             .pointer(probabilities), .pointer(deviceTargets), .pointer(weights), .float(gradLoss / Float(weightSum)), .pointer(gradLogits),

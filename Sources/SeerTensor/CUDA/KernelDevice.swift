@@ -32,6 +32,26 @@ public protocol KernelDevice: Sendable {
 }
 
 extension KernelDevice {
+    /// A new device array holding `values` (at least 4 bytes; the caller frees it).
+    public func copyToDevice<T: BitwiseCopyable>(_ values: [T]) throws -> DevicePointer {
+        let pointer = try allocate(bytes: max(1, values.count) * MemoryLayout<T>.stride)
+        do {
+            try values.withUnsafeBytes { if $0.count > 0 { try upload($0.baseAddress!, to: pointer, bytes: $0.count) } }
+        } catch {
+            free(pointer)
+            throw error
+        }
+        return pointer
+    }
+
+    /// `count` elements of type `T` read back from `pointer`.
+    public func copyFromDevice<T: BitwiseCopyable>(_ pointer: DevicePointer, count: Int, as type: T.Type = T.self) throws -> [T] {
+        try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { try download(pointer, to: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * MemoryLayout<T>.stride) }
+            initialized = count
+        }
+    }
+
     /// Launches `kernel` with `arguments`, one 8-byte slot each (every argument type fits one).
     func launch(_ kernel: String, grid: Int, block: Int = KernelGrid.blockSize, _ arguments: [KernelArgument]) throws {
         let slots = UnsafeMutableRawPointer.allocate(byteCount: max(1, arguments.count) * 8, alignment: 8)

@@ -66,17 +66,12 @@ public struct KernelSelfTest {
 
     /// Uploads `values` to a fresh device buffer, which `pool` frees at the end of the check.
     func put(_ values: [Float], _ pool: inout [DevicePointer]) throws -> DevicePointer {
-        let pointer = try device.allocate(bytes: values.count * 4)
+        let pointer = try device.copyToDevice(values)
         pool.append(pointer)
-        try values.withUnsafeBytes { try device.upload($0.baseAddress!, to: pointer, bytes: $0.count) }
         return pointer
     }
 
-    func get(_ pointer: DevicePointer, _ count: Int) throws -> [Float] {
-        var values = [Float](repeating: 0, count: count)
-        try values.withUnsafeMutableBytes { try device.download(pointer, to: $0.baseAddress!, bytes: $0.count) }
-        return values
-    }
+    func get(_ pointer: DevicePointer, _ count: Int) throws -> [Float] { try device.copyFromDevice(pointer, count: count) }
 
     func freeing<R>(_ body: (inout [DevicePointer]) throws -> R) rethrows -> R {
         var pool: [DevicePointer] = []

@@ -37,18 +37,10 @@ final class EmulatedDevice: KernelDevice, @unchecked Sendable {
     }
 
     /// A device copy of `values` (freed by the caller, or left to the test process).
-    func put(_ values: [Float]) throws -> DevicePointer {
-        let pointer = try allocate(bytes: values.count * 4)
-        try values.withUnsafeBytes { try upload($0.baseAddress!, to: pointer, bytes: $0.count) }
-        return pointer
-    }
+    func put(_ values: [Float]) throws -> DevicePointer { try copyToDevice(values) }
 
     /// `count` floats read back from `pointer`.
-    func get(_ pointer: DevicePointer, count: Int) throws -> [Float] {
-        var values = [Float](repeating: 0, count: count)
-        try values.withUnsafeMutableBytes { try download(pointer, to: $0.baseAddress!, bytes: $0.count) }
-        return values
-    }
+    func get(_ pointer: DevicePointer, count: Int) throws -> [Float] { try copyFromDevice(pointer, count: count) }
 
     /// The names of the kernels the emulator was built with.
     static var kernelNames: [String] {
