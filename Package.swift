@@ -47,7 +47,8 @@ let package = Package(
                 resources: [.embedInCode("CUDA/Kernels/training.cu"), .embedInCode("CUDA/Kernels/elementwise.cu"),
                             .embedInCode("CUDA/Kernels/rows.cu"),
                             .embedInCode("CUDA/Kernels/sequence.cu"),
-                            .embedInCode("CUDA/Kernels/layout.cu")]),
+                            .embedInCode("CUDA/Kernels/layout.cu"),
+                            .embedInCode("CUDA/Kernels/reduce.cuh")]),
         // Those .cu files compiled for the CPU (threads per block, a barrier for __syncthreads), so
         // tests run every kernel against its CPU twin without a GPU. Only the tests link it.
         .target(name: "CCUDAEmulator"),

@@ -13,6 +13,11 @@ public enum CUDAKernelSources {
         ("layout.cu", String(decoding: PackageResources.layout_cu, as: UTF8.self)),
     ]
 
+    /// The headers the kernel files include (by name), given to NVRTC with each file.
+    public static let headers: [(name: String, source: String)] = [
+        ("reduce.cuh", String(decoding: PackageResources.reduce_cuh, as: UTF8.self)),
+    ]
+
     /// The kernel entry points every file defines, in file order.
     public static var kernelNames: [String] { files.flatMap { kernelNames(in: $0.source) } }
 

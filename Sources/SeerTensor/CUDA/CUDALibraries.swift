@@ -74,6 +74,6 @@ public enum CUDALibraries {
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let copies = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
-    let pointers = copies.map { UnsafePointer($0) }
+    let pointers = copies.map { UnsafePointer($0) } + [nil]  // NULL-terminated, and never empty
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

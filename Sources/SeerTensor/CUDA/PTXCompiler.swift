@@ -33,20 +33,22 @@ public enum PTXCompiler {
 
     /// PTX for `source` (called `file` in messages) for compute capability `architecture`
     /// (major·10 + minor: 80 for an A100, 90 for an H100/H200). `cacheFolder` nil: no disk cache.
-    public static func ptx(for source: String, file: String, architecture: Int,
+    /// `headers` are the files `source` may #include (by name), Seer's shared kernel helpers by default.
+    public static func ptx(for source: String, file: String, architecture: Int, headers: [(name: String, source: String)] = CUDAKernelSources.headers,
                            cacheFolder: String? = defaultCacheFolder()) throws -> CompiledPTX {
         let nvrtc = try CUDALibraries.nvrtc()
         var major: Int32 = 0, minor: Int32 = 0
         _ = nvrtc.api.nvrtcVersion(&major, &minor)
         let flags = ["--gpu-architecture=compute_\(architecture)"] + options
-        let key = SHA256.hex(Array("nvrtc \(major).\(minor)\n\(flags.joined(separator: " "))\n\(source)".utf8))
+        let included = headers.map { "\($0.name)\n\($0.source)" }.joined(separator: "\n")
+        let key = SHA256.hex(Array("nvrtc \(major).\(minor)\n\(flags.joined(separator: " "))\n\(included)\n\(source)".utf8))
         if let ptx = processCache.withLock({ $0[key] }) { return CompiledPTX(ptx: ptx, origin: .processCache) }
         let entry = cacheFolder.map { "\($0)/\(key).ptx" }
         if let entry, let ptx = readEntry(entry) {
             processCache.withLock { $0[key] = ptx }
             return CompiledPTX(ptx: ptx, origin: .diskCache)
         }
-        let ptx = try compile(source, file: file, flags: flags, nvrtc: nvrtc.api)
+        let ptx = try compile(source, file: file, headers: headers, flags: flags, nvrtc: nvrtc.api)
         processCache.withLock { $0[key] = ptx }
         if let cacheFolder, let entry { writeEntry(ptx, to: entry, folder: cacheFolder) }
         return CompiledPTX(ptx: ptx, origin: .compiled)
@@ -65,9 +67,14 @@ public enum PTXCompiler {
     /// Empties the process cache (tests use it to reach the disk cache).
     static func forgetProcessCache() { processCache.withLock { $0.removeAll() } }
 
-    private static func compile(_ source: String, file: String, flags: [String], nvrtc: seer_nvrtc) throws(KernelCompileError) -> String {
+    private static func compile(_ source: String, file: String, headers: [(name: String, source: String)], flags: [String],
+                                nvrtc: seer_nvrtc) throws(KernelCompileError) -> String {
         var program: UnsafeMutableRawPointer?
-        let created = nvrtc.nvrtcCreateProgram(&program, source, file, 0, nil, nil)
+        let created = withCStrings(headers.map(\.source)) { texts in
+            withCStrings(headers.map(\.name)) { names in
+                nvrtc.nvrtcCreateProgram(&program, source, file, Int32(headers.count), texts, names)
+            }
+        }
         guard created == 0, let program else {
             throw KernelCompileError(file: file, log: "nvrtcCreateProgram: \(message(created, nvrtc))")
         }

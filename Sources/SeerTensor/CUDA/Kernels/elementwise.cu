@@ -4,6 +4,8 @@
 // Swift enums' order: BinaryOp add 0, sub 1, mul 2, div 3; UnaryOp gelu 0, silu 1, tanh 2,
 // sigmoid 3, relu 4. Sums over rows run one thread per column in row order, as the CPU adds.
 
+#include "reduce.cuh"
+
 #define SEER_GRID_LOOP(i, n) for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < (n); i += (long)gridDim.x * blockDim.x)
 
 __device__ __forceinline__ float seer_sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
@@ -142,13 +144,8 @@ extern "C" __global__ void seer_regression_loss_forward(int loss, float delta, c
     __shared__ double partial[256];
     double own = 0;
     SEER_GRID_LOOP(i, n) own += seer_regression_term(loss, delta, prediction[i], target[i]);
-    partial[threadIdx.x] = own;
-    __syncthreads();
-    for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) partial[threadIdx.x] += partial[threadIdx.x + half];
-        __syncthreads();
-    }
-    if (threadIdx.x == 0) atomicAdd(sum, partial[0]);
+    double total = seer_block_sum_double(own, partial);
+    if (threadIdx.x == 0) atomicAdd(sum, total);
 }
 
 // gradPrediction += scale·slope, gradTarget −= scale·slope (either null); slope 2d, sign(d), clamp(d, ±δ).

@@ -4,6 +4,8 @@
 // rows, one thread per column in row order, as the CPU adds them. Twins of CPU/Softmax.swift,
 // Norms.swift and Activations.swift (normalizedGated*); gate codes: sigmoid 3, SiLU 1.
 
+#include "reduce.cuh"
+
 // The sum (or maximum) of `value` over the block's threads, returned to every thread. `scratch`
 // holds 256 floats; blockDim.x must be 256.
 __device__ float seer_block_sum(float value, float *scratch) {
@@ -237,19 +239,13 @@ extern "C" __global__ void seer_cross_entropy_forward(const float *logits, const
         }
         float inverse = 1.0f / seer_block_sum(partial, scratch);
         for (long j = threadIdx.x; j < classes; j += blockDim.x) probabilities[r * classes + j] *= inverse;
-        partials[threadIdx.x] = partialDouble;
-        __syncthreads();
-        for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
-            if (threadIdx.x < half) partials[threadIdx.x] += partials[threadIdx.x + half];
-            __syncthreads();
-        }
+        double expSum = seer_block_sum_double(partialDouble, partials);
         if (threadIdx.x == 0) {
             int y = targets[r];
             double w = weights ? (double)weights[y] : 1.0;
-            perRow[2 * r] = w * (log(partials[0]) + (double)maximum - (double)row[y]);
+            perRow[2 * r] = w * (log(expSum) + (double)maximum - (double)row[y]);
             perRow[2 * r + 1] = w;
         }
-        __syncthreads();
     }
 }
 

@@ -3,6 +3,7 @@
 // average. Twins of CPU/TrainingState.swift, element for element (the CPU's formulas, in the
 // same order, so results agree to rounding). Every kernel walks its range with a grid-stride
 // loop, so any launch size is correct; the backend launches 256-thread blocks.
+#include "reduce.cuh"
 
 // into[i] += g[i], or -= when negated.
 extern "C" __global__ void seer_accumulate(const float *g, float *into, long n, int negated) {
@@ -24,13 +25,8 @@ extern "C" __global__ void seer_sum_of_squares(const float *x, long n, double *s
     for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n; i += (long)gridDim.x * blockDim.x) {
         own += (double)x[i] * (double)x[i];
     }
-    partial[threadIdx.x] = own;
-    __syncthreads();
-    for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) partial[threadIdx.x] += partial[threadIdx.x + half];
-        __syncthreads();
-    }
-    if (threadIdx.x == 0) atomicAdd(sum, partial[0]);
+    double total = seer_block_sum_double(own, partial);
+    if (threadIdx.x == 0) atomicAdd(sum, total);
 }
 
 // *bad = 1 when some x[i] is NaN or infinite (it must start at 0).
