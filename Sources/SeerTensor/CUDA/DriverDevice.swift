@@ -23,6 +23,8 @@ public final class DriverDevice: KernelDevice, @unchecked Sendable {
     private let context: UnsafeMutableRawPointer
     /// Kernel functions by name, filled once all files are loaded.
     private let functions: Locked<[String: UnsafeMutableRawPointer]> = Locked([:])
+    /// cuBLAS's handle in this device's context, created by the first product (cuBLAS is opened only then).
+    private let blasHandle: Locked<UnsafeMutableRawPointer?> = Locked(nil)
 
     /// Opens device `ordinal`: DeviceUnavailable when there is no driver or no such device.
     public init(ordinal: Int) throws {
@@ -82,6 +84,41 @@ public final class DriverDevice: KernelDevice, @unchecked Sendable {
         let function = try function(named: kernel)
         try check(driver.cuLaunchKernel(function, UInt32(grid.0), UInt32(grid.1), UInt32(grid.2), UInt32(block.0), UInt32(block.1),
                                         UInt32(block.2), 0, nil, parameters, nil), "cuLaunchKernel(\(kernel))")
+    }
+
+    /// One strided-batched SGEMM through cuBLAS, on the default stream like the launches, so it
+    /// runs in order with them. cuBLAS's default math mode is kept: full FP32, no TF32 tensor-core
+    /// rounding, so products match the CPU's to float precision.
+    public func gemm(_ g: ColumnMajorGEMM) throws {
+        try makeCurrent()
+        let blas = try CUDALibraries.cublas().api
+        let handle = try blasHandle.withLock { (handle: inout UnsafeMutableRawPointer?) throws(CUDADriverError) -> UnsafeMutableRawPointer in
+            if let handle { return handle }
+            var created: UnsafeMutableRawPointer?
+            try Self.checkBLAS(blas.cublasCreate(&created), "cublasCreate")
+            guard let created else { throw CUDADriverError(call: "cublasCreate", message: "no handle") }
+            handle = created
+            return created
+        }
+        let sizes = [g.m, g.n, g.k, g.lda, g.ldb, g.ldc, g.batch]
+        guard sizes.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else {
+            throw CUDADriverError(call: "cublasSgemmStridedBatched", message: "a dimension \(sizes) exceeds cuBLAS's 32-bit sizes")
+        }
+        var alpha = g.alpha, beta = g.beta
+        func address(_ pointer: DevicePointer) -> UnsafeMutablePointer<Float>? { UnsafeMutablePointer(bitPattern: UInt(pointer)) }
+        // cublasOperation_t: CUBLAS_OP_N = 0, CUBLAS_OP_T = 1.
+        try Self.checkBLAS(blas.cublasSgemmStridedBatched(
+            handle, g.transA ? 1 : 0, g.transB ? 1 : 0, Int32(g.m), Int32(g.n), Int32(g.k), &alpha,
+            address(g.a), Int32(g.lda), Int64(g.strideA), address(g.b), Int32(g.ldb), Int64(g.strideB), &beta,
+            address(g.c), Int32(g.ldc), Int64(g.strideC), Int32(g.batch)), "cublasSgemmStridedBatched")
+    }
+
+    /// cublasStatus_t's values worth a word; the rest by number.
+    private static func checkBLAS(_ status: Int32, _ call: String) throws(CUDADriverError) {
+        guard status != 0 else { return }
+        let names: [Int32: String] = [1: "not initialized", 3: "allocation failed", 7: "invalid value", 8: "architecture mismatch",
+                                      13: "execution failed", 14: "internal error", 15: "not supported"]
+        throw CUDADriverError(call: call, message: names[status].map { "\($0) (cuBLAS status \(status))" } ?? "cuBLAS status \(status)")
     }
 
     /// Waits for every launch so far; kernel faults surface here.

@@ -29,6 +29,9 @@ public protocol KernelDevice: Sendable {
     /// Runs `kernel` on `grid` blocks of `block` threads; `parameters[i]` points at argument i.
     func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
                 parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws
+    /// A column-major strided-batched single-precision GEMM (cuBLAS's `cublasSgemmStridedBatched`
+    /// on a GPU), in order with the launches.
+    func gemm(_ product: ColumnMajorGEMM) throws
 }
 
 extension KernelDevice {

@@ -50,6 +50,7 @@ public struct KernelSelfTest {
         try test.embedding()
         try test.copies()
         try test.fillRows()
+        try test.matmuls()
         return test.checks
     }
 

@@ -16,8 +16,9 @@ struct CUDAKernelEmulationTests {
         for check in checks {
             #expect(check.passed, "\(check.name): relative error \(check.error) > \(check.tolerance)")
         }
-        // Every kernel is exercised by some check.
-        #expect(Set(checks.flatMap(\.kernels)) == Set(CUDAKernelSources.kernelNames))
+        // Every kernel is exercised by some check, and so is cuBLAS's product.
+        #expect(Set(checks.flatMap(\.kernels)) == Set(CUDAKernelSources.kernelNames + [CUDAKernels.gemmRoutine]))
+        #expect(checks.filter { $0.kernels == [CUDAKernels.gemmRoutine] }.count == 20)
     }
 
     /// The self-test fails when a kernel is wrong: a device whose accumulate adds twice.
@@ -25,6 +26,14 @@ struct CUDAKernelEmulationTests {
         let checks = try KernelSelfTest.run(on: DoublingAccumulate())
         #expect(checks.first { $0.name == "accumulate" }?.passed == false)
         #expect(checks.first { $0.name == "scale in place" }?.passed == true)
+    }
+
+    /// A GEMM that scales its product by 2 fails every matmul check and nothing else.
+    @Test func theSelfTestCatchesAWrongProduct() throws {
+        let checks = try KernelSelfTest.run(on: DoublingGEMM())
+        let products = checks.filter { $0.kernels == [CUDAKernels.gemmRoutine] }
+        #expect(!products.isEmpty && products.allSatisfy { !$0.passed })
+        #expect(checks.filter { $0.kernels != [CUDAKernels.gemmRoutine] }.allSatisfy { $0.passed })
     }
 
     /// A launch smaller than its data (one block for 1,000 elements) still covers every element:
@@ -45,8 +54,8 @@ struct CUDAKernelEmulationTests {
     }
 }
 
-/// The emulator with one kernel broken: accumulate's gradient counted twice.
-final class DoublingAccumulate: KernelDevice, @unchecked Sendable {
+/// The emulator passed through, for devices that break one thing to show the self-test notices.
+class ForwardingDevice: KernelDevice, @unchecked Sendable {
     let inner = EmulatedDevice()
     func allocate(bytes: Int) throws -> DevicePointer { try inner.allocate(bytes: bytes) }
     func free(_ pointer: DevicePointer) { inner.free(pointer) }
@@ -60,6 +69,24 @@ final class DoublingAccumulate: KernelDevice, @unchecked Sendable {
     func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
                 parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
         try inner.launch(kernel, grid: grid, block: block, parameters: parameters)
+    }
+    func gemm(_ product: ColumnMajorGEMM) throws { try inner.gemm(product) }
+}
+
+/// The emulator with one kernel broken: accumulate's gradient counted twice.
+final class DoublingAccumulate: ForwardingDevice, @unchecked Sendable {
+    override func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
+                         parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
+        try inner.launch(kernel, grid: grid, block: block, parameters: parameters)
         if kernel == "seer_accumulate" { try inner.launch(kernel, grid: grid, block: block, parameters: parameters) }
+    }
+}
+
+/// The emulator with a wrong product: α doubled.
+final class DoublingGEMM: ForwardingDevice, @unchecked Sendable {
+    override func gemm(_ product: ColumnMajorGEMM) throws {
+        var doubled = product
+        doubled.alpha *= 2
+        try inner.gemm(doubled)
     }
 }

@@ -36,6 +36,25 @@ final class EmulatedDevice: KernelDevice, @unchecked Sendable {
         if status != 0 { throw EmulatorError(description: "the emulator has no kernel named \(kernel)") }
     }
 
+    /// cuBLAS's column-major GEMM written out plainly (β = 0 ignores C, as cuBLAS does), so the
+    /// row-major-to-column-major operand swap above it is checked against OpenBLAS's row-major one.
+    func gemm(_ g: ColumnMajorGEMM) throws {
+        func floats(_ pointer: DevicePointer) -> UnsafeMutablePointer<Float> { UnsafeMutablePointer(bitPattern: UInt(pointer))! }
+        for i in 0..<g.batch {
+            let a = floats(g.a) + i * g.strideA, b = floats(g.b) + i * g.strideB, c = floats(g.c) + i * g.strideC
+            for column in 0..<g.n {
+                for row in 0..<g.m {
+                    var sum: Float = 0
+                    for p in 0..<g.k {
+                        sum += (g.transA ? a[p + row * g.lda] : a[row + p * g.lda]) * (g.transB ? b[column + p * g.ldb] : b[p + column * g.ldb])
+                    }
+                    let out = c + row + column * g.ldc
+                    out.pointee = g.alpha * sum + (g.beta == 0 ? 0 : g.beta * out.pointee)
+                }
+            }
+        }
+    }
+
     /// A device copy of `values` (freed by the caller, or left to the test process).
     func put(_ values: [Float]) throws -> DevicePointer { try copyToDevice(values) }
 
