@@ -21,6 +21,7 @@ pthread_barrier_t block_barrier;
 #include "../SeerTensor/CUDA/Kernels/rows.cu"
 #include "../SeerTensor/CUDA/Kernels/sequence.cu"
 #include "../SeerTensor/CUDA/Kernels/layout.cu"
+#include "../SeerTensor/CUDA/Kernels/attention.cu"
 
 namespace {
 using Trampoline = void (*)(void **);
@@ -57,15 +58,24 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_regression_loss_backward),
     SEER_KERNEL(seer_dropout_forward), SEER_KERNEL(seer_dropout_backward), SEER_KERNEL(seer_embedding_forward),
     SEER_KERNEL(seer_embedding_backward), SEER_KERNEL(seer_copy_axis_range), SEER_KERNEL(seer_permute), SEER_KERNEL(seer_fill_rows),
+    SEER_KERNEL(seer_attention_forward), SEER_KERNEL(seer_attention_row_dot), SEER_KERNEL(seer_attention_backward_query),
+    SEER_KERNEL(seer_attention_backward_key),
 };
 
-struct ThreadStart { dim3 thread, block; Trampoline run; void **parameters; };
+// One thread per CUDA thread of a block, made once per launch: each runs its part of every block
+// in turn, and waits at the block barrier after each, so no thread starts block b + 1 (and
+// rewrites the static __shared__ arrays) while another is still in block b.
+struct Worker { dim3 thread; Trampoline run; void **parameters; };
 
 void *run_thread(void *argument) {
-    auto *start = static_cast<ThreadStart *>(argument);
-    seer_emulator::thread_index = start->thread;
-    seer_emulator::block_index = start->block;
-    start->run(start->parameters);
+    auto *worker = static_cast<Worker *>(argument);
+    seer_emulator::thread_index = worker->thread;
+    const dim3 grid = seer_emulator::grid_size;
+    for (unsigned bz = 0; bz < grid.z; bz++) for (unsigned by = 0; by < grid.y; by++) for (unsigned bx = 0; bx < grid.x; bx++) {
+        seer_emulator::block_index = {bx, by, bz};
+        worker->run(worker->parameters);
+        pthread_barrier_wait(&seer_emulator::block_barrier);
+    }
     return nullptr;
 }
 }
@@ -82,16 +92,14 @@ extern "C" int seer_emulator_launch(const char *name, unsigned gridX, unsigned g
     seer_emulator::block_size = {blockX, blockY, blockZ};
     unsigned threads = blockX * blockY * blockZ;
     pthread_barrier_init(&seer_emulator::block_barrier, nullptr, threads);
-    std::vector<ThreadStart> starts(threads);
+    std::vector<Worker> workers(threads);
     std::vector<pthread_t> handles(threads);
-    for (unsigned bz = 0; bz < gridZ; bz++) for (unsigned by = 0; by < gridY; by++) for (unsigned bx = 0; bx < gridX; bx++) {
-        unsigned t = 0;
-        for (unsigned z = 0; z < blockZ; z++) for (unsigned y = 0; y < blockY; y++) for (unsigned x = 0; x < blockX; x++, t++) {
-            starts[t] = {{x, y, z}, {bx, by, bz}, run, parameters};
-            if (pthread_create(&handles[t], nullptr, run_thread, &starts[t]) != 0) { std::perror("seer emulator: a block's thread"); std::abort(); }
-        }
-        for (pthread_t handle : handles) pthread_join(handle, nullptr);
+    unsigned t = 0;
+    for (unsigned z = 0; z < blockZ; z++) for (unsigned y = 0; y < blockY; y++) for (unsigned x = 0; x < blockX; x++, t++) {
+        workers[t] = {{x, y, z}, run, parameters};
+        if (pthread_create(&handles[t], nullptr, run_thread, &workers[t]) != 0) { std::perror("seer emulator: a block's thread"); std::abort(); }
     }
+    for (pthread_t handle : handles) pthread_join(handle, nullptr);
     pthread_barrier_destroy(&seer_emulator::block_barrier);
     pthread_mutex_unlock(&launching);
     return 0;

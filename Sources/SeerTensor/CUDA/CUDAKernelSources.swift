@@ -11,6 +11,7 @@ public enum CUDAKernelSources {
         ("rows.cu", String(decoding: PackageResources.rows_cu, as: UTF8.self)),
         ("sequence.cu", String(decoding: PackageResources.sequence_cu, as: UTF8.self)),
         ("layout.cu", String(decoding: PackageResources.layout_cu, as: UTF8.self)),
+        ("attention.cu", String(decoding: PackageResources.attention_cu, as: UTF8.self)),
     ]
 
     /// The headers the kernel files include (by name), given to NVRTC with each file.

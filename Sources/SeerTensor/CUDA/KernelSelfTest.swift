@@ -51,6 +51,7 @@ public struct KernelSelfTest {
         try test.copies()
         try test.fillRows()
         try test.matmuls()
+        try test.attention()
         return test.checks
     }
 
