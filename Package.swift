@@ -49,6 +49,7 @@ let package = Package(
                             .embedInCode("CUDA/Kernels/sequence.cu"),
                             .embedInCode("CUDA/Kernels/layout.cu"),
                             .embedInCode("CUDA/Kernels/attention.cu"),
+                            .embedInCode("CUDA/Kernels/linear_attention.cu"),
                             .embedInCode("CUDA/Kernels/reduce.cuh")]),
         // Those .cu files compiled for the CPU (threads per block, a barrier for __syncthreads), so
         // tests run every kernel against its CPU twin without a GPU. Only the tests link it.

@@ -22,6 +22,7 @@ pthread_barrier_t block_barrier;
 #include "../SeerTensor/CUDA/Kernels/sequence.cu"
 #include "../SeerTensor/CUDA/Kernels/layout.cu"
 #include "../SeerTensor/CUDA/Kernels/attention.cu"
+#include "../SeerTensor/CUDA/Kernels/linear_attention.cu"
 
 namespace {
 using Trampoline = void (*)(void **);
@@ -60,6 +61,10 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_embedding_backward), SEER_KERNEL(seer_copy_axis_range), SEER_KERNEL(seer_permute), SEER_KERNEL(seer_fill_rows),
     SEER_KERNEL(seer_attention_forward), SEER_KERNEL(seer_attention_row_dot), SEER_KERNEL(seer_attention_backward_query),
     SEER_KERNEL(seer_attention_backward_key),
+    SEER_KERNEL(seer_linear_attention_chunk_state), SEER_KERNEL(seer_linear_attention_scan), SEER_KERNEL(seer_linear_attention_output),
+    SEER_KERNEL(seer_linear_attention_chunk_query_state), SEER_KERNEL(seer_linear_attention_reverse_scan),
+    SEER_KERNEL(seer_linear_attention_backward_chunk), SEER_KERNEL(seer_linear_attention_softmax_backward),
+    SEER_KERNEL(seer_linear_attention_theta),
 };
 
 // One thread per CUDA thread of a block, made once per launch: each runs its part of every block

@@ -12,6 +12,7 @@ public enum CUDAKernelSources {
         ("sequence.cu", String(decoding: PackageResources.sequence_cu, as: UTF8.self)),
         ("layout.cu", String(decoding: PackageResources.layout_cu, as: UTF8.self)),
         ("attention.cu", String(decoding: PackageResources.attention_cu, as: UTF8.self)),
+        ("linear_attention.cu", String(decoding: PackageResources.linear_attention_cu, as: UTF8.self)),
     ]
 
     /// The headers the kernel files include (by name), given to NVRTC with each file.

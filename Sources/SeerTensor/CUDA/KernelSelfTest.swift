@@ -52,6 +52,7 @@ public struct KernelSelfTest {
         try test.fillRows()
         try test.matmuls()
         try test.attention()
+        try test.linearAttention()
         return test.checks
     }
 

@@ -7,7 +7,7 @@ import Testing
 struct CUDAKernelEmulationTests {
     @Test func theEmulatorKnowsEveryKernelTheSourcesDefine() {
         #expect(Set(EmulatedDevice.kernelNames) == Set(CUDAKernelSources.kernelNames))
-        #expect(CUDAKernelSources.kernelNames.count == 50)
+        #expect(CUDAKernelSources.kernelNames.count == 58)
     }
 
     @Test func everyKernelMatchesItsCPUTwin() throws {
