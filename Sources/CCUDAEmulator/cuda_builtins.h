@@ -1,6 +1,6 @@
 // The CUDA built-ins Seer's kernels use, modelled on the CPU (see include/cuda_emulator.h): the
 // qualifiers vanish, thread and block indices are thread-locals, __shared__ arrays are static
-// (one block runs at a time), __syncthreads waits on the block's barrier, atomics are atomic.
+// (one block runs at a time), __syncthreads waits for the block's other threads, atomics are atomic.
 #ifndef SEER_CUDA_BUILTINS_H
 #define SEER_CUDA_BUILTINS_H
 
@@ -25,7 +25,8 @@ extern pthread_barrier_t block_barrier;
 #define blockDim (seer_emulator::block_size)
 #define gridDim (seer_emulator::grid_size)
 
-inline void __syncthreads() { pthread_barrier_wait(&seer_emulator::block_barrier); }
+namespace seer_emulator { void synchronize(); }
+inline void __syncthreads() { seer_emulator::synchronize(); }
 
 template <typename T> inline T atomicAdd(T *address, T value) {
     T old, desired;

@@ -1,6 +1,6 @@
 // The CUDA emulator's launcher (see include/cuda_emulator.h): Seer's kernel files compiled for
 // the CPU, a table from kernel name to a trampoline that unpacks cuLaunchKernel-style parameters,
-// and the block-by-block, thread-per-thread execution.
+// and the block-by-block execution of a block's threads (fibers, or OS threads under sanitizers).
 #include "cuda_emulator.h"
 #include "cuda_builtins.h"
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <cstring>
 #include <utility>
 #include <vector>
+#include <ucontext.h>
 
 namespace seer_emulator {
 thread_local dim3 thread_index, block_index;
@@ -67,23 +68,57 @@ const Entry kernels[] = {
     SEER_KERNEL(seer_linear_attention_theta),
 };
 
-// One thread per CUDA thread of a block, made once per launch: each runs its part of every block
-// in turn, and waits at the block barrier after each, so no thread starts block b + 1 (and
-// rewrites the static __shared__ arrays) while another is still in block b.
-struct Worker { dim3 thread; Trampoline run; void **parameters; };
+// How a block's threads run. By default each CUDA thread is a fiber (ucontext) on the launching
+// thread, and __syncthreads switches to the next fiber: a round-robin round takes every thread to
+// its next barrier, which is exactly __syncthreads' guarantee, and costs a context switch instead
+// of waking 256 OS threads (with OS threads, a 256-thread barrier on 2 cores took about 1 ms, and a
+// small attention launch seconds). Under ThreadSanitizer and AddressSanitizer, which do not follow
+// swapcontext's stack switches, each CUDA thread is an OS thread and __syncthreads a pthread
+// barrier, as before. Either way the threads of block b all finish before block b + 1 starts, so
+// the static __shared__ arrays are never shared by two blocks.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define SEER_EMULATOR_OS_THREADS 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define SEER_EMULATOR_OS_THREADS 1
+#endif
 
-void *run_thread(void *argument) {
-    auto *worker = static_cast<Worker *>(argument);
-    seer_emulator::thread_index = worker->thread;
+struct Worker { dim3 thread; Trampoline run; void **parameters; bool done; ucontext_t context; };
+
+/// Runs this thread's part of every block of the grid, meeting the others at each block's end.
+void run_blocks(Worker *worker) {
     const dim3 grid = seer_emulator::grid_size;
     for (unsigned bz = 0; bz < grid.z; bz++) for (unsigned by = 0; by < grid.y; by++) for (unsigned bx = 0; bx < grid.x; bx++) {
         seer_emulator::block_index = {bx, by, bz};
         worker->run(worker->parameters);
-        pthread_barrier_wait(&seer_emulator::block_barrier);
+        seer_emulator::synchronize();
     }
+    worker->done = true;
+}
+
+#ifdef SEER_EMULATOR_OS_THREADS
+void *run_thread(void *argument) {
+    auto *worker = static_cast<Worker *>(argument);
+    seer_emulator::thread_index = worker->thread;
+    run_blocks(worker);
     return nullptr;
 }
+#else
+ucontext_t scheduler;
+Worker *running = nullptr;
+constexpr size_t fiber_stack_bytes = 128 * 1024;
+
+void fiber_entry() { run_blocks(running); }  // returns to `scheduler` through uc_link
+#endif
 }
+
+#ifdef SEER_EMULATOR_OS_THREADS
+void seer_emulator::synchronize() { pthread_barrier_wait(&seer_emulator::block_barrier); }
+#else
+void seer_emulator::synchronize() { swapcontext(&running->context, &scheduler); }
+#endif
 
 extern "C" int seer_emulator_launch(const char *name, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX,
                                     unsigned blockY, unsigned blockZ, void **parameters) {
@@ -96,16 +131,40 @@ extern "C" int seer_emulator_launch(const char *name, unsigned gridX, unsigned g
     seer_emulator::grid_size = {gridX, gridY, gridZ};
     seer_emulator::block_size = {blockX, blockY, blockZ};
     unsigned threads = blockX * blockY * blockZ;
-    pthread_barrier_init(&seer_emulator::block_barrier, nullptr, threads);
     std::vector<Worker> workers(threads);
-    std::vector<pthread_t> handles(threads);
     unsigned t = 0;
-    for (unsigned z = 0; z < blockZ; z++) for (unsigned y = 0; y < blockY; y++) for (unsigned x = 0; x < blockX; x++, t++) {
-        workers[t] = {{x, y, z}, run, parameters};
+    for (unsigned z = 0; z < blockZ; z++) for (unsigned y = 0; y < blockY; y++) for (unsigned x = 0; x < blockX; x++, t++)
+        workers[t] = {{x, y, z}, run, parameters, false, {}};
+#ifdef SEER_EMULATOR_OS_THREADS
+    pthread_barrier_init(&seer_emulator::block_barrier, nullptr, threads);
+    std::vector<pthread_t> handles(threads);
+    for (t = 0; t < threads; t++)
         if (pthread_create(&handles[t], nullptr, run_thread, &workers[t]) != 0) { std::perror("seer emulator: a block's thread"); std::abort(); }
-    }
     for (pthread_t handle : handles) pthread_join(handle, nullptr);
     pthread_barrier_destroy(&seer_emulator::block_barrier);
+#else
+    static std::vector<char> stacks;
+    if (stacks.size() < threads * fiber_stack_bytes) stacks.resize(threads * fiber_stack_bytes);
+    for (t = 0; t < threads; t++) {
+        getcontext(&workers[t].context);
+        workers[t].context.uc_stack.ss_sp = stacks.data() + t * fiber_stack_bytes;
+        workers[t].context.uc_stack.ss_size = fiber_stack_bytes;
+        workers[t].context.uc_link = &scheduler;
+        makecontext(&workers[t].context, fiber_entry, 0);
+    }
+    const dim3 launcher = seer_emulator::thread_index;
+    for (bool unfinished = true; unfinished;) {
+        unfinished = false;
+        for (Worker &worker : workers) {
+            if (worker.done) continue;
+            running = &worker;
+            seer_emulator::thread_index = worker.thread;
+            swapcontext(&scheduler, &worker.context);
+            unfinished = unfinished || !worker.done;
+        }
+    }
+    seer_emulator::thread_index = launcher;
+#endif
     pthread_mutex_unlock(&launching);
     return 0;
 }

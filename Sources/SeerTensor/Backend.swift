@@ -227,8 +227,11 @@ public func backend(for device: Device) throws(DeviceUnavailable) -> any Backend
     switch device {
     case .cpu: return cpuBackend
     case .cuda:
+        if let made = CUDABackends.backend(for: device) { return made }
         try CUDAProbe.check(device)
-        throw DeviceUnavailable(device: device, reason: "this build of Seer has no CUDA kernels yet (train on the CPU)")
+        // CUDABackend runs every kernel (seer selftest checks them), but the nets do not yet keep
+        // their parameters on a device, so training there would silently stay on the CPU.
+        throw DeviceUnavailable(device: device, reason: "the CUDA kernels are built but training does not run on them yet (train on the CPU)")
     }
 }
 

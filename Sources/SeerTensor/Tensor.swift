@@ -55,7 +55,7 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
     /// The single value of a one-element tensor.
     public var item: Float {
         precondition(count == 1, "item needs a one-element tensor, not \(shape)")
-        return storage.pointer[0]
+        return storage.firstElement
     }
 
     /// The same values, no longer tracked (gradients will not flow through it).

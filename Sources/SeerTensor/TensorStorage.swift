@@ -100,6 +100,8 @@ public final class TensorStorage: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
     /// The storage this one is a window into (kept alive by it), or nil when it owns its memory.
     public let base: TensorStorage?
+    /// How device memory this storage owns goes back to its backend (nil: host memory, or a view).
+    private let releaseDeviceMemory: (@Sendable (DevicePointer) -> Void)?
 
     /// Uninitialised host storage for `count` floats. Storage on another device is made by its
     /// backend (`Backend.allocate`), which owns that device's memory.
@@ -111,8 +113,25 @@ public final class TensorStorage: @unchecked Sendable {
         let raw = BufferCache.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         base = nil
+        releaseDeviceMemory = nil
         TensorMemory.allocated(count * MemoryLayout<Float>.stride)
     }
+
+    /// Storage for `count` floats in device memory at `address`, which `release` hands back when
+    /// the storage goes. Only a device's backend makes these; on the host, `pointer` then holds
+    /// the device address (views and offsets work; the host must not read through it).
+    public init(deviceMemory address: DevicePointer, count: Int, device: Device, release: @escaping @Sendable (DevicePointer) -> Void) {
+        precondition(device != .cpu && count >= 0, "device memory belongs to a device")
+        self.count = count
+        self.device = device
+        pointer = UnsafeMutablePointer(bitPattern: UInt(address)) ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)!
+        base = nil
+        releaseDeviceMemory = release
+        TensorMemory.allocated(count * MemoryLayout<Float>.stride)
+    }
+
+    /// The device address of the first element (on the CPU, the host address).
+    public var address: DevicePointer { DevicePointer(UInt(bitPattern: pointer)) }
 
     /// A window of `count` floats starting `offset` floats into `base` (which it keeps alive).
     /// Parameter groups use this to lay many parameters out in one flat buffer.
@@ -122,6 +141,7 @@ public final class TensorStorage: @unchecked Sendable {
         device = base.device
         pointer = base.pointer + offset
         self.base = base
+        releaseDeviceMemory = nil
     }
 
     /// Zero-filled storage.
@@ -137,22 +157,39 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if base == nil {
+        guard base == nil else { return }
+        if let releaseDeviceMemory {
+            releaseDeviceMemory(address)
+        } else {
             BufferCache.release(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride)
-            TensorMemory.released(count * MemoryLayout<Float>.stride)
         }
+        TensorMemory.released(count * MemoryLayout<Float>.stride)
     }
 
-    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+    /// The host buffer (CPU storage only: a device's is read with `array` or `Backend.download`).
+    public var buffer: UnsafeMutableBufferPointer<Float> {
+        precondition(device == .cpu, "storage on \(device) is not host memory; read it with Backend.download")
+        return UnsafeMutableBufferPointer(start: pointer, count: count)
+    }
 
-    /// A copy of the contents.
-    public var array: [Float] { Array(buffer) }
+    /// A copy of the contents, in host memory (downloaded from a device).
+    public var array: [Float] { device == .cpu ? Array(buffer) : backend.download(self) }
+
+    /// Element 0 (a loss, a scalar's gradient), downloaded from a device.
+    public var firstElement: Float { device == .cpu ? pointer[0] : backend.download(TensorStorage(viewing: self, offset: 0, count: 1))[0] }
 
     /// Sets every element to zero.
-    public func zero() { pointer.update(repeating: 0, count: count) }
+    public func zero() {
+        if device == .cpu { pointer.update(repeating: 0, count: count) } else { backend.fill(self, with: 0) }
+    }
 
-    /// A new storage with the same contents.
+    /// A new storage with the same contents, on the same device.
     public func copy() -> TensorStorage {
+        guard device == .cpu else {
+            let out = backend.allocate(count)
+            backend.copy(self, into: out)
+            return out
+        }
         let out = TensorStorage(count: count, device: device)
         out.pointer.update(from: pointer, count: count)
         return out

@@ -17,7 +17,7 @@ extension Tensor {
         return Tensor.record(out, inputs: self) { store, g in
             if let gx = store.buffer(id, count: n) {
                 kernels.crossEntropyBackward(probabilities: probabilities, targets: targets, weights: weights,
-                                             gradLoss: g.pointer[0], gradLogits: gx, rows: rows, classes: classes)
+                                             gradLoss: g.firstElement, gradLogits: gx, rows: rows, classes: classes)
             }
         }
     }
@@ -30,7 +30,7 @@ extension Tensor {
         let out = Tensor([value], shape: [1])
         let p = storage, t = target.storage, ip = trackedId, it = target.trackedId
         return Tensor.record(out, inputs: self, target) { store, g in
-            kernels.regressionLossBackward(loss, p, t, gradLoss: g.pointer[0], gradPrediction: store.buffer(ip, count: p.count),
+            kernels.regressionLossBackward(loss, p, t, gradLoss: g.firstElement, gradPrediction: store.buffer(ip, count: p.count),
                                            gradTarget: store.buffer(it, count: t.count))
         }
     }
