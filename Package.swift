@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "CPostgres", linkerSettings: [.linkedLibrary("dl")]),
         // Run-time loader for the optional CUDA backend (dlopen; never linked at build time).
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
+        // libcurl opened at run time for Prometheus' HTTP API, so no binary links it.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
 
         // SIGTERM/SIGINT as a flag long-running commands poll (a signal handler must be C).
         .target(name: "CSignals"),
@@ -55,7 +57,7 @@ let package = Package(
         // tests run every kernel against its CPU twin without a GPU. Only the tests link it.
         .target(name: "CCUDAEmulator"),
         .target(name: "SeerNN", dependencies: ["SeerBase", "SeerTensor"]),
-        .target(name: "SeerData", dependencies: ["SeerBase", "CCSV", "CSQLite"]),
+        .target(name: "SeerData", dependencies: ["SeerBase", "CCSV", "CSQLite", "CCurl"]),
         .target(name: "SeerModels", dependencies: ["SeerBase", "SeerNN", "SeerTensor", "CBLAS"]),
         .target(name: "SeerEval", dependencies: ["SeerData"]),
         // One folder per job (Forecast/ now; Detect/ and Classify/ with their issues).

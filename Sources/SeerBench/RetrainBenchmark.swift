@@ -105,7 +105,7 @@ public struct RetrainBenchmark {
             process.standardOutput = out
             // A file, not a pipe: nobody reads it while the children run, and a full pipe would stall them.
             let errors = store + "-shard\(i)-of-\(shards).stderr"
-            FileManager.default.createFile(atPath: errors, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors, contents: nil)
             process.standardError = FileHandle(forWritingAtPath: errors)
             try process.run()
             return (process, out, errors)

@@ -4,10 +4,8 @@
 // asked for in pieces, since Prometheus refuses more than 11,000 points per series in one
 // answer. Unreachable servers, refused queries and empty answers are errors with their own exit
 // codes, and a bearer token never appears in a message.
+import CCurl
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import SeerBase
 
 /// One range query.
@@ -111,12 +109,11 @@ public enum PrometheusSource {
         let base = query.url.hasSuffix("/") ? String(query.url.dropLast()) : query.url
         let parameters = [("query", query.query), ("start", String(start)), ("end", String(end)), ("step", String(query.step))]
         let text = base + "/api/v1/query_range?" + parameters.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+        guard let scheme = URL(string: text)?.scheme, ["http", "https"].contains(scheme) else {
             throw DataError(.usage, "is not an http:// or https:// URL", file: query.server)
         }
-        var request = URLRequest(url: url, timeoutInterval: query.timeout)
-        if let token = query.token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (body, status) = try HTTPGet.send(request, server: query.server)
+        let headers = ["Accept: application/json"] + (query.token.map { ["Authorization: Bearer \($0)"] } ?? [])
+        let (body, status) = try HTTPGet.send(text, headers: headers, timeout: query.timeout, server: query.server)
         return try samples(answer: body, status: status, query: query)
     }
 
@@ -171,29 +168,34 @@ public enum PrometheusSource {
     static func iso(_ t: Int64) -> String { TimestampFormat(dateOnly: false).format(t) }
 }
 
-/// A blocking HTTP GET through URLSession (commands are synchronous).
+/// A blocking HTTP GET through libcurl, opened at run time (commands are synchronous).
 enum HTTPGet {
+    /// The most of an answer kept: Prometheus caps each series at 11,000 points per request, so a
+    /// larger body is a server gone wrong, not data.
+    static let maximumBytes = 1 << 30
+
     /// The body and status; a transport failure is `unavailable` (exit 69), naming the server.
-    static func send(_ request: URLRequest, server: String) throws -> ([UInt8], Int) {
-        let done = DispatchSemaphore(value: 0)
-        let box = Box()
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            box.set(data.map { Array($0) } ?? [], (response as? HTTPURLResponse)?.statusCode ?? 0, error)
-            done.signal()
-        }.resume()
-        done.wait()
-        let (body, status, error) = box.get()
-        if let error {
-            throw DataError(.unavailable, "cannot reach Prometheus: \(error.localizedDescription)", file: server)
+    static func send(_ url: String, headers: [String], timeout: Double, server: String) throws -> ([UInt8], Int) {
+        var body: UnsafeMutablePointer<CChar>?
+        var length = 0, status = 0
+        var error = [CChar](repeating: 0, count: 512)
+        let milliseconds = Int(min(max(timeout, 0.001), 86_400) * 1000)
+        let failed = withCStringArray(headers) { headerList in
+            seer_curl_get(url, headerList, milliseconds, maximumBytes, &body, &length, &status, &error, error.count)
         }
-        return (body, status)
+        guard failed == 0 else {
+            let reason = error.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw DataError(.unavailable, "cannot reach Prometheus: \(reason)", file: server)
+        }
+        defer { seer_curl_free(body) }
+        return (body.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? [], status)
     }
 
-    /// The answer, handed from URLSession's queue to the waiting thread.
-    private final class Box: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: ([UInt8], Int, (any Error)?) = ([], 0, nil)
-        func set(_ body: [UInt8], _ status: Int, _ error: (any Error)?) { lock.lock(); value = (body, status, error); lock.unlock() }
-        func get() -> ([UInt8], Int, (any Error)?) { lock.lock(); defer { lock.unlock() }; return value }
+    /// Calls `body` with a NULL-terminated C array of `strings`.
+    private static func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer($0) } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
