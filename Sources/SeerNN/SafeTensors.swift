@@ -124,7 +124,11 @@ public enum SafeTensors {
     /// `count` values of `dtype` at byte `start` of `raw`, widened to Float. The caller has
     /// checked that the span lies inside `raw`.
     private static func values(_ raw: UnsafeRawBufferPointer, from start: Int, count: Int, as dtype: DType) -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { out, initialized in
+        // Array(unsafeUninitializedCapacity: 0) writes 0 into the count of the stdlib's shared
+        // empty-array singleton; harmless, but a data race ThreadSanitizer rightly reports when two
+        // threads load empty tensors at once.
+        guard count > 0 else { return [] }
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             for i in 0..<count {
                 let offset = start + i * dtype.size
                 switch dtype {

@@ -49,8 +49,10 @@ extension KernelDevice {
 
     /// `count` elements of type `T` read back from `pointer`.
     public func copyFromDevice<T: BitwiseCopyable>(_ pointer: DevicePointer, count: Int, as type: T.Type = T.self) throws -> [T] {
-        try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { try download(pointer, to: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * MemoryLayout<T>.stride) }
+        // Never at capacity 0: that writes the stdlib's shared empty array (see SafeTensors.values).
+        guard count > 0 else { return [] }
+        return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try download(pointer, to: UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * MemoryLayout<T>.stride)
             initialized = count
         }
     }
