@@ -9,7 +9,7 @@ SEER_RELEASE := .build/release/seer
 CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell")
 BENCH_ARGS ?=
 
-.PHONY: deps run test bench build release clean slurm-demo fuzz sanitize
+.PHONY: deps run test bench build release clean slurm-demo fuzz sanitize static
 
 ## deps: install the system libraries Seer links (OpenBLAS, libcsv, SQLite) and libpq (opened at run time,
 ## for postgres:// registries) if they are missing.
@@ -102,6 +102,33 @@ sanitize: deps
 	done; \
 	scripts/test-postgres.sh stop >/dev/null 2>&1 || true; \
 	printf "$$summary\n"; exit $$status
+
+## static: a release `seer` that runs on machines with no Swift (the GPU machine): the Swift
+## runtime and Foundation (--static-swift-stdlib), OpenBLAS with libgfortran and libquadmath,
+## libcsv and SQLite linked in; only glibc, libstdc++ and libgcc_s stay shared (libpq, libcurl and
+## CUDA are opened at run time, when used). pkg-config is pointed at .pc files whose -L is a folder
+## holding only the archives, so that folder comes first in the link line and every -l finds a .a
+## there (an -L added with -Xlinker came after pkg-config's and lost). Output: .build-static/seer,
+## checked by scripts/check-static.sh. About 15 minutes on two cores.
+STATIC_DIR := .build-static
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+static: deps
+	@[ "$$(gcc -print-file-name=libgfortran.a)" != libgfortran.a ] || \
+	  { echo "make static: installing libgfortran-12-dev (OpenBLAS's LAPACK needs libgfortran.a)"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libgfortran-12-dev; }
+	@mkdir -p $(STATIC_DIR)/lib $(STATIC_DIR)/pkgconfig
+	@for archive in /usr/lib/$(MULTIARCH)/libopenblas.a /usr/lib/$(MULTIARCH)/libcsv.a /usr/lib/$(MULTIARCH)/libsqlite3.a \
+	    "$$(gcc -print-file-name=libgfortran.a)" "$$(gcc -print-file-name=libquadmath.a)"; do \
+	  [ -f "$$archive" ] || { echo "make static: $$archive is missing" >&2; exit 1; }; \
+	  ln -sf "$$(readlink -f "$$archive")" $(STATIC_DIR)/lib/$$(basename "$$archive"); done
+	@printf 'Name: openblas\nDescription: OpenBLAS, static\nVersion: 0\nCflags: %s\nLibs: -L%s -lopenblas -lgfortran -lquadmath -lpthread -lm\n' \
+	  "$$(pkg-config --cflags openblas)" "$(CURDIR)/$(STATIC_DIR)/lib" > $(STATIC_DIR)/pkgconfig/openblas.pc
+	@printf 'Name: sqlite3\nDescription: SQLite, static\nVersion: 3\nCflags:\nLibs: -L%s -lsqlite3\n' \
+	  "$(CURDIR)/$(STATIC_DIR)/lib" > $(STATIC_DIR)/pkgconfig/sqlite3.pc
+	PKG_CONFIG_PATH=$(CURDIR)/$(STATIC_DIR)/pkgconfig $(SWIFT) build -c release --product seer --static-swift-stdlib \
+	  --scratch-path $(STATIC_DIR) $(CPU_FLAGS)
+	cp $(STATIC_DIR)/release/seer $(STATIC_DIR)/seer
+	scripts/check-static.sh $(STATIC_DIR)/seer
 
 build: deps
 	$(SWIFT) build

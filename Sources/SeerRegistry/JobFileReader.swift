@@ -31,15 +31,19 @@ struct JobFileReader {
         return scalar.string
     }
 
+    /// A whole number written in decimal. Read here rather than through Yams' `Node.int`, which
+    /// also takes YAML 1.1's base-60 form (`1:30` = 90) and traps on its overflow: the fuzzer's
+    /// `horizon: 819159593333333723:3333333` stopped the process instead of being refused.
     func integer(_ node: Node, _ name: String, range: ClosedRange<Int>) throws -> Int {
-        guard let value = node.int, range.contains(value) else {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string), range.contains(value) else {
             throw bad("'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)", node.mark)
         }
         return value
     }
 
+    /// A decimal number (read here for the same reason as `integer`).
     func number(_ node: Node, _ name: String, range: ClosedRange<Double>) throws -> Double {
-        guard let value = node.float, value.isFinite, range.contains(value) else {
+        guard case .scalar(let scalar) = node, let value = Double(scalar.string), value.isFinite, range.contains(value) else {
             throw bad("'\(name)' must be a number from \(range.lowerBound) to \(range.upperBound)", node.mark)
         }
         return value

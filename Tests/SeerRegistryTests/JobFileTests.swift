@@ -86,6 +86,22 @@ import SeerBase
         #expect(notMapping.message.contains("mapping"))
     }
 
+    /// Found by `make fuzz` (job target, 8.07 M executions): YAML 1.1's base-60 integers made
+    /// Yams trap on an overflowing `horizon`, ending the process. Numbers are decimal now, refused
+    /// with their place like any other bad value; the fuzzer's input is kept byte for byte.
+    @Test func base60AndOverflowingNumbersAreRefusedNotACrash() throws {
+        let found = try error("job: nigh8lforecUst\nmodel: rlinear\nhorizon: 819159593333333723:3333333\n")
+        #expect(found.message.contains("needs 'sources'") || found.message.contains("whole number"), "\(found)")
+        let base = "job: j\nsources:\n  - csv: x.csv\nmodel: rlinear\n"
+        for text in ["horizon: 819159593333333723:3333333", "horizon: 1:30", "horizon: 99999999999999999999", "horizon: 0x10", "horizon: 4.5"] {
+            let refused = try error(base + text + "\n")
+            #expect(refused.location?.line == 5 && refused.message.contains("whole number"), "\(text): \(refused)")
+        }
+        let tolerance = try error(base + "horizon: 4\naccept: {tolerance: 1:30}\n")
+        #expect(tolerance.location?.line == 6 && tolerance.message.contains("number"), "\(tolerance)")
+        #expect(try RetrainJob.load(try write(base + "horizon: 14\naccept: {tolerance: 5e-2}\n")).accept.tolerance == 0.05)
+    }
+
     @Test func prometheusSourcesAreReadAndChecked() throws {
         let job = try RetrainJob.load(try write("""
             job: p
