@@ -6,8 +6,8 @@
 
 #include "reduce.cuh"
 
-// The sum (or maximum) of `value` over the block's threads, returned to every thread. `scratch`
-// holds 256 floats; blockDim.x must be 256.
+// The float sum of `value` over the block's threads, returned to every thread (the maximum is
+// reduce.cuh's). `scratch` holds 256 floats; blockDim.x must be 256.
 __device__ float seer_block_sum(float value, float *scratch) {
     scratch[threadIdx.x] = value;
     __syncthreads();
@@ -20,18 +20,6 @@ __device__ float seer_block_sum(float value, float *scratch) {
     return total;
 }
 
-__device__ float seer_block_max(float value, float *scratch) {
-    scratch[threadIdx.x] = value;
-    __syncthreads();
-    for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) scratch[threadIdx.x] = fmaxf(scratch[threadIdx.x], scratch[threadIdx.x + half]);
-        __syncthreads();
-    }
-    float result = scratch[0];
-    __syncthreads();
-    return result;
-}
-
 __device__ __forceinline__ float seer_row_sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
 
 // out = softmax(x) per row of n, or log-softmax when logMode.
@@ -42,7 +30,7 @@ extern "C" __global__ void seer_softmax_forward(const float *x, float *out, long
         float *dst = out + r * n;
         float own = __int_as_float(0xff800000);  // −∞ (NVRTC has no math.h macros)
         for (long j = threadIdx.x; j < n; j += blockDim.x) own = fmaxf(own, row[j]);
-        float maximum = seer_block_max(own, scratch);
+        float maximum = seer_block_max_float(own, scratch);
         float partial = 0;
         for (long j = threadIdx.x; j < n; j += blockDim.x) {
             float e = expf(row[j] - maximum);
@@ -228,7 +216,7 @@ extern "C" __global__ void seer_cross_entropy_forward(const float *logits, const
         const float *row = logits + r * classes;
         float own = __int_as_float(0xff800000);
         for (long j = threadIdx.x; j < classes; j += blockDim.x) own = fmaxf(own, row[j]);
-        float maximum = seer_block_max(own, scratch);
+        float maximum = seer_block_max_float(own, scratch);
         float partial = 0;
         double partialDouble = 0;
         for (long j = threadIdx.x; j < classes; j += blockDim.x) {
