@@ -180,7 +180,7 @@ enum HTTPGet {
         var length = 0, status = 0
         var error = [CChar](repeating: 0, count: 512)
         let milliseconds = Int(min(max(timeout, 0.001), 86_400) * 1000)
-        let failed = withCStringArray(headers) { headerList in
+        let failed = withCStrings(headers) { headerList in
             seer_curl_get(url, headerList, milliseconds, maximumBytes, &body, &length, &status, &error, error.count)
         }
         guard failed == 0 else {
@@ -189,13 +189,5 @@ enum HTTPGet {
         }
         defer { seer_curl_free(body) }
         return (body.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? [], status)
-    }
-
-    /// Calls `body` with a NULL-terminated C array of `strings`.
-    private static func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-        let copies = strings.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        let pointers = copies.map { UnsafePointer($0) } + [nil]
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

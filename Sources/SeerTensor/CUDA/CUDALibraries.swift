@@ -69,11 +69,3 @@ public enum CUDALibraries {
     private static let loadedDriver = load(.driver, candidates: CUDALibrarySearch.candidates(for: .driver, environment: environment),
                                            empty: seer_cuda_driver()) { seer_cuda_bind_driver($0, $1) }
 }
-
-/// Calls `body` with a C array of C strings for `strings` (valid only inside `body`).
-func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
-    let pointers = copies.map { UnsafePointer($0) } + [nil]  // NULL-terminated, and never empty
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
