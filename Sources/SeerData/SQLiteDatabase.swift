@@ -42,6 +42,8 @@ package final class SQLiteDatabase {
 
     package let path: String
     private var handle: OpaquePointer?
+    /// How long a statement may wait for another connection's lock, in all.
+    private var busyTimeoutMilliseconds: Int32 = 5_000
 
     /// Opens `path`. Read-only opens check that the file exists first, because SQLite's own
     /// answer for a missing file in read-only mode ("unable to open database file") does not say why.
@@ -65,14 +67,36 @@ package final class SQLiteDatabase {
         }
         handle = db
         // Another process writing the same file makes us wait a little instead of failing at once.
-        sqlite3_busy_timeout(db, 5_000)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     }
 
     deinit { close() }
 
     /// How long a statement waits for another process's lock before failing (5 s by default).
     package func setBusyTimeout(milliseconds: Int32) {
-        if let handle { sqlite3_busy_timeout(handle, milliseconds) }
+        busyTimeoutMilliseconds = max(0, milliseconds)
+        if let handle { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+    }
+
+    /// Runs `attempt` (one whole statement: prepare, bind, step) again while it fails because the
+    /// database is busy, until the busy timeout has passed since the first try. SQLite's busy
+    /// handler covers most waits, but SQLite skips it and answers "database is locked" at once
+    /// where waiting could deadlock: two connections switching a new file to WAL together, a
+    /// shared lock that must become exclusive, another connection's WAL clean-up at close.
+    /// Only statements outside a transaction are retried: such a statement changed nothing when
+    /// it failed, while a transaction's statements are undone as a whole by its caller.
+    private func retryingWhileBusy<T>(_ attempt: () throws -> T) throws -> T {
+        guard let handle, sqlite3_get_autocommit(handle) != 0 else { return try attempt() }
+        let deadline = monotonicSeconds() + Double(busyTimeoutMilliseconds) / 1000
+        var pause: UInt32 = 1_000  // µs; doubles to 64 ms, so a held lock is polled, not hammered
+        while true {
+            do {
+                return try attempt()
+            } catch let error as DataError where error.kind == .temporary && monotonicSeconds() < deadline {
+                usleep(pause)
+                pause = min(pause * 2, 64_000)
+            }
+        }
     }
 
     /// Closes the connection (statements still alive keep it open until they finish).
@@ -181,19 +205,23 @@ package final class SQLiteDatabase {
     /// bound to its `?` placeholders; returns the rows it changed.
     @discardableResult
     package func execute(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
-        let statement = try prepare(sql)
-        if !values.isEmpty { try statement.bind(values) }
-        while try statement.step() {}
-        return handle.map { Int(sqlite3_changes($0)) } ?? 0
+        try retryingWhileBusy {
+            let statement = try prepare(sql)
+            if !values.isEmpty { try statement.bind(values) }
+            while try statement.step() {}
+            return handle.map { Int(sqlite3_changes($0)) } ?? 0
+        }
     }
 
     /// Every row `sql` returns (with `values` bound), each as `read` maps the statement on it.
     package func rows<T>(_ sql: String, _ values: [SQLiteValue] = [], _ read: (SQLiteStatement) throws -> T) throws -> [T] {
-        let statement = try prepare(sql)
-        if !values.isEmpty { try statement.bind(values) }
-        var out: [T] = []
-        while try statement.step() { out.append(try read(statement)) }
-        return out
+        try retryingWhileBusy {
+            let statement = try prepare(sql)
+            if !values.isEmpty { try statement.bind(values) }
+            var out: [T] = []
+            while try statement.step() { out.append(try read(statement)) }
+            return out
+        }
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; any error rolls everything back, so the

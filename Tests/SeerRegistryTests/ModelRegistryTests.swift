@@ -124,6 +124,34 @@ import SeerTasks
         #expect(try registry.work(job: "j", batch: "b").map(\.attempts) == [2])
     }
 
+    /// Shards that start together create one new SQLite registry at the same moment. Switching the
+    /// new file to WAL needs its exclusive lock, and SQLite answers "database is locked" at once,
+    /// without waiting, where waiting could deadlock; CI saw a shard of `seer bench retrain` exit
+    /// 75 that way. Six threads, each with its own connection, open twenty new registries at once.
+    @Test func shardsCreatingOneSQLiteRegistryAtOnceAllOpenIt() throws {
+        for _ in 0..<20 {
+            let directory = try RegistryFixtures.folder()
+            let failures = Locked<[String]>([])
+            let start = DispatchSemaphore(value: 0), done = DispatchGroup()
+            for _ in 0..<6 {
+                done.enter()
+                Thread.detachNewThread {
+                    start.wait()
+                    do {
+                        let registry = try ModelRegistry(location: directory)
+                        _ = try registry.nextVersion(of: "k")
+                    } catch { failures.withLock { $0.append("\(error)") } }
+                    done.leave()
+                }
+            }
+            for _ in 0..<6 { start.signal() }
+            done.wait()
+            #expect(failures.withLock { $0 } == [])
+            let registry = try ModelRegistry(location: directory)
+            #expect(try registry.nextVersion(of: "k") == 7)
+        }
+    }
+
     /// Four connections migrate a new PostgreSQL registry at once: one migrates, the others find it current.
     @Test func concurrentMigrationsOnPostgres() async throws {
         guard let url = try PostgresFixture.freshDatabase() else { return }
