@@ -56,6 +56,8 @@ let package = Package(
         // Those .cu files compiled for the CPU (threads per block, a barrier for __syncthreads), so
         // tests run every kernel against its CPU twin without a GPU. Only the tests link it.
         .target(name: "CCUDAEmulator"),
+        // The emulator as a KernelDevice, for the tests that train on it (tensor and model tests).
+        .target(name: "SeerCUDAEmulator", dependencies: ["SeerTensor", "CCUDAEmulator"]),
         .target(name: "SeerNN", dependencies: ["SeerBase", "SeerTensor"]),
         .target(name: "SeerData", dependencies: ["SeerBase", "CCSV", "CSQLite", "CCurl"]),
         .target(name: "SeerModels", dependencies: ["SeerBase", "SeerNN", "SeerTensor", "CBLAS"]),
@@ -90,12 +92,12 @@ let package = Package(
         .executableTarget(name: "seer-example-classify", dependencies: ["Seer"], path: "examples/classify"),
         .executableTarget(name: "seer-example-registry", dependencies: ["Seer"], path: "examples/registry"),
 
-        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath", "CCUDA", "CCUDAEmulator"]),
+        .testTarget(name: "SeerTensorTests", dependencies: ["SeerTensor", "SeerBase", "CBLAS", "CVectorMath", "CCUDA", "CCUDAEmulator", "SeerCUDAEmulator"]),
         .testTarget(name: "SeerNNTests", dependencies: ["SeerNN", "SeerBase"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeerDataTests", dependencies: ["SeerData", "SeerBase", "CCSV", "CSQLite"]),
         .testTarget(name: "SeerEvalTests", dependencies: ["SeerEval"]),
         .testTarget(name: "SeerBaseTests", dependencies: ["SeerBase"]),
-        .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase"]),
+        .testTarget(name: "SeerModelsTests", dependencies: ["SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerCUDAEmulator"]),
         .testTarget(name: "SeerTasksTests", dependencies: ["SeerTasks", "SeerModels", "SeerNN", "SeerTensor", "SeerBase", "SeerData", "SeerEval"]),
         .testTarget(name: "SeerRegistryTests", dependencies: ["SeerRegistry", "SeerTasks", "SeerData", "SeerBase", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SeerServeTests", dependencies: ["SeerServe", "SeerTasks", "SeerData", "SeerBase", "SeerRegistry", .product(name: "Yams", package: "Yams")]),

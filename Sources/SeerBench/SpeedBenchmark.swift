@@ -38,6 +38,8 @@ public struct SpeedBenchResult: Codable {
     var batch: Int
     var width: Int
     var mode: String
+    /// Where the nets trained ("cpu", "cuda:0"); the of-sgemm column is the CPU's rate either way.
+    var device: String
     var sgemmGFLOPs: Double
     var torch: String?
     var figures: [SpeedFigure]
@@ -62,7 +64,7 @@ public struct SpeedBenchResult: Codable {
             ratioTable.add([r.name, String(r.seq), formatNumber(r.ratio), r.target.map { String(format: "≥ %.1f", $0) } ?? "—",
                             r.target.map { r.ratio >= $0 ? "yes" : "NO" } ?? ""])
         }
-        return "Training-step benchmark (\(mode); \(threads) threads; \(mode.hasPrefix("scaling") ? "B = 65,536 / T" : "batch \(batch)"); d = \(width); "
+        return "Training-step benchmark (\(mode); on \(device); \(threads) threads; \(mode.hasPrefix("scaling") ? "B = 65,536 / T" : "batch \(batch)"); d = \(width); "
             + "raw sgemm \(String(format: "%.1f", sgemmGFLOPs)) GFLOP/s\(torch.map { "; torch \($0)" } ?? "; no torch (skipped or not installed)"))\n"
             + table.render(indent: "  ") + "\n\n" + ratioTable.render(indent: "  ")
     }
@@ -88,6 +90,8 @@ public struct SpeedBenchmark {
     public var scaling: Bool
     public var maxStepSeconds: Double
     public var log: Bool
+    /// Where both Seer's nets and PyTorch's GPT train.
+    public var device = Device.cpu
 
     public init(models: [String], seqs: [Int], batch: Int, width: Int, heads: Int, layers: Int, threads: Int, minTime: Double, torch: Bool, scaling: Bool, maxStepSeconds: Double, log: Bool) {
         self.models = models
@@ -114,12 +118,14 @@ public struct SpeedBenchmark {
         for seq in seqs {
             let b = scaling ? max(1, Self.scalingTokens / seq) : batch
             for model in models {
-                if let reason = Self.predictedOutOfMemory(model: model, seq: seq, batch: b, heads: heads, layers: layers) {
+                // The predictions below are the CPU's (its memory, its sgemm rate); on a GPU every
+                // measurement is tried, and one that does not fit fails in its own process.
+                if device == .cpu, let reason = Self.predictedOutOfMemory(model: model, seq: seq, batch: b, heads: heads, layers: layers) {
                     figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, failure: reason))
                     continue
                 }
                 let (predicted, parameters) = predictedStep(model: model, seq: seq, batch: b, sgemm: sgemm)
-                if predicted > maxStepSeconds {
+                if device == .cpu && predicted > maxStepSeconds {
                     figures.append(SpeedFigure(model: "seer-" + model, seq: seq, batch: b, parameters: parameters,
                                                failure: String(format: "skipped: ~%.0f s per step predicted (cap %.0f s)", predicted, maxStepSeconds)))
                     continue
@@ -128,12 +134,13 @@ public struct SpeedBenchmark {
                 if log { FileHandle.standardError.write(Data("  measured seer-\(model) T=\(seq)\n".utf8)) }
             }
             // PyTorch's GPT does the products Seer's does: the same prediction decides.
-            if let script, torchVersion != nil, predictedStep(model: "gpt", seq: seq, batch: b, sgemm: sgemm).seconds <= maxStepSeconds {
+            if let script, torchVersion != nil, device != .cpu || predictedStep(model: "gpt", seq: seq, batch: b, sgemm: sgemm).seconds <= maxStepSeconds {
                 figures.append(torchFigure(script: script, seq: seq, batch: b))
                 if log { FileHandle.standardError.write(Data("  measured torch-gpt T=\(seq)\n".utf8)) }
             }
         }
         return SpeedBenchResult(threads: threads, batch: batch, width: width, mode: scaling ? "scaling, B·T = 65,536" : "standard config",
+                                device: device.description,
                                 sgemmGFLOPs: sgemm, torch: torchVersion, figures: figures, ratios: ratios(figures))
     }
 
@@ -212,7 +219,8 @@ public struct SpeedBenchmark {
 
     func seerFigure(model: String, seq: Int, batch: Int) -> SpeedFigure {
         let arguments = ["bench", "speed-child", "--model", model, "--seq", String(seq), "--batch", String(batch), "--width", String(width),
-                         "--heads", String(heads), "--layers", String(layers), "--threads", String(threads), "--min-time", String(minTime)]
+                         "--heads", String(heads), "--layers", String(layers), "--threads", String(threads), "--min-time", String(minTime),
+                         "--device", device.description]
         do {
             let output = try runProcess(currentExecutablePath(), arguments)
             return try JSONDecoder().decode(SpeedFigure.self, from: Data(output.utf8))
@@ -229,7 +237,7 @@ public struct SpeedBenchmark {
         do {
             let output = try runProcess("/usr/bin/env", ["python3", script, "--one", "gpt", String(seq), "--threads=\(threads)",
                                                          "--batch=\(batch)", "--d=\(width)", "--heads=\(heads)", "--layers=\(layers)",
-                                                         "--min-time=\(minTime)"])
+                                                         "--min-time=\(minTime)", "--device=\(device == .cpu ? "cpu" : "cuda")"])
             let line = output.split(separator: "\n").last.map(String.init) ?? ""
             let r = try JSONDecoder().decode(TorchOutput.self, from: Data(line.utf8))
             return SpeedFigure(model: "torch-gpt", seq: seq, batch: batch, parameters: r.params, steps: r.steps, stepsPerSecond: r.steps_per_s,

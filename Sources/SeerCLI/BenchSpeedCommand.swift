@@ -40,6 +40,9 @@ struct SpeedBenchCommand: ParsableCommand {
     @Option(help: "Skip a measurement whose step is predicted to take longer than this (seconds).")
     var maxStepSeconds = 30.0
 
+    @Option(help: "Where to train: cpu, or cuda[:N] (PyTorch then runs on cuda too).")
+    var device: Device = .cpu
+
     @Flag(help: "Skip the PyTorch comparison.")
     var noTorch = false
 
@@ -54,9 +57,12 @@ struct SpeedBenchCommand: ParsableCommand {
             guard batch >= 1, width >= 1, heads >= 1, width % heads == 0, layers >= 1, threads >= 1 else {
                 throw ValidationError("--batch, --width, --heads, --layers and --threads must be positive, width a multiple of heads")
             }
-            let result = try SpeedBenchmark(models: list, seqs: seqs, batch: batch, width: width, heads: heads, layers: layers,
-                                            threads: threads, minTime: max(0.01, minTime), torch: !noTorch, scaling: scaling,
-                                            maxStepSeconds: maxStepSeconds, log: !json).run()
+            _ = try backend(for: device)  // a missing GPU is exit 69 before any measurement
+            var benchmark = SpeedBenchmark(models: list, seqs: seqs, batch: batch, width: width, heads: heads, layers: layers,
+                                           threads: threads, minTime: max(0.01, minTime), torch: !noTorch, scaling: scaling,
+                                           maxStepSeconds: maxStepSeconds, log: !json)
+            benchmark.device = device
+            let result = try benchmark.run()
             if json { try printJSON(result) } else { print(result.text) }
         }
     }
@@ -74,10 +80,14 @@ struct SpeedChildCommand: ParsableCommand {
     @Option var layers: Int
     @Option var threads: Int
     @Option var minTime: Double
+    @Option var device: Device = .cpu
 
     func run() throws {
-        Parallelism.setThreads(threads)
-        let figure = SpeedChild(model: model, seq: seq, batch: batch, width: width, heads: heads, layers: layers, minTime: minTime).run()
-        try printJSON(figure)
+        try reportingErrors {
+            Parallelism.setThreads(threads)
+            var child = SpeedChild(model: model, seq: seq, batch: batch, width: width, heads: heads, layers: layers, minTime: minTime)
+            child.device = device
+            try printJSON(try child.run())
+        }
     }
 }

@@ -191,7 +191,7 @@ public struct ContinuedFractionMixer: TokenMixer {
         let tape = context.tape, t = x.shape[1]
         precondition(t <= maxTokens, "CAttnM holds \(maxTokens) positions; \(t) tokens given (raise maxTokens)")
         let logits = ladders(x, on: tape).matmul(positions.tensor(on: tape).slice(axis: 1, 0..<t))  // [N, T, T]
-        let weights = (logits + ContinuedFractionMixer.causalMask(t)).softmax()
+        let weights = (logits + ContinuedFractionMixer.causalMask(t).moved(to: logits.device)).softmax()
         return weights.matmul(value(x, on: tape))
     }
 
@@ -241,10 +241,10 @@ public struct ContinuedFractionWindowMixer: TokenMixer {
         let (n, t, d, k) = (x.shape[0], x.shape[1], x.shape[2], config.depth)
         precondition(t <= maxTokens, "CAttnU holds \(maxTokens) positions; \(t) tokens given (raise maxTokens)")
         let columns = x.permuted([1, 0, 2]).reshaped([t, n * d, 1])
-        let augmented = Tensor.concatenate([columns, Tensor.filled([t, n * d, 1], with: 1)], axis: 2)  // [T, N·d, 2]
+        let augmented = Tensor.concatenate([columns, Tensor.filled([t, n * d, 1], with: 1, on: x.device)], axis: 2)  // [T, N·d, 2]
         let a = augmented.matmul(ladderWeights.tensor(on: tape).slice(axis: 0, 0..<t))                  // [T, N·d, 2K]
         let y = a.continuedFraction(depth: k, config.form).split(axis: 2, sizes: [1, 1])                 // 2 × [T, N·d, 1]
-        let u = mixing.tensor(on: tape).slice(axis: 1, 0..<t).slice(axis: 2, 0..<t) * ContinuedFractionWindowMixer.upperMask(t)
+        let u = mixing.tensor(on: tape).slice(axis: 1, 0..<t).slice(axis: 2, 0..<t) * ContinuedFractionWindowMixer.upperMask(t).moved(to: x.device)
         let parts = u.split(axis: 0, sizes: [1, 1])
         func mixed(_ e: Int) -> Tensor {
             parts[e].reshaped([t, t]).matmul(y[e].reshaped([t, n * d]), transposeSelf: true)  // Σ_s U[s, t] y[s]

@@ -141,7 +141,7 @@ public struct DCTFeatureMap: Sendable {
 
     /// φ(x) = softmax(x · (diag(τ)·C)ᵀ) over the last axis (x: [..., size]).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        x.matmul(projection).softmax()
+        x.matmul(projection.moved(to: x.device)).softmax()  // [size, size]: small next to x
     }
 }
 
@@ -226,7 +226,7 @@ public struct DiJiangBlock: ParameterContainer {
     /// The feature logits z [N, T, 2H, d_h] (φ = softmax(z)) and values [N, T, H, d_h].
     func featureLogitsAndValues(_ u: Tensor, _ tape: Tape?) -> (logits: Tensor, value: Tensor) {
         let (n, t, d, h, dh) = (u.shape[0], u.shape[1], width, heads, headWidth)
-        let m = featureMap.projection  // Mᵀ [d_h, d_h]
+        let m = featureMap.projection.moved(to: u.device)  // Mᵀ [d_h, d_h], a constant: small next to u
         // (M W_h)ᵀ = W_hᵀ Mᵀ for each of the 2H heads' [d_h, d] blocks of W.
         let weight = queryKey.weight.tensor(on: tape).reshaped([2 * h, dh, d]).transposed().matmul(m).transposed().reshaped([2 * d, d])
         let bias = queryKey.bias.map { $0.tensor(on: tape).reshaped([2 * h, dh]).matmul(m).reshaped([2 * d]) }

@@ -100,21 +100,24 @@ public struct LinearForecaster: Trainable, Forecasting {
         let (b, l, c) = (windows.shape[0], windows.shape[1], windows.shape[2])
         precondition(l == config.lookback && c == config.channels, "expected windows [batch, \(config.lookback), \(config.channels)], got \(windows.shape)")
         let rows = c == 1 ? windows.detached.reshaped([b, l, 1]) : windows.detached.permuted([0, 2, 1]).reshaped([b * c, l, 1])
-        let tape = context.tape
+        let tape = context.tape, device = seasonal.weight.device
         var y: Tensor
         if let revin {
             let stats = revin.statistics(rows)
-            let x = revin.normalize(rows, stats, context).reshaped([b * c, l])
+            let x = revin.normalize(rows, stats, context, on: device).reshaped([b * c, l])
             y = revin.denormalize(seasonal(x, on: tape).reshaped([b * c, config.horizon, 1]), stats, context)
         } else {
+            // The decomposition is a data transform on the host; its two parts go to the weights.
             let (trendPart, remainder) = Self.decompose(rows.reshaped([b * c, l]), kernel: config.movingAverage)
-            y = (seasonal(remainder, on: tape) + trend!(trendPart, on: tape)).reshaped([b * c, config.horizon, 1])
+            y = (seasonal(remainder.moved(to: device), on: tape) + trend!(trendPart.moved(to: device), on: tape))
+                .reshaped([b * c, config.horizon, 1])
         }
         return c == 1 ? y.reshaped([b, config.horizon, 1]) : y.reshaped([b, c, config.horizon]).permuted([0, 2, 1])
     }
 
     public func loss(inputs: Tensor, targets: Tensor, _ context: ForwardContext) -> Tensor {
-        self(inputs, context).regressionLoss(config.loss, target: targets)
+        let prediction = self(inputs, context)
+        return prediction.regressionLoss(config.loss, target: targets.moved(to: prediction.device))
     }
 
     public func forecast(_ windows: Tensor, _ context: ForwardContext) -> Tensor { self(windows, context) }

@@ -141,7 +141,7 @@ public struct NTBlock: ParameterContainer {
         }
         let m = h.shape[1]
         let mixed = topMix(h + topPositions.tensor(on: tape).slice(axis: 0, 0..<m), context)
-        let startTokens = Tensor.zeros([n, 1, d]) + start.tensor(on: tape)
+        let startTokens = Tensor.zeros([n, 1, d], on: x.device) + start.tensor(on: tape)
         var c = m == 1 ? startTokens : Tensor.concatenate([startTokens, mixed.slice(axis: 1, 0..<(m - 1))], axis: 1)
         for l in (0..<levels).reversed() {
             let below = pyramid[l]
@@ -173,7 +173,7 @@ public struct NTBlock: ParameterContainer {
             for i in 0...j { weights[j * m + i] = Float(sign: .plus, exponent: i - j, significand: 1) / total }
         }
         // [N, m, d] → [N, d, m] · Wᵀ → [N, d, m] → [N, m, d]
-        let mixed = nodes.permuted([0, 2, 1]).matmul(Tensor(weights, shape: [m, m]), transposeOther: true)
+        let mixed = nodes.permuted([0, 2, 1]).matmul(Tensor(weights, shape: [m, m], on: nodes.device), transposeOther: true)
         return mixed.permuted([0, 2, 1])
     }
 }
@@ -201,7 +201,7 @@ public struct NTNet: SequenceBackbone {
         let (n, t, d) = (x.shape[0], x.shape[1], width)
         let frame = NTConfig.frame(tokens: t)
         let padding = frame.padded - t
-        var h = padding == 0 ? x : Tensor.concatenate([Tensor.zeros([n, padding, d]) + pad.tensor(on: context.tape), x], axis: 1)
+        var h = padding == 0 ? x : Tensor.concatenate([Tensor.zeros([n, padding, d], on: x.device) + pad.tensor(on: context.tape), x], axis: 1)
         for block in blocks {
             if config.recompute {
                 h = context.recomputing([h]) { inner, inputs in block(inputs[0], levels: frame.levels, inner) }

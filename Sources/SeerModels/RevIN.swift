@@ -28,11 +28,13 @@ public struct RevIN: ParameterContainer {
 
     public var parameters: [Parameter] { [gamma, beta].compactMap { $0 } }
 
-    /// Mean and std over time of each row and feature of x [N, L, F] (std = √(var + ε), biased var).
+    /// Mean and std over time of each row and feature of x [N, L, F] (std = √(var + ε), biased var),
+    /// computed on the host (data on a device is read back first).
     public func statistics(_ x: Tensor) -> WindowStatistics {
         let (n, steps, f) = (x.shape[0], x.shape[1], x.shape[2])
         var mean = [Float](repeating: 0, count: n * f), std = [Float](repeating: 0, count: n * f)
-        let p = x.storage.pointer
+        let host = x.detached.moved(to: .cpu)
+        let p = host.storage.pointer
         for row in 0..<n {
             for c in 0..<f {
                 var sum = 0.0
@@ -47,11 +49,12 @@ public struct RevIN: ParameterContainer {
         return WindowStatistics(rows: n, features: f, mean: mean, std: std)
     }
 
-    /// (x − μ)/σ [· γ + β]; x [N, L, F] data.
-    public func normalize(_ x: Tensor, _ stats: WindowStatistics, _ context: ForwardContext) -> Tensor {
+    /// (x − μ)/σ [· γ + β] on `device` (the weights' device); x [N, L, F] data, on the host.
+    public func normalize(_ x: Tensor, _ stats: WindowStatistics, _ context: ForwardContext, on device: Device) -> Tensor {
         let (n, steps, f) = (x.shape[0], x.shape[1], x.shape[2])
         let out = TensorStorage(count: x.count)
-        let src = x.storage.pointer, dst = out.pointer
+        let host = x.detached.moved(to: .cpu)
+        let src = host.storage.pointer, dst = out.pointer
         for row in 0..<n {
             for t in 0..<steps {
                 for c in 0..<f {
@@ -60,7 +63,7 @@ public struct RevIN: ParameterContainer {
                 }
             }
         }
-        let normalized = Tensor(shape: x.shape, storage: out)
+        let normalized = Tensor(shape: x.shape, storage: out).moved(to: device)
         guard let gamma, let beta else { return normalized }
         return normalized * gamma.tensor(on: context.tape) + beta.tensor(on: context.tape)
     }
@@ -69,7 +72,7 @@ public struct RevIN: ParameterContainer {
     public func denormalize(_ y: Tensor, _ stats: WindowStatistics, _ context: ForwardContext) -> Tensor {
         var z = y
         if let gamma, let beta {
-            let safeGamma = gamma.tensor(on: context.tape) + Tensor.filled([features], with: epsilon * epsilon)
+            let safeGamma = gamma.tensor(on: context.tape) + Tensor.filled([features], with: epsilon * epsilon, on: y.device)
             z = (z - beta.tensor(on: context.tape)) / safeGamma
         }
         let (n, steps, f) = (y.shape[0], y.shape[1], y.shape[2])
@@ -82,6 +85,6 @@ public struct RevIN: ParameterContainer {
                 }
             }
         }
-        return z * Tensor(scale, shape: y.shape) + Tensor(shift, shape: y.shape)
+        return z * Tensor(scale, shape: y.shape, on: y.device) + Tensor(shift, shape: y.shape, on: y.device)
     }
 }

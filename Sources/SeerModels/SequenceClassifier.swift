@@ -111,14 +111,15 @@ public struct SequenceClassifier: Trainable {
             for k in 0..<validTokens[i] { for j in 0..<d { mask[(i * t + k) * d + j] = 1 } }
             for j in 0..<d { inverse[i * d + j] = 1 / Float(validTokens[i]) }
         }
-        return (hidden * Tensor(mask, shape: [r, t, d])).sum(axis: 1) * Tensor(inverse, shape: [r, d])
+        return (hidden * Tensor(mask, shape: [r, t, d], on: hidden.device)).sum(axis: 1) * Tensor(inverse, shape: [r, d], on: hidden.device)
     }
 
     public func callAsFunction(_ cases: Tensor, _ context: ForwardContext) -> Tensor { logits(cases, context) }
 
     /// Cross-entropy of the logits against class indices stored as floats [B].
     public func loss(inputs: Tensor, targets: Tensor, _ context: ForwardContext) -> Tensor {
-        logits(inputs, context).crossEntropy(targets: targets.array.map { Int32($0) },
-                                               classWeights: config.classWeights.map { Tensor($0, shape: [$0.count]) })
+        let logits = self.logits(inputs, context)
+        return logits.crossEntropy(targets: targets.array.map { Int32($0) },
+                                   classWeights: config.classWeights.map { Tensor($0, shape: [$0.count], on: logits.device) })
     }
 }

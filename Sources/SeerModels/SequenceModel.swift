@@ -164,10 +164,12 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
 
     /// Direct: [B, H, C]; autoregressive: [B, n·S, C], the predictions of steps P ..< P + n·S.
     public func callAsFunction(_ windows: Tensor, _ context: ForwardContext) -> Tensor {
-        let batch = windows.shape[0]
+        let batch = windows.shape[0], device = head.weight.device
+        // Data enters on the host; RevIN's statistics are taken there, and everything from the
+        // normalised input on runs on the weights' device.
         var x = rows(windows)
         let stats = revin.map { $0.statistics(x) }
-        if let revin, let stats { x = revin.normalize(x, stats, context) }
+        if let revin, let stats { x = revin.normalize(x, stats, context, on: device) } else { x = x.moved(to: device) }
         let h = backbone(embedding(x, context), context)
         let (n, tokens, d, f) = (h.shape[0], h.shape[1], h.shape[2], config.rowFeatures)
         switch config.head {
@@ -189,7 +191,8 @@ public struct SequenceModel: Trainable, Forecasting, DyadicScheduled {
 
     /// The configured regression loss against targets shaped like the output.
     public func loss(inputs: Tensor, targets: Tensor, _ context: ForwardContext) -> Tensor {
-        self(inputs, context).regressionLoss(config.loss, target: targets)
+        let prediction = self(inputs, context)
+        return prediction.regressionLoss(config.loss, target: targets.moved(to: prediction.device))
     }
 
     public func forecast(_ windows: Tensor, _ context: ForwardContext) -> Tensor {

@@ -63,14 +63,18 @@ public struct TokenEmbedding: ParameterContainer {
 
     public var parameters: [Parameter] { projection.parameters + (positions.map { [$0] } ?? []) }
 
-    /// Untracked tokens [N, n, P·F] from series [N, L, F].
+    /// Tokens [N, n, P·F] from series [N, L, F]: a copy loop for data on the host; slices
+    /// stacked by ops for a series on a device or a tracked one (RevIN's affine map).
     public func cut(_ series: Tensor) -> Tensor {
         let (p, s) = tokenization.lengthAndStride
         if p == 1 && s == 1 { return series }
-        precondition(!series.isTracked, "patches are cut from data, not from tracked tensors")
         let (n, steps, f) = (series.shape[0], series.shape[1], series.shape[2])
         let tokens = tokenization.tokenCount(steps: steps)
         precondition(tokens > 0, "a window of \(steps) steps is shorter than one patch of \(p)")
+        guard series.device == .cpu && !series.isTracked else {
+            let patches = (0..<tokens).map { series.slice(axis: 1, ($0 * s)..<($0 * s + p)) }  // each [N, P, F]
+            return Tensor.concatenate(patches, axis: 1).reshaped([n, tokens, p * f])
+        }
         let out = TensorStorage(count: n * tokens * p * f)
         let src = series.storage.pointer, dst = out.pointer
         for row in 0..<n {
@@ -81,9 +85,9 @@ public struct TokenEmbedding: ParameterContainer {
         return Tensor(shape: [n, tokens, p * f], storage: out)
     }
 
-    /// series [N, L, F] → tokens [N, n, d].
+    /// series [N, L, F] → tokens [N, n, d], on the projection's device (data is moved there).
     public func callAsFunction(_ series: Tensor, _ context: ForwardContext) -> Tensor {
-        let h = projection(cut(series), on: context.tape)
+        let h = projection(cut(series).moved(to: projection.weight.device), on: context.tape)
         let count = h.shape[1]
         switch position {
         case .none:
@@ -92,7 +96,7 @@ public struct TokenEmbedding: ParameterContainer {
             precondition(count <= maxTokens, "\(count) tokens exceed the learned position table's \(maxTokens)")
             return h + positions!.tensor(on: context.tape).slice(axis: 0, 0..<count)
         case .sinusoidal:
-            return h + Self.sinusoid(tokens: count, width: width)
+            return h + Self.sinusoid(tokens: count, width: width).moved(to: h.device)
         }
     }
 

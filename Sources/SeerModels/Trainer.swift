@@ -40,6 +40,10 @@ public struct TrainerConfig: Equatable, Sendable {
     /// Validate the starting weights too (epoch 0), so training keeps them unless an epoch beats
     /// them — for a model that starts from a fitted solution (`initializeSkipByLeastSquares`).
     public var validateInitialWeights = false
+    /// Where the weights live while training (batches are moved there step by step). Off the
+    /// CPU, the kept weights come back to the host at the end, so saving and forecasting are
+    /// unchanged.
+    public var device = Device.cpu
 
     public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, weightDecay: Float = 0.01,
                 schedule: Schedule = .cosine, clipNorm: Float? = 1, patience: Int? = 3, seed: UInt64 = 0) {
@@ -108,11 +112,25 @@ public final class Trainer {
         self.observer = observer
     }
 
-    /// Fits `model` and leaves it holding the best weights seen.
+    /// Fits `model` and leaves it holding the best weights seen. Throws `DeviceUnavailable` for a
+    /// device this machine cannot use, and a device's own failure as soon as a step reports it.
     @discardableResult
     public func fit(_ model: some Trainable, train: some BatchSource, validation: (any BatchSource)? = nil) throws -> TrainingReport {
         precondition(train.count > 0, "no training samples")
-        let group = ParameterGroup(model.parameters)
+        let kernels = try backend(for: config.device)
+        // Off the CPU, the starting weights are kept on the host: a device that fails mid-run
+        // cannot be read back, and the model then keeps these rather than NaN.
+        let starting = config.device == .cpu ? [] : model.parameters.map(\.values)
+        let group = ParameterGroup(model.parameters, on: kernels)
+        // Whatever happens, the weights end on the host where they started (restored to the best
+        // first, on every path below): a model left on a GPU would surprise every caller after.
+        defer {
+            if config.device != .cpu {
+                let healthy = (try? kernels.checkHealth()) != nil
+                _ = ParameterGroup(model.parameters, on: hostBackend)
+                if !healthy { for (p, values) in zip(model.parameters, starting) { p.load(values) } }
+            }
+        }
         let optimizer = Adam.adamW(group, beta1: config.beta1, beta2: config.beta2, weightDecay: config.weightDecay)
         let batchesPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         let stepsPerEpoch = min(batchesPerEpoch, config.maxStepsPerEpoch ?? .max)
@@ -158,15 +176,17 @@ public final class Trainer {
                     report.seconds = monotonicSeconds() - began
                     return .nonFinite(what: what, epoch: epoch, step: step + 1, report: report)
                 }
+                try kernels.checkHealth()  // a failed launch reads as NaN: say what failed instead
                 guard value.isFinite else { throw diverged("the training loss") }
                 optimizer.zeroGradients()
                 tape.backward(loss)
                 dyadic.holdGradients(step: report.steps)
-                guard group.gradientsAreFinite else { throw diverged("a gradient") }
+                guard group.gradientsAreFinite else { try kernels.checkHealth(); throw diverged("a gradient") }
                 if let clip = config.clipNorm { group.clipGradientNorm(clip) }
                 optimizer.step(learningRate: schedule.rate(at: report.steps))
                 dyadic.restoreValues(step: report.steps)
                 if let decay = config.averaging, let average { group.kernels.movingAverage(average, toward: group.values, decay: decay) }
+                try kernels.checkHealth()
                 report.steps += 1
                 lossSum += Double(value) * Double(indices.count)
                 seen += indices.count

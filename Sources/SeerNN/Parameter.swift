@@ -23,6 +23,9 @@ public final class Parameter {
 
     public var count: Int { shape.count }
 
+    /// Where the value lives (the host until a ParameterGroup moves it).
+    public var device: Device { value.device }
+
     /// The value as an untracked tensor (inference).
     public var tensor: Tensor { Tensor(shape: shape, storage: value) }
 
@@ -55,7 +58,10 @@ public final class ParameterGroup {
     /// The backend of the group's device: norms, clipping and optimiser steps run there.
     public let kernels: any Backend
 
-    public init(_ parameters: [Parameter]) {
+    /// Groups `parameters` on the device of `kernels` (by default where they are now, all on one
+    /// device). Parameters elsewhere are copied there: this is how a model's weights move to a
+    /// GPU for training, and back to the host afterwards.
+    public init(_ parameters: [Parameter], on kernels: (any Backend)? = nil) {
         var seen = Set<ObjectIdentifier>()
         let unique = parameters.filter { seen.insert(ObjectIdentifier($0)).inserted }
         var offsets: [Int] = []
@@ -64,16 +70,21 @@ public final class ParameterGroup {
             offsets.append(total)
             total += (p.count + 15) / 16 * 16  // keep every slice on a 64-byte boundary
         }
-        precondition(Set(unique.map(\.value.device)).count <= 1, "a parameter group lives on one device")
-        let kernels = unique.first?.value.backend ?? CPUBackend()
+        if kernels == nil { precondition(Set(unique.map(\.value.device)).count <= 1, "a parameter group lives on one device") }
+        let kernels = kernels ?? unique.first?.value.backend ?? CPUBackend()
         values = kernels.zeros(total)
         gradients = kernels.zeros(total)
         decayMask = kernels.zeros(total)
         for (p, offset) in zip(unique, offsets) {
             let value = TensorStorage(viewing: values, offset: offset, count: p.count)
             let gradient = TensorStorage(viewing: gradients, offset: offset, count: p.count)
-            kernels.copy(p.value, into: value)
-            kernels.copy(p.gradient, into: gradient)
+            if p.value.device == kernels.device {
+                kernels.copy(p.value, into: value)
+                kernels.copy(p.gradient, into: gradient)
+            } else {
+                kernels.upload(p.value.array, into: value)  // the host's copy: downloaded first when on a device
+                kernels.upload(p.gradient.array, into: gradient)
+            }
             if p.decays { kernels.fill(TensorStorage(viewing: decayMask, offset: offset, count: p.count), with: 1) }
             p.value = value
             p.gradient = gradient

@@ -16,6 +16,10 @@ public enum RegressionLoss: Sendable, Equatable { case mse, mae, huber(delta: Fl
 public protocol Backend: Sendable {
     var device: Device { get }
 
+    /// Throws when earlier work on this device failed (kernels cannot throw, so a device backend
+    /// keeps its first failure and skips what follows); training calls it after every step.
+    func checkHealth() throws
+
     // MARK: memory — every storage an op, a gradient or an optimiser keeps comes from here, so
     // a device backend owns its memory; host arrays cross only through upload/download.
     /// Uninitialised storage for `count` floats.
@@ -195,6 +199,11 @@ public protocol Backend: Sendable {
                                    depth: Int, positive: Bool, epsilon: Float)
 }
 
+extension Backend {
+    /// Nothing on a device where kernels cannot fail (the CPU).
+    public func checkHealth() throws {}
+}
+
 /// Rows per chunk of the decayed linear attention kernels (the states they keep are per chunk).
 public let linearAttentionChunkLength = 64
 
@@ -226,16 +235,17 @@ public struct AdamState: Sendable {
 public func backend(for device: Device) throws(DeviceUnavailable) -> any Backend {
     switch device {
     case .cpu: return cpuBackend
-    case .cuda:
+    case .cuda(let ordinal):
         if let made = CUDABackends.backend(for: device) { return made }
         try CUDAProbe.check(device)
-        // CUDABackend runs every kernel (seer selftest checks them), but the nets do not yet keep
-        // their parameters on a device, so training there would silently stay on the CPU.
-        throw DeviceUnavailable(device: device, reason: "the CUDA kernels are built but training does not run on them yet (train on the CPU)")
+        return try CUDABackends.driverBackend(for: device, ordinal: ordinal)
     }
 }
 
 let cpuBackend = CPUBackend()
+
+/// The CPU's backend, which every machine has.
+public var hostBackend: any Backend { cpuBackend }
 
 /// The backend of a storage that exists: storages are only made by a backend, so its device
 /// has one (a tensor on an unavailable device cannot exist).

@@ -23,6 +23,10 @@ struct BenchCLITests {
             #expect((figure["activationMiB"] as? Double ?? 0) > 0, "\(figure)")
         }
         #expect((document["ratios"] as? [[String: Any]])?.isEmpty == false)
+        #expect(document["device"] as? String == "cpu" && table.stdout.contains("on cpu;"))
+        // A GPU this machine lacks is exit 69 before anything is measured.
+        let gpu = try CLITests.seer(arguments + ["--device", "cuda:7"])
+        #expect(gpu.status == 69 && gpu.stderr.contains("cuda:7") && !gpu.stdout.contains("seer-gpt"), "\(gpu.stderr)")
     }
 
     @Test func speedRejectsUnknownNets() throws {

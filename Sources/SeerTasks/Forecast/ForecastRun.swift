@@ -102,6 +102,7 @@ public struct ForecastRun {
         if let batchSize = request.batchSize { config.batchSize = batchSize }
         config.secondSeason = secondSeason
         config.learningRate = request.learningRate
+        config.device = request.device
         return config
     }
 

@@ -68,6 +68,9 @@ public struct ForecasterConfig: Equatable, Sendable {
     /// The seasons MSTL decomposes.
     public var seasons: [Int] { [season, secondSeason] }
     public var seed: UInt64 = 0
+    /// Where the nets train (a run setting, not saved with the model: forecasts run on the host,
+    /// where the trained weights return).
+    public var device = Device.cpu
 
     /// Optimizer steps the automatic epoch count aims for (NeuralForecast-style step budget).
     public static let minimumSteps = 500
@@ -316,6 +319,7 @@ public final class Forecaster {
         exactFit = nil
         let plan = config.trainingPlan(trainingWindows: train.count)
         var trainer = TrainerConfig(epochs: plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, seed: config.seed)
+        trainer.device = config.device
         trainer.patience = validation == nil ? nil : plan.patience
         trainer.maxStepsPerEpoch = plan.stepsPerEpoch
         // A capped plan checks often; an evenly spaced subset of a large held-out set keeps each check cheap.

@@ -373,4 +373,21 @@ enum CUDABackends {
     static func register(_ backend: CUDABackend) { table.withLock { $0[backend.device] = backend } }
 
     static func backend(for device: Device) -> CUDABackend? { table.withLock { $0[device] } }
+
+    /// The backend of GPU `ordinal` through the driver, made on first use (once, under a lock, so
+    /// two threads asking together share one context and one set of loaded kernels).
+    static func driverBackend(for device: Device, ordinal: Int) throws(DeviceUnavailable) -> CUDABackend {
+        do {
+            return try creation.withLock { _ in
+                if let made = backend(for: device) { return made }
+                return CUDABackend(device: device, on: try DriverDevice(ordinal: ordinal))
+            }
+        } catch let error as DeviceUnavailable {
+            throw error
+        } catch {
+            throw DeviceUnavailable(device: device, reason: "\(error)")
+        }
+    }
+
+    private static let creation = Locked<Void>(())
 }

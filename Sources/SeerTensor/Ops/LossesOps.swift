@@ -7,7 +7,10 @@ extension Tensor {
         let classes = shape.last, rows = count / max(1, classes)
         precondition(targets.count == rows, "\(targets.count) targets for \(rows) rows of logits")
         precondition(targets.allSatisfy { $0 >= 0 && Int($0) < classes }, "a target class lies outside 0..<\(classes)")
-        if let classWeights { precondition(classWeights.count == classes, "class weights must have \(classes) entries") }
+        if let classWeights {
+            precondition(classWeights.count == classes, "class weights must have \(classes) entries")
+            precondition(classWeights.device == device, "class weights on \(classWeights.device) for logits on \(device)")
+        }
         let kernels = self.kernels
         let probabilities = kernels.allocate(count)
         let loss = kernels.crossEntropyForward(storage, targets: targets, weights: classWeights?.storage,

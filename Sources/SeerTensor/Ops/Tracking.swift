@@ -15,6 +15,11 @@ extension Tensor {
     static func record(_ output: Tensor, inputs: [Tensor], op: StaticString = #function, backward: @escaping Tape.Backward) -> Tensor {
         var tape: Tape?
         for input in inputs {
+            // Kernels take storages as addresses, so an operand on another device would be read as
+            // garbage (or, on the emulator, silently as host memory): refuse the program's mistake.
+            // (The output may differ: a loss is a host scalar.)
+            precondition(input.device == inputs[0].device,
+                         "\(op) met tensors on \(inputs[0].device) and \(input.device); move data with Tensor.moved(to:)")
             guard let t = input.tape else { continue }
             if let tape { precondition(tape === t, "tensors from two different tapes meet in one op") }
             tape = t

@@ -5,6 +5,7 @@
 // a failed launch is kept and reported, not turned into silent numbers. The emulated device is
 // registered as cuda:90 so tests that expect cuda:0 to be missing are not affected.
 import SeerBase
+import SeerCUDAEmulator
 @testable import SeerTensor
 import Testing
 

@@ -1,6 +1,7 @@
 // Every CUDA kernel against its CPU twin, on the CPU emulator: the .cu files a GPU compiles,
 // launched through CUDAKernels exactly as the CUDA backend launches them. The comparisons are
 // KernelSelfTest's — the same check `seer selftest --device cuda` runs on a GPU.
+import SeerCUDAEmulator
 import Testing
 @testable import SeerTensor
 

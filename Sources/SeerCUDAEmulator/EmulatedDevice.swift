@@ -1,35 +1,42 @@
 // A KernelDevice on the CPU for tests: host memory stands in for device memory (a device pointer
 // is a host address) and launches go to the CUDA emulator, which runs the same .cu files the GPU
 // gets. Everything above the driver — CUDAKernels' marshalling and grid sizes — runs unchanged.
+// A library of its own so the tensor and the model tests can both train on it; no product or
+// shipped target depends on it.
 import CCUDAEmulator
 import Glibc
-@testable import SeerTensor
+import SeerTensor
 
-struct EmulatorError: Error, CustomStringConvertible {
-    let description: String
+/// A failure inside the emulated device.
+public struct EmulatorError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
 
-final class EmulatedDevice: KernelDevice, @unchecked Sendable {
-    func allocate(bytes: Int) throws -> DevicePointer {
+/// The CUDA emulator as a KernelDevice.
+public final class EmulatedDevice: KernelDevice, @unchecked Sendable {
+    public init() {}
+
+    public func allocate(bytes: Int) throws -> DevicePointer {
         guard let raw = malloc(max(bytes, 4)) else { throw EmulatorError(description: "out of host memory") }
         return DevicePointer(UInt(bitPattern: raw))
     }
 
-    func free(_ pointer: DevicePointer) { Glibc.free(Self.address(pointer)) }
+    public func free(_ pointer: DevicePointer) { Glibc.free(Self.address(pointer)) }
 
-    func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws {
+    public func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws {
         Self.address(destination)!.copyMemory(from: source, byteCount: bytes)
     }
 
-    func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
+    public func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
         destination.copyMemory(from: Self.address(source)!, byteCount: bytes)
     }
 
-    func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws {
+    public func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws {
         Self.address(destination)!.bindMemory(to: UInt32.self, capacity: count).update(repeating: pattern, count: count)
     }
 
-    func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
+    public func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
                 parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
         let status = seer_emulator_launch(kernel, UInt32(grid.0), UInt32(grid.1), UInt32(grid.2), UInt32(block.0), UInt32(block.1),
                                           UInt32(block.2), parameters)
@@ -38,7 +45,7 @@ final class EmulatedDevice: KernelDevice, @unchecked Sendable {
 
     /// cuBLAS's column-major GEMM written out plainly (β = 0 ignores C, as cuBLAS does), so the
     /// row-major-to-column-major operand swap above it is checked against OpenBLAS's row-major one.
-    func gemm(_ g: ColumnMajorGEMM) throws {
+    public func gemm(_ g: ColumnMajorGEMM) throws {
         func floats(_ pointer: DevicePointer) -> UnsafeMutablePointer<Float> { UnsafeMutablePointer(bitPattern: UInt(pointer))! }
         for i in 0..<g.batch {
             let a = floats(g.a) + i * g.strideA, b = floats(g.b) + i * g.strideB, c = floats(g.c) + i * g.strideC
@@ -56,13 +63,13 @@ final class EmulatedDevice: KernelDevice, @unchecked Sendable {
     }
 
     /// A device copy of `values` (freed by the caller, or left to the test process).
-    func put(_ values: [Float]) throws -> DevicePointer { try copyToDevice(values) }
+    public func put(_ values: [Float]) throws -> DevicePointer { try copyToDevice(values) }
 
     /// `count` floats read back from `pointer`.
-    func get(_ pointer: DevicePointer, count: Int) throws -> [Float] { try copyFromDevice(pointer, count: count) }
+    public func get(_ pointer: DevicePointer, count: Int) throws -> [Float] { try copyFromDevice(pointer, count: count) }
 
     /// The names of the kernels the emulator was built with.
-    static var kernelNames: [String] {
+    public static var kernelNames: [String] {
         (0..<Int(seer_emulator_kernel_count())).map { String(cString: seer_emulator_kernel_name(Int32($0))) }
     }
 
