@@ -77,3 +77,24 @@ public final class EmulatedDevice: KernelDevice, @unchecked Sendable {
         UnsafeMutableRawPointer(bitPattern: UInt(pointer))
     }
 }
+
+/// The emulator passed through, for test devices that break one thing (a kernel, a product) to
+/// show that a check notices: subclasses override `launch` or `gemm`.
+open class ForwardingDevice: KernelDevice, @unchecked Sendable {
+    public let inner = EmulatedDevice()
+    public init() {}
+    open func allocate(bytes: Int) throws -> DevicePointer { try inner.allocate(bytes: bytes) }
+    open func free(_ pointer: DevicePointer) { inner.free(pointer) }
+    open func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws {
+        try inner.upload(source, to: destination, bytes: bytes)
+    }
+    open func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
+        try inner.download(source, to: destination, bytes: bytes)
+    }
+    open func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws { try inner.fill(destination, pattern: pattern, count: count) }
+    open func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
+                     parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
+        try inner.launch(kernel, grid: grid, block: block, parameters: parameters)
+    }
+    open func gemm(_ product: ColumnMajorGEMM) throws { try inner.gemm(product) }
+}

@@ -78,19 +78,8 @@ import Testing
 }
 
 /// The emulator with every matrix product doubled (α × 2).
-final class DoublingProducts: KernelDevice, @unchecked Sendable {
-    let inner = EmulatedDevice()
-    func allocate(bytes: Int) throws -> DevicePointer { try inner.allocate(bytes: bytes) }
-    func free(_ pointer: DevicePointer) { inner.free(pointer) }
-    func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws { try inner.upload(source, to: destination, bytes: bytes) }
-    func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
-        try inner.download(source, to: destination, bytes: bytes)
-    }
-    func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws { try inner.fill(destination, pattern: pattern, count: count) }
-    func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int), parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
-        try inner.launch(kernel, grid: grid, block: block, parameters: parameters)
-    }
-    func gemm(_ product: ColumnMajorGEMM) throws {
+final class DoublingProducts: ForwardingDevice, @unchecked Sendable {
+    override func gemm(_ product: ColumnMajorGEMM) throws {
         var doubled = product
         doubled.alpha *= 2
         try inner.gemm(doubled)
@@ -98,20 +87,15 @@ final class DoublingProducts: KernelDevice, @unchecked Sendable {
 }
 
 /// The emulator with one kernel's launches failing, as a GPU fault would.
-final class FailingLaunches: KernelDevice, @unchecked Sendable {
-    let inner = EmulatedDevice()
+final class FailingLaunches: ForwardingDevice, @unchecked Sendable {
     let failing: String
-    init(failing: String) { self.failing = failing }
-    func allocate(bytes: Int) throws -> DevicePointer { try inner.allocate(bytes: bytes) }
-    func free(_ pointer: DevicePointer) { inner.free(pointer) }
-    func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws { try inner.upload(source, to: destination, bytes: bytes) }
-    func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
-        try inner.download(source, to: destination, bytes: bytes)
+    init(failing: String) {
+        self.failing = failing
+        super.init()
     }
-    func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws { try inner.fill(destination, pattern: pattern, count: count) }
-    func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int), parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
+    override func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
+                         parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
         if kernel == failing { throw EmulatorError(description: "\(kernel): launch failed (simulated)") }
         try inner.launch(kernel, grid: grid, block: block, parameters: parameters)
     }
-    func gemm(_ product: ColumnMajorGEMM) throws { try inner.gemm(product) }
 }

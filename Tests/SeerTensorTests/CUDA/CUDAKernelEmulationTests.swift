@@ -55,25 +55,6 @@ struct CUDAKernelEmulationTests {
     }
 }
 
-/// The emulator passed through, for devices that break one thing to show the self-test notices.
-class ForwardingDevice: KernelDevice, @unchecked Sendable {
-    let inner = EmulatedDevice()
-    func allocate(bytes: Int) throws -> DevicePointer { try inner.allocate(bytes: bytes) }
-    func free(_ pointer: DevicePointer) { inner.free(pointer) }
-    func upload(_ source: UnsafeRawPointer, to destination: DevicePointer, bytes: Int) throws {
-        try inner.upload(source, to: destination, bytes: bytes)
-    }
-    func download(_ source: DevicePointer, to destination: UnsafeMutableRawPointer, bytes: Int) throws {
-        try inner.download(source, to: destination, bytes: bytes)
-    }
-    func fill(_ destination: DevicePointer, pattern: UInt32, count: Int) throws { try inner.fill(destination, pattern: pattern, count: count) }
-    func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
-                parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
-        try inner.launch(kernel, grid: grid, block: block, parameters: parameters)
-    }
-    func gemm(_ product: ColumnMajorGEMM) throws { try inner.gemm(product) }
-}
-
 /// The emulator with one kernel broken: accumulate's gradient counted twice.
 final class DoublingAccumulate: ForwardingDevice, @unchecked Sendable {
     override func launch(_ kernel: String, grid: (Int, Int, Int), block: (Int, Int, Int),
