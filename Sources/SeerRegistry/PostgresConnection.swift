@@ -78,11 +78,22 @@ final class PostgresConnection: RegistryConnection {
             let message = String(cString: seer_pq_result_error_message(result)).trimmingTrailingNewlines()
             let state = seer_pq_result_error_field(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
             seer_pq_clear(result)
-            // Class 08: the connection went away; 40: a serialisation failure or deadlock.
-            let kind: DataError.Kind = state.hasPrefix("08") ? .io : state.hasPrefix("40") || state.hasPrefix("55") ? .temporary : .other
-            throw DataError(kind, "PostgreSQL: \(message)", file: location)
+            let lost = seer_pq_status(handle) != Int32(SEER_PQ_CONNECTION_OK)
+            throw DataError(Self.kind(sqlState: state, connectionLost: lost), "PostgreSQL: \(message)", file: location)
         }
         return result
+    }
+
+    /// What a failed statement means for the run. The server going away is I/O (exit 74) however
+    /// it shows: SQLSTATE class 08 (connection exception), class 57 (operator intervention: an
+    /// administrator's shutdown, a crash, "cannot connect now"), or no SQLSTATE at all with the
+    /// connection now bad — libpq's own "server closed the connection unexpectedly", which is what
+    /// a client sees when its backend dies before it can send a FATAL message (CI saw exactly this).
+    /// Class 40 (serialisation failure, deadlock) and 55 (lock not available) are worth a retry.
+    static func kind(sqlState state: String, connectionLost: Bool) -> DataError.Kind {
+        if connectionLost || state.hasPrefix("08") || state.hasPrefix("57") { return .io }
+        if state.hasPrefix("40") || state.hasPrefix("55") { return .temporary }
+        return .other
     }
 
     private func errorText() -> String { String(cString: seer_pq_error_message(handle)).trimmingTrailingNewlines() }

@@ -172,6 +172,22 @@ import SeerTasks
         #expect(throws: DataError.self) { try ModelRegistry(location: "postgres://127.0.0.1:1/x") }
     }
 
+    /// A backend terminated under a live connection (a restart, a failover) is I/O, exit 74, not
+    /// "other" (exit 1) — whether libpq got the server's FATAL 57P01 or only a closed socket.
+    @Test func aPostgresConnectionWhoseServerGoesAwayFailsAsIO() throws {
+        #expect(PostgresConnection.kind(sqlState: "", connectionLost: true) == .io)  // "server closed the connection unexpectedly"
+        #expect(PostgresConnection.kind(sqlState: "57P01", connectionLost: false) == .io)  // admin shutdown
+        #expect(PostgresConnection.kind(sqlState: "08006", connectionLost: false) == .io)
+        #expect(PostgresConnection.kind(sqlState: "40001", connectionLost: false) == .temporary)
+        #expect(PostgresConnection.kind(sqlState: "42601", connectionLost: false) == .other)  // a syntax error stays a bug
+        guard let url = try PostgresFixture.freshDatabase(), let admin = PostgresFixture.adminURL else { return }
+        let doomed = try PostgresConnection(url: url)
+        let pid = try #require(try doomed.query("SELECT pg_backend_pid()", []).first?.first?.int)
+        _ = try PostgresConnection(url: admin).query("SELECT pg_terminate_backend(\(pid))", [])
+        let error = #expect(throws: DataError.self) { try doomed.query("SELECT 1", []) }
+        #expect(error?.kind == .io, "\(String(describing: error))")
+    }
+
     @Test func shardsSplitKeysExactlyOnce() throws {
         let keys = (0..<500).map { "series-\($0)" }
         let shards = try (0..<4).map { try Shard(index: $0, count: 4) }
