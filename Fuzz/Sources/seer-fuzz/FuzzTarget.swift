@@ -53,8 +53,10 @@ enum FuzzTarget {
             guard var metrics = try? LogMetrics(format: formats[choice % 4], timeField: "time", bucketSeconds: 60,
                                                 aggregation: aggregations[(choice / 4) % 4], by: choice & 16 != 0 ? "status" : nil) else { return }
             // A lower bound than the CLI's, so the fuzzer explores the parsing rather than writing
-            // legitimately large outputs (the bound itself is tested).
-            metrics.maxBuckets = 50_000
+            // legitimately large outputs (the bound itself is tested). At 50,000 perf showed most of
+            // each execution formatting empty rows in csv() (~900 execs/s); 2,000 buckets still fill
+            // gaps, write rows and hit the bound from a 4 KB input.
+            metrics.maxBuckets = 2_000
             for line in String(decoding: bytes.dropFirst(), as: UTF8.self).split(separator: "\n") { metrics.add(line) }
             _ = try? metrics.csv()
         case "json":
