@@ -176,8 +176,12 @@ public struct LogMetrics {
         let pieces = stamp.split(separator: "/", maxSplits: 2)
         guard pieces.count == 3, let day = Int(pieces[0]), let month = months.firstIndex(of: String(pieces[1])) else { return nil }
         let clock = pieces[2].split(separator: ":")
-        guard clock.count == 4, let year = Int(clock[0]), let hour = Int(clock[1]), let minute = Int(clock[2]), let second = Int(clock[3]),
-              zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let offset = Int(zone.dropFirst()),
+        // Four-digit years only, as the access-log format writes them: a year of 17 digits (a fuzzed
+        // line) overflowed the seconds since 1970 and trapped.
+        guard clock.count == 4, clock[0].utf8.count == 4, let year = Int(clock[0]), (0...9999).contains(year),
+              let hour = Int(clock[1]), let minute = Int(clock[2]), let second = Int(clock[3]),
+              zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", zone.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
+              let offset = Int(zone.dropFirst()), offset % 100 < 60,
               (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
               day <= CivilTime.daysInMonth(year: year, month: month + 1) else { return nil }
         let local = CivilTime.daysFromCivil(year: year, month: month + 1, day: day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)

@@ -41,4 +41,22 @@ struct FuzzFindingsTests {
         for line in String(decoding: artifact.dropFirst(), as: UTF8.self).split(separator: "\n") { fuzzed.add(line) }
         _ = try? fuzzed.csv()
     }
+
+    /// logs, crash-3a29df41: an access-log time with a 17-digit year ("20/Oct/-0211111111111114:13:55:36
+    /// +0000") overflowed the seconds since 1970 and trapped `seer logs`. Years are four digits now.
+    @Test func anAccessLogYearBeyondFourDigitsIsNotATime() throws {
+        #expect(LogMetrics.accessLogTime("20/Oct/-02111111111111114:13:55:36", zone: "+0000") == nil)
+        #expect(LogMetrics.accessLogTime("20/Oct/99999999999999999:13:55:36", zone: "+0000") == nil)
+        #expect(LogMetrics.accessLogTime("10/Oct/2000:13:55:36", zone: "-0700") == 971_211_336, "the format's own example")
+        #expect(LogMetrics.accessLogTime("10/Oct/2000:13:55:36", zone: "+0-70") == nil)
+        // The artifact itself (first byte: the harness's option choice) reads without a trap.
+        let artifact = Data(base64Encoded: "rDIBMTIwNS4RLig+MSAtIC0gWzIwL09jdC8tMDIxMTExMTExMTExMTE0OjEzOjU1OjM2ICswMDAwXSAiR0VKIC9bIEhUrK8iIDAyNiAzAC9sMQoRLig+MSAtIC0gWzEwL09jdC8tMDI0OjEzOjU1OjM2ICswMDAwXawyAQExAAAAADFsAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFMSBPJ08IAAAgMQoRLig+MSAtIC0gWzEwL09jdC8tICswMDAwXSAiR0VUIC9bIEhUrK8iIDAyNiAyIjAwL2wxCiAgIiAyMDAgMt/S3wAxbDEKES4oPjEgLSAtIFsxMC9PzZZzLSBbMTAvVKyvIiAwMjYgMmwxChEuKD4xIC0gLSBbMTAvT2N0Ly0gKzAwMDBdICIgIkdFVCAvWyBIVKyvIiAwMjYgMSJ0aTAvbP8xChEuKD4xIC0gLSBbMTAvT2N0L0dFVCAvWyBIVKyvIiAwMjYgMiJJSUlJSUlJSUkiItEgLxsgSFQyMQogMjAyNC0gMVoKMjAyNC0grK8iIDAxCiAyMDI0LSAxMTMgMiJ0aW1lQiAtMDI0OjExYDE6NTU6M2N0Ly0gKzAwMDBdICJHRVQgL1sgSFSsryIgMDI2IDIiMDAvbDEKIAAAAFVuc2F2ZUIy")!
+        let formats: [LogFormat] = [.common, .combined, .jsonLines, .pattern(#"(?<time>\S+) (?<ms>\d+)"#)]
+        let aggregations: [LogAggregation] = [.count, .rate, .mean(field: "ms"), .quantile(0.95, field: "bytes")]
+        let choice = Int(artifact[0])
+        var fuzzed = try LogMetrics(format: formats[choice % 4], timeField: "time", bucketSeconds: 60,
+                                    aggregation: aggregations[(choice / 4) % 4], by: choice & 16 != 0 ? "status" : nil)
+        for line in String(decoding: artifact.dropFirst(), as: UTF8.self).split(separator: "\n") { fuzzed.add(line) }
+        _ = try? fuzzed.csv()
+    }
 }
