@@ -1,7 +1,8 @@
 // The ensemble detector's parts: the contextual member learns a repeating pattern (its scores
 // fall) and is surprised by a new one; the averaged likelihood is silent on a flat series and
 // alarms on a run of large raw scores, not on one; the ensemble is causal, finite and silent on a
-// constant series, alarms once for a spike, and drops an alarm seen at the same time yesterday.
+// constant series, alarms once for a spike, and drops an alarm seen at the same time yesterday;
+// a gross outlier (1e30 among values near 10) alarms whatever the filter would hide.
 import Foundation
 @testable import SeerModels
 import SeerBase
@@ -66,6 +67,42 @@ struct EnsembleDetectorTests {
         var constant = EnsembleDetector(season: season)
         let flat = (0..<1_500).map { _ in constant.update(42) }
         #expect(flat.allSatisfy { $0.isFinite && $0 < 0.5 })
+    }
+
+    /// A 1e30 glitch 50 steps after an ordinary alarm, inside its quiet period, and one at the same
+    /// time of day as an alarm yesterday: both alarm. A level that jumps a millionfold and stays
+    /// alarms once at the jump, not at every later value.
+    @Test func aGrossOutlierAlwaysAlarms() {
+        let season = 48
+        var generator = SeededGenerator(seed: 6)
+        var base = (0..<2_000).map { 10 + 3 * sin(2 * Double.pi * Double($0) / Double(season)) + 0.2 * Double(generator.normal()) }
+        base[1_400] += 12
+        var values = base
+        values[1_450] = 1e30
+        var detector = EnsembleDetector(season: season)
+        let scores = values.map { detector.update($0) }
+        #expect(scores[1_400] >= 0.5 && scores[1_450] == 1, "\(scores[1_400]) \(scores[1_450])")
+        #expect(scores[1_401..<1_450].allSatisfy { $0 == 0 } && scores[1_451..<1_650].allSatisfy { $0 == 0 },
+                "the glitch starts a quiet period of its own")
+        #expect(scores.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+        // An ordinary value there is hidden by the quiet period, as before.
+        var ordinary = base
+        ordinary[1_450] = 20
+        var plain = EnsembleDetector(season: season)
+        #expect(ordinary.map { plain.update($0) }[1_450] == 0)
+
+        var yesterday = base
+        yesterday[1_400 + season] = -1e30
+        var parts = EnsembleParts()
+        parts.quiet = false
+        var daily = EnsembleDetector(season: season, parts: parts)
+        #expect(yesterday.map { daily.update($0) }[1_400 + season] == 1)
+
+        var jump = base
+        for i in 1_700..<2_000 { jump[i] = 1e8 }
+        var shifted = EnsembleDetector(season: season)
+        let jumped = jump.map { shifted.update($0) }
+        #expect(jumped[1_700] == 1 && jumped[1_701..<1_900].allSatisfy { $0 == 0 }, "\(jumped[1_700..<1_710])")
     }
 
     /// A spike at the same time on two days: the first alarms, the second is the same daily event.

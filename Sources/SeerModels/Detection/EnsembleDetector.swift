@@ -9,10 +9,16 @@
 //   5. the alarm filter: a score at `alarm` or above raises an alarm — unless the score was also
 //      at the alarm level within an hour of the same time one day earlier (a daily job is not an
 //      anomaly) — and each alarm holds the next `quiet` steps at 0, since an operator (and NAB)
-//      counts every repeated alarm of one event as a false one.
+//      counts every repeated alarm of one event as a false one;
+//   6. a gross outlier always alarms: a new extreme more than a million robust units from the
+//      recent values' median (RobustScale, the rule that makes a forecast refuse it: a 1e30
+//      glitch among values near 50) scores 1 even in a quiet period or where yesterday alarmed.
+//      Without this the quiet period after any earlier alarm hid it at score 0 — the one value
+//      an operator most needs to see. It starts a quiet period of its own (one alarm per event).
 // Every part can be switched off, so its worth is measured (`seer bench nab`); the figures and
 // what was tried are in docs/DECISIONS.md.
 import Foundation
+import SeerBase
 
 /// Which parts of `EnsembleDetector` run (all, by default).
 public struct EnsembleParts: Sendable, Equatable, Codable {
@@ -94,13 +100,28 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
     var width: Int { max(1, Int((Double(season) / 24).rounded())) }
 
     public mutating func update(_ value: Double) -> Double {
+        let gross = isGrossOutlier(value)  // against what came before it
         var score = 0.0
         if parts.residual { score = max(score, stages[0].update(forecastError(value), values: values)) }
         if parts.levelShift { score = max(score, stages[1].update(shift.update(value), values: values)) }
         if parts.context { score = max(score, stages[2].update(context.update(value), values: values)) }
         if parts.range { score = max(score, rangeFlag(value)) }
+        learnRange(value)
         values.append(value)
-        return filtered(score)
+        let shown = filtered(score)
+        guard gross else { return shown }
+        if parts.quiet { quiet = quietSteps }
+        return 1
+    }
+
+    /// Whether `value` is a new extreme (beyond every value seen) lying more than
+    /// `RobustScale.grossLimit` robust units from the median of the recent values. Only new
+    /// extremes are measured, so the sort this needs is rare, and a level reached once (a
+    /// counter that really jumped) alarms once, not at every later value.
+    private func isGrossOutlier(_ value: Double) -> Bool {
+        guard seen >= 3, value > high || value < low,
+              let scale = RobustScale(values.chronological.map(Double.init)) else { return false }
+        return scale.units(value) > RobustScale.grossLimit
     }
 
     /// The forecasting member's raw score: the net's once it is trained, the linear model's before.
@@ -125,14 +146,17 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
     }
 
     /// 1 for a value beyond the range of those before it (widened by the tolerance), else 0.
-    private mutating func rangeFlag(_ value: Double) -> Double {
-        defer {
-            if seen == 0 { (low, high) = (value, value) } else { (low, high) = (min(low, value), max(high, value)) }
-            seen += 1
-        }
+    private func rangeFlag(_ value: Double) -> Double {
         guard seen >= max(1, rangeSettling), high > low else { return 0 }
         let margin = (high - low) * rangeTolerance
         return value > high + margin || value < low - margin ? 1 : 0
+    }
+
+    /// The range of every value seen (kept whether or not the range flag is on: the gross-outlier
+    /// rule needs it too).
+    private mutating func learnRange(_ value: Double) {
+        if seen == 0 { (low, high) = (value, value) } else { (low, high) = (min(low, value), max(high, value)) }
+        seen += 1
     }
 
     private mutating func filtered(_ score: Double) -> Double {
