@@ -16,8 +16,20 @@ MAX_LEN=${FUZZ_MAX_LEN:-4096}
 
 # --sanitize instruments the root package's own targets only; -Xswiftc instruments every Swift
 # module, the Seer package's included (without it only the 4,730 counters of the harness exist).
-(cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address 2>&1 \
-    | grep -E "error|Compiling|Build complete" | grep -v Compiling) || true
+# Touching the manifest makes SwiftPM look at the Seer package's file list again: a source file
+# added to Seer was otherwise missing from the Fuzz build ("cannot find 'RobustScale' in scope").
+# A failed build stops here: running the previous binary would fuzz code that is no longer there
+# (it once re-found a crash already fixed).
+touch Fuzz/Package.swift
+build_log=$(mktemp)
+if ! (cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address) > "$build_log" 2>&1; then
+    grep -E "error" "$build_log" | head -20 >&2
+    rm -f "$build_log"
+    echo "fuzz: the fuzz binary did not build; not running the previous one" >&2
+    exit 1
+fi
+grep -E "Build complete" "$build_log"
+rm -f "$build_log"
 BIN=Fuzz/.build/release/seer-fuzz
 [ -x "$BIN" ] || { echo "fuzz: the fuzz binary did not build" >&2; exit 1; }
 
