@@ -105,6 +105,24 @@ struct EnsembleDetectorTests {
         #expect(jumped[1_700] == 1 && jumped[1_701..<1_900].allSatisfy { $0 == 0 }, "\(jumped[1_700..<1_710])")
     }
 
+    /// A state saved before the gross-outlier rule (no `grossScale` key) still decodes and scores
+    /// as a fresh one would from there.
+    @Test func aStateSavedBeforeTheGrossRuleDecodes() throws {
+        var generator = SeededGenerator(seed: 9)
+        let values = (0..<400).map { _ in 10 + Double(generator.normal()) }
+        var detector = EnsembleDetector(season: 24)
+        for v in values.prefix(300) { _ = detector.update(v) }
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(detector)) as? [String: Any])
+        #expect(object["grossScale"] != nil, "the scale is measured at the first new extreme")
+        object["grossScale"] = nil
+        var old = try JSONDecoder().decode(EnsembleDetector.self, from: JSONSerialization.data(withJSONObject: object))
+        var current = detector
+        let later = values.suffix(100)
+        #expect(later.map { old.update($0) } == later.map { current.update($0) })
+        var glitched = old
+        #expect(glitched.update(1e30) == 1)
+    }
+
     /// A spike at the same time on two days: the first alarms, the second is the same daily event.
     @Test func anAlarmSeenYesterdayIsDropped() {
         let season = 48

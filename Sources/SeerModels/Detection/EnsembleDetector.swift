@@ -68,6 +68,17 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
     /// The combined scores of the last day and an hour (for the seen-yesterday rule).
     private var combined: [Double] = []
     private var quiet = 0
+    /// The recent values' robust scale for the gross-outlier rule, and `seen` when it was measured
+    /// (nil until the first new extreme; optional, so states saved before it decode).
+    private var grossScale: MeasuredScale?
+
+    /// A robust scale and the step it was measured at.
+    struct MeasuredScale: Codable, Sendable {
+        let median: Double, unit: Double, step: Int
+    }
+
+    /// Steps a measured scale serves before the ring is sorted again.
+    static let grossScaleLife = 100
 
     /// `season`: the daily cycle in steps (1 when unknown: lags 1–3 only, no seen-yesterday rule).
     /// `net`: a zoo net as the forecasting member, trained on the first `warmup` values (the
@@ -116,12 +127,20 @@ public struct EnsembleDetector: StreamingAnomalyScorer, Codable {
 
     /// Whether `value` is a new extreme (beyond every value seen) lying more than
     /// `RobustScale.grossLimit` robust units from the median of the recent values. Only new
-    /// extremes are measured, so the sort this needs is rare, and a level reached once (a
-    /// counter that really jumped) alarms once, not at every later value.
-    private func isGrossOutlier(_ value: Double) -> Bool {
-        guard seen >= 3, value > high || value < low,
-              let scale = RobustScale(values.chronological.map(Double.init)) else { return false }
-        return scale.units(value) > RobustScale.grossLimit
+    /// extremes are measured, and a level reached once (a counter that really jumped) alarms
+    /// once, not at every later value. Ten values come first. The scale is re-measured at most
+    /// every `grossScaleLife` steps: on a rising counter every value is a new extreme, and sorting
+    /// 8,640 values at each would become the main cost of every point; a scale 100 steps old
+    /// is exact enough for a millionfold rule.
+    private mutating func isGrossOutlier(_ value: Double) -> Bool {
+        guard seen >= 10, value > high || value < low else { return false }
+        // A young scale (few values) is re-measured sooner: after as many steps as it had seen.
+        if grossScale == nil || seen - grossScale!.step >= min(Self.grossScaleLife, grossScale!.step) {
+            let scale = RobustScale(values.chronological.map(Double.init))
+            grossScale = MeasuredScale(median: scale?.median ?? 0, unit: scale?.unit ?? 0, step: seen)
+        }
+        guard let scale = grossScale, scale.unit > 0 else { return false }
+        return abs(value - scale.median) / scale.unit > RobustScale.grossLimit
     }
 
     /// The forecasting member's raw score: the net's once it is trained, the linear model's before.
