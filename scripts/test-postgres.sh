@@ -20,6 +20,12 @@ start)
     fi
     BIN=$(bin)
     [ -n "$BIN" ] || { echo "test-postgres: no PostgreSQL server binaries"; exit 1; }
+    # A server another suite is using is left alone: re-initialising it under a running suite
+    # failed that suite's PostgreSQL tests (every test makes a database of its own, so sharing is safe).
+    if [ -f "$DATA/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+        echo "test-postgres: already running on 127.0.0.1:$PORT"
+        exit 0
+    fi
     "$0" stop >/dev/null 2>&1 || true
     mkdir -p "$DATA"
     [ "$(id -u)" = 0 ] && chown postgres "$DATA"
