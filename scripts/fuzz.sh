@@ -5,7 +5,8 @@
 # out-of-memory input is saved under Fuzz/findings/<target>/ and makes the script exit 1.
 # FUZZ_SECONDS (default 60) or FUZZ_RUNS bound each target; FUZZ_TARGETS picks some; FUZZ_MAX_LEN
 # (default 4096 bytes) bounds an input: parsers' structure fits in far less, and ASan's cost grows
-# with the input, so small inputs give several times more executions a second.
+# with the input, so small inputs give several times more executions a second. FUZZ_BUILD=0 reuses
+# the built binary (a second lane on the other core).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,16 +21,20 @@ MAX_LEN=${FUZZ_MAX_LEN:-4096}
 # added to Seer was otherwise missing from the Fuzz build ("cannot find 'RobustScale' in scope").
 # A failed build stops here: running the previous binary would fuzz code that is no longer there
 # (it once re-found a crash already fixed).
-touch Fuzz/Package.swift
-build_log=$(mktemp)
-if ! (cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address) > "$build_log" 2>&1; then
-    grep -E "error" "$build_log" | head -20 >&2
+# FUZZ_BUILD=0 skips the build: a second lane of targets on another core reuses the binary the
+# first lane built (a second build would relink the binary under the running fuzzer).
+if [ "${FUZZ_BUILD:-1}" != 0 ]; then
+    touch Fuzz/Package.swift
+    build_log=$(mktemp)
+    if ! (cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address) > "$build_log" 2>&1; then
+        grep -E "error" "$build_log" | head -20 >&2
+        rm -f "$build_log"
+        echo "fuzz: the fuzz binary did not build; not running the previous one" >&2
+        exit 1
+    fi
+    grep -E "Build complete" "$build_log"
     rm -f "$build_log"
-    echo "fuzz: the fuzz binary did not build; not running the previous one" >&2
-    exit 1
 fi
-grep -E "Build complete" "$build_log"
-rm -f "$build_log"
 BIN=Fuzz/.build/release/seer-fuzz
 [ -x "$BIN" ] || { echo "fuzz: the fuzz binary did not build" >&2; exit 1; }
 
