@@ -20,7 +20,7 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Detector: \(DetectorModel.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
     var model: DetectorModel = .linear
 
-    @Option(help: "Label rows whose score is at least this (default: 0.5, the detectors' alarm level).")
+    @Option(help: "Label rows whose score is at least this (default: the detector's alarm level, 0.5; gaussian 0.99999).")
     var threshold: Double?
 
     @Option(help: "Instead of --threshold: the share of rows (after the warm-up) to label, e.g. 0.001.")
@@ -91,14 +91,14 @@ struct DetectCommand: ParsableCommand {
         try reportingErrors {
             if follow {
                 return try runFollow(streaming, prometheus: input.prometheus, promql: input.query ?? "",
-                                     rules: DetectRules(model: model, threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season), asJSON: json, quiet: quiet)
+                                     rules: DetectRules(model: model, threshold: threshold ?? model.alarmThreshold, warmup: warmup ?? 750, season: season), asJSON: json, quiet: quiet)
             }
             if streaming.stream {
                 return try runStream(streaming, fields: StreamFields(time: input.time, target: input.target, id: input.id), model: model,
-                                     threshold: threshold ?? 0.5, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet,
+                                     threshold: threshold ?? model.alarmThreshold, warmup: warmup ?? 750, season: season, asJSON: json, quiet: quiet,
                                      table: outSqlite.map { ($0, outTable!) })
             }
-            let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard
+            let rule: DetectThreshold = fpRate.map { .falsePositiveRate($0) } ?? threshold.map { .fixed($0) } ?? .standard(for: model)
             let request = DetectRequest(model: model, threshold: rule, warmup: warmup, season: season)
             let data = try input.forecastData(checkingExtremes: false)
             let detection = DetectRun(data: data, request: request)

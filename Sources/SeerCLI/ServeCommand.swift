@@ -29,8 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Detector for /v1/detect: \(DetectorModel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: DetectorModel = .linear
 
-    @Option(help: "A point is an anomaly when its score is at least this.")
-    var threshold = 0.5
+    @Option(help: "A point is an anomaly when its score is at least this (default: the detector's alarm level, 0.5; gaussian 0.99999).")
+    var threshold: Double?
 
     @Option(help: "Points of each series learnt before any anomaly is labelled.")
     var warmup = 750
@@ -73,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (try? parseBind()) != nil else { throw ValidationError("--bind is HOST:PORT (e.g. 127.0.0.1:8080, [::1]:0), not '\(bind)'") }
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold is a score between 0 and 1, not \(threshold)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
         if let season, season < 1 { throw ValidationError("--season must be at least 1") }
         if let ioThreads, !(1...64).contains(ioThreads) { throw ValidationError("--io-threads is 1 to 64") }
@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
             (configuration.host, configuration.port) = try parseBind()
             configuration.portFile = portFile
             configuration.token = try tokenFile.map(readToken)
-            configuration.rules = DetectRules(model: model, threshold: threshold, warmup: warmup, season: season)
+            configuration.rules = DetectRules(model: model, threshold: threshold ?? model.alarmThreshold, warmup: warmup, season: season)
             configuration.stateDirectory = state
             configuration.stateInterval = .milliseconds(Int64(stateInterval * 1000))
             configuration.modelsDirectory = models

@@ -78,7 +78,7 @@ struct JobFileReader {
             }
             if let node = e["horizon"] { throw bad("a detect job counts alarms on its latest 'window' steps; it has no horizon", node.mark) }
             let window = try e["window"].map { try integer($0, "window", range: 1...1_000_000) } ?? 168
-            let threshold = try e["threshold"].map { try number($0, "threshold", range: 0...1) } ?? 0.5
+            let threshold = try e["threshold"].map { try number($0, "threshold", range: 0...1) } ?? detector.alarmThreshold
             let rate = try e["max_alarm_rate"].map { try number($0, "max_alarm_rate", range: 0...1) } ?? 0.05
             task = .detect(detector, threshold: threshold, window: window, maxAlarmRate: rate)
             horizon = window

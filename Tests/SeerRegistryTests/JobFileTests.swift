@@ -41,6 +41,9 @@ import SeerBase
         #expect(yaml.sources[1] == .sqlite(database: "w.db", table: nil, query: "SELECT id, ts, v FROM m", idColumn: nil, timeColumn: nil, valueColumn: nil))
         let detect = try RetrainJob.load(try write("job: d\nsources:\n  - csv: x.csv\ntask: detect\nmodel: residual\nwindow: 48\nthreshold: 0.7\n"))
         #expect(detect.task == .detect(.residual, threshold: 0.7, window: 48, maxAlarmRate: 0.05) && detect.model == nil)
+        // Without a threshold, the detector's own alarm level (the Gaussian's is not 0.5).
+        let gaussian = try RetrainJob.load(try write("job: g\nsources:\n  - csv: x.csv\ntask: detect\nmodel: gaussian\n"))
+        #expect(gaussian.task == .detect(.gaussian, threshold: 1 - 1e-5, window: 168, maxAlarmRate: 0.05))
         var same = json
         same.file = yaml.file
         #expect(same == yaml)

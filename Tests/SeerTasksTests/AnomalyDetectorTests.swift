@@ -35,6 +35,24 @@ struct AnomalyDetectorTests {
         #expect(result.anomalies["m"]! >= 8 && result.anomalies["m"]! <= 10, "\(result.anomalies)")
         #expect(result.rows.prefix(150).allSatisfy { $0.label == 0 })
     }
+
+    /// Each detector's default threshold is its own alarm level. The windowed Gaussian scores
+    /// Φ(|z|), at least 0.5 for every value, so the likelihood detectors' 0.5 labelled every row.
+    @Test func theDefaultThresholdIsEachDetectorsAlarm() throws {
+        // Uniform noise from a fixed LCG (|z| never above 1.8) with one value 12 deviations out.
+        var state: UInt64 = 42
+        let values: [Float] = (0..<1000).map { k in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let uniform = Double(state >> 11) / 9_007_199_254_740_992.0  // 2⁵³: [0, 1)
+            let spike: Double = k == 900 ? 12 * 0.2887 : 0
+            return Float(uniform - 0.5 + spike)
+        }
+        let data = try ForecastData(sequences: [ForecastSequence(id: "m", values: values, timestamps: nil)], frequency: nil)
+        #expect(DetectRequest().threshold == .fixed(0.5) && DetectRequest(model: .residual).threshold == .fixed(0.5))
+        #expect(DetectRequest(model: .gaussian).threshold == .fixed(1 - 1e-5))
+        let result = try DetectRun(data: data, request: DetectRequest(model: .gaussian)).run()
+        #expect(result.anomalies["m"] == 1 && result.rows[900].label == 1, "\(result.anomalies)")
+    }
 }
 
 struct StreamingUpdateTests {

@@ -50,6 +50,12 @@ public enum DetectorModel: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The score at which this detector alarms, the default threshold for its labels. The
+    /// likelihood detectors put their alarm (L ≥ 1 − 10⁻⁵) at 0.5. The windowed Gaussian scores
+    /// Φ(|z|), which is at least 0.5 for every value (a value at the mean scores 0.5), so 0.5
+    /// would label every row; its alarm is the same tail probability, 1 − 10⁻⁵ (|z| ≥ 4.26).
+    public var alarmThreshold: Double { self == .gaussian ? 1 - 1e-5 : 0.5 }
+
     /// Whether a net is trained on each series' warm-up (slower: a few seconds per series).
     public var trainsNet: Bool { self == .nt || self == .dijiang || self == .auto }
 }

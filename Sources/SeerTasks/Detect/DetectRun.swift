@@ -14,8 +14,9 @@ public enum DetectThreshold: Equatable, Sendable {
     /// The threshold that flags this share of the scored rows (after each series' warm-up).
     case falsePositiveRate(Double)
 
-    /// The detectors alarm at a likelihood score of 0.5 (L ≥ 1 − 10⁻⁵).
-    public static let standard = DetectThreshold.fixed(0.5)
+    /// The model's own alarm level (`DetectorModel.alarmThreshold`): 0.5 for the likelihood
+    /// detectors (L ≥ 1 − 10⁻⁵), the same tail probability for the windowed Gaussian.
+    public static func standard(for model: DetectorModel) -> DetectThreshold { .fixed(model.alarmThreshold) }
 }
 
 /// What a user asks of a detection.
@@ -27,10 +28,11 @@ public struct DetectRequest: Equatable, Sendable {
     /// The daily cycle in steps (nil: from the data's frequency).
     public var season: Int?
 
-    public init(model: DetectorModel = .linear, threshold: DetectThreshold = .standard, warmup: Int? = nil, season: Int? = nil) {
+    /// `threshold` nil: the model's own alarm level.
+    public init(model: DetectorModel = .linear, threshold: DetectThreshold? = nil, warmup: Int? = nil, season: Int? = nil) {
         self.season = season
         self.model = model
-        self.threshold = threshold
+        self.threshold = threshold ?? .standard(for: model)
         self.warmup = warmup
     }
 }
