@@ -93,6 +93,7 @@ public struct RetrainJob: Sendable, Equatable {
     public static func load(_ path: String) throws -> RetrainJob {
         let bytes = try DurableFiles.readFile(path)
         guard let text = String(validating: bytes, as: UTF8.self) else { throw DataError.bad("is not UTF-8 text", file: path) }
+        try JobFileShape.check(text, file: path)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

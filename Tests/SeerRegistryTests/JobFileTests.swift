@@ -105,6 +105,99 @@ import SeerBase
         #expect(try RetrainJob.load(try write(base + "horizon: 14\naccept: {tolerance: 5e-2}\n")).accept.tolerance == 0.05)
     }
 
+    /// Found by `make fuzz` (job target, 9.82 M executions): 3.9 KB of nested `? -` (complex
+    /// keys) with duplicates held one load for over 14 s under the fuzz build (0.18 s natively),
+    /// in Yams' recursive sort of the duplicated keys. A job file's shape is now checked first —
+    /// plain keys, 32 levels, 100,000 values with aliases expanded — so Yams never builds such a
+    /// tree, and each file is refused at once with its place; the fuzzer's input is kept byte for byte.
+    @Test func complexKeysDeepNestingAndAliasBombsAreRefusedAtOnce() throws {
+        let found = Data(base64Encoded: """
+            czplOmVzOjoKZzoKPyANLSA/ID8gPyA/ICAtIGNBak13d3M6Cj8gDS0gPyA/ICAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8g
+            ICAgIC0gIC0gPyAtIC0gLSAtICAtID8gLSA/IC0gLSAgLSA/IC0gPyAgICAgLSAgLSAgIC0gPyAtID8gICAgIC0gIC0gPyAtIC0g
+            LSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0gIC0gICAtICAtID8gLSAtIC0gLSA/IC0gLeKAqA0/4oCoDSAgLSA/IC0gPyAgICAgLSAg
+            LSA/IC0gLSAtID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAt
+            ID8gICAgIC0gIC0gICAtID8gLSAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgPyAtIC0gIC0gPyAtID8gICAgIC0g
+            IC0gICAtID8gLSA/ICAgICAtICAtID8gLSAtIC0gPyAtICAtICAtID8gLSAtIC0gPyAtICAtICAgLSAgLSA/IC0gLSAtIC0gPyAt
+            IC3igKgNP+KAqA0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gICAtID8gLSAtIC0gLSA/IC0gLSAgLSA/IC0gPyAgICAg
+            LSAgLSA/IC0gLSAtID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSAgLSA/IC0gPyAtIC0gIC0g
+            PyAtID8gICAgIC0gIC0gICAtID8gLSA/ICAgICAtICAtID8gLSAtIC0gPyAtICAtICAtID8gLSAtIC0gPyAtICAtID8gLSA/IC0g
+            LSAgLSA/IC0gPyAtID8gLSA/IC0gLSAgLSA/IC0gPyAtICAtID8gLSA/IC0gLSAgICAgLSAgLSA/IC0gLSA/IC0gPyAgICAgLSAg
+            LSA/IC0gLSAtID8gLSAgLSAgLSA/IC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gID8gLSAtICAtID8gLSA/ICAg
+            ICAtICAtICAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSAgIC0gIC0gPyAtIC0gLSAt
+            ID8gLSAt4oCoDT/igKgNICAtID8gLSA/ICAgICAtICAtID8gLSAtIC0gPyAtICAgLSA/IC0gLSAtIC0gPyAtIC0gIC0gPyAtID8g
+            ICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0gIC0gPyAtID8gLSAtICAtID8gLSA/IC0gIC0gPyAtID8gLSAt
+            ICAtID8gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSA/IC0g
+            PyAtIC0gIC0gPyAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gICAt
+            ID8gLSA/ICAgICAtICAtIC0/LSAgLSAgPyAtICAtICAtID8gLSAtIC0gPyAtICAtICAgLSAgLSA/IDoKZzoKPyANLSA/ID8gPyA/
+            ICAtIGNBak13d3M6Cj8gDS0gPyA/ICAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSAtICAtID8g
+            LSA/IC0gLSAgLSA/IC0gPyAgICAgLSAgLSAgIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0g
+            IC0gICAtICAtID8gLSAtIC0gLSA/IC0gLeKAqA0/4oCoDSAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgLSA/IC0g
+            LSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gICAtID8gLSAgLSA/
+            IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gICAtID8gLSA/ICAgICAtICAtID8g
+            LSAtIC0gPyAtICAtICAtID8gLSAtIC0gPyAtICAtICAgLSAgLSA/IC0gLSAtIC0gPyAtIC3igKgNP+KAqA0gIC0gPyAtID8gICAg
+            IC0gIC0gPyAtIC0gLSA/IC0gICAtID8gLSAtIC0gLSA/IC0gLSAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgLSA/
+            IC0gLSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gICAtID8gLSA/
+            ICAgICAtICAtID8gLSAtIC0gPyAtICAtICAtID8gLSAtIC0gPyAtICAtID8gLSA/IC0gLSAgLSA/IC0gPyAtID8gLSA/IC0gLSAg
+            LSA/IC0gPyAtICAtID8gLSA/IC0gLSAgICAgLSAgLSA/IC0gLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgLSA/IC0g
+            IC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gID8gLSAtICAtID8gLSA/ICAgICAtICAtICAgLSA/IC0gPyAgICAgLSAg
+            LSA/IC0gLSAtID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSAgIC0gIC0gPyAtIC0gLSAtID8gLSAt4oCoDT/igKgNICAtID8gLSA/
+            ICAgICAtICAtID8gLSAtIC0gPyAtICAgLSA/IC0gLSAtIC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0g
+            IC0gPyAtIC0gLSA/IC0gIC0gPyAtID8gLSAtICAtID8gLSA/IC0gIC0gPyAtID8gLSAtICAtID8gPyAgICAgLSAgLSA/IC0gLSAt
+            ID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSA/IC0gPyAtIC0gIC0gPyAtID8gLSAgLSA/IC0g
+            PyAtIC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gICAtID8gLSA/ICAgICAtICAtIC0/LSAgLSAg
+            PyAtICAtICAtID8gLSAtIC0gPyAtICAtICAgLSAgLSA/IC0gLSAtIC0gPyAtIC0gIDsgPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/
+            IC0gIC0gIC0gPyAtIC0gLSA/IC0gICAgLSAgLSA/IC0gLSAtID8gLSAgLSAgIC0gIC0gPyAtIC0gLSAtID8gLSAtICAtID8gLSA/
+            IFZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVjJWVlZWVlZWVlZWVlZWVlYgICAgLSA/IC0gIC0gPyAtID8gLSAt
+            ICAtID8gLSA/IC0gIC0gPyAtID8gLSAtICAtID8gLSA/ICAgICAtICAtICAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAg
+            LSAgLSA/IC0gLSAtID8gLSAgLSA/IC0gPyAtIC0gIC0gPyAtID8gLSA/IC0gPyAtIC0gIC0gPyAtID8gLSAgLSA/IC0gPyAtIC0g
+            ICAgIC0gIC0gPyAgICAgLSAgLSAgIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0gIC0gICAt
+            ICAtID8gLSAtIC0gLSA/IC0gLeKAqA0/4oCoDSAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtID8gLSAgIC0gPyAtIC0gLSAtID8g
+            LSAtICAtID8gLSA/ICAgICAtICAtID8gLSAtIC0gPyAtICAtICAtID8gLSAtIC0gPyAtICAtID8gLSA/IC0gLSAgLSA/IC0gPyAt
+            ICAtID8gLSA/IC0gLSAgLSA/ID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0gIC0gPyAtID8gLSAtICAt
+            ID8gLSA/IC0gPyAtID8gLSAtICAtID8gLSA/IC0gIC0gPyAtID8gLSAtICAtID8gLSA/ICAgICAtICAtID8gLSAtICAtID8gLSA/
+            ICAgICAtICAtICAgLSA/IC0gPyAgICAgLSAgLSAtPy0gIC0gID8gLSAgLSAgLSA/IC0gLSAtID8gLSAgLSAgIC0gIC0gPyA6Cmc6
+            Cj8gDS0gPyA/ID8gPyAgLSBjQWpNd3dzOgo/IA0tID8gPyAgLSA/IC0gIC0gPyAgLSAtID8gLSA/ICAgICAtICAtID8gLSAtIC0g
+            PyAtICAtICAtID8gLSAtIC0gPyAtICAtID8gLSA/IC0gLSAgLSA/IC0gPyAtICAtID8gLSA/IC0gLSAgLSA/IC0gPyAgICAgLSAg
+            LSAgIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0gIC0gICAtICAtID8gLS0gLSAtIC0gPyAt
+            IC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0gIC0gPyAtIC0gLSA/IC0gICAgLSAgLSA/IC0gLSAtID8gLSAgLSAg
+            IC0gIC0gPyAtIC0gLSAtID8gLSAtICAtID8gLSA/IFZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVjJWVlZWVlZW
+            VlZWVlZWVlYgICAgLSA/IC0gIC0gLSA/IC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gICAtID8gLSA/ICAgICAtICAtID8gLSAt
+            IC0gPyAtICAtICAtID8gLSAtIC0gPyAtICAtID8gLSA/IC0gLSAgLSA/IC0gPyAtID8gLSA/IC0gLSAgLSA/IC0gPyAtICAtID8g
+            LSA/IC0gLSAgLSA/IC0gPyAgICAgLSAgLSA/IC0gLSAtIC0gPyAtIC0gIC0gPyAtID8gICAgIC0gIC0gPyAtIC0gLSA/IC0gIC0g
+            IC0gPyAtID8gPyB3czoK
+            """, options: .ignoreUnknownCharacters)!
+        let path = try write("")
+        try found.write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError.self) { try RetrainJob.load(path) }
+        do { _ = try RetrainJob.load(path) } catch let error as DataError {
+            #expect(error.message.contains("a key in a job file is a plain name"), "\(error)")
+        }
+        let listKey = try error("job: j\n? [a, b]\n: 1\n")
+        #expect(listKey.location?.line == 2 && listKey.message.contains("not a list"), "\(listKey)")
+        let mappingKey = try error("job: j\n{a: b}: 1\n")
+        #expect(mappingKey.location?.line == 2 && mappingKey.message.contains("not a mapping"), "\(mappingKey)")
+        let aliasKey = try error("job: &n j\n*n : 1\n")
+        #expect(aliasKey.location?.line == 2 && aliasKey.message.contains("alias cannot be a key"), "\(aliasKey)")
+        // The file's mapping and 31 lists are 32 levels; a 33rd is refused where it opens.
+        func nested(_ depth: Int) -> String { "job: j\nx: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n" }
+        let deep = try error(nested(32))
+        #expect(deep.location?.line == 2 && deep.location?.column == 35 && deep.message.contains("32 levels"), "\(deep)")
+        #expect(try error(nested(31)).message.contains("32 levels") == false)
+        // (libyaml's own scanner stops 1,000 levels down, before this pass sees the 32nd.)
+        let deeper = try error("x: " + String(repeating: "[", count: 200_000))
+        #expect(deeper.message.contains("32 levels") || deeper.message.contains("nesting level"), "\(deeper)")
+        // Ten aliases of ten aliases, five times over: 10⁵ sources from six lines.
+        var bomb = "job: j\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for (name, previous) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d")] {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*" + previous, count: 10).joined(separator: ", ") + "]\n"
+        }
+        let expanded = try error(bomb + "sources: *e\n")
+        #expect(expanded.location?.line == 6 && expanded.message.contains("100000 values"), "\(expanded)")
+        // Anchors and aliases a person would write still read.
+        let reused = try RetrainJob.load(try write("job: j\nsources:\n  - &s\n    csv: a.csv\n    id_column: store\n  - *s\nmodel: rlinear\nhorizon: 7\n"))
+        #expect(reused.sources.count == 2)
+    }
+
     @Test func prometheusSourcesAreReadAndChecked() throws {
         let job = try RetrainJob.load(try write("""
             job: p
