@@ -91,7 +91,7 @@ struct DetectCommand: ParsableCommand {
         try reportingErrors {
             if follow {
                 return try runFollow(streaming, prometheus: input.prometheus, promql: input.query ?? "",
-                                     rules: DetectRules(model: model, threshold: threshold ?? model.alarmThreshold, warmup: warmup ?? 750, season: season), asJSON: json, quiet: quiet)
+                                     rules: DetectRules(model: model, threshold: threshold, warmup: warmup ?? 750, season: season), asJSON: json, quiet: quiet)
             }
             if streaming.stream {
                 return try runStream(streaming, fields: StreamFields(time: input.time, target: input.target, id: input.id), model: model,

@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
             (configuration.host, configuration.port) = try parseBind()
             configuration.portFile = portFile
             configuration.token = try tokenFile.map(readToken)
-            configuration.rules = DetectRules(model: model, threshold: threshold ?? model.alarmThreshold, warmup: warmup, season: season)
+            configuration.rules = DetectRules(model: model, threshold: threshold, warmup: warmup, season: season)
             configuration.stateDirectory = state
             configuration.stateInterval = .milliseconds(Int64(stateInterval * 1000))
             configuration.modelsDirectory = models

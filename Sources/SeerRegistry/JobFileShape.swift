@@ -19,13 +19,13 @@ enum JobFileShape {
     /// Refuses `text` where its shape is not a job file's, naming `file`, the line and the column.
     /// YAML that does not parse passes: Yams then reports the syntax error in its own words.
     static func check(_ text: String, file: String) throws(DataError) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         if bytes.isEmpty { return }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
         defer { yaml_parser_delete(&parser) }
         var walk = Walk(file: file)
-        let failure: DataError? = bytes.withUnsafeMutableBufferPointer { buffer -> DataError? in
+        let failure: DataError? = bytes.withUnsafeBufferPointer { buffer -> DataError? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             while true {
                 var event = yaml_event_t()
@@ -48,33 +48,30 @@ enum JobFileShape {
         }
         let file: String
         var levels: [Level] = []
+        /// Where the event being visited starts, for refusals.
+        var line = 0, column = 0
         var values = 0
         /// Each anchor's size in values, so an alias counts as much as the node it stands for.
         var anchorSizes: [String: Int] = [:]
 
         mutating func visit(_ event: yaml_event_t) throws(DataError) {
-            let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
-            func refuse(_ why: String) -> DataError { DataError.bad(why, file: file, line: line, column: column) }
+            (line, column) = (Int(event.start_mark.line) + 1, Int(event.start_mark.column) + 1)
             switch event.type {
             case YAML_SCALAR_EVENT:
-                try add(1, line: line, column: column)
+                try add(1)
                 if let anchor = Self.name(event.data.scalar.anchor) { anchorSizes[anchor] = 1 }
                 finishNode()
             case YAML_ALIAS_EVENT:
-                if levels.last.map({ $0.isMapping && $0.expectingKey }) == true {
-                    throw refuse("an alias cannot be a key in a job file; write the key out")
-                }
-                try add(Self.name(event.data.alias.anchor).flatMap { anchorSizes[$0] } ?? 1, line: line, column: column)
+                if atKey { throw refuse("an alias cannot be a key in a job file; write the key out") }
+                try add(Self.name(event.data.alias.anchor).flatMap { anchorSizes[$0] } ?? 1)
                 finishNode()
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
-                if levels.last.map({ $0.isMapping && $0.expectingKey }) == true {
-                    throw refuse("a key in a job file is a plain name, not a \(isMapping ? "mapping" : "list")")
-                }
+                if atKey { throw refuse("a key in a job file is a plain name, not a \(isMapping ? "mapping" : "list")") }
                 guard levels.count < JobFileShape.maxDepth else {
                     throw refuse("nested more than \(JobFileShape.maxDepth) levels deep; a job file needs a few")
                 }
-                try add(1, line: line, column: column)
+                try add(1)
                 let anchor = isMapping ? Self.name(event.data.mapping_start.anchor) : Self.name(event.data.sequence_start.anchor)
                 levels.append(Level(isMapping: isMapping, valuesBefore: values - 1, anchor: anchor))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -86,12 +83,16 @@ enum JobFileShape {
             }
         }
 
+        /// Whether the next node is a key of the innermost mapping.
+        private var atKey: Bool { levels.last.map { $0.isMapping && $0.expectingKey } ?? false }
+
+        private func refuse(_ why: String) -> DataError { DataError.bad(why, file: file, line: line, column: column) }
+
         /// Counts `count` more values, refusing past the bound.
-        private mutating func add(_ count: Int, line: Int, column: Int) throws(DataError) {
+        private mutating func add(_ count: Int) throws(DataError) {
             values += count
             guard values <= JobFileShape.maxValues else {
-                throw DataError.bad("holds more than \(JobFileShape.maxValues) values once its aliases are expanded; a job file needs far fewer",
-                                    file: file, line: line, column: column)
+                throw refuse("holds more than \(JobFileShape.maxValues) values once its aliases are expanded; a job file needs far fewer")
             }
         }
 

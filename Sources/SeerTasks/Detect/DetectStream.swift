@@ -61,9 +61,10 @@ public struct DetectRules: Sendable, Equatable {
     /// The daily cycle in steps for every series (nil: from each series' first step).
     public var season: Int?
 
-    public init(model: DetectorModel, threshold: Double, warmup: Int, season: Int? = nil) {
+    /// `threshold` nil: the model's own alarm level (`DetectorModel.alarmThreshold`).
+    public init(model: DetectorModel, threshold: Double? = nil, warmup: Int, season: Int? = nil) {
         self.model = model
-        self.threshold = threshold
+        self.threshold = threshold ?? model.alarmThreshold
         self.warmup = warmup
         self.season = season
     }
