@@ -61,7 +61,12 @@ struct LogsCommand: ParsableCommand {
             let descriptor = file == "-" ? 0 : try LogMetrics.open(file)
             defer { if descriptor != 0 { close(descriptor) } }
             var lines = InputLines(descriptor: descriptor)
-            while let line = lines.next(stop: { false }) { metrics.add(Substring(line)) }
+            while let line = lines.next(stop: { false }) {
+                switch line {
+                case .text(let text): metrics.add(Substring(text))
+                case .tooLong(let bytes): metrics.skipUnread(InputLines.tooLongReason(bytes: bytes))
+                }
+            }
             let source = file == "-" ? "stdin" : file
             printNote("\(source): \(metrics.lines) lines, \(metrics.matched) used, \(metrics.skipped) skipped"
                 + metrics.firstSkipped.map { " (line \($0.line) \($0.why))" }.prefix(3).joined(separator: ";"))

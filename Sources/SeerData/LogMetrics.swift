@@ -130,6 +130,12 @@ public struct LogMetrics {
         matched += 1
     }
 
+    /// Counts a line that could not be read at all (too long to hold), skipped with `why`.
+    public mutating func skipUnread(_ why: String) {
+        lines += 1
+        skip(why)
+    }
+
     static func update(_ entry: inout (count: Int, sum: Double, values: [Double]), _ value: Double, keepingValues: Bool) {
         entry.count += 1
         entry.sum += value

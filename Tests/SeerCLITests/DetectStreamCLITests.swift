@@ -60,6 +60,18 @@ struct DetectStreamCLITests {
         #expect(both.status == 64 && both.stderr.contains("--stream reads stdin"))
     }
 
+    /// A line over 1 MiB (a stray binary blob on stdin) is skipped with a warning naming it; the
+    /// rows around it are scored. It had been held whole and rescanned on every read.
+    @Test func anOverlongLineIsSkippedWithItsLength() throws {
+        let rows = (0..<20).map { "2024-01-01 \(String(format: "%02d", $0)):00:00,\($0 % 3)" }
+        let input = "timestamp,value\n" + rows[..<5].joined(separator: "\n") + "\n" + String(repeating: "7", count: 2 << 20) + "\n"
+            + rows[5...].joined(separator: "\n") + "\n"
+        let run = try CLITests.seer(["detect", "--stream"], stdin: input)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("stdin:7: the line is 2097152 bytes long, over the 1048576 a line may have; line skipped"), "\(run.stderr)")
+        #expect(run.stderr.contains("20 rows scored in 1 series") && ForecastCLITests.rows(run.stdout).count == 21, "\(run.stderr)")
+    }
+
     @Test func jsonLinesWithSeveralSeries() throws {
         var input = ""
         for i in 0..<400 { for id in ["web", "db"] { input += "{\"unique_id\":\"\(id)\",\"timestamp\":\(1_700_000_000 + i * 60),\"value\":\(Double(i % 7) + (id == "db" ? 100 : 0))}\n" } }

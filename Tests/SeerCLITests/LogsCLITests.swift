@@ -71,4 +71,24 @@ struct LogsCLITests {
         #expect(try CLITests.seer(["logs", dir + "/noise.log", "--count", "--rate"]).status == 64)
         #expect(try CLITests.seer(["logs", dir + "/noise.log", "--pattern", "(?<time>"]).status == 64)
     }
+
+    /// A line over 1 MiB is skipped with its length and the lines after it still count; a file
+    /// with no newline at all is refused in linear time. Each read had rescanned everything held
+    /// for a newline and kept it all, so such a file was quadratic in time and whole in memory.
+    @Test func overlongLinesAreSkippedNotHeld() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = Self.accessLog().split(separator: "\n")
+        let huge = String(repeating: "x", count: 1_572_864)
+        try (good[..<10].joined(separator: "\n") + "\n" + huge + "\n" + good[10...].joined(separator: "\n") + "\n")
+            .write(toFile: dir + "/access.log", atomically: true, encoding: .utf8)
+        let run = try CLITests.seer(["logs", dir + "/access.log", "--count", "--bucket", "1m"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("657 lines, 655 used, 2 skipped (line 11 is 1572864 bytes long, over the 1048576 a line may have);"
+                                    + " (line 657 does not match the format)"), "\(run.stderr)")
+        #expect(run.stdout.contains("all,2024-03-01 11:40:00,60\n"))
+        try String(repeating: "y", count: 8 << 20).write(toFile: dir + "/one.log", atomically: true, encoding: .utf8)
+        let one = try CLITests.seer(["logs", dir + "/one.log", "--format", "jsonl"])
+        #expect(one.status == 65 && one.stderr.contains("line 1 is 8388608 bytes long, over the 1048576 a line may have"), "\(one.stderr)")
+    }
 }
