@@ -77,10 +77,8 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
           let next = input.next(stop: { seer_stop_signal() != 0 }, beforeWaiting: { fflush(nil); try? commit() }) {
         tally.lines += 1
         guard case .text(let line) = next else {
-            if case .tooLong(let bytes) = next {
-                tally.skipped += 1
-                printWarning("stdin:\(tally.lines): the line \(InputLines.tooLongReason(bytes: bytes)); line skipped")
-            }
+            tally.skipped += 1
+            if case .tooLong(let bytes) = next { printWarning("stdin:\(tally.lines): the line \(InputLines.tooLongReason(bytes: bytes)); line skipped") }
             continue
         }
         if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
