@@ -74,9 +74,9 @@ slurm-demo: release
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_TARGETS ?=
-FUZZ_MAX_LEN ?= 4096
+FUZZ_MAX_LEN ?=
 fuzz: deps
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) scripts/fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_MAX_LEN="$(FUZZ_MAX_LEN)" scripts/fuzz.sh
 
 ## sanitize: the test suite under AddressSanitizer, then ThreadSanitizer (each in its own build
 ## folder, .build-asan and .build-tsan), with PostgreSQL as in `make test`; one summary line per
