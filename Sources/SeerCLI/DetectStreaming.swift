@@ -78,7 +78,7 @@ func runStream(_ options: StreamOptions, fields: StreamFields, model: DetectorMo
         tally.lines += 1
         guard case .text(let line) = next else {
             tally.skipped += 1
-            if case .tooLong(let bytes) = next { printWarning("stdin:\(tally.lines): the line \(InputLines.tooLongReason(bytes: bytes)); line skipped") }
+            if case .tooLong(let bytes) = next { printWarning("stdin:\(tally.lines): the line \(input.tooLongReason(bytes: bytes)); line skipped") }
             continue
         }
         if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }

@@ -91,9 +91,9 @@ struct InputLines {
         }
     }
 
-    /// Why a too-long line was skipped, for warnings and notes.
-    static func tooLongReason(bytes: Int, limit: Int = defaultMaxLineBytes) -> String {
-        "is \(bytes) bytes long, over the \(limit) a line may have"
+    /// Why a too-long line was skipped, for warnings and notes (this reader's bound, not the default).
+    func tooLongReason(bytes: Int) -> String {
+        "is \(bytes) bytes long, over the \(maxLineBytes) a line may have"
     }
 
     /// The line from `start` to `end` (exclusive), or its length when it is too long.

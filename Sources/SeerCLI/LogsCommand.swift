@@ -64,7 +64,7 @@ struct LogsCommand: ParsableCommand {
             while let line = lines.next(stop: { false }) {
                 switch line {
                 case .text(let text): metrics.add(Substring(text))
-                case .tooLong(let bytes): metrics.skipUnread(InputLines.tooLongReason(bytes: bytes))
+                case .tooLong(let bytes): metrics.skipUnread(lines.tooLongReason(bytes: bytes))
                 }
             }
             let source = file == "-" ? "stdin" : file
