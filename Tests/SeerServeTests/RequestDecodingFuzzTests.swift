@@ -3,7 +3,9 @@
 // tiny numbers, lone surrogates, NUL escapes, deep nesting), parsed, then decoded. libFuzzer cannot
 // reach these (SeerServe is outside the `Seer` umbrella the Fuzz package links), so this harness
 // runs in the suite instead: every input must decode within the limits or be refused with a
-// RequestError (a 400) — never trap, hang or exceed the limits.
+// RequestError (a 400) — never trap, hang or exceed the limits. The suite runs 100,000 rounds;
+// SEER_DECODING_FUZZ_ROUNDS raises that for a long run (the 10 M of the hardening issue).
+import Foundation
 import Testing
 import SeerBase
 @testable import SeerServe
@@ -45,12 +47,16 @@ struct RequestDecodingFuzzTests {
         return out
     }
 
+    /// Rounds per run: 100,000 in the suite, more through SEER_DECODING_FUZZ_ROUNDS (never fewer,
+    /// so the success-path counts below keep their meaning).
+    static let rounds = max(100_000, ProcessInfo.processInfo.environment["SEER_DECODING_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 0)
+
     @Test func mutatedRequestsDecodeWithinTheLimitsOrAreRefused() {
         var random = SeededGenerator(seed: 19)
         var limits = ServeLimits()
         (limits.maxPointsPerRequest, limits.maxHistory, limits.maxForecastSeries) = (50, 200, 5)
         var parsed = 0, detects = 0, forecasts = 0
-        for round in 0..<100_000 {
+        for round in 0..<Self.rounds {
             var bytes = Array(Self.seeds[round % Self.seeds.count].utf8)
             for _ in 0...(random.next() % 3) { bytes = Self.mutate(bytes, &random) }
             guard let node = try? JSONParser.parse(bytes) else { continue }
@@ -67,7 +73,7 @@ struct RequestDecodingFuzzTests {
             }
         }
         // The mutations keep enough inputs valid that both decoders' success paths are exercised too.
-        print("decoding fuzz: parsed \(parsed), detect \(detects), forecast \(forecasts)")
+        print("decoding fuzz: \(Self.rounds) rounds, parsed \(parsed), detect \(detects), forecast \(forecasts)")
         #expect(parsed > 8_000 && detects > 100 && forecasts > 1_000, "parsed \(parsed), decoded \(detects) detect and \(forecasts) forecast bodies")
     }
 }
